@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* The handlers of the route table, one group per resource. A handler runs after the
+ * dispatcher checked route, body, authentication, CSRF and role: req->who is set,
+ * req->db is this thread's connection, req->json is the body object (or NULL for an
+ * empty optional body). It validates its fields, does its work in one transaction,
+ * and fills reply. */
+#ifndef HARREMAN_API_H
+#define HARREMAN_API_H
+
+#include "harreman/http.h"
+#include "harreman/router.h"
+#include "harreman/validate.h"
+
+/* src/api/auth.c */
+hm_handler_fn hm_api_register;
+hm_handler_fn hm_api_login;
+hm_handler_fn hm_api_logout;
+hm_handler_fn hm_api_me;
+hm_handler_fn hm_api_tokens_list;
+hm_handler_fn hm_api_tokens_create;
+hm_handler_fn hm_api_tokens_revoke;
+
+/* src/api/users.c */
+hm_handler_fn hm_api_users_list;
+hm_handler_fn hm_api_users_get;
+hm_handler_fn hm_api_users_create;
+hm_handler_fn hm_api_users_update;
+
+/* src/api/ops.c */
+hm_handler_fn hm_api_healthz;
+hm_handler_fn hm_api_metrics;
+hm_handler_fn hm_api_audit_list;
+
+/* Login throttling, from API.md: more than 5 failures per e-mail or per address
+ * within 15 minutes answer 429. */
+#define HM_LOGIN_MAX_FAILURES 5
+#define HM_LOGIN_WINDOW (15 * 60)
+
+/* Answers a list page {items, next_after}; takes ownership of items. */
+void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after);
+
+/* Answers the error for err: 500 for HM_ERR_INTERNAL, its own code otherwise. */
+void hm_api_reply_err(struct hm_reply *reply, enum hm_err err);
+
+/* Answers 422 from a validation collector (or 500 when it ran out of memory). */
+void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v);
+
+#endif

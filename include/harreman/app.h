@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The running application: its configuration and the per-thread database
+ * connections every worker uses. Built by main.c, borrowed by everything else. */
+#ifndef HARREMAN_APP_H
+#define HARREMAN_APP_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harreman/db.h"
+
+struct hm_config {
+	char listen_host[64];      /* "127.0.0.1" */
+	uint16_t listen_port;      /* 8080; 0 picks a free port */
+	const char *db_path;       /* borrowed from argv or a default */
+	const char *web_dir;
+	const char *timezone;      /* "Europe/Madrid" */
+	const char *trusted_proxy; /* an address, or NULL */
+	bool demo;
+	unsigned threads;          /* worker threads; 0 = one per CPU */
+	unsigned max_connections;
+	unsigned max_connections_per_ip;
+	unsigned connection_timeout; /* seconds a connection may stay idle */
+};
+
+struct hm_app {
+	struct hm_config cfg;
+	char web_root[PATH_MAX];   /* realpath of cfg.web_dir */
+	pthread_key_t db_key;      /* this thread's struct hm_db * */
+};
+
+/* Fills cfg with the defaults. */
+void hm_config_defaults(struct hm_config *cfg);
+
+/* Parses "ADDR:PORT" (IPv4, or [IPv6]:PORT) into cfg. False when malformed. */
+bool hm_config_parse_listen(struct hm_config *cfg, const char *text);
+
+/* Sets the process time zone after checking the tz database knows it. */
+bool hm_config_apply_timezone(const char *zone);
+
+/* Prepares app for cfg (copied): resolves the web root and the thread key. False
+ * with *why on failure. Release with hm_app_release. */
+bool hm_app_init(struct hm_app *app, const struct hm_config *cfg, const char **why);
+void hm_app_release(struct hm_app *app);
+
+/* This thread's database connection, opened on first use and closed when the
+ * thread ends (or by hm_app_close_thread_db). NULL when it cannot be opened. */
+struct hm_db *hm_app_db(struct hm_app *app);
+void hm_app_close_thread_db(struct hm_app *app);
+
+#endif

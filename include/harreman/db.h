@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* One SQLite connection and what every table module needs from it: the pragmas
+ * (WAL, foreign keys, synchronous=FULL, a counting busy handler), a cache of
+ * prepared statements keyed by their SQL text, BEGIN IMMEDIATE transactions,
+ * migrations and the online backup. A connection belongs to one thread. */
+#ifndef HARREMAN_DB_H
+#define HARREMAN_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harreman/errors.h"
+
+struct hm_db;
+
+/* Opens (creating when missing) the database at path and sets the pragmas.
+ * Returns NULL and logs why on failure. Free with hm_db_close. */
+struct hm_db *hm_db_open(const char *path);
+
+/* Finalizes the cached statements and closes the connection. NULL is fine. */
+void hm_db_close(struct hm_db *db);
+
+/* The raw handle, for the table modules (borrowed). */
+sqlite3 *hm_db_handle(struct hm_db *db);
+
+/* Applies every embedded migration newer than the database, each in its own
+ * transaction. Refuses (HM_ERR_CONFLICT, message in *why) a database newer than this
+ * binary. *why points to a static or thread-local string. */
+enum hm_err hm_db_migrate(struct hm_db *db, const char **why);
+
+/* PRAGMA user_version, or -1 on error. */
+int hm_db_schema_version(struct hm_db *db);
+
+/* A prepared statement for sql, from this connection's cache. sql must be a string
+ * with static storage: its address is the cache key. The statement is borrowed: hand
+ * it back with hm_db_done (which resets it) before the next use of the same SQL.
+ * NULL on error (logged). */
+sqlite3_stmt *hm_db_stmt(struct hm_db *db, const char *sql);
+
+/* Resets a statement from hm_db_stmt and clears its bindings. NULL is fine. */
+void hm_db_done(sqlite3_stmt *stmt);
+
+/* Transactions: BEGIN IMMEDIATE (the write lock up front, so no deadlocks between
+ * readers that upgrade), COMMIT, ROLLBACK. begin/commit return HM_ERR_INTERNAL on
+ * failure (logged); rollback is safe to call when no transaction is open. */
+enum hm_err hm_db_begin(struct hm_db *db);
+enum hm_err hm_db_commit(struct hm_db *db);
+void hm_db_rollback(struct hm_db *db);
+
+/* Runs SQL text without results (schema, pragmas). HM_ERR_INTERNAL on failure. */
+enum hm_err hm_db_exec(struct hm_db *db, const char *sql);
+
+/* Logs the connection's last error with context and returns HM_ERR_INTERNAL. */
+enum hm_err hm_db_fail(struct hm_db *db, const char *context);
+
+/* Copies a text column (caller frees; NULL for SQL NULL or out of memory). */
+char *hm_db_column_strdup(sqlite3_stmt *stmt, int col);
+
+/* Binds text, or NULL when text is NULL. */
+int hm_db_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
+
+/* Copies the database at src_path into a new file out_path with SQLite's online
+ * backup API, safe while a server writes to it. Refuses an existing out_path. */
+enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why);
+
+/* How many times a busy connection waited for a lock, process-wide. */
+uint64_t hm_db_busy_retries(void);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Demo data for a new database (`harreman serve --demo`): one student, one staff
+ * member and one admin with known passwords. */
+#ifndef HARREMAN_DEMO_H
+#define HARREMAN_DEMO_H
+
+#include <stdbool.h>
+
+#include "harreman/db.h"
+
+struct hm_demo_login {
+	const char *role;
+	const char *email;
+	const char *password;
+	const char *full_name;
+};
+
+extern const struct hm_demo_login hm_demo_logins[];
+extern const int hm_demo_login_count;
+
+/* Seeds the demo data when the database has no users yet; *seeded says whether it
+ * did. One transaction. */
+enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded);
+
+#endif

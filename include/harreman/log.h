@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Line-oriented logging to standard error: one line per event, UTC timestamps. */
+#ifndef HARREMAN_LOG_H
+#define HARREMAN_LOG_H
+
+enum hm_log_level { HM_LOG_DEBUG, HM_LOG_INFO, HM_LOG_WARN, HM_LOG_ERROR };
+
+/* Messages below this level are dropped (default HM_LOG_INFO). */
+void hm_log_set_level(enum hm_log_level level);
+
+void hm_log(enum hm_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define hm_log_info(...) hm_log(HM_LOG_INFO, __VA_ARGS__)
+#define hm_log_warn(...) hm_log(HM_LOG_WARN, __VA_ARGS__)
+#define hm_log_error(...) hm_log(HM_LOG_ERROR, __VA_ARGS__)
+
+#endif

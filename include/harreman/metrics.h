@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Process-wide counters for GET /metrics: requests by route and status, a latency
+ * histogram, and the database's busy retries, rendered as Prometheus text. Lock-free
+ * (C11 atomics), safe from every worker thread. */
+#ifndef HARREMAN_METRICS_H
+#define HARREMAN_METRICS_H
+
+#include <stddef.h>
+
+/* Counts one answered request. route_index is an index in the route table, or -1
+ * for static files and unmatched paths. */
+void hm_metrics_observe(int route_index, int status, double seconds);
+
+/* The Prometheus text (caller frees); NULL when out of memory. */
+char *hm_metrics_render(size_t *len);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* Validation of a JSON request body that collects one message per bad field, so a
+ * client learns everything wrong at once (422 with `fields`). Every reader takes the
+ * collector, the object and a field name; a missing optional field leaves *out as
+ * it was and reports nothing. Strings read out are borrowed from the object. */
+#ifndef HARREMAN_VALIDATE_H
+#define HARREMAN_VALIDATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HM_MAX_NAME 200
+#define HM_MAX_EMAIL 254
+#define HM_MAX_PHONE 40
+#define HM_MAX_TEXT 10000
+#define HM_MAX_LONG_TEXT 50000
+
+struct hm_validation {
+	json_t *fields; /* field → message; NULL while no field is bad (owned) */
+	bool oom;       /* an allocation failed: answer 500 */
+};
+
+void hm_validation_init(struct hm_validation *v);
+void hm_validation_release(struct hm_validation *v);
+
+/* Records message for field (the first message for a field wins). */
+void hm_validation_fail(struct hm_validation *v, const char *field, const char *message);
+
+/* True when no field was reported. */
+bool hm_validation_ok(const struct hm_validation *v);
+
+/* Hands the collected fields over (caller owns them); v is left empty. */
+json_t *hm_validation_take(struct hm_validation *v);
+
+/* Reports every key of obj that is neither in allowed nor in read_only (both
+ * NULL-terminated; read_only may be NULL): "unknown field" / "is read-only". */
+void hm_validate_known(struct hm_validation *v, json_t *obj, const char *const *allowed,
+		       const char *const *read_only);
+
+/* A string of 1..max_chars characters after trimming spaces, without control
+ * characters. *out borrows the untrimmed text and stays as it was when absent. */
+void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, bool required,
+		      size_t max_chars, const char **out);
+
+/* Like hm_validate_text but an empty string and null are allowed (to clear it). */
+void hm_validate_text_or_empty(struct hm_validation *v, json_t *obj, const char *field,
+			       size_t max_chars, const char **out, bool *present);
+
+/* An e-mail address; *out gets a lower-cased copy in out_buf (HM_MAX_EMAIL + 1). */
+void hm_validate_email(struct hm_validation *v, json_t *obj, const char *field, bool required,
+		       char out_buf[HM_MAX_EMAIL + 1], bool *present);
+
+/* A password: a string of 10..1024 bytes. */
+void hm_validate_password(struct hm_validation *v, json_t *obj, const char *field,
+			  const char **out);
+
+/* One of choices (NULL-terminated); *index gets its position. */
+void hm_validate_enum(struct hm_validation *v, json_t *obj, const char *field, bool required,
+		      const char *const *choices, int *index);
+
+/* A boolean. */
+void hm_validate_bool(struct hm_validation *v, json_t *obj, const char *field, bool required,
+		      bool *out, bool *present);
+
+/* An integer in [min, max] (JSON integers only: 1.0 and "1" are refused). */
+void hm_validate_int(struct hm_validation *v, json_t *obj, const char *field, bool required,
+		     int64_t min, int64_t max, int64_t *out, bool *present);
+
+/* Pure checks, also used by the command line. */
+bool hm_text_is_valid(const char *s, size_t max_chars); /* trimmed 1..max, no controls */
+bool hm_email_normalize(const char *in, char out[HM_MAX_EMAIL + 1]);
+size_t hm_utf8_chars(const char *s); /* code points in a valid UTF-8 string */
+
+#endif

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+// Reply helpers every resource shares (include/harreman/api.h).
+#include "harreman/api.h"
+#include "harreman/banned.h"
+
+void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after)
+{
+	json_t *page = items ? json_pack("{s:o, s:o}", "items", items, "next_after",
+					 next_after ? json_integer(next_after) : json_null())
+			     : NULL;
+	hm_reply_json(reply, 200, page);
+}
+
+void hm_api_reply_err(struct hm_reply *reply, enum hm_err err)
+{
+	hm_reply_error(reply, err, NULL);
+}
+
+void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v)
+{
+	if (v->oom)
+		hm_reply_error(reply, HM_ERR_INTERNAL, NULL);
+	else
+		hm_reply_invalid(reply, hm_validation_take(v));
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// The route table: every path of the API, the methods it takes, its handler and
+// who may call it. Access control happens in one place (dispatch.c) from this table.
+#include "harreman/api.h"
+#include "harreman/dispatch.h"
+#include "harreman/banned.h"
+
+#define V1 "/api/v1"
+
+const struct hm_route hm_routes[] = {
+	/* Operations */
+	{HM_GET, "/healthz", hm_api_healthz, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, "/metrics", hm_api_metrics, HM_ALLOW_ADMIN | HM_ALLOW_LOOPBACK, HM_BODY_NONE},
+	{HM_GET, V1 "/audit", hm_api_audit_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
+
+	/* Authentication */
+	{HM_POST, V1 "/auth/register", hm_api_register, HM_ACCESS_PUBLIC,
+	 HM_BODY_REQUIRED | HM_NO_CSRF},
+	{HM_POST, V1 "/auth/login", hm_api_login, HM_ACCESS_PUBLIC, HM_BODY_REQUIRED | HM_NO_CSRF},
+	{HM_POST, V1 "/auth/logout", hm_api_logout, HM_ACCESS_USERS, HM_BODY_OPTIONAL},
+	{HM_GET, V1 "/me", hm_api_me, HM_ACCESS_USERS, HM_BODY_NONE},
+	{HM_GET, V1 "/auth/tokens", hm_api_tokens_list, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_POST, V1 "/auth/tokens", hm_api_tokens_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_DELETE, V1 "/auth/tokens/{id}", hm_api_tokens_revoke, HM_ACCESS_STAFF, HM_BODY_NONE},
+
+	/* Users (admin) */
+	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/users/{id}", hm_api_users_get, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_PATCH, V1 "/users/{id}", hm_api_users_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+};
+
+const size_t hm_route_count = sizeof hm_routes / sizeof hm_routes[0];

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// Configuration defaults and parsing, and the per-thread database connections
+// (include/harreman/app.h). Each worker thread opens its own connection on first
+// use; the thread key's destructor closes it when the thread ends.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harreman/app.h"
+#include "harreman/log.h"
+#include "harreman/banned.h"
+
+void hm_config_defaults(struct hm_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	snprintf(cfg->listen_host, sizeof cfg->listen_host, "%s", "127.0.0.1");
+	cfg->listen_port = 8080;
+	cfg->db_path = "harreman.db";
+	cfg->web_dir = HM_DEFAULT_WEB_DIR;
+	cfg->timezone = "Europe/Madrid";
+	cfg->threads = 0;
+	cfg->max_connections = 512;
+	cfg->max_connections_per_ip = 128;
+	cfg->connection_timeout = 30;
+}
+
+bool hm_config_parse_listen(struct hm_config *cfg, const char *text)
+{
+	const char *colon;
+	const char *host = text;
+	size_t host_len;
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (!close || close[1] != ':')
+			return false;
+		host = text + 1;
+		host_len = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(text, ':');
+		if (!colon)
+			return false;
+		host_len = (size_t)(colon - text);
+	}
+	if (host_len == 0 || host_len >= sizeof cfg->listen_host)
+		return false;
+	char *end = NULL;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+		return false;
+	memcpy(cfg->listen_host, host, host_len);
+	cfg->listen_host[host_len] = '\0';
+	cfg->listen_port = (uint16_t)port;
+	return true;
+}
+
+bool hm_config_apply_timezone(const char *zone)
+{
+	if (!zone || !*zone || zone[0] == '/' || strstr(zone, "..") || strlen(zone) > 64)
+		return false;
+	const char *dir = getenv("TZDIR");
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (setenv("TZ", zone, 1) != 0)
+		return false;
+	tzset();
+	return true;
+}
+
+static void close_thread_db(void *db)
+{
+	hm_db_close(db);
+}
+
+bool hm_app_init(struct hm_app *app, const struct hm_config *cfg, const char **why)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = *cfg;
+	if (!realpath(cfg->web_dir, app->web_root)) {
+		*why = "the web directory does not exist";
+		return false;
+	}
+	if (pthread_key_create(&app->db_key, close_thread_db) != 0) {
+		*why = "cannot create a thread key";
+		return false;
+	}
+	return true;
+}
+
+void hm_app_release(struct hm_app *app)
+{
+	hm_app_close_thread_db(app);
+	pthread_key_delete(app->db_key);
+}
+
+struct hm_db *hm_app_db(struct hm_app *app)
+{
+	struct hm_db *db = pthread_getspecific(app->db_key);
+	if (db)
+		return db;
+	db = hm_db_open(app->cfg.db_path);
+	if (db && pthread_setspecific(app->db_key, db) != 0) {
+		hm_db_close(db);
+		db = NULL;
+	}
+	return db;
+}
+
+void hm_app_close_thread_db(struct hm_app *app)
+{
+	struct hm_db *db = pthread_getspecific(app->db_key);
+	if (db) {
+		pthread_setspecific(app->db_key, NULL);
+		hm_db_close(db);
+	}
+}

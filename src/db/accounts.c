@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+// Users and their client records (include/harreman/accounts.h).
+#include <string.h>
+
+#include "harreman/accounts.h"
+#include "harreman/timefmt.h"
+#include "harreman/banned.h"
+
+static const char *const role_names[] = {
+	[HM_ROLE_NONE] = NULL,
+	[HM_ROLE_STUDENT] = "student",
+	[HM_ROLE_STAFF] = "staff",
+	[HM_ROLE_ADMIN] = "admin",
+};
+
+const char *hm_role_name(enum hm_role role)
+{
+	return (unsigned)role < sizeof role_names / sizeof role_names[0] ? role_names[role] : NULL;
+}
+
+enum hm_role hm_role_from_name(const char *name)
+{
+	for (int r = HM_ROLE_STUDENT; r <= HM_ROLE_ADMIN; r++)
+		if (name && strcmp(name, role_names[r]) == 0)
+			return (enum hm_role)r;
+	return HM_ROLE_NONE;
+}
+
+enum hm_err hm_accounts_find_by_email(struct hm_db *db, const char *email,
+				      struct hm_user_auth *out)
+{
+	static const char sql[] =
+		"SELECT id, role, active, password_hash FROM users WHERE email = ?1";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_text(stmt, 1, email, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *hash = (const char *)sqlite3_column_text(stmt, 3);
+		out->id = sqlite3_column_int64(stmt, 0);
+		out->role = hm_role_from_name((const char *)sqlite3_column_text(stmt, 1));
+		out->active = sqlite3_column_int(stmt, 2) != 0;
+		out->password_hash[0] = '\0';
+		if (hash && strlen(hash) < sizeof out->password_hash)
+			memcpy(out->password_hash, hash, strlen(hash) + 1);
+		err = HM_OK;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "find user");
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+static enum hm_err create_client_for_user(struct hm_db *db, int64_t user_id, const char *locale,
+					  int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO clients (user_id, full_name, email, locale, created_at, updated_at)"
+		" SELECT id, full_name, email, ?2, ?3, ?3 FROM users WHERE id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	sqlite3_bind_text(stmt, 2, locale ? locale : "eu", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, now);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "insert client");
+}
+
+enum hm_err hm_accounts_create(struct hm_db *db, const char *email, const char *password_hash,
+			       const char *full_name, enum hm_role role, const char *locale,
+			       int64_t now, int64_t *user_id)
+{
+	static const char sql[] =
+		"INSERT INTO users (email, password_hash, full_name, role, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_text(stmt, 1, email, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, password_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, full_name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, hm_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, now);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return HM_ERR_EMAIL_TAKEN;
+	if (rc != SQLITE_DONE)
+		return hm_db_fail(db, "insert user");
+	*user_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	if (role == HM_ROLE_STUDENT)
+		return create_client_for_user(db, *user_id, locale, now);
+	return HM_OK;
+}
+
+enum hm_err hm_accounts_set_password(struct hm_db *db, int64_t user_id, const char *hash)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?2 WHERE id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	sqlite3_bind_text(stmt, 2, hash, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "set password");
+}
+
+/* The user object from a row of (id, email, full_name, role, active, created_at). */
+static json_t *user_from_row(sqlite3_stmt *stmt)
+{
+	char created[HM_RFC3339_LEN];
+	hm_time_format(sqlite3_column_int64(stmt, 5), created);
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "email", (const char *)sqlite3_column_text(stmt, 1),
+			 "full_name", (const char *)sqlite3_column_text(stmt, 2),
+			 "role", (const char *)sqlite3_column_text(stmt, 3),
+			 "active", sqlite3_column_int(stmt, 4) != 0,
+			 "created_at", created);
+}
+
+enum hm_err hm_accounts_user_json(struct hm_db *db, int64_t user_id, json_t **out)
+{
+	static const char sql[] =
+		"SELECT id, email, full_name, role, active, created_at FROM users WHERE id = ?1";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = user_from_row(stmt);
+		err = *out ? HM_OK : HM_ERR_INTERNAL;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read user");
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+static json_t *text_or_null(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	return text ? json_string((const char *)text) : json_null();
+}
+
+static json_t *int_or_null(sqlite3_stmt *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL
+		       ? json_null()
+		       : json_integer(sqlite3_column_int64(stmt, col));
+}
+
+enum hm_err hm_accounts_client_json_by_user(struct hm_db *db, int64_t user_id, json_t **out)
+{
+	/* relationship is derived: no subscription contracts exist before the CRM
+	 * schema, so every client is one_off until then. */
+	static const char sql[] =
+		"SELECT id, user_id, full_name, email, phone, guardian_name, guardian_email,"
+		" guardian_phone, assistance, tutor_id, level, pace, preferred_channel, locale,"
+		" notes, created_at FROM clients WHERE user_id = ?1";
+	enum hm_err err = HM_OK;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		char created[HM_RFC3339_LEN];
+		hm_time_format(sqlite3_column_int64(stmt, 15), created);
+		json_t *guardian = json_null();
+		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
+		    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
+		    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
+			guardian = json_pack("{s:o, s:o, s:o}", "full_name", text_or_null(stmt, 5),
+					     "email", text_or_null(stmt, 6), "phone",
+					     text_or_null(stmt, 7));
+		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
+				 " s:s, s:s, s:s}",
+				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+				 "user_id", int_or_null(stmt, 1),
+				 "full_name", (const char *)sqlite3_column_text(stmt, 2),
+				 "email", text_or_null(stmt, 3),
+				 "phone", text_or_null(stmt, 4),
+				 "guardian", guardian,
+				 "relationship", "one_off",
+				 "assistance", (const char *)sqlite3_column_text(stmt, 8),
+				 "tutor_id", int_or_null(stmt, 9),
+				 "level", text_or_null(stmt, 10),
+				 "pace", text_or_null(stmt, 11),
+				 "preferred_channel", text_or_null(stmt, 12),
+				 "locale", (const char *)sqlite3_column_text(stmt, 13),
+				 "notes", (const char *)sqlite3_column_text(stmt, 14),
+				 "created_at", created);
+		if (!*out)
+			err = HM_ERR_INTERNAL;
+	} else if (rc == SQLITE_DONE) {
+		*out = json_null();
+	} else {
+		err = hm_db_fail(db, "read client");
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t **items,
+			     int64_t *next_after)
+{
+	static const char sql[] =
+		"SELECT id, email, full_name, role, active, created_at FROM users"
+		" WHERE id > ?1 ORDER BY id LIMIT ?2";
+	enum hm_err err = HM_ERR_INTERNAL;
+	json_t *list = json_array();
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	int64_t last = 0;
+	int count = 0, rc;
+	if (!list || !stmt)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, limit + 1); /* one more tells whether a next page exists */
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (++count > limit)
+			break;
+		last = sqlite3_column_int64(stmt, 0);
+		json_t *user = user_from_row(stmt);
+		if (!user || json_array_append_new(list, user) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		hm_db_fail(db, "list users");
+		goto out;
+	}
+	*next_after = count > limit ? last : 0;
+	*items = list;
+	list = NULL;
+	err = HM_OK;
+out:
+	hm_db_done(stmt);
+	json_decref(list);
+	return err;
+}
+
+static enum hm_err count_active_admins(struct hm_db *db, int64_t *count)
+{
+	static const char sql[] = "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW ? HM_OK : hm_db_fail(db, "count admins");
+}
+
+static enum hm_err end_sessions(struct hm_db *db, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "end sessions");
+}
+
+static enum hm_err has_client(struct hm_db *db, int64_t user_id, bool *found)
+{
+	static const char sql[] = "SELECT 1 FROM clients WHERE user_id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	int rc = sqlite3_step(stmt);
+	*found = rc == SQLITE_ROW;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "find client");
+}
+
+enum hm_err hm_accounts_update(struct hm_db *db, int64_t user_id, enum hm_role role,
+			       const char *full_name, const bool *active, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE users SET role = coalesce(?2, role), full_name = coalesce(?3, full_name),"
+		" active = coalesce(?4, active), updated_at = ?5 WHERE id = ?1";
+	enum hm_err err;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	hm_db_bind_text_or_null(stmt, 2, role == HM_ROLE_NONE ? NULL : hm_role_name(role));
+	hm_db_bind_text_or_null(stmt, 3, full_name);
+	if (active)
+		sqlite3_bind_int(stmt, 4, *active ? 1 : 0);
+	sqlite3_bind_int64(stmt, 5, now);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	if (rc != SQLITE_DONE)
+		return hm_db_fail(db, "update user");
+	if (sqlite3_changes(hm_db_handle(db)) == 0)
+		return HM_ERR_NOT_FOUND;
+
+	int64_t admins = 0;
+	if ((err = count_active_admins(db, &admins)) != HM_OK)
+		return err;
+	if (admins == 0)
+		return HM_ERR_CONFLICT; /* the caller rolls back */
+	if (active && !*active && (err = end_sessions(db, user_id)) != HM_OK)
+		return err;
+	if (role == HM_ROLE_STUDENT) {
+		bool found = false;
+		if ((err = has_client(db, user_id, &found)) != HM_OK)
+			return err;
+		if (!found)
+			return create_client_for_user(db, user_id, NULL, now);
+	}
+	return HM_OK;
+}
+
+enum hm_err hm_accounts_count(struct hm_db *db, int64_t *count)
+{
+	static const char sql[] = "SELECT count(*) FROM users";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW ? HM_OK : hm_db_fail(db, "count users");
+}

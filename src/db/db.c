@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+// One SQLite connection (include/harreman/db.h): pragmas, a busy handler that
+// counts its waits, a prepared-statement cache, transactions and migrations.
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harreman/db.h"
+#include "harreman/log.h"
+#include "harreman/migrations.h"
+#include "harreman/banned.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct stmt_slot {
+	const char *sql;      /* the key: the SQL text's address */
+	sqlite3_stmt *stmt;
+};
+
+struct hm_db {
+	sqlite3 *handle;
+	struct stmt_slot *slots;
+	size_t n_slots;       /* a power of two */
+	size_t used;
+	int busy_waited_ms;   /* within the current wait */
+};
+
+static atomic_uint_fast64_t busy_retries;
+
+uint64_t hm_db_busy_retries(void)
+{
+	return atomic_load(&busy_retries);
+}
+
+/* SQLite's own back-off schedule, counted, bounded by BUSY_TIMEOUT_MS in total. */
+static int on_busy(void *ctx, int count)
+{
+	static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	struct hm_db *db = ctx;
+	if (count == 0)
+		db->busy_waited_ms = 0;
+	int n = (int)(sizeof delays / sizeof delays[0]);
+	int delay = count < n ? delays[count] : delays[n - 1];
+	if (db->busy_waited_ms + delay > BUSY_TIMEOUT_MS)
+		return 0;
+	atomic_fetch_add(&busy_retries, 1);
+	sqlite3_sleep(delay);
+	db->busy_waited_ms += delay;
+	return 1;
+}
+
+enum hm_err hm_db_fail(struct hm_db *db, const char *context)
+{
+	hm_log_error("database: %s: %s", context, db ? sqlite3_errmsg(db->handle) : "no connection");
+	return HM_ERR_INTERNAL;
+}
+
+enum hm_err hm_db_exec(struct hm_db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		hm_log_error("database: %s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return HM_ERR_INTERNAL;
+	}
+	return HM_OK;
+}
+
+struct hm_db *hm_db_open(const char *path)
+{
+	struct hm_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return NULL;
+	db->n_slots = 64;
+	db->slots = calloc(db->n_slots, sizeof *db->slots);
+	if (!db->slots)
+		goto fail;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+		    SQLITE_OPEN_EXRESCODE;
+	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
+		hm_log_error("database: cannot open %s: %s", path,
+			     db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_handler(db->handle, on_busy, db);
+	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	/* WAL: readers never block the writer; FULL: a commit survives power loss. */
+	if (hm_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			   "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;") != HM_OK)
+		goto fail;
+	return db;
+fail:
+	hm_db_close(db);
+	return NULL;
+}
+
+void hm_db_close(struct hm_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; db->slots && i < db->n_slots; i++)
+		sqlite3_finalize(db->slots[i].stmt);
+	free(db->slots);
+	if (db->handle && sqlite3_close(db->handle) != SQLITE_OK)
+		hm_log_error("database: close: %s", sqlite3_errmsg(db->handle));
+	free(db);
+}
+
+sqlite3 *hm_db_handle(struct hm_db *db)
+{
+	return db->handle;
+}
+
+static size_t slot_of(const struct hm_db *db, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> 7) & (db->n_slots - 1);
+}
+
+static bool cache_grow(struct hm_db *db)
+{
+	struct hm_db bigger = *db;
+	bigger.n_slots = db->n_slots * 2;
+	bigger.slots = calloc(bigger.n_slots, sizeof *bigger.slots);
+	if (!bigger.slots)
+		return false;
+	for (size_t i = 0; i < db->n_slots; i++) {
+		if (!db->slots[i].sql)
+			continue;
+		size_t j = slot_of(&bigger, db->slots[i].sql);
+		while (bigger.slots[j].sql)
+			j = (j + 1) & (bigger.n_slots - 1);
+		bigger.slots[j] = db->slots[i];
+	}
+	free(db->slots);
+	db->slots = bigger.slots;
+	db->n_slots = bigger.n_slots;
+	return true;
+}
+
+sqlite3_stmt *hm_db_stmt(struct hm_db *db, const char *sql)
+{
+	size_t i = slot_of(db, sql);
+	while (db->slots[i].sql) {
+		if (db->slots[i].sql == sql)
+			return db->slots[i].stmt;
+		i = (i + 1) & (db->n_slots - 1);
+	}
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK) {
+		hm_log_error("database: prepare: %s", sqlite3_errmsg(db->handle));
+		return NULL;
+	}
+	if ((db->used + 1) * 4 > db->n_slots * 3) {
+		if (!cache_grow(db)) {
+			sqlite3_finalize(stmt);
+			return NULL;
+		}
+		i = slot_of(db, sql);
+		while (db->slots[i].sql)
+			i = (i + 1) & (db->n_slots - 1);
+	}
+	db->slots[i].sql = sql;
+	db->slots[i].stmt = stmt;
+	db->used++;
+	return stmt;
+}
+
+void hm_db_done(sqlite3_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+static enum hm_err run_cached(struct hm_db *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, what);
+}
+
+enum hm_err hm_db_begin(struct hm_db *db)
+{
+	return run_cached(db, "BEGIN IMMEDIATE", "begin");
+}
+
+enum hm_err hm_db_commit(struct hm_db *db)
+{
+	enum hm_err err = run_cached(db, "COMMIT", "commit");
+	if (err != HM_OK)
+		hm_db_rollback(db);
+	return err;
+}
+
+void hm_db_rollback(struct hm_db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		(void)run_cached(db, "ROLLBACK", "rollback");
+}
+
+char *hm_db_column_strdup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	return text ? strdup((const char *)text) : NULL;
+}
+
+int hm_db_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
+{
+	return text ? sqlite3_bind_text(stmt, col, text, -1, SQLITE_TRANSIENT)
+		    : sqlite3_bind_null(stmt, col);
+}
+
+int hm_db_schema_version(struct hm_db *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	int version = -1;
+	if (sqlite3_prepare_v2(db->handle, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+out:
+	sqlite3_finalize(stmt);
+	return version;
+}
+
+enum hm_err hm_db_migrate(struct hm_db *db, const char **why)
+{
+	static _Thread_local char message[160];
+	*why = NULL;
+	int current = hm_db_schema_version(db);
+	if (current < 0) {
+		*why = "cannot read the database's schema version";
+		return HM_ERR_INTERNAL;
+	}
+	if (current > hm_migration_count) {
+		snprintf(message, sizeof message,
+			 "the database has schema version %d but this harreman knows only up to %d;"
+			 " use a newer harreman", current, hm_migration_count);
+		*why = message;
+		return HM_ERR_CONFLICT;
+	}
+	for (int i = current; i < hm_migration_count; i++) {
+		const struct hm_migration *m = &hm_migrations[i];
+		char set_version[64];
+		snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", m->version);
+		if (hm_db_exec(db, "BEGIN IMMEDIATE") != HM_OK)
+			goto fail;
+		if (hm_db_exec(db, m->sql) != HM_OK || hm_db_exec(db, set_version) != HM_OK ||
+		    hm_db_exec(db, "COMMIT") != HM_OK) {
+			hm_db_exec(db, "ROLLBACK");
+			goto fail;
+		}
+		hm_log_info("database: applied migration %04d_%s", m->version, m->name);
+		continue;
+fail:
+		snprintf(message, sizeof message, "migration %04d_%s failed", m->version, m->name);
+		*why = message;
+		return HM_ERR_INTERNAL;
+	}
+	return HM_OK;
+}
+
+enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_backup *backup = NULL;
+	enum hm_err err = HM_ERR_INTERNAL;
+	bool created = false;
+
+	*why = NULL;
+	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		*why = "cannot open the database";
+		goto out;
+	}
+	sqlite3_busy_timeout(src, BUSY_TIMEOUT_MS);
+	/* O_EXCL: never overwrite an earlier backup by mistake. */
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*why = "the output file exists already or cannot be created";
+		goto out;
+	}
+	close(fd);
+	created = true;
+	if (sqlite3_open_v2(out_path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		*why = "cannot open the output file";
+		goto out;
+	}
+	backup = sqlite3_backup_init(dst, "main", src, "main");
+	if (!backup) {
+		*why = sqlite3_errmsg(dst);
+		goto out;
+	}
+	/* One step copies every page under one read transaction: a consistent snapshot
+	 * that, in WAL mode, does not hold up the server's writers. */
+	int rc;
+	int tries = 0;
+	while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (++tries > 250) {
+			*why = "the database stayed locked";
+			goto out;
+		}
+		sqlite3_sleep(20);
+	}
+	if (rc != SQLITE_DONE) {
+		*why = "the copy failed";
+		goto out;
+	}
+	err = HM_OK;
+out:
+	if (backup)
+		sqlite3_backup_finish(backup);
+	if (dst && err == HM_OK && sqlite3_close(dst) != SQLITE_OK) {
+		*why = "cannot finish writing the output file";
+		err = HM_ERR_INTERNAL;
+	} else if (dst && err != HM_OK) {
+		sqlite3_close(dst);
+	}
+	sqlite3_close(src);
+	if (err != HM_OK && created)
+		unlink(out_path);
+	return err;
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+// The `harreman` command: parses the command line, wires the modules together,
+// handles signals. Nothing else lives here.
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "harreman/accounts.h"
+#include "harreman/app.h"
+#include "harreman/audit.h"
+#include "harreman/demo.h"
+#include "harreman/log.h"
+#include "harreman/password.h"
+#include "harreman/server.h"
+#include "harreman/timefmt.h"
+#include "harreman/validate.h"
+#include "harreman/banned.h"
+
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+	"Usage:\n"
+	"  harreman serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--timezone ZONE]\n"
+	"                 [--trusted-proxy ADDR] [--threads N] [--demo]\n"
+	"  harreman migrate --db PATH\n"
+	"  harreman user add --role admin|staff|student --email E --name N --db PATH\n"
+	"        (the password comes from HARREMAN_PASSWORD, or else standard input)\n"
+	"  harreman backup OUT --db PATH\n"
+	"  harreman --help | --version\n"
+	"\n"
+	"serve defaults: --listen 127.0.0.1:8080 --db harreman.db --timezone Europe/Madrid\n";
+
+static int usage_error(const char *why)
+{
+	if (why)
+		fprintf(stderr, "harreman: %s\n", why);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/* Opens and migrates the database at path; NULL (reported) on failure. */
+static struct hm_db *open_migrated(const char *path)
+{
+	struct hm_db *db = hm_db_open(path);
+	if (!db) {
+		fprintf(stderr, "harreman: cannot open the database %s\n", path);
+		return NULL;
+	}
+	const char *why = NULL;
+	if (hm_db_migrate(db, &why) != HM_OK) {
+		fprintf(stderr, "harreman: %s: %s\n", path, why ? why : "migration failed");
+		hm_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"web", required_argument, NULL, 'w'},
+		{"timezone", required_argument, NULL, 'z'},
+		{"trusted-proxy", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		{"demo", no_argument, NULL, 'D'},
+		{NULL, 0, NULL, 0},
+	};
+	struct hm_config cfg;
+	struct hm_app app;
+	struct hm_db *db = NULL;
+	struct hm_server *server = NULL;
+	bool app_ready = false;
+	int status = EXIT_FAILURE, opt;
+	const char *why = NULL;
+
+	hm_config_defaults(&cfg);
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			if (!hm_config_parse_listen(&cfg, optarg))
+				return usage_error("--listen takes ADDR:PORT, e.g. 127.0.0.1:8080");
+			break;
+		case 'd': cfg.db_path = optarg; break;
+		case 'w': cfg.web_dir = optarg; break;
+		case 'z': cfg.timezone = optarg; break;
+		case 'p': cfg.trusted_proxy = optarg; break;
+		case 'D': cfg.demo = true; break;
+		case 't': {
+			char *end = NULL;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256)
+				return usage_error("--threads takes a number from 1 to 256");
+			cfg.threads = (unsigned)n;
+			break;
+		}
+		default:
+			return usage_error(NULL);
+		}
+	}
+	if (optind != argc)
+		return usage_error("serve takes no positional arguments");
+	if (!hm_config_apply_timezone(cfg.timezone)) {
+		fprintf(stderr, "harreman: unknown time zone %s (is tzdata installed?)\n",
+			cfg.timezone);
+		return EXIT_USAGE;
+	}
+
+	/* Signals are taken by sigwait below; every thread started after this inherits
+	 * the mask, so none of them is interrupted. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!(db = open_migrated(cfg.db_path)))
+		goto out;
+	if (cfg.demo) {
+		bool seeded = false;
+		if (hm_demo_seed(db, &seeded) != HM_OK) {
+			fprintf(stderr, "harreman: cannot create the demo data\n");
+			goto out;
+		}
+		printf("Demo data %s. Demo logins:\n", seeded ? "created" : "already present");
+		for (int i = 0; i < hm_demo_login_count; i++)
+			printf("  %-8s %-26s %s\n", hm_demo_logins[i].role, hm_demo_logins[i].email,
+			       hm_demo_logins[i].password);
+	}
+	if (!hm_app_init(&app, &cfg, &why)) {
+		fprintf(stderr, "harreman: %s: %s\n", cfg.web_dir, why);
+		goto out;
+	}
+	app_ready = true;
+	if (!(server = hm_server_start(&app, &why))) {
+		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
+		goto out;
+	}
+	const char *open_bracket = strchr(cfg.listen_host, ':') ? "[" : "";
+	const char *close_bracket = *open_bracket ? "]" : "";
+	printf("Harreman %s listening on http://%s%s%s:%u/ (database %s, time zone %s)\n",
+	       HM_VERSION, open_bracket, cfg.listen_host, close_bracket, hm_server_port(server),
+	       cfg.db_path, cfg.timezone);
+	fflush(stdout);
+
+	int sig = 0;
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	hm_log_info("signal %d: finishing requests in flight, then stopping", sig);
+	hm_server_stop(server);
+	server = NULL;
+	status = EXIT_SUCCESS;
+out:
+	hm_server_stop(server);
+	if (app_ready)
+		hm_app_release(&app);
+	hm_db_close(db);
+	if (status == EXIT_SUCCESS)
+		hm_log_info("stopped; database closed");
+	return status;
+}
+
+/* Parses `--db PATH` and nothing else (migrate, backup). */
+static bool parse_db_only(int argc, char **argv, const char **db_path)
+{
+	static const struct option options[] = {
+		{"db", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	*db_path = NULL;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'd')
+			return false;
+		*db_path = optarg;
+	}
+	return *db_path != NULL;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	const char *path;
+	if (!parse_db_only(argc, argv, &path) || optind != argc)
+		return usage_error("migrate needs --db PATH");
+	struct hm_db *db = open_migrated(path);
+	if (!db)
+		return EXIT_FAILURE;
+	printf("%s: schema version %d\n", path, hm_db_schema_version(db));
+	hm_db_close(db);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	const char *path, *why = NULL;
+	if (!parse_db_only(argc, argv, &path) || optind != argc - 1)
+		return usage_error("backup needs OUT and --db PATH");
+	const char *out = argv[optind];
+	if (hm_db_backup(path, out, &why) != HM_OK) {
+		fprintf(stderr, "harreman: backup of %s to %s failed: %s\n", path, out, why);
+		return EXIT_FAILURE;
+	}
+	printf("backed up %s to %s\n", path, out);
+	return EXIT_SUCCESS;
+}
+
+/* The password from HARREMAN_PASSWORD, or one line of standard input (not echoed
+ * when it is a terminal). */
+static bool read_password(char *out, size_t size)
+{
+	const char *env = getenv("HARREMAN_PASSWORD");
+	if (env) {
+		size_t len = strlen(env);
+		if (len >= size)
+			return false;
+		memcpy(out, env, len + 1);
+		return true;
+	}
+	struct termios saved, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (tty) {
+		fputs("Password: ", stderr);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	bool ok = fgets(out, (int)size, stdin) != NULL;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputs("\n", stderr);
+	}
+	if (ok)
+		out[strcspn(out, "\r\n")] = '\0';
+	return ok;
+}
+
+static int cmd_user_add(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"role", required_argument, NULL, 'r'},
+		{"email", required_argument, NULL, 'e'},
+		{"name", required_argument, NULL, 'n'},
+		{"db", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *role_name = NULL, *email_in = NULL, *name = NULL, *path = NULL;
+	char email[HM_MAX_EMAIL + 1], password[HM_PASSWORD_MAX + 2];
+	char hash[HM_PASSWORD_HASH_LEN];
+	struct hm_db *db = NULL;
+	int status = EXIT_FAILURE, opt;
+	int64_t user_id = 0;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': role_name = optarg; break;
+		case 'e': email_in = optarg; break;
+		case 'n': name = optarg; break;
+		case 'd': path = optarg; break;
+		default: return usage_error(NULL);
+		}
+	}
+	if (!role_name || !email_in || !name || !path || optind != argc)
+		return usage_error("user add needs --role, --email, --name and --db");
+	enum hm_role role = hm_role_from_name(role_name);
+	if (role == HM_ROLE_NONE)
+		return usage_error("--role must be admin, staff or student");
+	if (!hm_email_normalize(email_in, email))
+		return usage_error("--email is not a valid e-mail address");
+	if (!hm_text_is_valid(name, HM_MAX_NAME))
+		return usage_error("--name must be 1 to 200 characters");
+	if (!read_password(password, sizeof password) ||
+	    hm_utf8_chars(password) < HM_PASSWORD_MIN || strlen(password) > HM_PASSWORD_MAX) {
+		fprintf(stderr, "harreman: the password must be 10 to 1024 characters\n");
+		goto out;
+	}
+	if (!(db = open_migrated(path)))
+		goto out;
+	if (!hm_password_hash(password, hash)) {
+		fprintf(stderr, "harreman: cannot hash the password (out of memory?)\n");
+		goto out;
+	}
+	int64_t now = hm_time_now();
+	json_t *detail = json_pack("{s:s, s:s, s:s}", "email", email, "role", role_name, "via",
+				   "command line");
+	enum hm_err err = detail ? hm_db_begin(db) : HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = hm_accounts_create(db, email, hash, name, role, NULL, now, &user_id);
+	if (err == HM_OK)
+		err = hm_audit_record(db, 0, "user.create", "user", user_id, detail, NULL, now);
+	if (err == HM_OK)
+		err = hm_db_commit(db);
+	json_decref(detail);
+	if (err != HM_OK) {
+		hm_db_rollback(db);
+		fprintf(stderr, "harreman: %s\n", err == HM_ERR_EMAIL_TAKEN
+			? "that e-mail address is already registered" : "cannot create the user");
+		goto out;
+	}
+	printf("created %s user %lld <%s>\n", role_name, (long long)user_id, email);
+	status = EXIT_SUCCESS;
+out:
+	sodium_memzero(password, sizeof password);
+	sodium_memzero(hash, sizeof hash);
+	hm_db_close(db);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("harreman: libsodium failed to start\n", stderr);
+		return EXIT_FAILURE;
+	}
+	if (argc < 2)
+		return usage_error("a command is needed");
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("harreman %s\n", HM_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return cmd_backup(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0)
+		return cmd_user_add(argc - 2, argv + 2);
+	return usage_error("unknown command");
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+// The HTTP server (include/harreman/server.h), the only code that knows
+// libmicrohttpd. Per-request state is made on the first callback and freed in the
+// completion callback; the body is gathered into a capped buffer; the request is
+// then handed to the dispatcher as plain C types, and its reply turned into an MHD
+// response. The access log line and the metrics are written on completion.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harreman/buf.h"
+#include "harreman/dispatch.h"
+#include "harreman/log.h"
+#include "harreman/metrics.h"
+#include "harreman/server.h"
+#include "harreman/timefmt.h"
+#include "harreman/banned.h"
+
+#define STOP_GRACE_SECONDS 10
+
+struct hm_server {
+	struct MHD_Daemon *daemon;
+	struct hm_app *app;
+	uint16_t port;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;   /* signalled when in_flight drops to zero */
+	unsigned in_flight;
+};
+
+/* One request's state, from its first callback to its completion. */
+struct request_state {
+	struct hm_server *server;
+	struct timespec started;
+	struct hm_buf body;
+	bool too_large;
+	bool answered;
+	int status;
+	int route_index;
+	char method[12];
+	char path[160];        /* for the access log, truncated */
+	char request_id[17];
+	char peer[INET6_ADDRSTRLEN];
+	char client[INET6_ADDRSTRLEN];
+};
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void in_flight_add(struct hm_server *server, int delta)
+{
+	pthread_mutex_lock(&server->lock);
+	server->in_flight = (unsigned)((int)server->in_flight + delta);
+	if (server->in_flight == 0)
+		pthread_cond_broadcast(&server->idle);
+	pthread_mutex_unlock(&server->lock);
+}
+
+static bool address_is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+	       strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+static void peer_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!info || !info->client_addr)
+		return;
+	const struct sockaddr *sa = info->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  INET6_ADDRSTRLEN);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, INET6_ADDRSTRLEN);
+}
+
+/* The client's address: the peer, or the last X-Forwarded-For hop when the peer is
+ * the trusted proxy (the hop the proxy itself appended). */
+static void client_address(struct MHD_Connection *conn, const struct hm_config *cfg,
+			   struct request_state *rs, bool *tls)
+{
+	*tls = false;
+	snprintf(rs->client, sizeof rs->client, "%s", rs->peer);
+	if (!cfg->trusted_proxy || strcmp(rs->peer, cfg->trusted_proxy) != 0)
+		return;
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	*tls = proto && strcmp(proto, "https") == 0;
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	char candidate[INET6_ADDRSTRLEN];
+	size_t len = strcspn(last, " ");
+	if (len == 0 || len >= sizeof candidate)
+		return;
+	memcpy(candidate, last, len);
+	candidate[len] = '\0';
+	unsigned char probe[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, candidate, probe) == 1 || inet_pton(AF_INET6, candidate, probe) == 1)
+		memcpy(rs->client, candidate, len + 1);
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct hm_request *req = cls;
+	if (req->n_query == HM_MAX_QUERY_ARGS)
+		return MHD_NO;
+	req->query[req->n_query].key = key;
+	req->query[req->n_query].value = value;
+	req->n_query++;
+	return MHD_YES;
+}
+
+static struct MHD_Response *response_from_reply(struct hm_reply *reply)
+{
+	struct MHD_Response *resp = NULL;
+	const char *type = reply->content_type;
+	if (reply->file_fd >= 0) {
+		resp = MHD_create_response_from_fd64((uint64_t)reply->file_size, reply->file_fd);
+		if (resp)
+			reply->file_fd = -1; /* MHD closes it */
+	} else if (reply->json) {
+		size_t len = json_dumpb(reply->json, NULL, 0, JSON_COMPACT);
+		char *text = malloc(len + 1);
+		if (text && json_dumpb(reply->json, text, len, JSON_COMPACT) == len) {
+			text[len] = '\n';
+			resp = MHD_create_response_from_buffer(len + 1, text, MHD_RESPMEM_MUST_FREE);
+		}
+		if (!resp)
+			free(text);
+		type = "application/json; charset=utf-8";
+	} else if (reply->body) {
+		resp = MHD_create_response_from_buffer(reply->body_len, reply->body,
+						       MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			reply->body = NULL;
+	} else {
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return NULL;
+	if (type && reply->status != 204 && reply->status != 304)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	for (size_t i = 0; i < reply->n_headers; i++)
+		MHD_add_response_header(resp, reply->headers[i].name, reply->headers[i].value);
+	return resp;
+}
+
+/* Builds the request from the connection, dispatches it and queues the answer. */
+static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *conn,
+			      struct request_state *rs, const char *url)
+{
+	struct hm_request req;
+	struct hm_reply reply;
+	enum MHD_Result ret = MHD_NO;
+
+	memset(&req, 0, sizeof req);
+	hm_reply_init(&reply);
+	req.method = hm_method_from_name(rs->method);
+	req.method_name = rs->method;
+	req.path = url;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
+	req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	req.csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+	client_address(conn, &server->app->cfg, rs, &req.tls);
+	req.remote_addr = rs->client;
+	req.remote_is_loopback = address_is_loopback(rs->client);
+	req.body = rs->body.data;
+	req.body_len = rs->body.len;
+	req.body_too_large = rs->too_large;
+	req.now = hm_time_now();
+	memcpy(req.request_id, rs->request_id, sizeof req.request_id);
+
+	hm_dispatch(server->app, &req, &reply);
+
+	rs->status = reply.status;
+	rs->route_index = req.route_index;
+	rs->answered = true;
+	struct MHD_Response *resp = response_from_reply(&reply);
+	if (resp) {
+		ret = MHD_queue_response(conn, (unsigned)reply.status, resp);
+		MHD_destroy_response(resp);
+	}
+	hm_reply_release(&reply);
+	hm_buf_release(&rs->body);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **state)
+{
+	(void)version;
+	struct hm_server *server = cls;
+	struct request_state *rs = *state;
+
+	if (!rs) {
+		rs = calloc(1, sizeof *rs);
+		if (!rs)
+			return MHD_NO;
+		rs->server = server;
+		rs->route_index = -1;
+		clock_gettime(CLOCK_MONOTONIC, &rs->started);
+		hm_buf_init(&rs->body, HM_MAX_BODY);
+		snprintf(rs->method, sizeof rs->method, "%s", method);
+		snprintf(rs->path, sizeof rs->path, "%s", url);
+		struct hm_request id_holder;
+		hm_request_new_id(&id_holder);
+		memcpy(rs->request_id, id_holder.request_id, sizeof rs->request_id);
+		peer_address(conn, rs->peer);
+		*state = rs;
+		in_flight_add(server, 1);
+
+		/* A declared body over the cap is refused before a byte of it is read. */
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length) {
+			char *end = NULL;
+			errno = 0;
+			unsigned long long n = strtoull(length, &end, 10);
+			if (errno == ERANGE || n > HM_MAX_BODY) {
+				rs->too_large = true;
+				return answer(server, conn, rs, url);
+			}
+		}
+		return MHD_YES;
+	}
+	if (rs->answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!rs->too_large && !hm_buf_append(&rs->body, upload_data, *upload_data_size)) {
+			rs->too_large = true; /* streamed past the cap: drop what came */
+			hm_buf_release(&rs->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(server, conn, rs, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct hm_server *server = cls;
+	struct request_state *rs = *state;
+	if (!rs)
+		return;
+	double elapsed = seconds_since(&rs->started);
+	if (rs->answered) {
+		hm_metrics_observe(rs->route_index, rs->status, elapsed);
+		hm_log_info("%s %s %s %d %.2fms%s", rs->request_id, rs->method, rs->path,
+			    rs->status, elapsed * 1e3,
+			    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (client went away)");
+	} else {
+		hm_log_info("%s %s %s aborted before an answer %.2fms", rs->request_id, rs->method,
+			    rs->path, elapsed * 1e3);
+	}
+	hm_buf_release(&rs->body);
+	free(rs);
+	*state = NULL;
+	in_flight_add(server, -1);
+}
+
+/* Percent-decoding of the path and query, except %00: a NUL would cut the path
+ * short and make "/x%00y" look like "/x". It is left as the literal "%00". */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
+{
+	(void)cls;
+	(void)conn;
+	char *out = text;
+	for (const char *in = text; *in; in++) {
+		unsigned hi, lo;
+		if (in[0] == '%' && sscanf(in + 1, "%1x%1x", &hi, &lo) == 2 && (hi || lo)) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - text);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	hm_log_warn("http: %s", line);
+}
+
+struct hm_server *hm_server_start(struct hm_app *app, const char **why)
+{
+	const struct hm_config *cfg = &app->cfg;
+	struct sockaddr_storage addr;
+	memset(&addr, 0, sizeof addr);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+	if (inet_pton(AF_INET, cfg->listen_host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(cfg->listen_port);
+	} else if (inet_pton(AF_INET6, cfg->listen_host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(cfg->listen_port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		*why = "the listen address must be a numeric IPv4 or IPv6 address";
+		return NULL;
+	}
+
+	struct hm_server *server = calloc(1, sizeof *server);
+	if (!server) {
+		*why = "out of memory";
+		return NULL;
+	}
+	server->app = app;
+	pthread_mutex_init(&server->lock, NULL);
+	pthread_cond_init(&server->idle, NULL);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = cfg->threads ? cfg->threads : (cpus > 0 ? (unsigned)cpus : 2);
+
+	server->daemon = MHD_start_daemon(
+		flags, cfg->listen_port, NULL, NULL, on_request, server,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_END);
+	if (!server->daemon) {
+		*why = "cannot listen on that address (in use, or not allowed)";
+		pthread_cond_destroy(&server->idle);
+		pthread_mutex_destroy(&server->lock);
+		free(server);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	server->port = info ? info->port : cfg->listen_port;
+	return server;
+}
+
+uint16_t hm_server_port(const struct hm_server *server)
+{
+	return server->port;
+}
+
+void hm_server_stop(struct hm_server *server)
+{
+	if (!server)
+		return;
+	MHD_socket listener = MHD_quiesce_daemon(server->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += STOP_GRACE_SECONDS;
+	pthread_mutex_lock(&server->lock);
+	while (server->in_flight > 0)
+		if (pthread_cond_timedwait(&server->idle, &server->lock, &deadline) == ETIMEDOUT)
+			break;
+	unsigned left = server->in_flight;
+	pthread_mutex_unlock(&server->lock);
+	if (left)
+		hm_log_warn("stopping with %u request(s) still in flight", left);
+
+	MHD_stop_daemon(server->daemon);
+	pthread_cond_destroy(&server->idle);
+	pthread_mutex_destroy(&server->lock);
+	free(server);
+}
