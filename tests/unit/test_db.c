@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// The database layer on :memory: with sql/ applied: migrations and the business
+// plan's seeds, the statement cache, rate-limit windows, accounts.
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "harreman/accounts.h"
+#include "harreman/db.h"
+#include "harreman/migrations.h"
+#include "harreman/ratelimit.h"
+
+static struct hm_db *fresh_db(void)
+{
+	const char *why = NULL;
+	struct hm_db *db = hm_db_open(":memory:");
+	CHECK(db != NULL);
+	CHECK_INT(hm_db_migrate(db, &why), HM_OK);
+	return db;
+}
+
+static int64_t scalar(struct hm_db *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(hm_db_handle(db), sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void test_migrations_set_the_version_and_are_idempotent(void)
+{
+	const char *why = NULL;
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_schema_version(db), hm_migration_count);
+	CHECK_INT(hm_db_migrate(db, &why), HM_OK); /* again: nothing to do */
+	CHECK_INT(scalar(db, "SELECT count(*) FROM discount_tiers"), 3);
+	CHECK_INT(scalar(db, "PRAGMA foreign_keys"), 1);
+	hm_db_close(db);
+}
+
+static void test_a_newer_database_is_refused(void)
+{
+	const char *why = NULL;
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_exec(db, "PRAGMA user_version = 999"), HM_OK);
+	CHECK_INT(hm_db_migrate(db, &why), HM_ERR_CONFLICT);
+	CHECK(why && strstr(why, "newer harreman"));
+	hm_db_close(db);
+}
+
+static void test_business_plan_defaults_are_seeded(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(scalar(db, "SELECT percent FROM discount_tiers WHERE from_ordinal = 3"), 5);
+	CHECK_INT(scalar(db, "SELECT percent FROM discount_tiers WHERE from_ordinal = 4"), 10);
+	CHECK_INT(scalar(db, "SELECT percent FROM discount_tiers WHERE from_ordinal = 5"), 15);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM gifts WHERE key IN ('pen', 'calendar',"
+			     " 'car_air_freshener') AND stock = 0"), 3);
+	/* Phone: Monday to Friday, 08:30-14:30 and 16:00-20:00; nothing at weekends. */
+	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
+			     " c.id = h.channel_id WHERE c.kind = 'phone'"), 10);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
+			     " c.id = h.channel_id WHERE c.kind = 'phone' AND weekday BETWEEN 1"
+			     " AND 5 AND ((opens = '08:30' AND closes = '14:30') OR"
+			     " (opens = '16:00' AND closes = '20:00'))"), 10);
+	CHECK_INT(scalar(db, "SELECT response_hours FROM channels WHERE kind = 'email'"), 48);
+	CHECK_INT(scalar(db, "SELECT response_hours FROM channels WHERE kind = 'web'"), 48);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
+			     " c.id = h.channel_id WHERE c.kind IN ('email', 'web')"), 0);
+	/* Stock can never go below zero. */
+	CHECK(hm_db_exec(db, "UPDATE gifts SET stock = -1 WHERE key = 'pen'") != HM_OK);
+	hm_db_close(db);
+}
+
+static void test_statement_cache_reuses_by_sql_address(void)
+{
+	static const char sql_a[] = "SELECT 1";
+	static const char sql_b[] = "SELECT 2";
+	struct hm_db *db = fresh_db();
+	sqlite3_stmt *a1 = hm_db_stmt(db, sql_a);
+	hm_db_done(a1);
+	sqlite3_stmt *b = hm_db_stmt(db, sql_b);
+	hm_db_done(b);
+	sqlite3_stmt *a2 = hm_db_stmt(db, sql_a);
+	CHECK(a1 != NULL && a1 == a2 && a1 != b);
+	CHECK_INT(sqlite3_step(a2), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(a2, 0), 1);
+	hm_db_done(a2);
+	/* Many distinct statements: the cache grows and keeps them all right. */
+	static char texts[300][32];
+	for (int i = 0; i < 300; i++) {
+		snprintf(texts[i], sizeof texts[i], "SELECT %d", i);
+		sqlite3_stmt *s = hm_db_stmt(db, texts[i]);
+		CHECK(s != NULL);
+		hm_db_done(s);
+	}
+	for (int i = 0; i < 300; i += 37) {
+		sqlite3_stmt *s = hm_db_stmt(db, texts[i]);
+		CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+		CHECK_INT(sqlite3_column_int(s, 0), i);
+		hm_db_done(s);
+	}
+	CHECK(hm_db_stmt(db, "SELECT * FROM no_such_table") == NULL);
+	hm_db_close(db);
+}
+
+static void test_transactions_roll_back(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "UPDATE gifts SET stock = 7"), HM_OK);
+	hm_db_rollback(db);
+	CHECK_INT(scalar(db, "SELECT sum(stock) FROM gifts"), 0);
+	hm_db_rollback(db); /* no transaction open: harmless */
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "UPDATE gifts SET stock = 2"), HM_OK);
+	CHECK_INT(hm_db_commit(db), HM_OK);
+	CHECK_INT(scalar(db, "SELECT sum(stock) FROM gifts"), 6);
+	hm_db_close(db);
+}
+
+static void test_rate_limit_window(void)
+{
+	struct hm_db *db = fresh_db();
+	bool limited = true;
+	int64_t retry = 0;
+	const int64_t t0 = 1800000000, window = 900;
+	for (int i = 0; i < 5; i++) {
+		CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + i, window, 5,
+					     &limited, &retry), HM_OK);
+		CHECK(!limited);
+		CHECK_INT(hm_ratelimit_hit(db, "login_email", "a@b.c", t0 + i, window), HM_OK);
+	}
+	CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + 10, window, 5, &limited,
+				     &retry), HM_OK);
+	CHECK(limited);
+	CHECK_INT(retry, t0 + window - (t0 + 10)); /* until the first failure ages out */
+	/* Another key and another bucket are not affected. */
+	CHECK_INT(hm_ratelimit_check(db, "login_email", "x@b.c", t0 + 10, window, 5, &limited,
+				     &retry), HM_OK);
+	CHECK(!limited);
+	CHECK_INT(hm_ratelimit_check(db, "login_addr", "a@b.c", t0 + 10, window, 5, &limited,
+				     &retry), HM_OK);
+	CHECK(!limited);
+	/* Once the first event is older than the window, one more attempt is allowed. */
+	CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + window, window, 5,
+				     &limited, &retry), HM_OK);
+	CHECK(!limited);
+	CHECK_INT(hm_ratelimit_clear(db, "login_email", "a@b.c"), HM_OK);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM rate_events"), 0);
+	hm_db_close(db);
+}
+
+static void test_accounts(void)
+{
+	struct hm_db *db = fresh_db();
+	int64_t student = 0, admin = 0, dup = 0;
+	CHECK_INT(hm_accounts_create(db, "ane@example.com", "$argon2id$fake", "Ane",
+				     HM_ROLE_STUDENT, "es", 1000, &student), HM_OK);
+	CHECK_INT(hm_accounts_create(db, "boss@example.com", "$argon2id$fake", "Boss",
+				     HM_ROLE_ADMIN, NULL, 1000, &admin), HM_OK);
+	CHECK_INT(hm_accounts_create(db, "ane@example.com", "h", "Other", HM_ROLE_STAFF, NULL, 1000,
+				     &dup), HM_ERR_EMAIL_TAKEN);
+
+	json_t *client = NULL;
+	CHECK_INT(hm_accounts_client_json_by_user(db, student, &client), HM_OK);
+	CHECK_STR(json_string_value(json_object_get(client, "locale")), "es");
+	CHECK_STR(json_string_value(json_object_get(client, "relationship")), "one_off");
+	CHECK_INT(json_integer_value(json_object_get(client, "user_id")), student);
+	json_decref(client);
+	CHECK_INT(hm_accounts_client_json_by_user(db, admin, &client), HM_OK);
+	CHECK(json_is_null(client));
+	json_decref(client);
+
+	json_t *user = NULL;
+	CHECK_INT(hm_accounts_user_json(db, admin, &user), HM_OK);
+	CHECK_STR(json_string_value(json_object_get(user, "role")), "admin");
+	CHECK(json_object_get(user, "password_hash") == NULL);
+	json_decref(user);
+	CHECK_INT(hm_accounts_user_json(db, 999, &user), HM_ERR_NOT_FOUND);
+
+	/* The last admin can be neither demoted nor deactivated. */
+	bool off = false;
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_accounts_update(db, admin, HM_ROLE_STAFF, NULL, NULL, 2000), HM_ERR_CONFLICT);
+	hm_db_rollback(db);
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_accounts_update(db, admin, HM_ROLE_NONE, NULL, &off, 2000), HM_ERR_CONFLICT);
+	hm_db_rollback(db);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1"), 1);
+
+	/* Becoming a student brings a client record with it. */
+	int64_t staff = 0;
+	CHECK_INT(hm_accounts_create(db, "tutor@example.com", "h", "Tutor", HM_ROLE_STAFF, NULL,
+				     1000, &staff), HM_OK);
+	CHECK_INT(hm_accounts_update(db, staff, HM_ROLE_STUDENT, "Tutor Bi", NULL, 2000), HM_OK);
+	CHECK_INT(hm_accounts_client_json_by_user(db, staff, &client), HM_OK);
+	CHECK(json_is_object(client));
+	json_decref(client);
+	CHECK_INT(hm_accounts_update(db, 12345, HM_ROLE_NONE, "x", NULL, 2000), HM_ERR_NOT_FOUND);
+
+	json_t *items = NULL;
+	int64_t next = -1;
+	CHECK_INT(hm_accounts_list(db, 0, 2, &items, &next), HM_OK);
+	CHECK_INT(json_array_size(items), 2);
+	CHECK_INT(next, admin);
+	json_decref(items);
+	CHECK_INT(hm_accounts_list(db, admin, 2, &items, &next), HM_OK);
+	CHECK_INT(json_array_size(items), 1);
+	CHECK_INT(next, 0);
+	json_decref(items);
+	hm_db_close(db);
+}
+
+int main(void)
+{
+	RUN(test_migrations_set_the_version_and_are_idempotent);
+	RUN(test_a_newer_database_is_refused);
+	RUN(test_business_plan_defaults_are_seeded);
+	RUN(test_statement_cache_reuses_by_sql_address);
+	RUN(test_transactions_roll_back);
+	RUN(test_rate_limit_window);
+	RUN(test_accounts);
+	return CHECK_EXIT();
+}
