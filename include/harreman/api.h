@@ -34,7 +34,7 @@ hm_handler_fn hm_api_audit_list;
 /* Login throttling, from API.md: more than 5 failures per e-mail or per address
  * within 15 minutes answer 429. */
 #define HM_LOGIN_MAX_FAILURES 5
-#define HM_LOGIN_WINDOW (15 * 60)
+#define HM_LOGIN_WINDOW ((int64_t)15 * 60)
 
 /* Answers a list page {items, next_after}; takes ownership of items. */
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after);

@@ -13,7 +13,7 @@
 
 #include "harreman/errors.h"
 
-#define HM_MAX_BODY (64 * 1024)
+#define HM_MAX_BODY ((size_t)64 * 1024)
 #define HM_MAX_QUERY_ARGS 32
 #define HM_MAX_PATH_IDS 4
 #define HM_MAX_REPLY_HEADERS 14

@@ -13,7 +13,7 @@
 #include "harreman/token.h"
 
 #define HM_SESSION_COOKIE "hm_session"
-#define HM_SESSION_TTL (7 * 24 * 3600) /* absolute lifetime, seconds */
+#define HM_SESSION_TTL ((int64_t)7 * 24 * 3600) /* absolute lifetime, seconds */
 #define HM_API_TOKEN_PREFIX "hmt_"
 #define HM_API_TOKEN_TEXT_LEN (sizeof HM_API_TOKEN_PREFIX - 1 + HM_TOKEN_TEXT_LEN)
 

@@ -40,8 +40,8 @@ static void set_session_cookie(const struct hm_request *req, struct hm_reply *re
 	char cookie[160];
 	if (token)
 		snprintf(cookie, sizeof cookie,
-			 HM_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-			 token, HM_SESSION_TTL, req->tls ? "; Secure" : "");
+			 HM_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+			 token, (long long)HM_SESSION_TTL, req->tls ? "; Secure" : "");
 	else
 		snprintf(cookie, sizeof cookie,
 			 HM_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",

@@ -289,14 +289,26 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 
 /* Percent-decoding of the path and query, except %00: a NUL would cut the path
  * short and make "/x%00y" look like "/x". It is left as the literal "%00". */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
 {
 	(void)cls;
 	(void)conn;
 	char *out = text;
 	for (const char *in = text; *in; in++) {
-		unsigned hi, lo;
-		if (in[0] == '%' && sscanf(in + 1, "%1x%1x", &hi, &lo) == 2 && (hi || lo)) {
+		int hi = in[0] == '%' ? hex_digit(in[1]) : -1;
+		int lo = hi >= 0 ? hex_digit(in[2]) : -1;
+		if (lo >= 0 && (hi || lo)) {
 			*out++ = (char)(hi * 16 + lo);
 			in += 2;
 		} else {
@@ -307,7 +319,8 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
 	return (size_t)(out - text);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt,
+							  va_list ap)
 {
 	(void)cls;
 	char line[512];

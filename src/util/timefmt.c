@@ -100,12 +100,12 @@ bool hm_time_parse(const char *s, int64_t *out)
 		int oh, om;
 		if (!digits(p + 1, 2, &oh) || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
 			return false;
-		offset = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+		offset = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1); /* at most 86340 */
 	} else {
 		return false;
 	}
 	int64_t days = hm_days_from_civil(y, (unsigned)mo, (unsigned)d);
-	*out = days * 86400 + h * 3600 + mi * 60 + se - offset;
+	*out = days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se - offset;
 	return true;
 }
 
