@@ -322,13 +322,13 @@ static void keep_session(struct api_client *c, const struct http_response *r)
 		snprintf(c->csrf, sizeof c->csrf, "%s", csrf);
 }
 
-int api_login(struct api_client *c, const char *email, const char *password)
+/* POSTs body (a JSON object, stolen) to path; keeps the session on `expect`. */
+static int post_for_session(struct api_client *c, const char *path, json_t *body, int expect)
 {
-	json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
 	char *text = json_dumps(body, 0);
 	struct http_response r;
-	api_call(c, "POST", "/api/v1/auth/login", text, &r);
-	if (r.status == 200)
+	api_call(c, "POST", path, text, &r);
+	if (r.status == expect)
 		keep_session(c, &r);
 	int status = r.status;
 	http_response_free(&r);
@@ -337,21 +337,18 @@ int api_login(struct api_client *c, const char *email, const char *password)
 	return status;
 }
 
+int api_login(struct api_client *c, const char *email, const char *password)
+{
+	return post_for_session(c, "/api/v1/auth/login",
+				json_pack("{s:s, s:s}", "email", email, "password", password), 200);
+}
+
 int api_register(struct api_client *c, const char *email, const char *password,
 		 const char *full_name)
 {
-	json_t *body = json_pack("{s:s, s:s, s:s}", "email", email, "password", password,
-				 "full_name", full_name);
-	char *text = json_dumps(body, 0);
-	struct http_response r;
-	api_call(c, "POST", "/api/v1/auth/register", text, &r);
-	if (r.status == 201)
-		keep_session(c, &r);
-	int status = r.status;
-	http_response_free(&r);
-	free(text);
-	json_decref(body);
-	return status;
+	return post_for_session(c, "/api/v1/auth/register",
+				json_pack("{s:s, s:s, s:s}", "email", email, "password", password,
+					  "full_name", full_name), 201);
 }
 
 int run_cli(const char *const *args, const char *input, const char *password, char **out)
