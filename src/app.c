@@ -2,6 +2,7 @@
 // Configuration defaults and parsing, and the per-thread database connections
 // (include/harreman/app.h). Each worker thread opens its own connection on first
 // use; the thread key's destructor closes it when the thread ends.
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,12 @@ bool hm_config_parse_listen(struct hm_config *cfg, const char *text)
 	}
 	if (host_len == 0 || host_len >= sizeof cfg->listen_host)
 		return false;
+	char host_copy[sizeof cfg->listen_host];
+	unsigned char probe[16];
+	memcpy(host_copy, host, host_len);
+	host_copy[host_len] = '\0';
+	if (inet_pton(AF_INET, host_copy, probe) != 1 && inet_pton(AF_INET6, host_copy, probe) != 1)
+		return false; /* numeric addresses only: no resolver surprises at start */
 	char *end = NULL;
 	errno = 0;
 	long port = strtol(colon + 1, &end, 10);

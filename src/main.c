@@ -72,6 +72,7 @@ static int cmd_serve(int argc, char **argv)
 		{"trusted-proxy", required_argument, NULL, 'p'},
 		{"threads", required_argument, NULL, 't'},
 		{"demo", no_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct hm_config cfg;
@@ -87,13 +88,14 @@ static int cmd_serve(int argc, char **argv)
 		switch (opt) {
 		case 'l':
 			if (!hm_config_parse_listen(&cfg, optarg))
-				return usage_error("--listen takes ADDR:PORT, e.g. 127.0.0.1:8080");
+				return usage_error("--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080");
 			break;
 		case 'd': cfg.db_path = optarg; break;
 		case 'w': cfg.web_dir = optarg; break;
 		case 'z': cfg.timezone = optarg; break;
 		case 'p': cfg.trusted_proxy = optarg; break;
 		case 'D': cfg.demo = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
 		case 't': {
 			char *end = NULL;
 			long n = strtol(optarg, &end, 10);
@@ -123,6 +125,11 @@ static int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (!hm_app_init(&app, &cfg, &why)) {
+		fprintf(stderr, "harreman: %s: %s\n", cfg.web_dir, why);
+		goto out;
+	}
+	app_ready = true;
 	if (!(db = open_migrated(cfg.db_path)))
 		goto out;
 	if (cfg.demo) {
@@ -136,11 +143,6 @@ static int cmd_serve(int argc, char **argv)
 			printf("  %-8s %-26s %s\n", hm_demo_logins[i].role, hm_demo_logins[i].email,
 			       hm_demo_logins[i].password);
 	}
-	if (!hm_app_init(&app, &cfg, &why)) {
-		fprintf(stderr, "harreman: %s: %s\n", cfg.web_dir, why);
-		goto out;
-	}
-	app_ready = true;
 	if (!(server = hm_server_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;

@@ -34,7 +34,7 @@ struct hm_app {
 /* Fills cfg with the defaults. */
 void hm_config_defaults(struct hm_config *cfg);
 
-/* Parses "ADDR:PORT" (IPv4, or [IPv6]:PORT) into cfg. False when malformed. */
+/* Parses "ADDR:PORT" (numeric IPv4, or [IPv6]:PORT) into cfg. False when malformed. */
 bool hm_config_parse_listen(struct hm_config *cfg, const char *text);
 
 /* Sets the process time zone after checking the tz database knows it. */

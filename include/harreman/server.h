@@ -17,7 +17,7 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why);
 /* The port actually bound (useful with port 0). */
 uint16_t hm_server_port(const struct hm_server *server);
 
-/* Stops accepting, lets requests in flight finish (up to a few seconds), then
+/* Stops accepting, lets requests in flight finish (up to 10 seconds), then
  * stops the workers and frees the server. */
 void hm_server_stop(struct hm_server *server);
 

@@ -52,9 +52,14 @@ void hm_validate_text_or_empty(struct hm_validation *v, json_t *obj, const char 
 void hm_validate_email(struct hm_validation *v, json_t *obj, const char *field, bool required,
 		       char out_buf[HM_MAX_EMAIL + 1], bool *present);
 
-/* A password: a string of 10..1024 bytes. */
+/* A new password: a string of 10 characters up to 1024 bytes, any content. */
 void hm_validate_password(struct hm_validation *v, json_t *obj, const char *field,
 			  const char **out);
+
+/* A password being checked (login): any non-empty string up to 1024 bytes, so
+ * whatever hm_validate_password accepted can always be typed in again. */
+void hm_validate_password_attempt(struct hm_validation *v, json_t *obj, const char *field,
+				  const char **out);
 
 /* One of choices (NULL-terminated); *index gets its position. */
 void hm_validate_enum(struct hm_validation *v, json_t *obj, const char *field, bool required,

@@ -17,14 +17,19 @@
 
 static const char *const locales[] = {"eu", "es", "en", NULL};
 
-/* {user, client, csrf_token} for user_id; csrf NULL gives csrf_token null. */
+/* {user, client, csrf_token} for user_id; csrf NULL gives csrf_token null. The
+ * client record is a student's: staff and admins get null even when a record is
+ * left from an earlier role. */
 static enum hm_err session_body(struct hm_db *db, int64_t user_id, const char *csrf,
 				json_t **out)
 {
 	json_t *user = NULL, *client = NULL;
 	enum hm_err err = hm_accounts_user_json(db, user_id, &user);
-	if (err == HM_OK)
+	const char *role = json_string_value(json_object_get(user, "role"));
+	if (err == HM_OK && role && strcmp(role, "student") == 0)
 		err = hm_accounts_client_json_by_user(db, user_id, &client);
+	else if (err == HM_OK)
+		client = json_null();
 	if (err != HM_OK) {
 		json_decref(user);
 		return err;
@@ -102,6 +107,8 @@ void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		err = hm_accounts_create(req->db, email, hash, full_name, HM_ROLE_STUDENT,
 					 locales[locale], req->now, &user_id);
+	if (err == HM_OK && req->who.via_cookie)
+		err = hm_session_revoke(req->db, req->who.session_id);
 	if (err == HM_OK)
 		err = hm_audit_record(req->db, user_id, "user.register", "user", user_id, NULL,
 				      req->request_id, req->now);
@@ -173,7 +180,7 @@ void hm_api_login(struct hm_request *req, struct hm_reply *reply)
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, NULL);
 	hm_validate_email(&v, req->json, "email", true, email, NULL);
-	hm_validate_text(&v, req->json, "password", true, HM_PASSWORD_MAX, &password);
+	hm_validate_password_attempt(&v, req->json, "password", &password);
 	if (!hm_validation_ok(&v)) {
 		hm_api_reply_validation(reply, &v);
 		goto out;
@@ -218,20 +225,24 @@ out:
 	hm_validation_release(&v);
 }
 
+/* Idempotent: without a live session (a stale cookie, a bearer token) there is
+ * nothing to revoke, and the answer is still 204 with the cookie cleared. */
 void hm_api_logout(struct hm_request *req, struct hm_reply *reply)
 {
-	enum hm_err err = hm_db_begin(req->db);
-	if (err == HM_OK && req->who.via_cookie)
-		err = hm_session_revoke(req->db, req->who.session_id);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "session.logout", "user",
-				      req->who.user_id, NULL, req->request_id, req->now);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		hm_api_reply_err(reply, err);
-		return;
+	if (req->who.via_cookie) {
+		enum hm_err err = hm_db_begin(req->db);
+		if (err == HM_OK)
+			err = hm_session_revoke(req->db, req->who.session_id);
+		if (err == HM_OK)
+			err = hm_audit_record(req->db, req->who.user_id, "session.logout", "user",
+					      req->who.user_id, NULL, req->request_id, req->now);
+		if (err == HM_OK)
+			err = hm_db_commit(req->db);
+		if (err != HM_OK) {
+			hm_db_rollback(req->db);
+			hm_api_reply_err(reply, err);
+			return;
+		}
 	}
 	set_session_cookie(req, reply, NULL);
 	hm_reply_no_content(reply);

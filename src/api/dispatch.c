@@ -218,9 +218,12 @@ void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *re
 
 	if (req->db)
 		hm_db_rollback(req->db); /* a handler that bailed out mid-transaction */
-	if (reply->status >= 500)
+	if (reply->status >= 500) {
+		char path[160];
+		hm_log_escape(req->path, path, sizeof path);
 		hm_log_error("request %s: %s %s answered %d", req->request_id, req->method_name,
-			     req->path, reply->status);
+			     path, reply->status);
+	}
 	add_security_headers(req, reply);
 	json_decref(req->json);
 	req->json = NULL;

@@ -17,7 +17,7 @@ const struct hm_route hm_routes[] = {
 	{HM_POST, V1 "/auth/register", hm_api_register, HM_ACCESS_PUBLIC,
 	 HM_BODY_REQUIRED | HM_NO_CSRF},
 	{HM_POST, V1 "/auth/login", hm_api_login, HM_ACCESS_PUBLIC, HM_BODY_REQUIRED | HM_NO_CSRF},
-	{HM_POST, V1 "/auth/logout", hm_api_logout, HM_ACCESS_USERS, HM_BODY_OPTIONAL},
+	{HM_POST, V1 "/auth/logout", hm_api_logout, HM_ACCESS_PUBLIC, HM_BODY_OPTIONAL},
 	{HM_GET, V1 "/me", hm_api_me, HM_ACCESS_USERS, HM_BODY_NONE},
 	{HM_GET, V1 "/auth/tokens", hm_api_tokens_list, HM_ACCESS_STAFF, HM_BODY_NONE},
 	{HM_POST, V1 "/auth/tokens", hm_api_tokens_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},

@@ -112,7 +112,7 @@ void hm_api_users_update(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		err = hm_accounts_update(req->db, id, role >= 0 ? role_values[role] : HM_ROLE_NONE,
 					 full_name, active_present ? &active : NULL, req->now);
-	if (err == HM_OK)
+	if (err == HM_OK && json_object_size(req->json) > 0)
 		err = hm_audit_record(req->db, req->who.user_id, "user.update", "user", id,
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)

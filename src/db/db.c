@@ -302,7 +302,7 @@ enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char 
 	}
 	backup = sqlite3_backup_init(dst, "main", src, "main");
 	if (!backup) {
-		*why = sqlite3_errmsg(dst);
+		*why = "cannot start the copy"; /* not errmsg(dst): dst is closed below */
 		goto out;
 	}
 	/* One step copies every page under one read transaction: a consistent snapshot

@@ -232,6 +232,25 @@ void hm_validate_password(struct hm_validation *v, json_t *obj, const char *fiel
 	*out = json_string_value(value);
 }
 
+void hm_validate_password_attempt(struct hm_validation *v, json_t *obj, const char *field,
+				  const char **out)
+{
+	json_t *value = get_field(obj, field);
+	if (!value || json_is_null(value) || (json_is_string(value) && json_string_length(value) == 0)) {
+		hm_validation_fail(v, field, "is required");
+		return;
+	}
+	if (!json_is_string(value)) {
+		hm_validation_fail(v, field, "must be a string");
+		return;
+	}
+	if (json_string_length(value) > 1024) {
+		hm_validation_fail(v, field, "must be at most 1024 bytes");
+		return;
+	}
+	*out = json_string_value(value);
+}
+
 void hm_validate_enum(struct hm_validation *v, json_t *obj, const char *field, bool required,
 		      const char *const *choices, int *index)
 {

@@ -2,6 +2,7 @@
 // Logging to standard error (include/harreman/log.h). Each line is written with
 // one call, so lines from worker threads never interleave.
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -15,6 +16,30 @@ static atomic_int min_level = HM_LOG_INFO;
 void hm_log_set_level(enum hm_log_level level)
 {
 	atomic_store(&min_level, (int)level);
+}
+
+void hm_log_escape(const char *in, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t used = 0;
+	if (size == 0)
+		return;
+	for (; in && *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		bool plain = c >= 0x20 && c != 0x7F && c != '"' && c != '\\';
+		size_t need = plain ? 1 : 4;
+		if (used + need >= size)
+			break;
+		if (plain) {
+			out[used++] = (char)c;
+		} else {
+			out[used++] = '\\';
+			out[used++] = 'x';
+			out[used++] = hex[c >> 4];
+			out[used++] = hex[c & 15];
+		}
+	}
+	out[used] = '\0';
 }
 
 void hm_log(enum hm_log_level level, const char *fmt, ...)

@@ -4,6 +4,7 @@
 // request takes no lock and no allocation.
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "harreman/buf.h"
@@ -64,14 +65,15 @@ char *hm_metrics_render(size_t *len)
 			if (!v)
 				continue;
 			const char *route = row ? hm_routes[row - 1].pattern : "other";
+			char method[64] = "any", status[16] = "other";
+			if (row)
+				hm_router_allow_header(hm_routes[row - 1].methods, method,
+						       sizeof method);
 			if (s < N_STATUSES - 1)
-				ok = hm_buf_printf(&out, "harreman_http_requests_total{route=\"%s\","
-						   "status=\"%d\"} %llu\n", route, statuses[s],
-						   (unsigned long long)v);
-			else
-				ok = hm_buf_printf(&out, "harreman_http_requests_total{route=\"%s\","
-						   "status=\"other\"} %llu\n", route,
-						   (unsigned long long)v);
+				snprintf(status, sizeof status, "%d", statuses[s]);
+			ok = hm_buf_printf(&out, "harreman_http_requests_total{method=\"%s\","
+					   "route=\"%s\",status=\"%s\"} %llu\n", method, route,
+					   status, (unsigned long long)v);
 		}
 	}
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_request_duration_seconds Time from"

@@ -188,8 +188,8 @@ static void test_metrics_from_loopback(void)
 	CHECK_INT(r.status, 200);
 	CHECK(strncmp(http_header(&r, "Content-Type", v, sizeof v) ? v : "", "text/plain", 10) == 0);
 	/* The healthz request made earlier was counted under its route. */
-	CHECK(r.body && strstr(r.body, "harreman_http_requests_total{route=\"/healthz\","
-				       "status=\"200\"}"));
+	CHECK(r.body && strstr(r.body, "harreman_http_requests_total{method=\"GET\","
+				       "route=\"/healthz\",status=\"200\"}"));
 	CHECK(r.body && strstr(r.body, "harreman_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	CHECK(r.body && strstr(r.body, "harreman_db_busy_retries_total"));
 	http_response_free(&r);

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// Regression tests, each named after the bug it pins (found in review of the
+// foundation).
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "harness.h"
+
+static struct test_server server;
+
+/* Registration took any password of 10+ characters, but login refused control
+ * characters: a password with a tab could never log in. */
+static void test_password_with_tab_can_log_in(void)
+{
+	struct api_client c;
+	api_client_init(&c, server.port);
+	CHECK_INT(api_register(&c, "tabby@example.com", "tab\there, and more", "Tabby"), 201);
+	api_client_init(&c, server.port);
+	CHECK_INT(api_login(&c, "tabby@example.com", "tab\there, and more"), 200);
+	api_client_init(&c, server.port);
+	CHECK_INT(api_register(&c, "spaces@example.com", "            ", "Spaces"), 201);
+	api_client_init(&c, server.port);
+	CHECK_INT(api_login(&c, "spaces@example.com", "            "), 200);
+}
+
+/* The decoded path went into the access log as it was: %0A forged a log line. */
+static void test_newline_in_path_cannot_forge_a_log_line(void)
+{
+	struct http_response r;
+	CHECK(http_request(server.port, "GET", "/nope%0A2026-01-01T00:00:00.000Z%20INFO%20forged",
+			   NULL, NULL, 0, &r));
+	CHECK_INT(r.status, 404);
+	http_response_free(&r);
+	/* The access line is written when the request completes; a later request's
+	 * answer means the earlier one's line is out. */
+	CHECK(http_request(server.port, "GET", "/healthz", NULL, NULL, 0, &r));
+	http_response_free(&r);
+	FILE *log = fopen(server.log, "r");
+	CHECK(log != NULL);
+	char line[1024];
+	bool forged = false, escaped = false;
+	while (log && fgets(line, sizeof line, log)) {
+		if (strncmp(line, "2026-01-01T00:00:00.000Z", 24) == 0)
+			forged = true;
+		if (strstr(line, "/nope\\x0a2026"))
+			escaped = true;
+	}
+	if (log)
+		fclose(log);
+	CHECK(!forged);
+	CHECK(escaped);
+}
+
+/* GET and POST of one path printed identical metric labels. */
+static void test_metric_series_are_unique(void)
+{
+	struct api_client admin;
+	struct http_response r;
+	api_client_init(&admin, server.port);
+	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
+	CHECK(api_call(&admin, "GET", "/api/v1/users", NULL, &r));
+	http_response_free(&r);
+	CHECK(api_call(&admin, "POST", "/api/v1/users", "{}", &r));
+	http_response_free(&r);
+	CHECK(http_request(server.port, "GET", "/metrics", NULL, NULL, 0, &r));
+	CHECK(r.body && strstr(r.body, "{method=\"GET\",route=\"/api/v1/users\",status=\"200\"}"));
+	CHECK(r.body && strstr(r.body, "{method=\"POST\",route=\"/api/v1/users\",status=\"422\"}"));
+	/* No two sample lines share their labels. */
+	char *copy = strdup(r.body ? r.body : "");
+	char *lines[512];
+	int n = 0;
+	for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l && n < 512;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (l[0] == '#')
+			continue;
+		char *space = strrchr(l, ' ');
+		if (space)
+			*space = '\0';
+		for (int k = 0; k < n; k++)
+			CHECK(strcmp(lines[k], l) != 0);
+		lines[n++] = l;
+	}
+	CHECK(n > 10);
+	free(copy);
+	http_response_free(&r);
+}
+
+/* A student made staff kept its client record, and /me still showed it. */
+static void test_staff_me_has_no_client_after_role_change(void)
+{
+	struct api_client admin, student;
+	struct http_response r;
+	api_client_init(&admin, server.port);
+	api_client_init(&student, server.port);
+	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
+	CHECK_INT(api_register(&student, "promoted@example.com", "a fine password", "Promoted"), 201);
+	CHECK(api_call(&student, "GET", "/api/v1/me", NULL, &r));
+	int64_t id = json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
+	CHECK(json_is_object(json_object_get(r.json, "client")));
+	http_response_free(&r);
+
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)id);
+	CHECK(api_call(&admin, "PATCH", path, "{\"role\": \"staff\"}", &r));
+	CHECK_INT(r.status, 200);
+	http_response_free(&r);
+	CHECK(api_call(&student, "GET", "/api/v1/me", NULL, &r));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")), "staff");
+	CHECK(json_is_null(json_object_get(r.json, "client")));
+	http_response_free(&r);
+}
+
+/* Logout with a cookie whose session had expired answered 401 and left the
+ * cookie in the browser. */
+static void test_logout_with_a_stale_cookie_clears_it(void)
+{
+	struct api_client c;
+	struct http_response r;
+	char cookie[256];
+	api_client_init(&c, server.port);
+	snprintf(c.cookie, sizeof c.cookie, "hm_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	CHECK(api_call(&c, "POST", "/api/v1/auth/logout", NULL, &r));
+	CHECK_INT(r.status, 204);
+	CHECK(http_header(&r, "Set-Cookie", cookie, sizeof cookie) && strstr(cookie, "Max-Age=0"));
+	http_response_free(&r);
+}
+
+/* `serve` created the database before noticing a wrong --web or --listen. */
+static void test_serve_checks_before_creating_the_database(void)
+{
+	char db[96], *out = NULL;
+	snprintf(db, sizeof db, "/tmp/harreman-never-%d.db", (int)getpid());
+	const char *bad_web[] = {"serve", "--db", db, "--web", "/nonexistent/web", NULL};
+	CHECK(run_cli(bad_web, NULL, NULL, &out) != 0);
+	CHECK(out && strstr(out, "web directory"));
+	free(out);
+	const char *bad_listen[] = {"serve", "--db", db, "--listen", "localhost:8080", NULL};
+	CHECK_INT(run_cli(bad_listen, NULL, NULL, &out), 2);
+	free(out);
+	CHECK(access(db, F_OK) != 0);
+	const char *help[] = {"serve", "--help", NULL};
+	CHECK_INT(run_cli(help, NULL, NULL, &out), 0);
+	CHECK(out && strstr(out, "Usage"));
+	free(out);
+}
+
+int main(void)
+{
+	const char *extra[] = {"--demo", NULL};
+	if (!ts_start(&server, extra))
+		return 1;
+	RUN(test_password_with_tab_can_log_in);
+	RUN(test_newline_in_path_cannot_forge_a_log_line);
+	RUN(test_metric_series_are_unique);
+	RUN(test_staff_me_has_no_client_after_role_change);
+	RUN(test_logout_with_a_stale_cookie_clears_it);
+	RUN(test_serve_checks_before_creating_the_database);
+	CHECK_INT(ts_stop(&server), 0);
+	return CHECK_EXIT();
+}
