@@ -54,7 +54,7 @@ enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t 
 
 /* Changes the given fields of a user (NULL / HM_ROLE_NONE / NULL leave them).
  * Becoming a student creates a missing client record; deactivation ends the user's
- * sessions. HM_ERR_NOT_FOUND, or HM_ERR_CONFLICT when it would leave no active
+ * sessions and revokes their API tokens for good. HM_ERR_NOT_FOUND, or HM_ERR_CONFLICT when it would leave no active
  * admin. */
 enum hm_err hm_accounts_update(struct hm_db *db, int64_t user_id, enum hm_role role,
 			       const char *full_name, const bool *active, int64_t now);

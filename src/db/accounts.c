@@ -259,16 +259,30 @@ static enum hm_err count_active_admins(struct hm_db *db, int64_t *count)
 	return rc == SQLITE_ROW ? HM_OK : hm_db_fail(db, "count admins");
 }
 
-static enum hm_err end_sessions(struct hm_db *db, int64_t user_id)
+/* Deactivation: sessions end and API tokens are revoked for good, so a later
+ * reactivation does not bring old credentials back to life. */
+static enum hm_err end_credentials(struct hm_db *db, int64_t user_id, int64_t now)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc = sqlite3_step(stmt);
-	hm_db_done(stmt);
-	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "end sessions");
+	static const char sessions_sql[] = "DELETE FROM sessions WHERE user_id = ?1";
+	static const char tokens_sql[] =
+		"UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL";
+	enum hm_err err = HM_ERR_INTERNAL;
+	sqlite3_stmt *sessions = hm_db_stmt(db, sessions_sql);
+	sqlite3_stmt *tokens = hm_db_stmt(db, tokens_sql);
+	if (!sessions || !tokens)
+		goto out;
+	sqlite3_bind_int64(sessions, 1, user_id);
+	sqlite3_bind_int64(tokens, 1, user_id);
+	sqlite3_bind_int64(tokens, 2, now);
+	if (sqlite3_step(sessions) != SQLITE_DONE || sqlite3_step(tokens) != SQLITE_DONE) {
+		err = hm_db_fail(db, "end credentials");
+		goto out;
+	}
+	err = HM_OK;
+out:
+	hm_db_done(sessions);
+	hm_db_done(tokens);
+	return err;
 }
 
 static enum hm_err has_client(struct hm_db *db, int64_t user_id, bool *found)
@@ -312,7 +326,7 @@ enum hm_err hm_accounts_update(struct hm_db *db, int64_t user_id, enum hm_role r
 		return err;
 	if (admins == 0)
 		return HM_ERR_CONFLICT; /* the caller rolls back */
-	if (active && !*active && (err = end_sessions(db, user_id)) != HM_OK)
+	if (active && !*active && (err = end_credentials(db, user_id, now)) != HM_OK)
 		return err;
 	if (role == HM_ROLE_STUDENT) {
 		bool found = false;

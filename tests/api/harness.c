@@ -306,6 +306,37 @@ bool api_call(struct api_client *c, const char *method, const char *path, const 
 	return http_request(c->port, method, path, headers, json, json ? strlen(json) : 0, out);
 }
 
+void api_client_at(struct api_client *c, uint16_t port, const char *forwarded_for)
+{
+	api_client_init(c, port);
+	snprintf(c->forwarded_for, sizeof c->forwarded_for, "%s", forwarded_for);
+}
+
+int api_status(struct api_client *c, const char *method, const char *path, const char *json)
+{
+	struct http_response r;
+	api_call(c, method, path, json, &r);
+	int status = r.status;
+	http_response_free(&r);
+	return status;
+}
+
+json_t *http_json(const struct http_response *r, const char *key)
+{
+	return json_object_get(r->json, key);
+}
+
+const char *json_str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+const char *http_error_field(const struct http_response *r, const char *field)
+{
+	json_t *fields = json_object_get(json_object_get(r->json, "error"), "fields");
+	return json_string_value(json_object_get(fields, field));
+}
+
 /* Keeps the session cookie and CSRF token of a {user, client, csrf_token} answer. */
 static void keep_session(struct api_client *c, const struct http_response *r)
 {

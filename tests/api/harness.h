@@ -75,6 +75,22 @@ void api_client_init(struct api_client *c, uint16_t port);
 bool api_call(struct api_client *c, const char *method, const char *path, const char *json,
 	      struct http_response *out);
 
+/* Initialises c for port; requests will carry X-Forwarded-For: forwarded_for (for a
+ * server started with --trusted-proxy 127.0.0.1, that is the client's address). */
+void api_client_at(struct api_client *c, uint16_t port, const char *forwarded_for);
+
+/* api_call that only keeps the status. */
+int api_status(struct api_client *c, const char *method, const char *path, const char *json);
+
+/* Member key of the response's JSON body (borrowed), or NULL. */
+json_t *http_json(const struct http_response *r, const char *key);
+
+/* The string member key of obj, or NULL. */
+const char *json_str(json_t *obj, const char *key);
+
+/* The message for field in a 422's error.fields, or NULL. */
+const char *http_error_field(const struct http_response *r, const char *field);
+
 /* Logs in; keeps the cookie and CSRF token. Returns the status. */
 int api_login(struct api_client *c, const char *email, const char *password);
 
