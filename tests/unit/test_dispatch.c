@@ -191,6 +191,52 @@ static void test_pages_and_api_get_different_policies(void)
 	hm_reply_release(&reply);
 }
 
+/* Our own failures are 500 `internal` with the fixed message: no SQL, no paths. */
+static void test_internal_errors_leak_nothing(void)
+{
+	struct hm_db *db = hm_app_db(&app);
+	CHECK_INT(hm_db_exec(db, "ALTER TABLE audit_log RENAME TO audit_log_gone"), HM_OK);
+	struct hm_request req = request("POST", "/api/v1/auth/logout");
+	req.cookie = admin_cookie;
+	req.csrf_header = admin_csrf;
+	struct hm_reply reply;
+	hm_reply_init(&reply);
+	hm_dispatch(&app, &req, &reply);
+	CHECK_INT(reply.status, 500);
+	char *body = json_dumps(reply.json, JSON_COMPACT);
+	CHECK_STR(body, "{\"error\":{\"code\":\"internal\","
+			"\"message\":\"Something went wrong on our side.\"}}");
+	CHECK(hm_reply_get_header(&reply, "X-Request-Id") != NULL);
+	free(body);
+	hm_reply_release(&reply);
+	/* The failed write left nothing half-done: the session is still there. */
+	req = request("GET", "/api/v1/me");
+	req.cookie = admin_cookie;
+	char code[64];
+	CHECK_INT(answer(&req, code, sizeof code), 200);
+	CHECK_INT(hm_db_exec(db, "ALTER TABLE audit_log_gone RENAME TO audit_log"), HM_OK);
+}
+
+/* A database that cannot be opened makes /healthz (and every API route) 503. */
+static void test_unusable_database_is_503(void)
+{
+	struct hm_config cfg;
+	struct hm_app broken;
+	const char *why = NULL;
+	hm_config_defaults(&cfg);
+	cfg.db_path = "/nonexistent-directory/harreman.db";
+	CHECK(hm_app_init(&broken, &cfg, &why));
+	struct hm_request req = request("GET", "/healthz");
+	struct hm_reply reply;
+	hm_reply_init(&reply);
+	hm_dispatch(&broken, &req, &reply);
+	CHECK_INT(reply.status, 503);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(reply.json, "error"), "code")),
+		  "unavailable");
+	hm_reply_release(&reply);
+	hm_app_release(&broken);
+}
+
 int main(void)
 {
 	setup();
@@ -200,6 +246,8 @@ int main(void)
 	RUN(test_metrics_are_for_loopback_or_admins);
 	RUN(test_students_cannot_reach_admin_routes);
 	RUN(test_pages_and_api_get_different_policies);
+	RUN(test_internal_errors_leak_nothing);
+	RUN(test_unusable_database_is_503);
 	hm_app_release(&app);
 	return CHECK_EXIT();
 }
