@@ -23,4 +23,7 @@ int64_t hm_time_now(void);
 /* Days since 1970-01-01 for a proleptic Gregorian date (no validation). */
 int64_t hm_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The date of a day number (the inverse of hm_days_from_civil). */
+void hm_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
 #endif

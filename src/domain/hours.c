@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// Weekly hours in the business time zone (include/harreman/hours.h). Local times
+// go through libc (localtime_r, mktime with tm_isdst = -1), so the system tz
+// database decides daylight saving; everything else is arithmetic.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harreman/hours.h"
+#include "harreman/timefmt.h"
+#include "harreman/banned.h"
+
+bool hm_hhmm_parse(const char *text, bool allow_24, int *minutes)
+{
+	if (!text || strlen(text) != 5 || text[2] != ':')
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (text[i] < '0' || text[i] > '9'))
+			return false;
+	int h = (text[0] - '0') * 10 + (text[1] - '0');
+	int m = (text[3] - '0') * 10 + (text[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && (m != 0 || !allow_24)))
+		return false;
+	*minutes = h * 60 + m;
+	return true;
+}
+
+void hm_hhmm_format(int minutes, char out[6])
+{
+	if (minutes < 0 || minutes > 1440)
+		minutes = 0;
+	out[0] = (char)('0' + minutes / 600);
+	out[1] = (char)('0' + minutes / 60 % 10);
+	out[2] = ':';
+	out[3] = (char)('0' + minutes % 60 / 10);
+	out[4] = (char)('0' + minutes % 10);
+	out[5] = '\0';
+}
+
+static int weekday_of_day(int64_t day)
+{
+	/* 1970-01-01 was a Thursday (ISO 4). */
+	return (int)(((day % 7) + 7 + 3) % 7) + 1;
+}
+
+void hm_local_day(int64_t t, int64_t *day, int *weekday)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	*day = hm_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+				  (unsigned)tm.tm_mday);
+	*weekday = weekday_of_day(*day);
+}
+
+static int local_minute(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return tm.tm_hour * 60 + tm.tm_min;
+}
+
+int64_t hm_local_instant(int64_t day, int minutes)
+{
+	int64_t y;
+	unsigned m, d;
+	hm_civil_from_days(day, &y, &m, &d);
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = minutes / 60;
+	tm.tm_min = minutes % 60;
+	tm.tm_isdst = -1; /* let the tz database say whether summer time applies */
+	return (int64_t)mktime(&tm);
+}
+
+bool hm_date_parse(const char *text, int64_t *day)
+{
+	char full[32];
+	int64_t t;
+	if (!text || strlen(text) != 10)
+		return false;
+	snprintf(full, sizeof full, "%sT00:00:00Z", text);
+	if (!hm_time_parse(full, &t))
+		return false;
+	*day = t / 86400;
+	return true;
+}
+
+static bool open_at(const struct hm_weekly_window *w, size_t n, int64_t t)
+{
+	int64_t day;
+	int weekday;
+	hm_local_day(t, &day, &weekday);
+	int minute = local_minute(t);
+	for (size_t i = 0; i < n; i++)
+		if (w[i].weekday == weekday && w[i].start_min <= minute && minute < w[i].end_min)
+			return true;
+	return false;
+}
+
+static int compare_instants(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool *open_now,
+		    int64_t *next_change)
+{
+	*next_change = 0;
+	if (n == 0) {
+		*open_now = true;
+		return;
+	}
+	*open_now = open_at(w, n, t);
+
+	/* Every window boundary of the coming eight days, in time order; the first at
+	 * which the state differs is the next change (touching windows do not flip). */
+	int64_t day;
+	int weekday;
+	hm_local_day(t, &day, &weekday);
+	size_t cap = n * 2 * 9, count = 0;
+	int64_t *edges = malloc(cap * sizeof *edges);
+	if (!edges)
+		return;
+	for (int64_t d = day; d <= day + 8; d++) {
+		for (size_t i = 0; i < n; i++) {
+			if (w[i].weekday != weekday_of_day(d))
+				continue;
+			int64_t a = hm_local_instant(d, w[i].start_min);
+			int64_t b = hm_local_instant(d, w[i].end_min);
+			if (a > t)
+				edges[count++] = a;
+			if (b > t)
+				edges[count++] = b;
+		}
+	}
+	qsort(edges, count, sizeof *edges, compare_instants);
+	for (size_t i = 0; i < count; i++) {
+		if (open_at(w, n, edges[i]) != *open_now) {
+			*next_change = edges[i];
+			break;
+		}
+	}
+	free(edges);
+}
+
+bool hm_windows_disjoint(const struct hm_weekly_window *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (w[i].weekday == w[j].weekday && w[i].start_min < w[j].end_min &&
+			    w[j].start_min < w[i].end_min)
+				return false;
+	return true;
+}

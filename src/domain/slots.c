@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// Bookable slots from weekly availability (include/harreman/slots.h). Pure but for
+// local-time conversion through hours.c.
+#include <string.h>
+
+#include "harreman/slots.h"
+#include "harreman/banned.h"
+
+#define MAX_WINDOWS_PER_DAY 48
+
+/* The windows of one weekday, sorted by start (they do not overlap). */
+static size_t windows_of(const struct hm_slot_query *q, int weekday,
+			 struct hm_weekly_window out[MAX_WINDOWS_PER_DAY])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < q->n_windows && n < MAX_WINDOWS_PER_DAY; i++) {
+		if (q->windows[i].weekday != weekday)
+			continue;
+		size_t j = n++;
+		while (j > 0 && out[j - 1].start_min > q->windows[i].start_min) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = q->windows[i];
+	}
+	return n;
+}
+
+/* Seats left in the session [starts, ends), or 0 when the tutor is busy then. */
+static int seats_left(const struct hm_slot_query *q, int64_t starts, int64_t ends)
+{
+	int seats = q->capacity;
+	for (size_t i = 0; i < q->n_booked; i++) {
+		const struct hm_booked *b = &q->booked[i];
+		if (b->starts >= ends || b->ends <= starts)
+			continue;
+		if (q->shared && b->service_id == q->service_id && b->starts == starts)
+			seats -= b->seats_taken;
+		else
+			return 0; /* a tutor teaches one lesson at a time */
+	}
+	return seats > 0 ? seats : 0;
+}
+
+size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, size_t max)
+{
+	struct hm_weekly_window day_windows[MAX_WINDOWS_PER_DAY];
+	size_t total = 0;
+	if (q->duration_min <= 0)
+		return 0;
+	for (int64_t day = q->first_day; day <= q->last_day; day++) {
+		int64_t noon = hm_local_instant(day, 12 * 60), same_day;
+		int weekday;
+		hm_local_day(noon, &same_day, &weekday);
+		size_t n = windows_of(q, weekday, day_windows);
+		for (size_t w = 0; w < n; w++) {
+			for (int m = day_windows[w].start_min;
+			     m + q->duration_min <= day_windows[w].end_min; m += q->duration_min) {
+				int64_t starts = hm_local_instant(day, m);
+				int64_t ends = starts + (int64_t)q->duration_min * 60;
+				if (starts <= q->now)
+					continue;
+				int seats = seats_left(q, starts, ends);
+				if (seats == 0)
+					continue;
+				if (total < max)
+					out[total] = (struct hm_slot){starts, ends, seats};
+				total++;
+			}
+		}
+	}
+	return total;
+}
+
+bool hm_slots_find(const struct hm_slot_query *q, int64_t starts, struct hm_slot *slot)
+{
+	struct hm_slot_query one_day = *q;
+	struct hm_slot found[MAX_WINDOWS_PER_DAY * 4];
+	int weekday;
+	hm_local_day(starts, &one_day.first_day, &weekday);
+	one_day.last_day = one_day.first_day;
+	size_t n = hm_slots_generate(&one_day, found, sizeof found / sizeof found[0]);
+	if (n > sizeof found / sizeof found[0])
+		n = sizeof found / sizeof found[0];
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].starts == starts) {
+			*slot = found[i];
+			return true;
+		}
+	}
+	return false;
+}
