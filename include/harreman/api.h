@@ -26,6 +26,57 @@ hm_handler_fn hm_api_users_get;
 hm_handler_fn hm_api_users_create;
 hm_handler_fn hm_api_users_update;
 
+/* src/api/catalogue.c */
+hm_handler_fn hm_api_tutors_list;
+hm_handler_fn hm_api_tutors_put;
+hm_handler_fn hm_api_availability_get;
+hm_handler_fn hm_api_availability_put;
+hm_handler_fn hm_api_services_list;
+hm_handler_fn hm_api_services_create;
+hm_handler_fn hm_api_services_update;
+hm_handler_fn hm_api_slots;
+
+/* src/api/contracts.c */
+hm_handler_fn hm_api_contracts_create;
+hm_handler_fn hm_api_me_contracts_create;
+hm_handler_fn hm_api_contracts_list;
+hm_handler_fn hm_api_me_contracts_list;
+hm_handler_fn hm_api_contracts_get;
+hm_handler_fn hm_api_contracts_cancel;
+hm_handler_fn hm_api_quote;
+hm_handler_fn hm_api_tiers_get;
+hm_handler_fn hm_api_tiers_put;
+hm_handler_fn hm_api_gifts_list;
+hm_handler_fn hm_api_gifts_create;
+hm_handler_fn hm_api_gifts_update;
+hm_handler_fn hm_api_me_loyalty;
+hm_handler_fn hm_api_loyalty_report;
+
+/* src/api/lessons.c */
+hm_handler_fn hm_api_lessons_create;
+hm_handler_fn hm_api_lessons_list;
+hm_handler_fn hm_api_me_lessons;
+hm_handler_fn hm_api_lessons_get;
+hm_handler_fn hm_api_lessons_cancel;
+hm_handler_fn hm_api_lessons_log;
+
+/* src/api/clients.c */
+hm_handler_fn hm_api_clients_list;
+hm_handler_fn hm_api_clients_create;
+hm_handler_fn hm_api_clients_get;
+hm_handler_fn hm_api_clients_update;
+hm_handler_fn hm_api_me_client_get;
+hm_handler_fn hm_api_me_client_update;
+hm_handler_fn hm_api_interactions_list;
+hm_handler_fn hm_api_interactions_create;
+
+/* src/api/contact.c */
+hm_handler_fn hm_api_channels_list;
+hm_handler_fn hm_api_channels_update;
+hm_handler_fn hm_api_inquiries_create;
+hm_handler_fn hm_api_inquiries_list;
+hm_handler_fn hm_api_inquiries_answer;
+
 /* src/api/ops.c */
 hm_handler_fn hm_api_healthz;
 hm_handler_fn hm_api_metrics;

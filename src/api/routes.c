@@ -23,6 +23,18 @@ const struct hm_route hm_routes[] = {
 	{HM_POST, V1 "/auth/tokens", hm_api_tokens_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_DELETE, V1 "/auth/tokens/{id}", hm_api_tokens_revoke, HM_ACCESS_STAFF, HM_BODY_NONE},
 
+	/* Catalogue */
+	{HM_GET, V1 "/tutors", hm_api_tutors_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_PUT, V1 "/tutors/{id}", hm_api_tutors_put, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/tutors/{id}/availability", hm_api_availability_get, HM_ACCESS_PUBLIC,
+	 HM_BODY_NONE},
+	{HM_PUT, V1 "/tutors/{id}/availability", hm_api_availability_put, HM_ACCESS_STAFF,
+	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/services", hm_api_services_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_POST, V1 "/services", hm_api_services_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_PATCH, V1 "/services/{id}", hm_api_services_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/slots", hm_api_slots, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+
 	/* Users (admin) */
 	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
 	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},

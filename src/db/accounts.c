@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "harreman/accounts.h"
+#include "harreman/crm.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -144,69 +145,15 @@ enum hm_err hm_accounts_user_json(struct hm_db *db, int64_t user_id, json_t **ou
 	return err;
 }
 
-static json_t *text_or_null(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	return text ? json_string((const char *)text) : json_null();
-}
-
-static json_t *int_or_null(sqlite3_stmt *stmt, int col)
-{
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL
-		       ? json_null()
-		       : json_integer(sqlite3_column_int64(stmt, col));
-}
-
 enum hm_err hm_accounts_client_json_by_user(struct hm_db *db, int64_t user_id, json_t **out)
 {
-	/* relationship is derived: no subscription contracts exist before the CRM
-	 * schema, so every client is one_off until then. */
-	static const char sql[] =
-		"SELECT id, user_id, full_name, email, phone, guardian_name, guardian_email,"
-		" guardian_phone, assistance, tutor_id, level, pace, preferred_channel, locale,"
-		" notes, created_at FROM clients WHERE user_id = ?1";
-	enum hm_err err = HM_OK;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		char created[HM_RFC3339_LEN];
-		hm_time_format(sqlite3_column_int64(stmt, 15), created);
-		json_t *guardian = json_null();
-		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
-		    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
-		    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
-			guardian = json_pack("{s:o, s:o, s:o}", "full_name", text_or_null(stmt, 5),
-					     "email", text_or_null(stmt, 6), "phone",
-					     text_or_null(stmt, 7));
-		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
-				 " s:s, s:s, s:s}",
-				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-				 "user_id", int_or_null(stmt, 1),
-				 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-				 "email", text_or_null(stmt, 3),
-				 "phone", text_or_null(stmt, 4),
-				 "guardian", guardian,
-				 "relationship", "one_off",
-				 "assistance", (const char *)sqlite3_column_text(stmt, 8),
-				 "tutor_id", int_or_null(stmt, 9),
-				 "level", text_or_null(stmt, 10),
-				 "pace", text_or_null(stmt, 11),
-				 "preferred_channel", text_or_null(stmt, 12),
-				 "locale", (const char *)sqlite3_column_text(stmt, 13),
-				 "notes", (const char *)sqlite3_column_text(stmt, 14),
-				 "created_at", created);
-		if (!*out)
-			err = HM_ERR_INTERNAL;
-	} else if (rc == SQLITE_DONE) {
+	int64_t client_id = 0;
+	enum hm_err err = hm_crm_client_of_user(db, user_id, &client_id);
+	if (err == HM_ERR_NOT_FOUND) {
 		*out = json_null();
-	} else {
-		err = hm_db_fail(db, "read client");
+		return HM_OK;
 	}
-	hm_db_done(stmt);
-	return err;
+	return err == HM_OK ? hm_crm_client_json(db, client_id, hm_time_now(), out) : err;
 }
 
 enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t **items,
