@@ -35,6 +35,24 @@ const struct hm_route hm_routes[] = {
 	{HM_PATCH, V1 "/services/{id}", hm_api_services_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/slots", hm_api_slots, HM_ACCESS_PUBLIC, HM_BODY_NONE},
 
+	/* Contracts and the loyalty discount */
+	{HM_POST, V1 "/contracts", hm_api_contracts_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/contracts", hm_api_contracts_list, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_GET, V1 "/contracts/{id}", hm_api_contracts_get, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_POST, V1 "/contracts/{id}/cancel", hm_api_contracts_cancel, HM_ACCESS_STAFF,
+	 HM_BODY_OPTIONAL},
+	{HM_POST, V1 "/me/contracts", hm_api_me_contracts_create, HM_ALLOW_STUDENT,
+	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/me/contracts", hm_api_me_contracts_list, HM_ALLOW_STUDENT, HM_BODY_NONE},
+	{HM_GET, V1 "/me/loyalty", hm_api_me_loyalty, HM_ALLOW_STUDENT, HM_BODY_NONE},
+	{HM_GET, V1 "/quote", hm_api_quote, HM_ACCESS_USERS, HM_BODY_NONE},
+	{HM_GET, V1 "/discount-tiers", hm_api_tiers_get, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_PUT, V1 "/discount-tiers", hm_api_tiers_put, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/gifts", hm_api_gifts_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_POST, V1 "/gifts", hm_api_gifts_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_PATCH, V1 "/gifts/{id}", hm_api_gifts_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/reports/loyalty", hm_api_loyalty_report, HM_ACCESS_STAFF, HM_BODY_NONE},
+
 	/* Users (admin) */
 	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
 	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
