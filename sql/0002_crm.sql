@@ -71,6 +71,8 @@ CREATE TABLE lessons (
   tutor_id     INTEGER NOT NULL REFERENCES tutors(user_id),
   service_id   INTEGER NOT NULL REFERENCES services(id),
   contract_id  INTEGER REFERENCES contracts(id),
+  made_contract INTEGER NOT NULL DEFAULT 0 CHECK (made_contract IN (0, 1)),
+                                 -- 1: its contract was made on the spot with it
   starts_at    INTEGER NOT NULL,
   ends_at      INTEGER NOT NULL,
   status       TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),

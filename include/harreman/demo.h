@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Demo data for a new database (`harreman serve --demo`): one student, one staff
- * member and one admin with known passwords. */
+/* Demo data for a new database (`harreman serve --demo`): the three logins below
+ * (a student, a tutor, an admin) with known passwords, and a small business around
+ * them: more tutors and students, services, availability, clients with contracts and
+ * lessons, contact history, gifts in stock and inquiries (src/db/demo.c). */
 #ifndef HARREMAN_DEMO_H
 #define HARREMAN_DEMO_H
 

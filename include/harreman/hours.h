@@ -27,8 +27,13 @@ void hm_hhmm_format(int minutes, char out[6]);
 void hm_local_day(int64_t t, int64_t *day, int *weekday);
 
 /* The instant of local wall-clock time minutes on local day. A time that does not
- * exist (the spring-forward gap) maps to the instant after the gap. */
+ * exist (the spring-forward gap) is moved on by the gap's length (02:30 becomes
+ * 03:30 summer time); a time that happens twice (autumn) means its first
+ * occurrence. */
 int64_t hm_local_instant(int64_t day, int minutes);
+
+/* The local wall-clock minute (0..1439) of instant t. */
+int hm_local_minute(int64_t t);
 
 /* Parses a local date "YYYY-MM-DD" into days since 1970-01-01. */
 bool hm_date_parse(const char *text, int64_t *day);

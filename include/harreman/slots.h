@@ -43,7 +43,8 @@ struct hm_slot {
  * all (more than max means out was too small). */
 size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, size_t max);
 
-/* Finds the slot starting at starts in q's range: true and *slot when it is open. */
+/* Finds the slot starting at starts on its own local day (q's day range is not
+ * consulted): true and *slot when it is open. */
 bool hm_slots_find(const struct hm_slot_query *q, int64_t starts, struct hm_slot *slot);
 
 #endif

@@ -53,6 +53,35 @@ const struct hm_route hm_routes[] = {
 	{HM_PATCH, V1 "/gifts/{id}", hm_api_gifts_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/reports/loyalty", hm_api_loyalty_report, HM_ACCESS_STAFF, HM_BODY_NONE},
 
+	/* Lessons */
+	{HM_POST, V1 "/lessons", hm_api_lessons_create, HM_ACCESS_USERS, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/lessons", hm_api_lessons_list, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_GET, V1 "/lessons/{id}", hm_api_lessons_get, HM_ACCESS_USERS, HM_BODY_NONE},
+	{HM_POST, V1 "/lessons/{id}/cancel", hm_api_lessons_cancel, HM_ACCESS_USERS,
+	 HM_BODY_OPTIONAL},
+	{HM_POST, V1 "/lessons/{id}/log", hm_api_lessons_log, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/me/lessons", hm_api_me_lessons, HM_ALLOW_STUDENT, HM_BODY_NONE},
+
+	/* Clients */
+	{HM_GET, V1 "/clients", hm_api_clients_list, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_POST, V1 "/clients", hm_api_clients_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/clients/{id}", hm_api_clients_get, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_PATCH, V1 "/clients/{id}", hm_api_clients_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/clients/{id}/interactions", hm_api_interactions_list, HM_ACCESS_STAFF,
+	 HM_BODY_NONE},
+	{HM_POST, V1 "/clients/{id}/interactions", hm_api_interactions_create, HM_ACCESS_STAFF,
+	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/me/client", hm_api_me_client_get, HM_ALLOW_STUDENT, HM_BODY_NONE},
+	{HM_PATCH, V1 "/me/client", hm_api_me_client_update, HM_ALLOW_STUDENT, HM_BODY_REQUIRED},
+
+	/* Contact channels and inquiries */
+	{HM_GET, V1 "/channels", hm_api_channels_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_PATCH, V1 "/channels/{id}", hm_api_channels_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_POST, V1 "/inquiries", hm_api_inquiries_create, HM_ACCESS_PUBLIC, HM_BODY_REQUIRED},
+	{HM_GET, V1 "/inquiries", hm_api_inquiries_list, HM_ACCESS_STAFF, HM_BODY_NONE},
+	{HM_POST, V1 "/inquiries/{id}/answer", hm_api_inquiries_answer, HM_ACCESS_STAFF,
+	 HM_BODY_REQUIRED},
+
 	/* Users (admin) */
 	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
 	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},

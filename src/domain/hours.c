@@ -54,7 +54,7 @@ void hm_local_day(int64_t t, int64_t *day, int *weekday)
 	*weekday = weekday_of_day(*day);
 }
 
-static int local_minute(int64_t t)
+int hm_local_minute(int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -96,7 +96,7 @@ static bool open_at(const struct hm_weekly_window *w, size_t n, int64_t t)
 	int64_t day;
 	int weekday;
 	hm_local_day(t, &day, &weekday);
-	int minute = local_minute(t);
+	int minute = hm_local_minute(t);
 	for (size_t i = 0; i < n; i++)
 		if (w[i].weekday == weekday && w[i].start_min <= minute && minute < w[i].end_min)
 			return true;

@@ -26,6 +26,16 @@ static size_t windows_of(const struct hm_slot_query *q, int weekday,
 	return n;
 }
 
+/* False for a wall-clock time skipped by the spring-forward change (02:00-02:59 on
+ * that night): libc moves it an hour on, onto another slot's time. */
+static bool local_time_exists(int64_t t, int64_t day, int minute)
+{
+	int64_t back_day;
+	int weekday;
+	hm_local_day(t, &back_day, &weekday);
+	return back_day == day && hm_local_minute(t) == minute;
+}
+
 /* Seats left in the session [starts, ends), or 0 when the tutor is busy then. */
 static int seats_left(const struct hm_slot_query *q, int64_t starts, int64_t ends)
 {
@@ -54,11 +64,14 @@ size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, siz
 		hm_local_day(noon, &same_day, &weekday);
 		size_t n = windows_of(q, weekday, day_windows);
 		for (size_t w = 0; w < n; w++) {
+			/* "Whole slots" is judged on real instants: on the spring-forward
+			 * night a 01:00-04:00 window holds two hours, not three. */
+			int64_t window_end = hm_local_instant(day, day_windows[w].end_min);
 			for (int m = day_windows[w].start_min;
 			     m + q->duration_min <= day_windows[w].end_min; m += q->duration_min) {
 				int64_t starts = hm_local_instant(day, m);
 				int64_t ends = starts + (int64_t)q->duration_min * 60;
-				if (starts <= q->now)
+				if (starts <= q->now || ends > window_end || !local_time_exists(starts, day, m))
 					continue;
 				int seats = seats_left(q, starts, ends);
 				if (seats == 0)

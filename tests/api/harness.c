@@ -382,6 +382,19 @@ int api_register(struct api_client *c, const char *email, const char *password,
 					  "full_name", full_name), 201);
 }
 
+bool ts_add_user(const struct test_server *s, const char *role, const char *email,
+		 const char *name, const char *password)
+{
+	const char *args[] = {"user", "add", "--role", role, "--email", email, "--name", name,
+			      "--db", s->db, NULL};
+	char *out = NULL;
+	int status = run_cli(args, NULL, password, &out);
+	if (status != 0)
+		fprintf(stderr, "harness: user add failed: %s\n", out ? out : "");
+	free(out);
+	return status == 0;
+}
+
 int run_cli(const char *const *args, const char *input, const char *password, char **out)
 {
 	int in_pipe[2], out_pipe[2];

@@ -104,6 +104,11 @@ int api_register(struct api_client *c, const char *email, const char *password,
  * status, or -1. */
 int run_cli(const char *const *args, const char *input, const char *password, char **out);
 
+/* Adds a user to s's database through `harreman user add` (the server may run).
+ * Returns true when the command succeeded. */
+bool ts_add_user(const struct test_server *s, const char *role, const char *email,
+		 const char *name, const char *password);
+
 /* The demo logins of `serve --demo`. */
 #define DEMO_STUDENT "ane@demo.harreman.eus", "ikaslea-demo-2026"
 #define DEMO_STAFF "mikel@demo.harreman.eus", "irakaslea-demo-2026"
