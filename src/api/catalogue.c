@@ -201,11 +201,11 @@ static enum hm_err availability_put(struct hm_db *db, int64_t tutor_id,
 	for (size_t i = 0; i < n; i++) {
 		char starts[6], ends[6];
 		hm_hhmm_format(w[i].start_min, starts);
-		hm_hhmm_format(w[i].end_min == 1440 ? 1439 : w[i].end_min, ends);
+		hm_hhmm_format(w[i].end_min, ends); /* 1440 is "24:00" */
 		sqlite3_bind_int64(add, 1, tutor_id);
 		sqlite3_bind_int(add, 2, w[i].weekday);
 		sqlite3_bind_text(add, 3, starts, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(add, 4, w[i].end_min == 1440 ? "24:00" : ends, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(add, 4, ends, -1, SQLITE_TRANSIENT);
 		int rc = sqlite3_step(add);
 		sqlite3_reset(add);
 		if (rc != SQLITE_DONE) {
