@@ -44,6 +44,11 @@ void hm_validate_known(struct hm_validation *v, json_t *obj, const char *const *
 void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, bool required,
 		      size_t max_chars, const char **out);
 
+/* A multi-line text (messages, summaries): line breaks and tabs allowed, other
+ * control characters not; when required, not empty or only white space. */
+void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field,
+			   bool required, size_t max_chars, const char **out);
+
 /* Like hm_validate_text but an empty string and null are allowed (to clear it). */
 void hm_validate_text_or_empty(struct hm_validation *v, json_t *obj, const char *field,
 			       size_t max_chars, const char **out, bool *present);

@@ -336,6 +336,11 @@ void hm_api_tutors_put(struct hm_request *req, struct hm_reply *reply)
 	int64_t next = 0;
 
 	hm_validation_init(&v);
+	enum hm_err err = user_role(req->db, id, role); /* 404 comes before 422 */
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		goto out;
+	}
 	hm_validate_known(&v, req->json, allowed, read_only);
 	if (!json_is_array(subjects) || json_array_size(subjects) > MAX_SUBJECTS) {
 		hm_validation_fail(&v, "subjects", "must be a list of at most 20 subject keys");
@@ -352,13 +357,11 @@ void hm_api_tutors_put(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	enum hm_err err = user_role(req->db, id, role);
-	if (err == HM_OK && strcmp(role, "student") == 0) {
+	if (strcmp(role, "student") == 0) {
 		hm_reply_error(reply, HM_ERR_CONFLICT, "Only staff users can be tutors.");
 		goto out;
 	}
-	if (err == HM_OK)
-		err = hm_db_begin(req->db);
+	err = hm_db_begin(req->db);
 	if (err == HM_OK)
 		err = tutor_put(req->db, id, subjects, bio_present && bio ? bio : "", req->now);
 	if (err == HM_OK)

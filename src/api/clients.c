@@ -19,15 +19,17 @@ static const char *const directions[] = {"in", "out", NULL};
 
 /* ---- data layer ---------------------------------------------------------- */
 
-/* Clients matching q (NULL: all) by name, e-mail or phone, id > after. LIKE with
- * ESCAPE so that % and _ in q are literal; case-insensitive for ASCII. */
+/* Clients matching q (NULL: all) by name, e-mail, phone or guardian, id > after.
+ * LIKE with ESCAPE so that % and _ in q are literal; both sides go through
+ * hm_fold, so the match ignores case for every Latin letter, not only ASCII. */
 static enum hm_err clients_search(struct hm_db *db, const char *q, int64_t after, int limit,
 				  int64_t now, json_t **items, int64_t *next_after)
 {
 	static const char sql[] =
 		"SELECT id FROM clients WHERE id > ?1 AND (?2 IS NULL OR"
-		" full_name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'"
-		" OR phone LIKE ?2 ESCAPE '\\' OR guardian_name LIKE ?2 ESCAPE '\\')"
+		" hm_fold(full_name) LIKE hm_fold(?2) ESCAPE '\\'"
+		" OR hm_fold(email) LIKE hm_fold(?2) ESCAPE '\\'"
+		" OR phone LIKE ?2 ESCAPE '\\' OR hm_fold(guardian_name) LIKE hm_fold(?2) ESCAPE '\\')"
 		" ORDER BY id LIMIT ?3";
 	enum hm_err err = HM_ERR_INTERNAL;
 	char pattern[2 * HM_MAX_NAME * 4 + 3];
@@ -100,11 +102,11 @@ static void read_client(struct hm_validation *v, json_t *body, bool create, bool
 						     "preferred_channel", "locale", NULL};
 	static const char *const read_only[] = {"id", "user_id", "relationship", "created_at",
 						NULL};
-	static const char *const staff_read_only[] = {"id", "user_id", "relationship",
+	static const char *const student_read_only[] = {"id", "user_id", "relationship",
 						      "created_at", "email", "assistance",
 						      "tutor_id", "level", "pace", "notes", NULL};
 	hm_validate_known(v, body, staff ? staff_fields : student_fields,
-			  staff ? read_only : staff_read_only);
+			  staff ? read_only : student_read_only);
 	hm_validate_text(v, body, "full_name", create, HM_MAX_NAME, &f->full_name);
 	json_t *email = json_object_get(body, "email");
 	if (staff && json_is_null(email)) {
@@ -354,6 +356,12 @@ out:
 
 void hm_api_clients_update(struct hm_request *req, struct hm_reply *reply)
 {
+	bool exists = false;
+	enum hm_err err = hm_crm_client_exists(req->db, req->path_ids[0], &exists);
+	if (err != HM_OK || !exists) { /* 404 comes before 422 */
+		hm_api_reply_err(reply, err != HM_OK ? err : HM_ERR_NOT_FOUND);
+		return;
+	}
 	update_client(req, reply, req->path_ids[0], true);
 }
 
@@ -459,7 +467,7 @@ void hm_api_interactions_create(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_known(&v, req->json, allowed, NULL);
 	hm_validate_enum(&v, req->json, "channel", true, channels, &channel);
 	hm_validate_enum(&v, req->json, "direction", true, directions, &direction);
-	hm_validate_text(&v, req->json, "summary", true, HM_MAX_TEXT, &summary);
+	hm_validate_long_text(&v, req->json, "summary", true, HM_MAX_TEXT, &summary);
 	if (!hm_validation_ok(&v)) {
 		hm_api_reply_validation(reply, &v);
 		goto out;

@@ -208,6 +208,15 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
 	json_t *hours = json_object_get(req->json, "hours"), *items = NULL;
 
 	hm_validation_init(&v);
+	enum hm_err err = channels_json(req->db, id, req->now, &items); /* 404 before 422 */
+	if (err == HM_OK && json_array_size(items) == 0)
+		err = HM_ERR_NOT_FOUND;
+	json_decref(items);
+	items = NULL;
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		goto out;
+	}
 	hm_validate_known(&v, req->json, allowed, read_only);
 	hm_validate_text(&v, req->json, "label", false, HM_MAX_NAME, &label);
 	hm_validate_text(&v, req->json, "value", false, HM_MAX_NAME, &value);
@@ -246,7 +255,7 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	enum hm_err err = hm_db_begin(req->db);
+	err = hm_db_begin(req->db);
 	sqlite3_stmt *update = err == HM_OK ? hm_db_stmt(req->db, update_sql) : NULL;
 	sqlite3_stmt *clear = err == HM_OK ? hm_db_stmt(req->db, clear_sql) : NULL;
 	sqlite3_stmt *add = err == HM_OK ? hm_db_stmt(req->db, add_sql) : NULL;
@@ -341,7 +350,7 @@ void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_email(&v, req->json, "email", false, email, &email_present);
 	hm_validate_text_or_empty(&v, req->json, "phone", HM_MAX_PHONE, &phone, &phone_present);
 	hm_validate_text(&v, req->json, "subject", true, HM_MAX_NAME, &subject);
-	hm_validate_text(&v, req->json, "message", true, HM_MAX_TEXT, &message);
+	hm_validate_long_text(&v, req->json, "message", true, HM_MAX_TEXT, &message);
 	if (phone && !*phone)
 		phone = NULL;
 	if (!email_present && !phone && !json_object_get(v.fields, "email"))
@@ -405,15 +414,18 @@ out:
 
 void hm_api_inquiries_list(struct hm_request *req, struct hm_reply *reply)
 {
-	/* Overdue first (oldest due first), then the rest by due, then by id. */
+	/* Overdue first (oldest due first), then the rest by due, then by id; the page
+	 * after `after` continues from that inquiry's place in this order. */
 	static const char sql[] =
-		"SELECT " INQUIRY_COLUMNS " FROM inquiries WHERE"
+		"WITH q AS (SELECT *, CASE WHEN answered_at IS NULL AND due_at IS NOT NULL"
+		"   AND due_at < ?2 THEN 0 ELSE 1 END AS rank,"
+		"   coalesce(due_at, received_at) AS due_key FROM inquiries)"
+		" SELECT " INQUIRY_COLUMNS " FROM q WHERE"
 		" (?1 = 'all' OR (?1 = 'answered' AND answered_at IS NOT NULL)"
 		"  OR (?1 = 'open' AND answered_at IS NULL)"
-		"  OR (?1 = 'overdue' AND answered_at IS NULL AND due_at IS NOT NULL AND due_at < ?2))"
-		" AND id > ?3"
-		" ORDER BY (answered_at IS NULL AND due_at IS NOT NULL AND due_at < ?2) DESC,"
-		" coalesce(due_at, received_at), id LIMIT ?4";
+		"  OR (?1 = 'overdue' AND rank = 0))"
+		" AND (?3 = 0 OR (rank, due_key, id) > (SELECT rank, due_key, id FROM q WHERE id = ?3))"
+		" ORDER BY rank, due_key, id LIMIT ?4";
 	const char *status = hm_query_get(req, "status");
 	int limit, count = 0, rc;
 	int64_t after, last = 0;
@@ -470,7 +482,7 @@ void hm_api_inquiries_answer(struct hm_request *req, struct hm_reply *reply)
 
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, NULL);
-	hm_validate_text(&v, req->json, "reply", true, HM_MAX_TEXT, &text);
+	hm_validate_long_text(&v, req->json, "reply", true, HM_MAX_TEXT, &text);
 	enum hm_err err = inquiry_json(req->db, id, req->now, &body);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);

@@ -323,6 +323,8 @@ void hm_api_quote(struct hm_request *req, struct hm_reply *reply)
 		fields = json_pack("{s:s}", "client_id", "is required");
 	if (!fields && (!kind || (strcmp(kind, "one_off") != 0 && strcmp(kind, "subscription") != 0)))
 		fields = json_pack("{s:s}", "kind", "must be one of: one_off, subscription");
+	if (!fields && strcmp(kind, "subscription") == 0 && !hm_query_get(req, "sessions"))
+		fields = json_pack("{s:s}", "sessions", "is required for a subscription");
 	if (!fields && (sessions > 200 || (strcmp(kind, "one_off") == 0 && sessions != 1)))
 		fields = json_pack("{s:s}", "sessions", "must be 1 for one_off, at most 200");
 	if (!fields) {
@@ -517,6 +519,7 @@ static void gift_write(struct hm_request *req, struct hm_reply *reply, bool crea
 	static const char *const create_fields[] = {"key", "name", "stock", NULL};
 	static const char *const update_fields[] = {"name", "stock", NULL};
 	static const char *const read_only[] = {"id", "key", "in_stock", NULL};
+	static const char *const create_read_only[] = {"id", "in_stock", NULL};
 	struct hm_validation v;
 	const char *key = NULL, *name = NULL;
 	int64_t stock = 0, id = create ? 0 : req->path_ids[0];
@@ -524,8 +527,18 @@ static void gift_write(struct hm_request *req, struct hm_reply *reply, bool crea
 	json_t *items = NULL;
 
 	hm_validation_init(&v);
+	if (!create) {
+		json_t *existing = NULL;
+		enum hm_err found = gifts_json(req->db, id, true, &existing);
+		bool missing = found == HM_OK && json_array_size(existing) == 0;
+		json_decref(existing);
+		if (found != HM_OK || missing) {
+			hm_api_reply_err(reply, found != HM_OK ? found : HM_ERR_NOT_FOUND);
+			goto out;
+		}
+	}
 	hm_validate_known(&v, req->json, create ? create_fields : update_fields,
-			  create ? read_only + 1 : read_only);
+			  create ? create_read_only : read_only);
 	if (create) {
 		hm_validate_text(&v, req->json, "key", true, 40, &key);
 		if (key && strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))

@@ -236,10 +236,10 @@ static bool read_booking(struct hm_request *req, struct hm_reply *reply, struct 
 		int64_t day;
 		int weekday;
 		hm_local_day(b->starts, &day, &weekday);
-		int64_t minute = (b->starts - hm_local_instant(day, 0)) / 60;
+		int minute = hm_local_minute(b->starts); /* wall clock, not time since midnight */
 		for (int i = 0; i < b->n; i++)
 			b->starts_list[i] = i == 0 ? b->starts
-						   : hm_local_instant(day + (int64_t)7 * i, (int)minute);
+						   : hm_local_instant(day + (int64_t)7 * i, minute);
 	}
 	if (!hm_validation_ok(&v))
 		hm_api_reply_validation(reply, &v);

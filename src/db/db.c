@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harreman/casefold.h"
 #include "harreman/db.h"
 #include "harreman/log.h"
 #include "harreman/migrations.h"
@@ -71,6 +72,26 @@ enum hm_err hm_db_exec(struct hm_db *db, const char *sql)
 	return HM_OK;
 }
 
+/* hm_fold(text): the case-folded text, for searches (see casefold.h). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	int len = sqlite3_value_bytes(argv[0]);
+	if (!text) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char *out = sqlite3_malloc(len + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	hm_casefold(text, (size_t)len, out);
+	out[len] = '\0';
+	sqlite3_result_text(ctx, out, len, sqlite3_free);
+}
+
 struct hm_db *hm_db_open(const char *path)
 {
 	struct hm_db *db = calloc(1, sizeof *db);
@@ -88,6 +109,9 @@ struct hm_db *hm_db_open(const char *path)
 		goto fail;
 	}
 	sqlite3_busy_handler(db->handle, on_busy, db);
+	sqlite3_create_function_v2(db->handle, "hm_fold", 1,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				   sql_fold, NULL, NULL, NULL);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);

@@ -74,7 +74,20 @@ int64_t hm_local_instant(int64_t day, int minutes)
 	tm.tm_mday = (int)d;
 	tm.tm_hour = minutes / 60;
 	tm.tm_min = minutes % 60;
-	tm.tm_isdst = -1; /* let the tz database say whether summer time applies */
+	/* Try summer time first, then standard time, keeping the one that reads back
+	 * as the same wall-clock time: an autumn time that happens twice is then
+	 * always its first occurrence (mktime's own guess with tm_isdst = -1 depends
+	 * on the previous conversion). A time in the spring gap matches neither. */
+	for (int isdst = 1; isdst >= 0; isdst--) {
+		struct tm probe = tm, back;
+		probe.tm_isdst = isdst;
+		time_t t = mktime(&probe);
+		if (t != (time_t)-1 && localtime_r(&t, &back) && back.tm_isdst == isdst &&
+		    back.tm_hour == tm.tm_hour % 24 && back.tm_min == tm.tm_min &&
+		    back.tm_mday == probe.tm_mday)
+			return (int64_t)t;
+	}
+	tm.tm_isdst = -1;
 	return (int64_t)mktime(&tm);
 }
 

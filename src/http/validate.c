@@ -133,6 +133,35 @@ void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, b
 	*out = s;
 }
 
+void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field,
+			   bool required, size_t max_chars, const char **out)
+{
+	json_t *value = get_field(obj, field);
+	if (!value || json_is_null(value)) {
+		if (required)
+			hm_validation_fail(v, field, "is required");
+		return;
+	}
+	if (!json_is_string(value)) {
+		hm_validation_fail(v, field, "must be a string");
+		return;
+	}
+	const char *s = json_string_value(value);
+	if (hm_utf8_chars(s) > max_chars) {
+		hm_validation_fail(v, field, "is too long");
+		return;
+	}
+	if (!long_text_is_valid(s, max_chars)) {
+		hm_validation_fail(v, field, "must not contain control characters");
+		return;
+	}
+	if (required && strspn(s, " \t\r\n") == strlen(s)) {
+		hm_validation_fail(v, field, "must not be empty");
+		return;
+	}
+	*out = s;
+}
+
 void hm_validate_text_or_empty(struct hm_validation *v, json_t *obj, const char *field,
 			       size_t max_chars, const char **out, bool *present)
 {

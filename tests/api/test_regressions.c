@@ -147,6 +147,37 @@ static void test_serve_checks_before_creating_the_database(void)
 	free(out);
 }
 
+/* Messages with line breaks (a web form's inquiry, an answer, a call summary) were
+ * refused as if they were names. */
+static void test_multi_line_messages_are_accepted(void)
+{
+	struct http_response r;
+	const char body[] = "{\"channel\":\"web\",\"full_name\":\"Miren\",\"email\":"
+			    "\"miren@example.com\",\"subject\":\"Ordutegia\",\"message\":"
+			    "\"Kaixo,\\n\\nasteartean libre?\\nEskerrik asko\"}";
+	CHECK(http_request(server.port, "POST", "/api/v1/inquiries",
+			   "Content-Type: application/json\r\n", body, sizeof body - 1, &r));
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+}
+
+/* POST /gifts called "id" an unknown field; PATCH of a missing client or channel
+ * answered 422 before 404. */
+static void test_read_only_and_not_found_come_right(void)
+{
+	struct api_client admin;
+	struct http_response r;
+	api_client_init(&admin, server.port);
+	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
+	CHECK(api_call(&admin, "POST", "/api/v1/gifts", "{\"id\":9,\"key\":\"mug\",\"name\":\"Katilua\"}",
+		       &r));
+	CHECK_INT(r.status, 422);
+	CHECK_STR(http_error_field(&r, "id"), "is read-only");
+	http_response_free(&r);
+	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/clients/999999", "{\"pace\":\"quick\"}"), 404);
+	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/channels/999999", "{\"value\":\"\"}"), 404);
+}
+
 int main(void)
 {
 	const char *extra[] = {"--demo", NULL};
@@ -158,6 +189,8 @@ int main(void)
 	RUN(test_staff_me_has_no_client_after_role_change);
 	RUN(test_logout_with_a_stale_cookie_clears_it);
 	RUN(test_serve_checks_before_creating_the_database);
+	RUN(test_multi_line_messages_are_accepted);
+	RUN(test_read_only_and_not_found_come_right);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

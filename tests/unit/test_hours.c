@@ -360,6 +360,19 @@ static void test_windows_disjoint(void)
 	CHECK(hm_windows_disjoint(phone, 0));
 }
 
+/* An autumn time that happens twice is its first occurrence, whatever the
+ * conversion before it was (mktime's own guess depends on the previous call). */
+static void test_ambiguous_autumn_time_is_always_the_first(void)
+{
+	int64_t day = 0, first = 0;
+	CHECK(hm_date_parse("2026-10-25", &day));
+	CHECK(hm_time_parse("2026-10-25T02:30:00+02:00", &first));
+	(void)hm_local_instant(day + 1, 10 * 60); /* winter time just before */
+	CHECK_INT(hm_local_instant(day, 150), first);
+	(void)hm_local_instant(day - 1, 10 * 60); /* summer time just before */
+	CHECK_INT(hm_local_instant(day, 150), first);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -376,5 +389,6 @@ int main(void)
 	RUN(test_all_day_every_day_never_changes);
 	RUN(test_touching_windows_do_not_flip);
 	RUN(test_windows_disjoint);
+	RUN(test_ambiguous_autumn_time_is_always_the_first);
 	return CHECK_EXIT();
 }
