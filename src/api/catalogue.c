@@ -475,15 +475,7 @@ void hm_api_availability_put(struct hm_request *req, struct hm_reply *reply)
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)
 		err = availability_json(req->db, id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 out:
 	hm_validation_release(&v);
 }
@@ -590,15 +582,7 @@ void hm_api_services_create(struct hm_request *req, struct hm_reply *reply)
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)
 		err = service_reply_json(req->db, id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 201, body);
+	hm_api_finish(req, reply, err, 201, body);
 out:
 	hm_validation_release(&v);
 }
@@ -657,15 +641,7 @@ void hm_api_services_update(struct hm_request *req, struct hm_reply *reply)
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)
 		err = service_reply_json(req->db, id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 out:
 	hm_validation_release(&v);
 }

@@ -295,15 +295,7 @@ void hm_api_clients_create(struct hm_request *req, struct hm_reply *reply)
 				      NULL, req->request_id, req->now);
 	if (err == HM_OK)
 		err = hm_crm_client_json(req->db, id, req->now, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 201, body);
+	hm_api_finish(req, reply, err, 201, body);
 out:
 	hm_validation_release(&v);
 }
@@ -341,15 +333,7 @@ static void update_client(struct hm_request *req, struct hm_reply *reply, int64_
 				      NULL, req->request_id, req->now);
 	if (err == HM_OK)
 		err = hm_crm_client_json(req->db, id, req->now, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 out:
 	hm_validation_release(&v);
 }

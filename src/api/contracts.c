@@ -188,15 +188,7 @@ static void make_contract(struct hm_request *req, struct hm_reply *reply,
 		err = hm_crm_contract_create(req->db, &c, req->request_id, &id);
 	if (err == HM_OK)
 		err = hm_crm_contract_json(req->db, id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 201, body);
+	hm_api_finish(req, reply, err, 201, body);
 }
 
 void hm_api_contracts_create(struct hm_request *req, struct hm_reply *reply)
@@ -288,15 +280,7 @@ void hm_api_contracts_cancel(struct hm_request *req, struct hm_reply *reply)
 				      NULL, req->request_id, req->now);
 	if (err == HM_OK)
 		err = hm_crm_contract_json(req->db, id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 }
 
 /* ---- quote ---------------------------------------------------------------- */

@@ -585,15 +585,7 @@ void hm_api_lessons_cancel(struct hm_request *req, struct hm_reply *reply)
 				      NULL, req->request_id, req->now);
 	if (err == HM_OK)
 		err = hm_crm_lesson_json(req->db, row.id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 }
 
 void hm_api_lessons_log(struct hm_request *req, struct hm_reply *reply)
@@ -649,15 +641,7 @@ void hm_api_lessons_log(struct hm_request *req, struct hm_reply *reply)
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)
 		err = hm_crm_lesson_json(req->db, row.id, &body);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 200, body);
+	hm_api_finish(req, reply, err, 200, body);
 out:
 	hm_validation_release(&v);
 }
