@@ -1,0 +1,73 @@
+-- SPDX-License-Identifier: MIT
+-- wrk script: POST /api/v1/lessons, each request a real booking of a different free
+-- slot. The slots (gen.c's slots.txt) are dealt out to wrk's threads in turn: thread
+-- k of n books slots k, k + n, k + 2n, ... from BENCH_OFFSET on, each as one of the
+-- logged-in students (BENCH_CREDS: "cookie csrf" lines). Statuses are
+-- counted; done() prints "status <code> <count>" lines, "issued <n>" and
+-- "next_offset <i>" (the first slot no thread reached), and "wrapped <n>" when the
+-- list ran out (those requests repeat a slot and are expected to answer 409).
+local threads, next_id = {}, 1
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  slots, creds = {}, {}
+  for line in io.lines(os.getenv("BENCH_SLOTS")) do
+    local tutor, service, at = line:match("^(%d+) (%d+) (%S+)$")
+    table.insert(slots, {tonumber(tutor), tonumber(service), at})
+  end
+  for line in io.lines(os.getenv("BENCH_CREDS")) do
+    local cookie, csrf = line:match("^(%S+) (%S+)$")
+    table.insert(creds, {cookie, csrf})
+  end
+  step = tonumber(os.getenv("BENCH_THREADS"))
+  index = tonumber(os.getenv("BENCH_OFFSET") or "0") + id - 1
+  issued, wrapped, statuses = 0, 0, {}
+end
+
+function request()
+  local i = index
+  index = index + step
+  issued = issued + 1
+  if i >= #slots then
+    wrapped = wrapped + 1
+    i = i % #slots
+  end
+  local s = slots[i + 1]
+  local who = creds[(i % #creds) + 1]
+  local body = string.format('{"service_id":%d,"tutor_id":%d,"starts_at":"%s"}',
+                             s[2], s[1], s[3])
+  return wrk.format("POST", "/api/v1/lessons", {
+    ["Content-Type"] = "application/json",
+    ["Cookie"] = "hm_session=" .. who[1],
+    ["X-CSRF-Token"] = who[2],
+  }, body)
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  if status ~= 201 and not first_error then
+    first_error = status .. " " .. string.sub(body or "", 1, 200)
+  end
+end
+
+function done(summary, latency, requests)
+  local total, n_issued, n_wrapped, next_offset = {}, 0, 0, 0
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("statuses")) do
+      total[code] = (total[code] or 0) + n
+    end
+    n_issued = n_issued + t:get("issued")
+    n_wrapped = n_wrapped + t:get("wrapped")
+    if t:get("index") > next_offset then next_offset = t:get("index") end
+    local e = t:get("first_error")
+    if e then io.write("first_error ", e:gsub("\n", " "), "\n") end
+  end
+  for code, n in pairs(total) do io.write(string.format("status %d %d\n", code, n)) end
+  io.write(string.format("issued %d\nwrapped %d\nnext_offset %d\n",
+                         n_issued, n_wrapped, next_offset))
+end
