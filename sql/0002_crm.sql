@@ -87,7 +87,7 @@ CREATE TABLE lessons (
   logged_by    INTEGER REFERENCES users(id),
   CHECK (ends_at > starts_at)
 );
-CREATE INDEX lessons_tutor_time ON lessons(tutor_id, starts_at) WHERE status = 'booked';
+CREATE INDEX lessons_tutor_time ON lessons(tutor_id, starts_at);
 CREATE INDEX lessons_client_time ON lessons(client_id, starts_at);
 CREATE INDEX lessons_contract ON lessons(contract_id);
 CREATE INDEX lessons_time ON lessons(starts_at);
@@ -102,6 +102,7 @@ BEGIN
     SELECT 1 FROM lessons l JOIN services s ON s.id = NEW.service_id
     WHERE l.tutor_id = NEW.tutor_id AND l.status = 'booked'
       AND l.starts_at < NEW.ends_at AND l.ends_at > NEW.starts_at
+      AND l.starts_at > NEW.starts_at - 36000  -- lessons last at most 600 minutes
       AND NOT (s.kind <> 'private' AND l.service_id = NEW.service_id
                AND l.starts_at = NEW.starts_at AND l.client_id <> NEW.client_id));
   SELECT RAISE(ABORT, 'full') WHERE (
@@ -118,6 +119,7 @@ BEGIN
     SELECT 1 FROM lessons l JOIN services s ON s.id = NEW.service_id
     WHERE l.id <> NEW.id AND l.tutor_id = NEW.tutor_id AND l.status = 'booked'
       AND l.starts_at < NEW.ends_at AND l.ends_at > NEW.starts_at
+      AND l.starts_at > NEW.starts_at - 36000  -- lessons last at most 600 minutes
       AND NOT (s.kind <> 'private' AND l.service_id = NEW.service_id
                AND l.starts_at = NEW.starts_at AND l.client_id <> NEW.client_id));
 END;

@@ -409,11 +409,19 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 static void reply_lessons(struct hm_request *req, struct hm_reply *reply, int64_t client_id,
 			  int64_t tutor_id, int64_t first, int64_t last, bool any_time)
 {
-	static const char sql[] =
-		"SELECT id FROM lessons WHERE (?1 = 0 OR client_id = ?1) AND (?2 = 0 OR tutor_id = ?2)"
-		" AND (?3 = 1 OR (starts_at >= ?4 AND starts_at < ?5))"
-		" AND (?6 = 0 OR (starts_at, id) > (SELECT starts_at, id FROM lessons WHERE id = ?6))"
-		" ORDER BY starts_at, id LIMIT ?7";
+	/* One statement per filter shape: "?1 = 0 OR client_id = ?1" would keep SQLite
+	 * from using the client or tutor index. */
+#define LESSONS_SQL(filter)                                                                  \
+	"SELECT id FROM lessons WHERE " filter                                               \
+	" AND (?3 = 1 OR (starts_at >= ?4 AND starts_at < ?5))"                              \
+	" AND (?6 = 0 OR (starts_at, id) > (SELECT starts_at, id FROM lessons WHERE id = ?6))" \
+	" ORDER BY starts_at, id LIMIT ?7"
+	static const char by_client_sql[] =
+		LESSONS_SQL("client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)");
+	static const char by_tutor_sql[] = LESSONS_SQL("?1 = 0 AND tutor_id = ?2");
+	static const char all_sql[] = LESSONS_SQL("?1 = 0 AND ?2 = 0");
+#undef LESSONS_SQL
+	const char *sql = client_id ? by_client_sql : tutor_id ? by_tutor_sql : all_sql;
 	int limit;
 	int64_t after, ids[201];
 	int count = 0, rc;

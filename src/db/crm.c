@@ -134,6 +134,8 @@ enum hm_err hm_crm_slot_query(struct hm_db *db, int64_t tutor_id, const struct h
 	static const char booked_sql[] =
 		"SELECT starts_at, max(ends_at), service_id, count(*) FROM lessons"
 		" WHERE tutor_id = ?1 AND status = 'booked' AND starts_at < ?3 AND ends_at > ?2"
+		/* a lesson lasts at most 600 minutes: a lower bound the index can use */
+		" AND starts_at > ?2 - 36000"
 		" GROUP BY service_id, starts_at ORDER BY starts_at";
 	enum hm_err err = HM_ERR_INTERNAL;
 	struct hm_weekly_window *windows = NULL;

@@ -2,6 +2,7 @@
 // One SQLite connection (include/harreman/db.h): pragmas, a busy handler that
 // counts its waits, a prepared-statement cache, transactions and migrations.
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,9 +30,15 @@ struct hm_db {
 	size_t n_slots;       /* a power of two */
 	size_t used;
 	int busy_waited_ms;   /* within the current wait */
+	bool writing;         /* holds write_lock (between begin and commit/rollback) */
 };
 
 static atomic_uint_fast64_t busy_retries;
+
+/* Writers of this process queue here instead of polling SQLite's lock through the
+ * busy handler's sleeps: a worker waiting for the write lock wakes the moment it is
+ * free. (Other processes, such as the command line, still meet the busy handler.) */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 uint64_t hm_db_busy_retries(void)
 {
@@ -129,6 +136,8 @@ void hm_db_close(struct hm_db *db)
 {
 	if (!db)
 		return;
+	if (db->handle)
+		hm_db_rollback(db); /* also gives back the write lock */
 	for (size_t i = 0; db->slots && i < db->n_slots; i++)
 		sqlite3_finalize(db->slots[i].stmt);
 	free(db->slots);
@@ -218,9 +227,24 @@ static enum hm_err run_cached(struct hm_db *db, const char *sql, const char *wha
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, what);
 }
 
+static void release_write_lock(struct hm_db *db)
+{
+	if (db->writing) {
+		db->writing = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 enum hm_err hm_db_begin(struct hm_db *db)
 {
-	return run_cached(db, "BEGIN IMMEDIATE", "begin");
+	if (!db->writing) {
+		pthread_mutex_lock(&write_lock);
+		db->writing = true;
+	}
+	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin");
+	if (err != HM_OK)
+		release_write_lock(db);
+	return err;
 }
 
 enum hm_err hm_db_commit(struct hm_db *db)
@@ -228,6 +252,7 @@ enum hm_err hm_db_commit(struct hm_db *db)
 	enum hm_err err = run_cached(db, "COMMIT", "commit");
 	if (err != HM_OK)
 		hm_db_rollback(db);
+	release_write_lock(db);
 	return err;
 }
 
@@ -235,6 +260,7 @@ void hm_db_rollback(struct hm_db *db)
 {
 	if (!sqlite3_get_autocommit(db->handle))
 		(void)run_cached(db, "ROLLBACK", "rollback");
+	release_write_lock(db);
 }
 
 char *hm_db_column_strdup(sqlite3_stmt *stmt, int col)

@@ -140,9 +140,20 @@ static struct MHD_Response *response_from_reply(struct hm_reply *reply)
 		if (resp)
 			reply->file_fd = -1; /* MHD closes it */
 	} else if (reply->json) {
-		size_t len = json_dumpb(reply->json, NULL, 0, JSON_COMPACT);
-		char *text = malloc(len + 1);
-		if (text && json_dumpb(reply->json, text, len, JSON_COMPACT) == len) {
+		/* Encode once into a buffer that fits most replies; only a bigger one is
+		 * encoded a second time, into a buffer of its exact size. */
+		size_t cap = 8192, len = 0;
+		char *text = malloc(cap);
+		if (text)
+			len = json_dumpb(reply->json, text, cap - 1, JSON_COMPACT);
+		if (text && len > cap - 1) {
+			char *bigger = realloc(text, len + 1);
+			if (bigger)
+				text = bigger;
+			if (!bigger || json_dumpb(reply->json, text, len, JSON_COMPACT) != len)
+				len = 0;
+		}
+		if (text && len > 0) {
 			text[len] = '\n';
 			resp = MHD_create_response_from_buffer(len + 1, text, MHD_RESPMEM_MUST_FREE);
 		}

@@ -8,6 +8,8 @@
 
 #include "check.h"
 #include "harness.h"
+#include "harreman/hours.h"
+#include "harreman/timefmt.h"
 
 static struct test_server server;
 
@@ -178,6 +180,26 @@ static void test_read_only_and_not_found_come_right(void)
 	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/channels/999999", "{\"value\":\"\"}"), 404);
 }
 
+/* Replies are encoded into an 8 KiB buffer first; a bigger one must come whole. */
+static void test_replies_over_8k_arrive_whole(void)
+{
+	int64_t today = 0, last = 0;
+	int weekday;
+	hm_local_day(hm_time_now(), &today, &weekday);
+	hm_local_day(hm_time_now() + 30 * 86400, &last, &weekday);
+	char path[160], from[HM_RFC3339_LEN], to[HM_RFC3339_LEN];
+	hm_time_format(today * 86400, from);
+	hm_time_format(last * 86400, to);
+	from[10] = to[10] = '\0';
+	snprintf(path, sizeof path, "/api/v1/slots?service_id=1&from=%s&to=%s", from, to);
+	struct http_response r;
+	CHECK(http_request(server.port, "GET", path, NULL, NULL, 0, &r));
+	CHECK_INT(r.status, 200);
+	CHECK(r.body_len > 8192);
+	CHECK(json_array_size(http_json(&r, "items")) > 80);
+	http_response_free(&r);
+}
+
 int main(void)
 {
 	const char *extra[] = {"--demo", NULL};
@@ -191,6 +213,7 @@ int main(void)
 	RUN(test_serve_checks_before_creating_the_database);
 	RUN(test_multi_line_messages_are_accepted);
 	RUN(test_read_only_and_not_found_come_right);
+	RUN(test_replies_over_8k_arrive_whole);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }
