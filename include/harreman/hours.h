@@ -32,6 +32,12 @@ void hm_local_day(int64_t t, int64_t *day, int *weekday);
  * occurrence. */
 int64_t hm_local_instant(int64_t day, int minutes);
 
+/* True when local day lasts exactly 24 hours (no daylight-saving change). */
+bool hm_local_day_is_plain(int64_t day);
+
+/* The ISO weekday (1 = Monday) of a day number. */
+int hm_day_weekday(int64_t day);
+
 /* The local wall-clock minute (0..1439) of instant t. */
 int hm_local_minute(int64_t t);
 

@@ -62,7 +62,7 @@ int hm_local_minute(int64_t t)
 	return tm.tm_hour * 60 + tm.tm_min;
 }
 
-int64_t hm_local_instant(int64_t day, int minutes)
+static int64_t local_instant_slow(int64_t day, int minutes)
 {
 	int64_t y;
 	unsigned m, d;
@@ -89,6 +89,39 @@ int64_t hm_local_instant(int64_t day, int minutes)
 	}
 	tm.tm_isdst = -1;
 	return (int64_t)mktime(&tm);
+}
+
+/* The two midnights of the last day asked for, per thread: on a day that lasts
+ * exactly 24 hours (every day but the two of a daylight-saving change) a local
+ * time is its midnight plus minutes, without libc's time-zone lock. The business
+ * time zone is set once at start-up, so the cache never goes stale. */
+static _Thread_local int64_t cached_day = INT64_MIN, cached_midnight, cached_next;
+
+static bool day_is_plain(int64_t day)
+{
+	if (day != cached_day) {
+		cached_midnight = local_instant_slow(day, 0);
+		cached_next = local_instant_slow(day + 1, 0);
+		cached_day = day;
+	}
+	return cached_next - cached_midnight == 86400;
+}
+
+int64_t hm_local_instant(int64_t day, int minutes)
+{
+	if (minutes >= 0 && minutes <= 1440 && day_is_plain(day))
+		return cached_midnight + (int64_t)minutes * 60;
+	return local_instant_slow(day, minutes);
+}
+
+bool hm_local_day_is_plain(int64_t day)
+{
+	return day_is_plain(day);
+}
+
+int hm_day_weekday(int64_t day)
+{
+	return weekday_of_day(day);
 }
 
 bool hm_date_parse(const char *text, int64_t *day)

@@ -59,10 +59,9 @@ size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, siz
 	if (q->duration_min <= 0)
 		return 0;
 	for (int64_t day = q->first_day; day <= q->last_day; day++) {
-		int64_t noon = hm_local_instant(day, 12 * 60), same_day;
-		int weekday;
-		hm_local_day(noon, &same_day, &weekday);
-		size_t n = windows_of(q, weekday, day_windows);
+		size_t n = windows_of(q, hm_day_weekday(day), day_windows);
+		/* Only on a clock-change day can a wall-clock time be missing. */
+		bool plain = hm_local_day_is_plain(day);
 		for (size_t w = 0; w < n; w++) {
 			/* "Whole slots" is judged on real instants: on the spring-forward
 			 * night a 01:00-04:00 window holds two hours, not three. */
@@ -71,7 +70,8 @@ size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, siz
 			     m + q->duration_min <= day_windows[w].end_min; m += q->duration_min) {
 				int64_t starts = hm_local_instant(day, m);
 				int64_t ends = starts + (int64_t)q->duration_min * 60;
-				if (starts <= q->now || ends > window_end || !local_time_exists(starts, day, m))
+				if (starts <= q->now || ends > window_end ||
+				    (!plain && !local_time_exists(starts, day, m)))
 					continue;
 				int seats = seats_left(q, starts, ends);
 				if (seats == 0)
