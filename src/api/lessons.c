@@ -18,6 +18,9 @@
 
 #define MAX_WEEKS 52
 #define CANCEL_NOTICE ((int64_t)24 * 3600)
+/* How far ahead a lesson can be booked, and how late a walk-in can be logged. */
+#define BOOKING_HORIZON ((int64_t)400 * 86400)
+#define WALK_IN_PAST ((int64_t)366 * 86400)
 
 static const char *const channels[] = {"web", "phone", "email", "in_person", NULL};
 static const char *const attendances[] = {"attended", "no_show", NULL};
@@ -192,6 +195,10 @@ static bool read_booking(struct hm_request *req, struct hm_reply *reply, struct 
 	hm_validate_text(&v, req->json, "starts_at", true, 40, &starts_text);
 	if (starts_text && !hm_time_parse(starts_text, &b->starts))
 		hm_validation_fail(&v, "starts_at", "must be an RFC 3339 instant");
+	else if (starts_text && b->starts > req->now + BOOKING_HORIZON)
+		hm_validation_fail(&v, "starts_at", "is too far ahead: at most 400 days");
+	else if (starts_text && b->starts < req->now - WALK_IN_PAST)
+		hm_validation_fail(&v, "starts_at", "is too far in the past: at most 366 days");
 	hm_validate_int(&v, req->json, "contract_id", false, 1, INT64_MAX, &b->contract_id, NULL);
 	hm_validate_int(&v, req->json, "repeat_weeks", false, 2, MAX_WEEKS, &b->repeat_weeks,
 			&weeks_present);

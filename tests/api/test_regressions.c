@@ -200,6 +200,26 @@ static void test_replies_over_8k_arrive_whole(void)
 	http_response_free(&r);
 }
 
+/* A booking 8,000 years ahead was accepted, and a series from 9999-12-28 ran past
+ * what RFC 3339 can write. Bookings have a horizon now. */
+static void test_bookings_have_a_horizon(void)
+{
+	struct api_client ane;
+	struct http_response r;
+	api_client_init(&ane, server.port);
+	CHECK_INT(api_login(&ane, DEMO_STUDENT), 200);
+	CHECK(api_call(&ane, "POST", "/api/v1/lessons",
+		       "{\"service_id\":1,\"tutor_id\":2,\"starts_at\":\"9999-12-28T15:00:00Z\","
+		       "\"repeat_weeks\":52}", &r));
+	CHECK_INT(r.status, 422);
+	CHECK_STR(http_error_field(&r, "starts_at"), "is too far ahead: at most 400 days");
+	http_response_free(&r);
+	CHECK(api_call(&ane, "POST", "/api/v1/lessons",
+		       "{\"service_id\":1,\"tutor_id\":2,\"starts_at\":\"0001-01-02T15:00:00Z\"}", &r));
+	CHECK_INT(r.status, 422);
+	http_response_free(&r);
+}
+
 int main(void)
 {
 	const char *extra[] = {"--demo", NULL};
@@ -214,6 +234,7 @@ int main(void)
 	RUN(test_multi_line_messages_are_accepted);
 	RUN(test_read_only_and_not_found_come_right);
 	RUN(test_replies_over_8k_arrive_whole);
+	RUN(test_bookings_have_a_horizon);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }
