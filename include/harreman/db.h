@@ -6,6 +6,7 @@
 #ifndef HARREMAN_DB_H
 #define HARREMAN_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +54,16 @@ enum hm_err hm_db_exec(struct hm_db *db, const char *sql);
 
 /* Logs the connection's last error with context and returns HM_ERR_INTERNAL. */
 enum hm_err hm_db_fail(struct hm_db *db, const char *context);
+
+/* Turns the current row of a statement into a JSON object (NULL: out of memory). */
+typedef json_t *hm_db_row_fn(sqlite3_stmt *stmt);
+
+/* One page of a keyset-paginated list: stmt is bound, its first column is the
+ * row's id, and its LIMIT is limit + 1 (the extra row says a next page exists).
+ * *items gets the rows made by row (caller owns), *next_after the last id on the
+ * page, or 0 on the last page. Hands stmt back (hm_db_done) in every case. */
+enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+		       json_t **items, int64_t *next_after);
 
 /* Copies a text column (caller frees; NULL for SQL NULL or out of memory). */
 char *hm_db_column_strdup(sqlite3_stmt *stmt, int col);

@@ -21,6 +21,15 @@ static const char *const service_kinds[] = {"private", "group", "workshop", NULL
 
 /* ---- data layer ---------------------------------------------------------- */
 
+static json_t *tutor_from_row(sqlite3_stmt *stmt)
+{
+	json_t *subjects = json_loads((const char *)sqlite3_column_text(stmt, 3), 0, NULL);
+	return json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "full_name", (const char *)sqlite3_column_text(stmt, 1), "subjects",
+			 subjects ? subjects : json_array(), "bio",
+			 (const char *)sqlite3_column_text(stmt, 2));
+}
+
 /* Tutors with id > after (all when tutor_id is 0, else just that one). */
 static enum hm_err tutors_json(struct hm_db *db, int64_t tutor_id, int64_t after, int limit,
 			       json_t **items, int64_t *next_after)
@@ -32,40 +41,13 @@ static enum hm_err tutors_json(struct hm_db *db, int64_t tutor_id, int64_t after
 		" FROM tutors t JOIN users u ON u.id = t.user_id"
 		" WHERE u.active = 1 AND u.role IN ('staff', 'admin') AND t.user_id > ?1"
 		" AND (?2 = 0 OR t.user_id = ?2) ORDER BY t.user_id LIMIT ?3";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int count = 0, rc;
-	int64_t last = 0;
-	if (!list || !stmt)
-		goto out;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, tutor_id);
 	sqlite3_bind_int(stmt, 3, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (++count > limit)
-			break;
-		last = sqlite3_column_int64(stmt, 0);
-		json_t *subjects = json_loads((const char *)sqlite3_column_text(stmt, 3), 0, NULL);
-		json_t *tutor = json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)last,
-					  "full_name", (const char *)sqlite3_column_text(stmt, 1),
-					  "subjects", subjects ? subjects : json_array(), "bio",
-					  (const char *)sqlite3_column_text(stmt, 2));
-		if (!tutor || json_array_append_new(list, tutor) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "list tutors");
-		goto out;
-	}
-	*next_after = count > limit ? last : 0;
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	return hm_db_page(db, stmt, limit, tutor_from_row, items, next_after);
 }
 
 static enum hm_err tutor_put(struct hm_db *db, int64_t id, json_t *subjects, const char *bio,
@@ -241,37 +223,14 @@ static enum hm_err services_json(struct hm_db *db, int64_t id, bool only_active,
 		"SELECT id, name, subject, level, kind, duration_min, price_cents, capacity, active"
 		" FROM services WHERE id > ?1 AND (?2 = 0 OR id = ?2) AND (?3 = 0 OR active = 1)"
 		" ORDER BY id LIMIT ?4";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int count = 0, rc;
-	int64_t last = 0;
-	if (!list || !stmt)
-		goto out;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, id);
 	sqlite3_bind_int(stmt, 3, only_active);
 	sqlite3_bind_int(stmt, 4, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (++count > limit)
-			break;
-		last = sqlite3_column_int64(stmt, 0);
-		json_t *svc = service_from_row(stmt);
-		if (!svc || json_array_append_new(list, svc) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "list services");
-		goto out;
-	}
-	*next_after = count > limit ? last : 0;
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	return hm_db_page(db, stmt, limit, service_from_row, items, next_after);
 }
 
 /* ---- validation helpers -------------------------------------------------- */

@@ -162,35 +162,12 @@ enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t 
 	static const char sql[] =
 		"SELECT id, email, full_name, role, active, created_at FROM users"
 		" WHERE id > ?1 ORDER BY id LIMIT ?2";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int64_t last = 0;
-	int count = 0, rc;
-	if (!list || !stmt)
-		goto out;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, after);
-	sqlite3_bind_int(stmt, 2, limit + 1); /* one more tells whether a next page exists */
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (++count > limit)
-			break;
-		last = sqlite3_column_int64(stmt, 0);
-		json_t *user = user_from_row(stmt);
-		if (!user || json_array_append_new(list, user) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "list users");
-		goto out;
-	}
-	*next_after = count > limit ? last : 0;
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	sqlite3_bind_int(stmt, 2, limit + 1);
+	return hm_db_page(db, stmt, limit, user_from_row, items, next_after);
 }
 
 static enum hm_err count_active_admins(struct hm_db *db, int64_t *count)

@@ -38,6 +38,28 @@ out:
 	return err;
 }
 
+static json_t *audit_from_row(sqlite3_stmt *stmt)
+{
+	char at[HM_RFC3339_LEN];
+	hm_time_format(sqlite3_column_int64(stmt, 1), at);
+	const char *detail_text = (const char *)sqlite3_column_text(stmt, 7);
+	json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
+	const unsigned char *email = sqlite3_column_text(stmt, 3);
+	const unsigned char *request_id = sqlite3_column_text(stmt, 8);
+	return json_pack(
+		"{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
+		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "at", at,
+		"actor_id", sqlite3_column_type(stmt, 2) == SQLITE_NULL
+				? json_null() : json_integer(sqlite3_column_int64(stmt, 2)),
+		"actor_email", email ? json_string((const char *)email) : json_null(),
+		"action", (const char *)sqlite3_column_text(stmt, 4),
+		"entity", (const char *)sqlite3_column_text(stmt, 5),
+		"entity_id", sqlite3_column_type(stmt, 6) == SQLITE_NULL
+				 ? json_null() : json_integer(sqlite3_column_int64(stmt, 6)),
+		"detail", detail ? detail : json_null(),
+		"request_id", request_id ? json_string((const char *)request_id) : json_null());
+}
+
 enum hm_err hm_audit_list(struct hm_db *db, int64_t after, int limit, json_t **items,
 			  int64_t *next_after)
 {
@@ -45,51 +67,10 @@ enum hm_err hm_audit_list(struct hm_db *db, int64_t after, int limit, json_t **i
 		"SELECT a.id, a.at, a.actor_id, u.email, a.action, a.entity, a.entity_id,"
 		" a.detail, a.request_id FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
 		" WHERE a.id > ?1 ORDER BY a.id LIMIT ?2";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int64_t last = 0;
-	int count = 0, rc;
-	if (!list || !stmt)
-		goto out;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, after);
 	sqlite3_bind_int(stmt, 2, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (++count > limit)
-			break;
-		last = sqlite3_column_int64(stmt, 0);
-		char at[HM_RFC3339_LEN];
-		hm_time_format(sqlite3_column_int64(stmt, 1), at);
-		const char *detail_text = (const char *)sqlite3_column_text(stmt, 7);
-		json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
-		const unsigned char *email = sqlite3_column_text(stmt, 3);
-		const unsigned char *request_id = sqlite3_column_text(stmt, 8);
-		json_t *item = json_pack(
-			"{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
-			"id", (json_int_t)last, "at", at,
-			"actor_id", sqlite3_column_type(stmt, 2) == SQLITE_NULL
-					? json_null() : json_integer(sqlite3_column_int64(stmt, 2)),
-			"actor_email", email ? json_string((const char *)email) : json_null(),
-			"action", (const char *)sqlite3_column_text(stmt, 4),
-			"entity", (const char *)sqlite3_column_text(stmt, 5),
-			"entity_id", sqlite3_column_type(stmt, 6) == SQLITE_NULL
-					 ? json_null() : json_integer(sqlite3_column_int64(stmt, 6)),
-			"detail", detail ? detail : json_null(),
-			"request_id", request_id ? json_string((const char *)request_id)
-						 : json_null());
-		if (!item || json_array_append_new(list, item) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "list audit");
-		goto out;
-	}
-	*next_after = count > limit ? last : 0;
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	return hm_db_page(db, stmt, limit, audit_from_row, items, next_after);
 }

@@ -263,6 +263,37 @@ void hm_db_rollback(struct hm_db *db)
 	release_write_lock(db);
 }
 
+enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+		       json_t **items, int64_t *next_after)
+{
+	enum hm_err err = HM_ERR_INTERNAL;
+	json_t *list = json_array();
+	int64_t last = 0;
+	int count = 0, rc = SQLITE_DONE;
+	if (!list)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (++count > limit)
+			break;
+		last = sqlite3_column_int64(stmt, 0);
+		json_t *item = row(stmt);
+		if (!item || json_array_append_new(list, item) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "list page");
+		goto out;
+	}
+	*next_after = count > limit ? last : 0;
+	*items = list;
+	list = NULL;
+	err = HM_OK;
+out:
+	hm_db_done(stmt);
+	json_decref(list);
+	return err;
+}
+
 char *hm_db_column_strdup(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *text = sqlite3_column_text(stmt, col);
