@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: MIT
+// The booking page (being built): sets up language and session.
+import { startPage, byId, fill, h, t } from './shell.js';
+
+await startPage();
+fill(byId('app'), h('p', { class: 'muted' }, t('common.loading')));
