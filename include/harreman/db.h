@@ -49,6 +49,11 @@ enum hm_err hm_db_begin(struct hm_db *db);
 enum hm_err hm_db_commit(struct hm_db *db);
 void hm_db_rollback(struct hm_db *db);
 
+/* True when the database may have changed since this connection last asked: through
+ * another connection (another worker, or another process such as `harreman user
+ * add`) or through this one; also true on the first call and on any doubt. */
+bool hm_db_changed_elsewhere(struct hm_db *db);
+
 /* Runs SQL text without results (schema, pragmas). HM_ERR_INTERNAL on failure. */
 enum hm_err hm_db_exec(struct hm_db *db, const char *sql);
 

@@ -103,6 +103,9 @@ struct hm_reply {
 	int file_fd;               /* a file to send (owned; -1 for none) */
 	off_t file_size;
 	bool is_page;              /* static content: page CSP instead of the API's */
+	int64_t cache_until;       /* HM_CACHEABLE routes: the answer holds until this
+				    * instant while the data does not change (INT64_MAX:
+				    * no time limit); 0 = do not cache */
 	struct hm_header headers[HM_MAX_REPLY_HEADERS];
 	size_t n_headers;
 };
@@ -119,6 +122,15 @@ void hm_reply_no_content(struct hm_reply *reply);
 /* Answers status with a raw body copied from data, of the given static type. */
 void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type,
 		  const char *data, size_t len);
+
+/* Answers status with data as the body, taking ownership of data (malloc'd; freed
+ * even on failure). */
+void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type,
+			char *data, size_t len);
+
+/* Turns a JSON body into its compact encoding plus a newline in reply->body, once;
+ * false when memory runs out (the reply is then left as it was). */
+bool hm_reply_encode(struct hm_reply *reply);
 
 /* Answers API.md's error envelope for err; message NULL means the default one. */
 void hm_reply_error(struct hm_reply *reply, enum hm_err err, const char *message);

@@ -28,6 +28,8 @@ enum hm_route_flags {
 	HM_BODY_REQUIRED = 1 << 0, /* a JSON object must be sent (400 otherwise) */
 	HM_BODY_OPTIONAL = 1 << 1, /* action POSTs: empty, or a JSON object */
 	HM_NO_CSRF = 1 << 2,       /* starts a session (login, register): no CSRF check */
+	HM_CACHEABLE = 1 << 3,     /* a GET whose answer depends only on the role class,
+				    * the URL, the data and the clock (response_cache.h) */
 };
 
 typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);

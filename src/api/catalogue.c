@@ -279,6 +279,7 @@ void hm_api_tutors_list(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_api_reply_page(reply, items, next);
+	reply->cache_until = INT64_MAX;
 }
 
 void hm_api_tutors_put(struct hm_request *req, struct hm_reply *reply)
@@ -355,6 +356,7 @@ void hm_api_availability_get(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_reply_json(reply, 200, body);
+	reply->cache_until = INT64_MAX;
 }
 
 /* Reads {"windows": [...]} into w; reports bad entries by "windows[i]". */
@@ -456,6 +458,7 @@ void hm_api_services_list(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_api_reply_page(reply, items, next);
+	reply->cache_until = INT64_MAX;
 }
 
 /* Validates a service body; for a create every field but level, capacity and
@@ -671,6 +674,7 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 		err = HM_ERR_INTERNAL;
 	if (err == HM_OK)
 		err = tutors_for(req->db, &svc, tutor_id, tutors, &n_tutors);
+	int64_t earliest_start = INT64_MAX; /* the answer holds until a listed slot starts */
 	for (size_t t = 0; err == HM_OK && t < n_tutors; t++) {
 		struct hm_slot_query q;
 		err = hm_crm_slot_query(req->db, tutors[t], &svc, first, last, req->now, &q);
@@ -680,6 +684,8 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 		hm_crm_slot_query_release(&q);
 		for (size_t i = 0; i < n && i < MAX_SLOTS; i++) {
 			char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
+			if (slots[i].starts < earliest_start)
+				earliest_start = slots[i].starts;
 			hm_time_format(slots[i].starts, starts);
 			hm_time_format(slots[i].ends, ends);
 			json_t *item = json_pack("{s:I, s:s, s:s, s:i}", "tutor_id",
@@ -716,4 +722,7 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 	free(sorted);
 	json_decref(items);
 	hm_reply_json(reply, 200, json_pack("{s:o}", "items", out));
+	/* Without explicit days the range follows today's date: not cached. */
+	if (hm_query_get(req, "from") && hm_query_get(req, "to"))
+		reply->cache_until = earliest_start;
 }

@@ -45,7 +45,11 @@ static enum hm_err channel_hours(struct hm_db *db, int64_t id, struct hm_weekly_
 }
 
 /* Channels (all, or just id) as seen at instant `at`. */
-static enum hm_err channels_json(struct hm_db *db, int64_t id, int64_t at, json_t **items)
+/* The channels (all, or one when id > 0) as seen at `at`; *earliest_change, when
+ * given, gets the first instant at which any channel opens or closes (INT64_MAX when
+ * none ever does). */
+static enum hm_err channels_json(struct hm_db *db, int64_t id, int64_t at, json_t **items,
+				 int64_t *earliest_change)
 {
 	static const char sql[] = "SELECT id, kind, label, value, response_hours FROM channels"
 				  " WHERE (?1 = 0 OR id = ?1) ORDER BY id";
@@ -86,6 +90,8 @@ static enum hm_err channels_json(struct hm_db *db, int64_t id, int64_t at, json_
 			goto out;
 		err = HM_ERR_INTERNAL;
 		hm_hours_state(w, nw, at, &open_now, &next);
+		if (earliest_change && next && next < *earliest_change)
+			*earliest_change = next;
 		json_t *hours = json_array();
 		for (size_t k = 0; hours && k < nw; k++) {
 			char opens[6], closes[6];
@@ -181,12 +187,15 @@ void hm_api_channels_list(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, json_pack("{s:s}", "at", "must be an RFC 3339 instant"));
 		return;
 	}
-	enum hm_err err = channels_json(req->db, 0, at, &items);
+	int64_t earliest_change = INT64_MAX;
+	enum hm_err err = channels_json(req->db, 0, at, &items, &earliest_change);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
 	}
 	hm_api_reply_page(reply, items, 0);
+	/* open_now and next_change_at hold until the first change; a fixed ?at= forever. */
+	reply->cache_until = at_text ? INT64_MAX : earliest_change;
 }
 
 void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
@@ -208,7 +217,7 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
 	json_t *hours = json_object_get(req->json, "hours"), *items = NULL;
 
 	hm_validation_init(&v);
-	enum hm_err err = channels_json(req->db, id, req->now, &items); /* 404 before 422 */
+	enum hm_err err = channels_json(req->db, id, req->now, &items, NULL); /* 404 before 422 */
 	if (err == HM_OK && json_array_size(items) == 0)
 		err = HM_ERR_NOT_FOUND;
 	json_decref(items);
@@ -298,7 +307,7 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
 		err = hm_audit_record(req->db, req->who.user_id, "channel.update", "channel", id,
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)
-		err = channels_json(req->db, id, req->now, &items);
+		err = channels_json(req->db, id, req->now, &items, NULL);
 	if (err == HM_OK)
 		err = hm_db_commit(req->db);
 	if (err != HM_OK) {

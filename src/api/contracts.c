@@ -369,6 +369,7 @@ void hm_api_tiers_get(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_reply_json(reply, 200, tiers_json(tiers, n));
+	reply->cache_until = INT64_MAX;
 }
 
 void hm_api_tiers_put(struct hm_request *req, struct hm_reply *reply)
@@ -493,6 +494,7 @@ void hm_api_gifts_list(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_api_reply_page(reply, items, 0);
+	reply->cache_until = INT64_MAX;
 }
 
 static void gift_write(struct hm_request *req, struct hm_reply *reply, bool create)

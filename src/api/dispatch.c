@@ -12,6 +12,7 @@
 
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
+#include "harreman/response_cache.h"
 #include "harreman/sessions.h"
 #include "harreman/static_files.h"
 #include "harreman/banned.h"
@@ -129,6 +130,28 @@ static bool parse_body(struct hm_request *req, const struct hm_route *route,
 	return true;
 }
 
+/* A public read: answered from the cache when a stored answer is still current,
+ * else computed and stored. The generation is read before the handler reads the
+ * database, so an answer computed from data older than a commit is never stored
+ * as current (hm_cache_put refuses an outdated generation). */
+static void answer_cacheable(struct hm_request *req, const struct hm_route *route,
+			     struct hm_reply *reply)
+{
+	char key[HM_CACHE_MAX_KEY];
+	if (!hm_cache_key(req, key, sizeof key)) {
+		route->handler(req, reply);
+		return;
+	}
+	if (hm_db_changed_elsewhere(req->db))
+		hm_cache_invalidate();
+	if (hm_cache_get(key, req->now, reply))
+		return;
+	uint64_t generation = hm_cache_generation();
+	route->handler(req, reply);
+	if (reply->status == 200 && reply->cache_until > req->now && hm_reply_encode(reply))
+		hm_cache_put(key, generation, reply->cache_until, reply);
+}
+
 static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)
 {
 	size_t index = 0;
@@ -189,7 +212,10 @@ static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 	}
 	if (takes_body && !parse_body(req, route, reply))
 		return;
-	route->handler(req, reply);
+	if ((route->flags & HM_CACHEABLE) && req->method == HM_GET)
+		answer_cacheable(req, route, reply);
+	else
+		route->handler(req, reply);
 }
 
 static void add_security_headers(const struct hm_request *req, struct hm_reply *reply)

@@ -24,16 +24,16 @@ const struct hm_route hm_routes[] = {
 	{HM_DELETE, V1 "/auth/tokens/{id}", hm_api_tokens_revoke, HM_ACCESS_STAFF, HM_BODY_NONE},
 
 	/* Catalogue */
-	{HM_GET, V1 "/tutors", hm_api_tutors_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/tutors", hm_api_tutors_list, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_PUT, V1 "/tutors/{id}", hm_api_tutors_put, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/tutors/{id}/availability", hm_api_availability_get, HM_ACCESS_PUBLIC,
-	 HM_BODY_NONE},
+	 HM_BODY_NONE | HM_CACHEABLE},
 	{HM_PUT, V1 "/tutors/{id}/availability", hm_api_availability_put, HM_ACCESS_STAFF,
 	 HM_BODY_REQUIRED},
-	{HM_GET, V1 "/services", hm_api_services_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/services", hm_api_services_list, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_POST, V1 "/services", hm_api_services_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_PATCH, V1 "/services/{id}", hm_api_services_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
-	{HM_GET, V1 "/slots", hm_api_slots, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/slots", hm_api_slots, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 
 	/* Contracts and the loyalty discount */
 	{HM_POST, V1 "/contracts", hm_api_contracts_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
@@ -46,9 +46,9 @@ const struct hm_route hm_routes[] = {
 	{HM_GET, V1 "/me/contracts", hm_api_me_contracts_list, HM_ALLOW_STUDENT, HM_BODY_NONE},
 	{HM_GET, V1 "/me/loyalty", hm_api_me_loyalty, HM_ALLOW_STUDENT, HM_BODY_NONE},
 	{HM_GET, V1 "/quote", hm_api_quote, HM_ACCESS_USERS, HM_BODY_NONE},
-	{HM_GET, V1 "/discount-tiers", hm_api_tiers_get, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/discount-tiers", hm_api_tiers_get, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_PUT, V1 "/discount-tiers", hm_api_tiers_put, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
-	{HM_GET, V1 "/gifts", hm_api_gifts_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/gifts", hm_api_gifts_list, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_POST, V1 "/gifts", hm_api_gifts_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
 	{HM_PATCH, V1 "/gifts/{id}", hm_api_gifts_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/reports/loyalty", hm_api_loyalty_report, HM_ACCESS_STAFF, HM_BODY_NONE},
@@ -75,7 +75,7 @@ const struct hm_route hm_routes[] = {
 	{HM_PATCH, V1 "/me/client", hm_api_me_client_update, HM_ALLOW_STUDENT, HM_BODY_REQUIRED},
 
 	/* Contact channels and inquiries */
-	{HM_GET, V1 "/channels", hm_api_channels_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_GET, V1 "/channels", hm_api_channels_list, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_PATCH, V1 "/channels/{id}", hm_api_channels_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
 	{HM_POST, V1 "/inquiries", hm_api_inquiries_create, HM_ACCESS_PUBLIC, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/inquiries", hm_api_inquiries_list, HM_ACCESS_STAFF, HM_BODY_NONE},

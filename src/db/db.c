@@ -15,6 +15,7 @@
 #include "harreman/db.h"
 #include "harreman/log.h"
 #include "harreman/migrations.h"
+#include "harreman/response_cache.h"
 #include "harreman/banned.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -31,6 +32,8 @@ struct hm_db {
 	size_t used;
 	int busy_waited_ms;   /* within the current wait */
 	bool writing;         /* holds write_lock (between begin and commit/rollback) */
+	int64_t data_version; /* PRAGMA data_version last seen (other connections' commits) */
+	int64_t total_changes; /* sqlite3_total_changes64 last seen (this connection's writes) */
 };
 
 static atomic_uint_fast64_t busy_retries;
@@ -252,8 +255,27 @@ enum hm_err hm_db_commit(struct hm_db *db)
 	enum hm_err err = run_cached(db, "COMMIT", "commit");
 	if (err != HM_OK)
 		hm_db_rollback(db);
+	else
+		hm_cache_invalidate(); /* before anyone hears of the write */
 	release_write_lock(db);
 	return err;
+}
+
+bool hm_db_changed_elsewhere(struct hm_db *db)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	int64_t version = -1;
+	if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	/* data_version misses this connection's own writes; total_changes counts them
+	 * (including autocommit ones that never pass through hm_db_commit). */
+	int64_t total = sqlite3_total_changes64(db->handle);
+	bool changed = version < 0 || version != db->data_version || total != db->total_changes;
+	db->data_version = version;
+	db->total_changes = total;
+	return changed;
 }
 
 void hm_db_rollback(struct hm_db *db)

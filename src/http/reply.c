@@ -56,6 +56,49 @@ void hm_reply_no_content(struct hm_reply *reply)
 	reply->status = 204;
 }
 
+void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type,
+			char *data, size_t len)
+{
+	reply_clear_body(reply);
+	reply->status = status;
+	reply->body = data;
+	reply->body_len = len;
+	reply->content_type = content_type;
+}
+
+bool hm_reply_encode(struct hm_reply *reply)
+{
+	if (!reply->json)
+		return true;
+	/* Encode once into a buffer that fits most replies; only a bigger one is
+	 * encoded a second time, into a buffer of its exact size. */
+	size_t cap = 8192, len = 0;
+	char *text = malloc(cap);
+	if (!text)
+		return false;
+	len = json_dumpb(reply->json, text, cap - 1, JSON_COMPACT);
+	if (len > cap - 1) {
+		char *bigger = realloc(text, len + 1);
+		if (!bigger || json_dumpb(reply->json, bigger, len, JSON_COMPACT) != len) {
+			free(bigger ? bigger : text);
+			return false;
+		}
+		text = bigger;
+	}
+	if (len == 0) {
+		free(text);
+		return false;
+	}
+	text[len] = '\n';
+	json_decref(reply->json);
+	reply->json = NULL;
+	free(reply->body);
+	reply->body = text;
+	reply->body_len = len + 1;
+	reply->content_type = "application/json; charset=utf-8";
+	return true;
+}
+
 void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type,
 		  const char *data, size_t len)
 {

@@ -134,32 +134,13 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static struct MHD_Response *response_from_reply(struct hm_reply *reply)
 {
 	struct MHD_Response *resp = NULL;
+	if (!hm_reply_encode(reply))
+		return NULL;
 	const char *type = reply->content_type;
 	if (reply->file_fd >= 0) {
 		resp = MHD_create_response_from_fd64((uint64_t)reply->file_size, reply->file_fd);
 		if (resp)
 			reply->file_fd = -1; /* MHD closes it */
-	} else if (reply->json) {
-		/* Encode once into a buffer that fits most replies; only a bigger one is
-		 * encoded a second time, into a buffer of its exact size. */
-		size_t cap = 8192, len = 0;
-		char *text = malloc(cap);
-		if (text)
-			len = json_dumpb(reply->json, text, cap - 1, JSON_COMPACT);
-		if (text && len > cap - 1) {
-			char *bigger = realloc(text, len + 1);
-			if (bigger)
-				text = bigger;
-			if (!bigger || json_dumpb(reply->json, text, len, JSON_COMPACT) != len)
-				len = 0;
-		}
-		if (text && len > 0) {
-			text[len] = '\n';
-			resp = MHD_create_response_from_buffer(len + 1, text, MHD_RESPMEM_MUST_FREE);
-		}
-		if (!resp)
-			free(text);
-		type = "application/json; charset=utf-8";
 	} else if (reply->body) {
 		resp = MHD_create_response_from_buffer(reply->body_len, reply->body,
 						       MHD_RESPMEM_MUST_FREE);

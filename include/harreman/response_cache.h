@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* A small process-wide cache of public GET answers (slots, services, channels, ...)
+ * that can never serve data older than the last committed write: every entry is
+ * tagged with the data generation it was computed at, and the generation moves on
+ * after every COMMIT of this process (hm_db_commit) and whenever a worker's
+ * connection sees another process's commit. Entries also carry the instant until
+ * which their content holds (a slot that starts drops out of /slots). */
+#ifndef HARREMAN_RESPONSE_CACHE_H
+#define HARREMAN_RESPONSE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harreman/http.h"
+
+/* Bounds: at most this many answers and this many body bytes in all. */
+#define HM_CACHE_MAX_ENTRIES 64
+#define HM_CACHE_MAX_BYTES ((size_t)1024 * 1024)
+#define HM_CACHE_MAX_KEY 512
+
+/* The current data generation (read it BEFORE computing an answer to store). */
+uint64_t hm_cache_generation(void);
+
+/* Moves the generation on: every stored answer is stale from now on. */
+void hm_cache_invalidate(void);
+
+/* Writes the cache key of req (role class, path and decoded query arguments) into
+ * key; false when it does not fit (such a request is simply not cached). */
+bool hm_cache_key(const struct hm_request *req, char *key, size_t size);
+
+/* On a hit, fills reply with a copy of the stored 200 answer and returns true. */
+bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply);
+
+/* Stores reply's encoded body (reply->body, status 200, no extra headers) under key,
+ * computed at generation; holds while now < valid_until. Copies what it keeps. */
+void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
+		  const struct hm_reply *reply);
+
+/* Empties the cache and frees its memory (tests; shutdown). */
+void hm_cache_clear(void);
+
+#endif

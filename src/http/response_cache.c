@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// The public-answer cache (include/harreman/response_cache.h): a fixed table of
+// entries under one mutex, each holding a private copy of an encoded body. A
+// lookup copies the body out, so no entry is ever shared with a reply in flight.
+// Replacement takes the least recently used entry; the byte bound evicts more.
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harreman/response_cache.h"
+#include "harreman/banned.h"
+
+struct cache_entry {
+	char key[HM_CACHE_MAX_KEY];
+	uint64_t generation;
+	int64_t valid_until;
+	uint64_t last_used;
+	const char *content_type; /* static */
+	char *body;               /* owned; NULL for a free entry */
+	size_t body_len;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry entries[HM_CACHE_MAX_ENTRIES];
+static size_t bytes_held;
+static uint64_t use_clock;
+static _Atomic uint64_t data_generation = 1;
+
+uint64_t hm_cache_generation(void)
+{
+	return atomic_load(&data_generation);
+}
+
+void hm_cache_invalidate(void)
+{
+	atomic_fetch_add(&data_generation, 1);
+}
+
+bool hm_cache_key(const struct hm_request *req, char *key, size_t size)
+{
+	/* Lengths before each part keep "a=b&c" and "a=b%26c" apart. */
+	int n = snprintf(key, size, "%d|%zu:%s", (int)req->who.role, strlen(req->path), req->path);
+	if (n < 0 || (size_t)n >= size)
+		return false;
+	size_t used = (size_t)n;
+	for (size_t i = 0; i < req->n_query; i++) {
+		const char *value = req->query[i].value;
+		n = snprintf(key + used, size - used, "|%zu:%s=%zd:%s", strlen(req->query[i].key),
+			     req->query[i].key, value ? (ssize_t)strlen(value) : (ssize_t)-1,
+			     value ? value : "");
+		if (n < 0 || (size_t)n >= size - used)
+			return false;
+		used += (size_t)n;
+	}
+	return true;
+}
+
+static void entry_free(struct cache_entry *e)
+{
+	if (!e->body)
+		return;
+	bytes_held -= e->body_len;
+	free(e->body);
+	e->body = NULL;
+	e->body_len = 0;
+	e->key[0] = '\0';
+}
+
+static struct cache_entry *find(const char *key)
+{
+	for (size_t i = 0; i < HM_CACHE_MAX_ENTRIES; i++)
+		if (entries[i].body && strcmp(entries[i].key, key) == 0)
+			return &entries[i];
+	return NULL;
+}
+
+bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
+{
+	bool hit = false;
+	char *copy = NULL;
+	size_t len = 0;
+	const char *type = NULL;
+	uint64_t generation = hm_cache_generation();
+
+	pthread_mutex_lock(&cache_lock);
+	struct cache_entry *e = find(key);
+	if (e && (e->generation != generation || now >= e->valid_until)) {
+		entry_free(e);
+		e = NULL;
+	}
+	if (e) {
+		copy = malloc(e->body_len);
+		if (copy) {
+			memcpy(copy, e->body, e->body_len);
+			len = e->body_len;
+			type = e->content_type;
+			e->last_used = ++use_clock;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+
+	if (hit) {
+		hm_reply_raw_owned(reply, 200, type, copy, len);
+	}
+	return hit;
+}
+
+/* Makes room for len more bytes and returns a free entry (cache_lock held). */
+static struct cache_entry *make_room(size_t len)
+{
+	for (;;) {
+		struct cache_entry *free_slot = NULL, *oldest = NULL;
+		for (size_t i = 0; i < HM_CACHE_MAX_ENTRIES; i++) {
+			struct cache_entry *e = &entries[i];
+			if (!e->body) {
+				if (!free_slot)
+					free_slot = e;
+			} else if (!oldest || e->last_used < oldest->last_used) {
+				oldest = e;
+			}
+		}
+		if (free_slot && bytes_held + len <= HM_CACHE_MAX_BYTES)
+			return free_slot;
+		if (!oldest)
+			return NULL;
+		entry_free(oldest);
+	}
+}
+
+void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
+		  const struct hm_reply *reply)
+{
+	if (reply->status != 200 || !reply->body || reply->json || reply->n_headers > 0 ||
+	    reply->body_len == 0 || reply->body_len > HM_CACHE_MAX_BYTES / 4 ||
+	    strlen(key) >= HM_CACHE_MAX_KEY || generation != hm_cache_generation())
+		return;
+	char *copy = malloc(reply->body_len);
+	if (!copy)
+		return;
+	memcpy(copy, reply->body, reply->body_len);
+
+	pthread_mutex_lock(&cache_lock);
+	struct cache_entry *e = find(key);
+	if (e)
+		entry_free(e);
+	e = make_room(reply->body_len);
+	if (e) {
+		snprintf(e->key, sizeof e->key, "%s", key);
+		e->generation = generation;
+		e->valid_until = valid_until;
+		e->last_used = ++use_clock;
+		e->content_type = reply->content_type;
+		e->body = copy;
+		e->body_len = reply->body_len;
+		bytes_held += e->body_len;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	free(copy);
+}
+
+void hm_cache_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < HM_CACHE_MAX_ENTRIES; i++)
+		entry_free(&entries[i]);
+	pthread_mutex_unlock(&cache_lock);
+}
