@@ -143,6 +143,7 @@ static int cmd_serve(int argc, char **argv)
 			printf("  %-8s %-26s %s\n", hm_demo_logins[i].role, hm_demo_logins[i].email,
 			       hm_demo_logins[i].password);
 	}
+	hm_db_share_writer(db); /* from now on the write transactions' connection */
 	if (!(server = hm_server_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;
@@ -163,6 +164,7 @@ static int cmd_serve(int argc, char **argv)
 	status = EXIT_SUCCESS;
 out:
 	hm_server_stop(server);
+	hm_db_share_writer(NULL);
 	if (app_ready)
 		hm_app_release(&app);
 	hm_db_close(db);

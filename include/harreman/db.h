@@ -49,6 +49,12 @@ enum hm_err hm_db_begin(struct hm_db *db);
 enum hm_err hm_db_commit(struct hm_db *db);
 void hm_db_rollback(struct hm_db *db);
 
+/* Makes db (opened by the caller, which keeps owning it and must not use it while
+ * shared) the connection every write transaction runs on: hm_db_begin on any
+ * connection of this process then works on db until commit or rollback. NULL ends
+ * the sharing (call it before closing db). */
+void hm_db_share_writer(struct hm_db *db);
+
 /* True when the database may have changed since this connection last asked: through
  * another connection (another worker, or another process such as `harreman user
  * add`) or through this one; also true on the first call and on any doubt. */

@@ -32,6 +32,7 @@ struct hm_db {
 	size_t used;
 	int busy_waited_ms;   /* within the current wait */
 	bool writing;         /* holds write_lock (between begin and commit/rollback) */
+	bool swapped;         /* while writing: handle and slots are the shared writer's */
 	int64_t data_version; /* PRAGMA data_version last seen (other connections' commits) */
 	int64_t total_changes; /* sqlite3_total_changes64 last seen (this connection's writes) */
 };
@@ -42,6 +43,13 @@ static atomic_uint_fast64_t busy_retries;
  * busy handler's sleeps: a worker waiting for the write lock wakes the moment it is
  * free. (Other processes, such as the command line, still meet the busy handler.) */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The connection every write transaction of the server runs on (hm_db_share_writer),
+ * or NULL. Whoever holds write_lock has it swapped into their own struct hm_db, so
+ * handlers keep using their request's db. One writing connection keeps its page
+ * cache warm: SQLite empties a connection's cache whenever *another* connection
+ * has written, which with a writer per worker happened on nearly every booking. */
+static struct hm_db *shared_writer;
 
 uint64_t hm_db_busy_retries(void)
 {
@@ -230,20 +238,53 @@ static enum hm_err run_cached(struct hm_db *db, const char *sql, const char *wha
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, what);
 }
 
+/* Exchanges the connection (handle and statement cache) of a and b. */
+static void swap_connection(struct hm_db *a, struct hm_db *b)
+{
+	sqlite3 *handle = a->handle;
+	struct stmt_slot *slots = a->slots;
+	size_t n_slots = a->n_slots, used = a->used;
+	a->handle = b->handle;
+	a->slots = b->slots;
+	a->n_slots = b->n_slots;
+	a->used = b->used;
+	b->handle = handle;
+	b->slots = slots;
+	b->n_slots = n_slots;
+	b->used = used;
+}
+
+static void take_write_lock(struct hm_db *db)
+{
+	pthread_mutex_lock(&write_lock);
+	db->writing = true;
+	db->swapped = shared_writer && shared_writer != db;
+	if (db->swapped)
+		swap_connection(db, shared_writer);
+}
+
 static void release_write_lock(struct hm_db *db)
 {
 	if (db->writing) {
+		if (db->swapped)
+			swap_connection(db, shared_writer);
+		db->swapped = false;
 		db->writing = false;
 		pthread_mutex_unlock(&write_lock);
 	}
 }
 
+void hm_db_share_writer(struct hm_db *db)
+{
+	pthread_mutex_lock(&write_lock);
+	shared_writer = db;
+	pthread_mutex_unlock(&write_lock);
+}
+
 enum hm_err hm_db_begin(struct hm_db *db)
 {
-	if (!db->writing) {
-		pthread_mutex_lock(&write_lock);
-		db->writing = true;
-	}
+	if (!db->writing)
+		take_write_lock(db);
 	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin");
 	if (err != HM_OK)
 		release_write_lock(db);
