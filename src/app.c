@@ -82,9 +82,42 @@ bool hm_config_apply_timezone(const char *zone)
 	return true;
 }
 
+/* Every request thread's connection, so an idle server can give their caches back
+ * (hm_app_release_memory). One app per process, so one list. */
+#define MAX_THREAD_DBS 256
+static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hm_db *thread_dbs[MAX_THREAD_DBS];
+
+static void remember_thread_db(struct hm_db *db, bool add)
+{
+	pthread_mutex_lock(&thread_dbs_lock);
+	for (size_t i = 0; i < MAX_THREAD_DBS; i++) {
+		if (add && !thread_dbs[i]) {
+			thread_dbs[i] = db;
+			break;
+		}
+		if (!add && thread_dbs[i] == db) {
+			thread_dbs[i] = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&thread_dbs_lock);
+}
+
 static void close_thread_db(void *db)
 {
+	remember_thread_db(db, false);
 	hm_db_close(db);
+}
+
+void hm_app_release_memory(void)
+{
+	pthread_mutex_lock(&thread_dbs_lock);
+	for (size_t i = 0; i < MAX_THREAD_DBS; i++)
+		if (thread_dbs[i])
+			hm_db_release_memory(thread_dbs[i]);
+	pthread_mutex_unlock(&thread_dbs_lock);
+	hm_db_release_memory(NULL);
 }
 
 bool hm_app_init(struct hm_app *app, const struct hm_config *cfg, const char **why)
@@ -118,6 +151,8 @@ struct hm_db *hm_app_db(struct hm_app *app)
 		hm_db_close(db);
 		db = NULL;
 	}
+	if (db)
+		remember_thread_db(db, true);
 	return db;
 }
 
@@ -126,6 +161,7 @@ void hm_app_close_thread_db(struct hm_app *app)
 	struct hm_db *db = pthread_getspecific(app->db_key);
 	if (db) {
 		pthread_setspecific(app->db_key, NULL);
+		remember_thread_db(db, false);
 		hm_db_close(db);
 	}
 }

@@ -50,4 +50,8 @@ void hm_app_release(struct hm_app *app);
 struct hm_db *hm_app_db(struct hm_app *app);
 void hm_app_close_thread_db(struct hm_app *app);
 
+/* Gives back what the request threads' connections cache (and the shared writer's).
+ * Call only while no request is being answered (the server's idle housekeeping). */
+void hm_app_release_memory(void);
+
 #endif

@@ -55,6 +55,10 @@ void hm_db_rollback(struct hm_db *db);
  * the sharing (call it before closing db). */
 void hm_db_share_writer(struct hm_db *db);
 
+/* Gives back the memory SQLite caches for db (its page cache; NULL for none) and
+ * for the shared writer when it is free. Only while no other thread uses db. */
+void hm_db_release_memory(struct hm_db *db);
+
 /* True when the database may have changed since this connection last asked: through
  * another connection (another worker, or another process such as `harreman user
  * add`) or through this one; also true on the first call and on any doubt. */

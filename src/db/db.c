@@ -274,6 +274,18 @@ static void release_write_lock(struct hm_db *db)
 	}
 }
 
+void hm_db_release_memory(struct hm_db *db)
+{
+	if (db && db->handle && !db->writing)
+		sqlite3_db_release_memory(db->handle);
+	/* The shared writer's connection, when nobody is writing on it. */
+	if (pthread_mutex_trylock(&write_lock) == 0) {
+		if (shared_writer && shared_writer->handle)
+			sqlite3_db_release_memory(shared_writer->handle);
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 void hm_db_share_writer(struct hm_db *db)
 {
 	pthread_mutex_lock(&write_lock);

@@ -6,6 +6,7 @@
 // response. The access log line and the metrics are written on completion.
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harreman/app.h"
 #include "harreman/buf.h"
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
@@ -33,6 +35,11 @@ struct hm_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;   /* signalled when in_flight drops to zero */
 	unsigned in_flight;
+	uint64_t started;      /* requests begun since start */
+	pthread_t housekeeper;
+	pthread_cond_t stop;   /* tells the housekeeper to end */
+	bool stopping;
+	bool housekeeper_running;
 };
 
 /* One request's state, from its first callback to its completion. */
@@ -62,6 +69,8 @@ static void in_flight_add(struct hm_server *server, int delta)
 {
 	pthread_mutex_lock(&server->lock);
 	server->in_flight = (unsigned)((int)server->in_flight + delta);
+	if (delta > 0)
+		server->started++;
 	if (server->in_flight == 0)
 		pthread_cond_broadcast(&server->idle);
 	pthread_mutex_unlock(&server->lock);
@@ -321,6 +330,37 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	hm_log_warn("http: %s", line);
 }
 
+/* Once the server has had no request for a whole second after some work, it gives
+ * memory back: SQLite's page caches and the allocator's free lists (the box is
+ * small; see docs/performance.md). server->lock is held throughout, so no request
+ * can begin — nor use a connection — while caches are dropped. */
+#define HOUSEKEEPING_SECONDS 1
+
+static void *housekeeper(void *arg)
+{
+	struct hm_server *server = arg;
+	uint64_t seen = 0, released = 0;
+	pthread_mutex_lock(&server->lock);
+	while (!server->stopping) {
+		struct timespec deadline;
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += HOUSEKEEPING_SECONDS;
+		while (!server->stopping &&
+		       pthread_cond_timedwait(&server->stop, &server->lock, &deadline) != ETIMEDOUT)
+			;
+		if (server->stopping)
+			break;
+		if (server->in_flight == 0 && server->started == seen && seen != released) {
+			hm_app_release_memory();
+			malloc_trim(0);
+			released = seen;
+		}
+		seen = server->started;
+	}
+	pthread_mutex_unlock(&server->lock);
+	return NULL;
+}
+
 struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 {
 	const struct hm_config *cfg = &app->cfg;
@@ -374,6 +414,11 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 	const union MHD_DaemonInfo *info =
 		MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	server->port = info ? info->port : cfg->listen_port;
+	pthread_cond_init(&server->stop, NULL);
+	server->housekeeper_running =
+		pthread_create(&server->housekeeper, NULL, housekeeper, server) == 0;
+	if (!server->housekeeper_running)
+		hm_log_warn("no idle housekeeping thread: memory stays with the caches");
 	return server;
 }
 
@@ -401,6 +446,14 @@ void hm_server_stop(struct hm_server *server)
 	pthread_mutex_unlock(&server->lock);
 	if (left)
 		hm_log_warn("stopping with %u request(s) still in flight", left);
+
+	pthread_mutex_lock(&server->lock);
+	server->stopping = true;
+	pthread_cond_broadcast(&server->stop);
+	pthread_mutex_unlock(&server->lock);
+	if (server->housekeeper_running)
+		pthread_join(server->housekeeper, NULL);
+	pthread_cond_destroy(&server->stop);
 
 	MHD_stop_daemon(server->daemon);
 	pthread_cond_destroy(&server->idle);
