@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The catalogue: tutors and their subjects, services, weekly availability, and the
 // public slots. Data layer first, then the handlers.
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/audit.h"
+#include "harreman/buf.h"
 #include "harreman/crm.h"
 #include "harreman/hours.h"
 #include "harreman/slots.h"
@@ -610,16 +612,35 @@ out:
 
 /* ---- handlers: slots ----------------------------------------------------- */
 
-static int compare_slot_items(const void *a, const void *b)
+/* One listed slot: the tutor's, in the answer's order (time, then tutor). */
+struct listed_slot {
+	int64_t tutor_id;
+	struct hm_slot slot;
+};
+
+static int compare_listed(const void *a, const void *b)
 {
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(json_string_value(json_object_get(x, "starts_at")),
-		       json_string_value(json_object_get(y, "starts_at")));
-	if (c)
-		return c;
-	json_int_t tx = json_integer_value(json_object_get(x, "tutor_id"));
-	json_int_t ty = json_integer_value(json_object_get(y, "tutor_id"));
-	return (tx > ty) - (tx < ty);
+	const struct listed_slot *x = a, *y = b;
+	if (x->slot.starts != y->slot.starts)
+		return (x->slot.starts > y->slot.starts) - (x->slot.starts < y->slot.starts);
+	return (x->tutor_id > y->tutor_id) - (x->tutor_id < y->tutor_id);
+}
+
+/* {"items":[{"tutor_id":..,"starts_at":..,"ends_at":..,"seats_left":..},...]}, written
+ * directly: the hottest list of the booking page, where building a json_t per slot
+ * cost more than computing the slots (docs/performance.md). */
+static bool slots_text(const struct listed_slot *list, size_t n, struct hm_buf *out)
+{
+	bool ok = hm_buf_append(out, "{\"items\":[", 10);
+	for (size_t i = 0; ok && i < n; i++) {
+		char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
+		hm_time_format(list[i].slot.starts, starts);
+		hm_time_format(list[i].slot.ends, ends);
+		ok = hm_buf_printf(out, "%s{\"tutor_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+				   "\"seats_left\":%d}", i ? "," : "", (long long)list[i].tutor_id,
+				   starts, ends, list[i].slot.seats_left);
+	}
+	return ok && hm_buf_append(out, "]}\n", 3);
 }
 
 /* Tutors who teach svc (or just tutor_id), active staff with a profile. */
@@ -645,11 +666,14 @@ static enum hm_err tutors_for(struct hm_db *db, const struct hm_service *svc, in
 
 void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 {
-	json_t *fields = NULL, *items = NULL;
+	json_t *fields = NULL;
 	int64_t service_id = 0, tutor_id = 0, first = 0, last = 0, tutors[64];
-	size_t n_tutors = 0;
+	size_t n_tutors = 0, n_listed = 0, listed_alloc = 0, body_len = 0;
 	struct hm_service svc;
 	struct hm_slot *slots = NULL;
+	struct listed_slot *list = NULL;
+	struct hm_buf text;
+	char *body = NULL;
 	enum hm_err err = HM_OK;
 
 	hm_crm_query_id(req, "service_id", &service_id, &fields);
@@ -668,9 +692,9 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, fields);
 		return;
 	}
-	items = json_array();
+	hm_buf_init(&text, (size_t)64 << 20); /* far above 64 tutors x 31 days */
 	slots = malloc(MAX_SLOTS * sizeof *slots);
-	if (err == HM_OK && (!items || !slots))
+	if (err == HM_OK && !slots)
 		err = HM_ERR_INTERNAL;
 	if (err == HM_OK)
 		err = tutors_for(req->db, &svc, tutor_id, tutors, &n_tutors);
@@ -682,46 +706,38 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 			break;
 		size_t n = hm_slots_generate(&q, slots, MAX_SLOTS);
 		hm_crm_slot_query_release(&q);
-		for (size_t i = 0; i < n && i < MAX_SLOTS; i++) {
-			char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
-			if (slots[i].starts < earliest_start)
-				earliest_start = slots[i].starts;
-			hm_time_format(slots[i].starts, starts);
-			hm_time_format(slots[i].ends, ends);
-			json_t *item = json_pack("{s:I, s:s, s:s, s:i}", "tutor_id",
-						 (json_int_t)tutors[t], "starts_at", starts,
-						 "ends_at", ends, "seats_left", slots[i].seats_left);
-			if (!item || json_array_append_new(items, item) != 0) {
+		if (n > MAX_SLOTS)
+			n = MAX_SLOTS;
+		if (n_listed + n > listed_alloc) {
+			size_t want = (n_listed + n) * 2;
+			struct listed_slot *bigger = realloc(list, want * sizeof *list);
+			if (!bigger) {
 				err = HM_ERR_INTERNAL;
 				break;
 			}
+			list = bigger;
+			listed_alloc = want;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (slots[i].starts < earliest_start)
+				earliest_start = slots[i].starts;
+			list[n_listed++] = (struct listed_slot){tutors[t], slots[i]};
 		}
 	}
+	if (err == HM_OK) {
+		if (n_listed > 1)
+			qsort(list, n_listed, sizeof *list, compare_listed);
+		if (!slots_text(list, n_listed, &text) || !(body = hm_buf_detach(&text, &body_len)))
+			err = HM_ERR_INTERNAL;
+	}
 	free(slots);
+	free(list);
+	hm_buf_release(&text);
 	if (err != HM_OK) {
-		json_decref(items);
 		hm_api_reply_err(reply, err);
 		return;
 	}
-	/* Time, then tutor: sort the items array in place. */
-	size_t count = json_array_size(items);
-	json_t **sorted = malloc((count ? count : 1) * sizeof(json_t *));
-	json_t *out = json_array();
-	if (!sorted || !out) {
-		free(sorted);
-		json_decref(out);
-		json_decref(items);
-		hm_api_reply_err(reply, HM_ERR_INTERNAL);
-		return;
-	}
-	for (size_t i = 0; i < count; i++)
-		sorted[i] = json_array_get(items, i);
-	qsort(sorted, count, sizeof(json_t *), compare_slot_items);
-	for (size_t i = 0; i < count; i++)
-		json_array_append(out, sorted[i]);
-	free(sorted);
-	json_decref(items);
-	hm_reply_json(reply, 200, json_pack("{s:o}", "items", out));
+	hm_reply_raw_owned(reply, 200, "application/json; charset=utf-8", body, body_len);
 	/* Without explicit days the range follows today's date: not cached. */
 	if (hm_query_get(req, "from") && hm_query_get(req, "to"))
 		reply->cache_until = earliest_start;

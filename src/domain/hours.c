@@ -91,32 +91,47 @@ static int64_t local_instant_slow(int64_t day, int minutes)
 	return (int64_t)mktime(&tm);
 }
 
-/* The two midnights of the last day asked for, per thread: on a day that lasts
- * exactly 24 hours (every day but the two of a daylight-saving change) a local
- * time is its midnight plus minutes, without libc's time-zone lock. The business
- * time zone is set once at start-up, so the cache never goes stale. */
-static _Thread_local int64_t cached_day = INT64_MIN, cached_midnight, cached_next;
+/* Midnights of recently asked days, per thread: on a day that lasts exactly 24
+ * hours (every day but the two of a daylight-saving change) a local time is its
+ * midnight plus minutes, without libc's time-zone lock. A few weeks of days fit, so
+ * a week of slots for many tutors asks libc once per day, not once per tutor-day.
+ * The business time zone is set once at start-up, so entries never go stale. */
+#define DAY_CACHE_SIZE 64
 
-static bool day_is_plain(int64_t day)
+struct day_entry {
+	int64_t day;
+	int64_t midnight;
+	int64_t next_midnight;
+};
+
+static _Thread_local struct day_entry day_cache[DAY_CACHE_SIZE];
+static _Thread_local bool day_cache_used[DAY_CACHE_SIZE];
+
+static const struct day_entry *day_entry(int64_t day)
 {
-	if (day != cached_day) {
-		cached_midnight = local_instant_slow(day, 0);
-		cached_next = local_instant_slow(day + 1, 0);
-		cached_day = day;
+	size_t i = (size_t)((uint64_t)day % DAY_CACHE_SIZE);
+	struct day_entry *e = &day_cache[i];
+	if (!day_cache_used[i] || e->day != day) {
+		e->midnight = local_instant_slow(day, 0);
+		e->next_midnight = local_instant_slow(day + 1, 0);
+		e->day = day;
+		day_cache_used[i] = true;
 	}
-	return cached_next - cached_midnight == 86400;
+	return e;
 }
 
 int64_t hm_local_instant(int64_t day, int minutes)
 {
-	if (minutes >= 0 && minutes <= 1440 && day_is_plain(day))
-		return cached_midnight + (int64_t)minutes * 60;
+	const struct day_entry *e = day_entry(day);
+	if (minutes >= 0 && minutes <= 1440 && e->next_midnight - e->midnight == 86400)
+		return e->midnight + (int64_t)minutes * 60;
 	return local_instant_slow(day, minutes);
 }
 
 bool hm_local_day_is_plain(int64_t day)
 {
-	return day_is_plain(day);
+	const struct day_entry *e = day_entry(day);
+	return e->next_midnight - e->midnight == 86400;
 }
 
 int hm_day_weekday(int64_t day)
