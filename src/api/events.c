@@ -320,10 +320,12 @@ void hm_api_events_update(struct hm_request *req, struct hm_reply *reply)
 				    json_integer(cur.registered));
 		goto out;
 	}
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
+	/* {} changes nothing, not even updated_at. */
+	bool changes = json_object_size(req->json) > 0;
+	sqlite3_stmt *stmt = err == HM_OK && changes ? hm_db_stmt(req->db, sql) : NULL;
+	if (err == HM_OK && changes && !stmt)
 		err = HM_ERR_INTERNAL;
-	if (err == HM_OK) {
+	if (err == HM_OK && changes) {
 		sqlite3_bind_int64(stmt, 1, id);
 		hm_db_bind_text_or_null(stmt, 2, f.title);
 		hm_db_bind_text_or_null(stmt, 3, f.kind >= 0 ? event_kinds[f.kind] : NULL);
@@ -344,7 +346,7 @@ void hm_api_events_update(struct hm_request *req, struct hm_reply *reply)
 		      : hm_db_fail(req->db, "update event");
 		hm_db_done(stmt);
 	}
-	if (err == HM_OK && json_object_size(req->json) > 0)
+	if (err == HM_OK && changes)
 		err = hm_audit_record(req->db, req->who.user_id, "event.update", "event", id,
 				      req->json, req->request_id, req->now);
 	if (err == HM_OK)

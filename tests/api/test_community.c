@@ -486,10 +486,16 @@ static void test_staff_changes_an_event(void)
 	json_int_t id = make_event("Foroa", "forum", "maths", today + 14, 18 * 60, 3);
 	snprintf(path, sizeof path, "/api/v1/events/%lld", (long long)id);
 
-	/* An empty change changes nothing and leaves no audit entry. */
+	/* An empty change changes nothing (not even updated_at) and leaves no audit
+	 * entry. */
+	CHECK(db_exec("UPDATE events SET updated_at = updated_at - ?2 WHERE id = ?1", id, 3600));
+	json_t *made = event_seen(&anon, id);
+	int64_t made_at = parse_at(json_str(made, "updated_at"));
+	json_decref(made);
 	CHECK(api_call(&staff, "PATCH", path, "{}", &r));
 	CHECK_INT(r.status, 200);
 	CHECK_STR(json_str(r.json, "title"), "Foroa");
+	CHECK_INT(parse_at(json_str(r.json, "updated_at")), made_at);
 	http_response_free(&r);
 	CHECK_INT(audit_count("event.update", id), 0);
 
@@ -518,6 +524,7 @@ static void test_staff_changes_an_event(void)
 	CHECK_STR(json_str(r.json, "starts_at"), starts);
 	CHECK_STR(json_str(r.json, "ends_at"), ends);
 	CHECK_STR(json_str(r.json, "description"), "Ongi etorri.\nBigarren lerroa.");
+	CHECK(parse_at(json_str(r.json, "updated_at")) > made_at);
 	http_response_free(&r);
 	CHECK_INT(audit_count("event.update", id), 1);
 
