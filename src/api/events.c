@@ -415,31 +415,22 @@ void hm_api_events_register(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK && ev.is_registered) {
 		status = 200; /* registered already: nothing changes */
 	} else if (err == HM_OK && ev.starts_at <= req->now) {
-		hm_db_rollback(req->db);
-		hm_reply_error(reply, HM_ERR_CONFLICT,
-			       "The event has started; registration is closed.");
-		return;
+		err = HM_ERR_CONFLICT; /* the trigger would refuse it too */
 	} else if (err == HM_OK) {
 		/* No count here: the trigger decides, under the write lock. */
 		err = insert_registration(req->db, id, client, req->now);
-		if (err == HM_OK) {
-			json_t *detail = json_pack("{s:I}", "client_id", (json_int_t)client);
+		json_t *detail = err == HM_OK ? json_pack("{s:I}", "client_id", (json_int_t)client)
+					      : NULL;
+		if (err == HM_OK)
 			err = detail ? hm_audit_record(req->db, req->who.user_id, "event.register",
-						       "event", id, detail, req->request_id,
-						       req->now)
+						       "event", id, detail, req->request_id, req->now)
 				     : HM_ERR_INTERNAL;
-			json_decref(detail);
-		}
+		json_decref(detail);
 	}
-	if (err == HM_ERR_FULL) {
+	if (err == HM_ERR_FULL || err == HM_ERR_CONFLICT) {
 		hm_db_rollback(req->db);
-		hm_reply_error(reply, HM_ERR_FULL, "The event is full.");
-		return;
-	}
-	if (err == HM_ERR_CONFLICT) {
-		hm_db_rollback(req->db);
-		hm_reply_error(reply, HM_ERR_CONFLICT,
-			       "The event has started; registration is closed.");
+		hm_reply_error(reply, err, err == HM_ERR_FULL
+			       ? "The event is full." : "The event has started; registration is closed.");
 		return;
 	}
 	if (err == HM_OK)
