@@ -77,6 +77,21 @@ hm_handler_fn hm_api_inquiries_create;
 hm_handler_fn hm_api_inquiries_list;
 hm_handler_fn hm_api_inquiries_answer;
 
+/* src/api/events.c */
+hm_handler_fn hm_api_events_list;
+hm_handler_fn hm_api_events_create;
+hm_handler_fn hm_api_events_update;
+hm_handler_fn hm_api_events_register;
+hm_handler_fn hm_api_events_withdraw;
+
+/* src/api/contributions.c */
+hm_handler_fn hm_api_contributions_list;
+hm_handler_fn hm_api_contributions_create;
+hm_handler_fn hm_api_contributions_review;
+
+/* src/api/suggestions.c */
+hm_handler_fn hm_api_me_suggestions;
+
 /* src/api/ops.c */
 hm_handler_fn hm_api_healthz;
 hm_handler_fn hm_api_metrics;

@@ -2,7 +2,8 @@
 /* Demo data for a new database (`harreman serve --demo`): the three logins below
  * (a student, a tutor, an admin) with known passwords, and a small business around
  * them: more tutors and students, services, availability, clients with contracts and
- * lessons, contact history, gifts in stock and inquiries (src/db/demo.c). */
+ * lessons, contact history, gifts in stock, inquiries, community events and
+ * contributions (src/db/demo.c). */
 #ifndef HARREMAN_DEMO_H
 #define HARREMAN_DEMO_H
 

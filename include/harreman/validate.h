@@ -78,9 +78,15 @@ void hm_validate_bool(struct hm_validation *v, json_t *obj, const char *field, b
 void hm_validate_int(struct hm_validation *v, json_t *obj, const char *field, bool required,
 		     int64_t min, int64_t max, int64_t *out, bool *present);
 
+/* A subject key (services, tutors, events): 1..40 lower-case ASCII letters, digits,
+ * '-' or '_'. *out borrows it. */
+void hm_validate_subject(struct hm_validation *v, json_t *obj, const char *field, bool required,
+			 const char **out);
+
 /* Pure checks, also used by the command line. */
 bool hm_text_is_valid(const char *s, size_t max_chars); /* trimmed 1..max, no controls */
 bool hm_email_normalize(const char *in, char out[HM_MAX_EMAIL + 1]);
 size_t hm_utf8_chars(const char *s); /* code points in a valid UTF-8 string */
+bool hm_subject_is_valid(const char *s); /* see hm_validate_subject */
 
 #endif

@@ -235,37 +235,6 @@ static enum hm_err services_json(struct hm_db *db, int64_t id, bool only_active,
 	return hm_db_page(db, stmt, limit, service_from_row, items, next_after);
 }
 
-/* ---- validation helpers -------------------------------------------------- */
-
-/* A subject key: 1..40 lower-case letters, digits, '-' or '_'. */
-static bool subject_is_valid(const char *s)
-{
-	size_t len = strlen(s);
-	if (len == 0 || len > 40)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		      s[i] == '_'))
-			return false;
-	return true;
-}
-
-static void validate_subject(struct hm_validation *v, json_t *obj, const char *field,
-			     bool required, const char **out)
-{
-	json_t *value = json_object_get(obj, field);
-	if (!value || json_is_null(value)) {
-		if (required)
-			hm_validation_fail(v, field, "is required");
-		return;
-	}
-	if (!json_is_string(value) || !subject_is_valid(json_string_value(value))) {
-		hm_validation_fail(v, field, "must be a subject key: lower-case letters, digits, - or _");
-		return;
-	}
-	*out = json_string_value(value);
-}
-
 /* ---- handlers: tutors ---------------------------------------------------- */
 
 void hm_api_tutors_list(struct hm_request *req, struct hm_reply *reply)
@@ -310,7 +279,7 @@ void hm_api_tutors_put(struct hm_request *req, struct hm_reply *reply)
 		size_t i;
 		json_t *s;
 		json_array_foreach(subjects, i, s)
-			if (!json_is_string(s) || !subject_is_valid(json_string_value(s)))
+			if (!json_is_string(s) || !hm_subject_is_valid(json_string_value(s)))
 				hm_validation_fail(&v, "subjects",
 						   "each subject must be a key: lower-case letters, digits, - or _");
 	}
@@ -480,7 +449,7 @@ static void validate_service(struct hm_validation *v, json_t *body, bool create,
 	static const char *const read_only[] = {"id", NULL};
 	hm_validate_known(v, body, allowed, read_only);
 	hm_validate_text(v, body, "name", create, HM_MAX_NAME, &f->name);
-	validate_subject(v, body, "subject", create, &f->subject);
+	hm_validate_subject(v, body, "subject", create, &f->subject);
 	hm_validate_text(v, body, "level", false, 40, &f->level);
 	hm_validate_enum(v, body, "kind", create, service_kinds, &f->kind);
 	hm_validate_int(v, body, "duration_min", create, 5, 600, &f->duration, &f->duration_present);

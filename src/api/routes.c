@@ -82,6 +82,21 @@ const struct hm_route hm_routes[] = {
 	{HM_POST, V1 "/inquiries/{id}/answer", hm_api_inquiries_answer, HM_ACCESS_STAFF,
 	 HM_BODY_REQUIRED},
 
+	/* Community, co-creation, tailored suggestions */
+	{HM_GET, V1 "/events", hm_api_events_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_POST, V1 "/events", hm_api_events_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_PATCH, V1 "/events/{id}", hm_api_events_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
+	{HM_POST, V1 "/events/{id}/registration", hm_api_events_register, HM_ALLOW_STUDENT,
+	 HM_BODY_OPTIONAL},
+	{HM_DELETE, V1 "/events/{id}/registration", hm_api_events_withdraw, HM_ALLOW_STUDENT,
+	 HM_BODY_NONE},
+	{HM_GET, V1 "/contributions", hm_api_contributions_list, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+	{HM_POST, V1 "/contributions", hm_api_contributions_create, HM_ALLOW_STUDENT,
+	 HM_BODY_REQUIRED},
+	{HM_POST, V1 "/contributions/{id}/review", hm_api_contributions_review, HM_ACCESS_STAFF,
+	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/me/suggestions", hm_api_me_suggestions, HM_ALLOW_STUDENT, HM_BODY_NONE},
+
 	/* Users (admin) */
 	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
 	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},

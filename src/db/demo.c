@@ -4,8 +4,10 @@
 // tutors and four students, tutor profiles and their weekly availability, the
 // services, clients at every loyalty stage with contracts, lessons (months of
 // history and a few in the coming week), contact history, gifts in stock and open,
-// overdue and answered inquiries. All of it is written in one transaction and placed
-// relative to the current time, so the demo always looks current; nothing is random.
+// overdue and answered inquiries, community events with registrations, and students'
+// contributions (published and waiting for review). All of it is written in one
+// transaction and placed relative to the current time, so the demo always looks
+// current; nothing is random.
 // The passwords are public by design: `scripts/run` prints the three logins, and the
 // other tutors (amaia@, jon@) use Mikel's password, the other students (irati@, unai@,
 // maite@, lucia@, all @demo.harreman.eus) Ane's. Never use --demo in production.
@@ -319,6 +321,60 @@ static const struct demo_inquiry demo_inquiries[] = {
 	{"email", "Carmen Ruiz", "carmen.ruiz@example.com", NULL, "Inglés para adultos",
 	 "Hola, ¿tenéis clases de inglés por la mañana?", 144, 20, U_AMAIA,
 	 "Hola Carmen: sí, los miércoles de 9:00 a 12:00 con Amaia. Puedes reservar en la web."},
+};
+
+/* Community events on coming working days; registrations by client. */
+struct demo_event {
+	const char *title, *kind, *subject, *description; /* subject NULL: for everyone */
+	int workday;          /* the n-th Monday-to-Friday day after today */
+	int minute, duration_min, capacity;
+	int created_by;       /* a user */
+	int registered[4];    /* clients; -1 ends the list */
+};
+
+static const struct demo_event demo_events[] = {
+	{"Matematika tailerra: ekuazioak jolasean", "workshop", "maths",
+	 "Ekuazioak taldeka ebazten, jolas eta erronka txikiekin. DBH eta Batxilergoko "
+	 "ikasleentzat; ekarri kalkulagailua.",
+	 3, AT(18, 0), 90, 12, U_JON, {C_MAITE, C_GARAZI, C_UNAI, -1}},
+	{"Hitzaldia: azterketak lasai prestatzen", "talk", NULL,
+	 "Mikel Agirrek azterketa-garaia antolatzeko gakoak emango ditu: egutegia, "
+	 "atsedenak eta urduritasunari aurre egiteko trikimailuak. Gurasoak ere ongi etorri.",
+	 5, AT(19, 0), 60, 40, U_MIKEL, {C_ANE, C_IRATI, C_PEIO, -1}},
+	{"Foroa: ingelesa lanean", "forum", "english",
+	 "Solasaldi irekia lanean ingelesa erabiltzen dutenen artean: bilerak, posta eta "
+	 "aurkezpenak. Amaia Larreak gidatuko du.",
+	 8, AT(18, 30), 120, 15, U_AMAIA, {C_IRATI, C_JOSU, -1}},
+};
+
+/* Contributions of students: published ones (reviewed) and one waiting. */
+struct demo_contribution {
+	int client;
+	const char *kind, *title, *body, *credit_name;
+	int days_ago;         /* submitted */
+	const char *status;   /* "approved", "rejected" or "submitted" */
+	int reviewed_by;      /* a user; used unless submitted */
+	const char *comment;
+};
+
+static const struct demo_contribution demo_contributions[] = {
+	{C_IRATI, "blog_post", "Nola prestatu nuen fisikako azterketa",
+	 "Hiru hilabete lehenago hasi nintzen. Astean bi aldiz ariketak egin nituen Mikelekin, "
+	 "eta etxean formulen orri bat idatzi nuen, neure hitzekin.\n\n"
+	 "Gakoa: akatsak idatzi eta hurrengo astean berriro egin. Azterketa egunean lasai "
+	 "joan nintzen, eta 8,5 atera nuen!",
+	 "Irati G.", 20, "approved", U_MIKEL, "Eskerrik asko, Irati! Argitaratuta."},
+	{C_ANE, "material", "Deribatuen laburpen-orria",
+	 "Deribatu nagusiak orri bakarrean:\n"
+	 "- (x^n)' = n·x^(n-1)\n- (sin x)' = cos x\n- (cos x)' = -sin x\n"
+	 "- (e^x)' = e^x\n- (ln x)' = 1/x\n\n"
+	 "Katearen erregela: (f(g(x)))' = f'(g(x))·g'(x).",
+	 NULL, 12, "approved", U_MIKEL, "Oso erabilgarria; taldeko klasean ere banatuko dugu."},
+	{C_MAITE, "method", "Zatikiak pizzarekin ikasten",
+	 "Zatikiak ulertzeko pizza bat marrazten dut eta zatitan banatzen dut. Bi zatiki "
+	 "batzeko, bi pizzak zati-kopuru berean moztu behar dira: hori da izendatzaile "
+	 "komuna.",
+	 "Maite", 2, "submitted", -1, NULL},
 };
 
 struct demo_gift {
@@ -750,6 +806,83 @@ static enum hm_err seed_inquiries(struct demo *d)
 	return err;
 }
 
+static enum hm_err seed_events(struct demo *d)
+{
+	static const char event_sql[] =
+		"INSERT INTO events (title, kind, subject, starts_at, ends_at, capacity,"
+		" description, created_at, created_by, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8)";
+	static const char registration_sql[] =
+		"INSERT INTO event_registrations (event_id, client_id, created_at)"
+		" VALUES (?1, ?2, ?3)";
+	enum hm_err err = HM_OK;
+	for (size_t i = 0; i < COUNT_OF(demo_events) && err == HM_OK; i++) {
+		const struct demo_event *e = &demo_events[i];
+		int64_t starts = hm_local_instant(coming_workday(d, e->workday), e->minute);
+		/* Announced two weeks ago; registrations came in over the days since. */
+		int64_t created = d->now - 14 * (int64_t)86400;
+		sqlite3_stmt *stmt = hm_db_stmt(d->db, event_sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_text(stmt, 1, e->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, e->kind, -1, SQLITE_STATIC);
+		hm_db_bind_text_or_null(stmt, 3, e->subject);
+		sqlite3_bind_int64(stmt, 4, starts);
+		sqlite3_bind_int64(stmt, 5, starts + 60 * (int64_t)e->duration_min);
+		sqlite3_bind_int(stmt, 6, e->capacity);
+		sqlite3_bind_text(stmt, 7, e->description, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 8, created);
+		sqlite3_bind_int64(stmt, 9, d->user[e->created_by]);
+		if ((err = run(d->db, stmt, "demo event")) != HM_OK)
+			break;
+		int64_t id = sqlite3_last_insert_rowid(hm_db_handle(d->db));
+		for (size_t k = 0; k < COUNT_OF(e->registered) && e->registered[k] >= 0 &&
+				   err == HM_OK;
+		     k++) {
+			if (!(stmt = hm_db_stmt(d->db, registration_sql)))
+				return HM_ERR_INTERNAL;
+			sqlite3_bind_int64(stmt, 1, id);
+			sqlite3_bind_int64(stmt, 2, d->client[e->registered[k]]);
+			sqlite3_bind_int64(stmt, 3, created + 86400 * (int64_t)(k + 1));
+			err = run(d->db, stmt, "demo registration");
+		}
+	}
+	return err;
+}
+
+static enum hm_err seed_contributions(struct demo *d)
+{
+	/* The credit defaults to the client's name, as for POST /contributions. */
+	static const char sql[] =
+		"INSERT INTO contributions (client_id, kind, title, body, credit_name, status,"
+		" review_comment, reviewed_by, reviewed_at, submitted_at) VALUES (?1, ?2, ?3, ?4,"
+		" coalesce(?5, (SELECT full_name FROM clients WHERE id = ?1)), ?6, ?7, ?8, ?9, ?10)";
+	enum hm_err err = HM_OK;
+	for (size_t i = 0; i < COUNT_OF(demo_contributions) && err == HM_OK; i++) {
+		const struct demo_contribution *c = &demo_contributions[i];
+		int64_t submitted = d->now - 86400 * (int64_t)c->days_ago;
+		bool reviewed = strcmp(c->status, "submitted") != 0;
+		sqlite3_stmt *stmt = hm_db_stmt(d->db, sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, d->client[c->client]);
+		sqlite3_bind_text(stmt, 2, c->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, c->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, c->body, -1, SQLITE_STATIC);
+		hm_db_bind_text_or_null(stmt, 5, c->credit_name);
+		sqlite3_bind_text(stmt, 6, c->status, -1, SQLITE_STATIC);
+		if (reviewed) {
+			/* Reviewed the next day. */
+			hm_db_bind_text_or_null(stmt, 7, c->comment);
+			sqlite3_bind_int64(stmt, 8, d->user[c->reviewed_by]);
+			sqlite3_bind_int64(stmt, 9, submitted + 86400);
+		}
+		sqlite3_bind_int64(stmt, 10, submitted);
+		err = run(d->db, stmt, "demo contribution");
+	}
+	return err;
+}
+
 static enum hm_err seed_gift_stock(struct demo *d)
 {
 	static const char sql[] = "UPDATE gifts SET stock = ?2 WHERE key = ?1";
@@ -790,7 +923,8 @@ enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 	    (err = seed_tutors(&d)) != HM_OK || (err = seed_services(&d)) != HM_OK ||
 	    (err = seed_clients(&d)) != HM_OK || (err = seed_contracts(&d)) != HM_OK ||
 	    (err = seed_interactions(&d)) != HM_OK || (err = seed_inquiries(&d)) != HM_OK ||
-	    (err = seed_gift_stock(&d)) != HM_OK || (err = hm_db_commit(db)) != HM_OK)
+	    (err = seed_gift_stock(&d)) != HM_OK || (err = seed_events(&d)) != HM_OK ||
+	    (err = seed_contributions(&d)) != HM_OK || (err = hm_db_commit(db)) != HM_OK)
 		goto out;
 	*seeded = true;
 out:

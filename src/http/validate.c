@@ -351,3 +351,31 @@ void hm_validate_int(struct hm_validation *v, json_t *obj, const char *field, bo
 	if (present)
 		*present = true;
 }
+
+bool hm_subject_is_valid(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > 40)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		      s[i] == '_'))
+			return false;
+	return true;
+}
+
+void hm_validate_subject(struct hm_validation *v, json_t *obj, const char *field, bool required,
+			 const char **out)
+{
+	json_t *value = get_field(obj, field);
+	if (!value || json_is_null(value)) {
+		if (required)
+			hm_validation_fail(v, field, "is required");
+		return;
+	}
+	if (!json_is_string(value) || !hm_subject_is_valid(json_string_value(value))) {
+		hm_validation_fail(v, field, "must be a subject key: lower-case letters, digits, - or _");
+		return;
+	}
+	*out = json_string_value(value);
+}

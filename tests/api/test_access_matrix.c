@@ -54,7 +54,8 @@ enum id_kind {
 	ID_CHANNEL,
 	ID_TOKEN,        /* a spare API token of staff (not one the test signs in with) */
 	ID_USER_A,       /* student A's user */
-	ID_UNKNOWN,      /* resources this test does not make yet: any id does */
+	ID_EVENT,        /* an upcoming event with places left */
+	ID_CONTRIBUTION, /* student A's contribution, submitted */
 	ID_KINDS
 };
 
@@ -152,12 +153,12 @@ static const struct expectation expected[] = {
 	/* Community, co-creation, tailored suggestions */
 	{"GET", "/api/v1/events", ANYONE, ID_NONE, 0},
 	{"POST", "/api/v1/events", OFFICE, ID_NONE, 0},
-	{"PATCH", "/api/v1/events/{id}", OFFICE, ID_UNKNOWN, 0},
-	{"POST", "/api/v1/events/{id}/registration", STUDENT, ID_UNKNOWN, 0},
-	{"DELETE", "/api/v1/events/{id}/registration", STUDENT, ID_UNKNOWN, 0},
+	{"PATCH", "/api/v1/events/{id}", OFFICE, ID_EVENT, 0},
+	{"POST", "/api/v1/events/{id}/registration", STUDENT, ID_EVENT, 0},
+	{"DELETE", "/api/v1/events/{id}/registration", STUDENT, ID_EVENT, 0},
 	{"GET", "/api/v1/contributions", ANYONE, ID_NONE, 0},
 	{"POST", "/api/v1/contributions", STUDENT, ID_NONE, 0},
-	{"POST", "/api/v1/contributions/{id}/review", OFFICE, ID_UNKNOWN, 0},
+	{"POST", "/api/v1/contributions/{id}/review", OFFICE, ID_CONTRIBUTION, 0},
 	{"GET", "/api/v1/me/suggestions", STUDENT, ID_NONE, 0},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
@@ -350,7 +351,16 @@ static bool setup(void)
 				  "\"message\":\"How much is a class?\"}",
 				  201);
 	ids[ID_CHANNEL] = 1;
-	ids[ID_UNKNOWN] = 1;
+	/* An event five days ahead with room for everyone, and A's contribution. */
+	char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
+	hm_time_format(hm_local_instant(today + 5, 18 * 60), starts);
+	hm_time_format(hm_local_instant(today + 5, 20 * 60), ends);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Matrix workshop\",\"kind\":\"workshop\",\"subject\":\"maths\","
+		 "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":20,"
+		 "\"description\":\"Fractions.\"}",
+		 starts, ends);
+	ids[ID_EVENT] = post_id(&staff, "/api/v1/events", body, 201);
 
 	/* Student A: a lesson (with its one-off contract) three days ahead and a
 	 * contract of its own; student B: the same, so its lists are not empty. */
@@ -362,6 +372,10 @@ static bool setup(void)
 		 (long long)ids[ID_SERVICE]);
 	ids[ID_CONTRACT_A] = post_id(&student_a, "/api/v1/me/contracts", body, 201);
 	contract_b = post_id(&student_b, "/api/v1/me/contracts", body, 201);
+	ids[ID_CONTRIBUTION] = post_id(&student_a, "/api/v1/contributions",
+				       "{\"kind\":\"method\",\"title\":\"How I learn\","
+				       "\"body\":\"Every day a little.\"}",
+				       201);
 	for (int k = ID_NONE + 1; k < ID_KINDS; k++)
 		if (ids[k] <= 0) {
 			fprintf(stderr, "setup: no id of kind %d\n", k);
@@ -803,6 +817,16 @@ static void test_student_b_on_student_a_data(void)
 		http_response_free(&r);
 	}
 	CHECK(me_routes >= 4);
+
+	/* A's contribution waits for review: B sees neither it nor A's name. */
+	api_call(&student_b, "GET", "/api/v1/contributions", NULL, &r);
+	CHECK_INT(r.status, 200);
+	CHECK_INT(json_array_size(http_json(&r, "items")), 0);
+	CHECK(!r.body || !strstr(r.body, NAME_A));
+	http_response_free(&r);
+	api_call(&staff, "GET", "/api/v1/contributions?status=submitted", NULL, &r);
+	CHECK_INT(ival(json_array_get(http_json(&r, "items"), 0), "id"), ids[ID_CONTRIBUTION]);
+	http_response_free(&r);
 
 	/* B's lists hold B's own things (so the check above looked at something). */
 	api_call(&student_b, "GET", "/api/v1/me/lessons", NULL, &r);
