@@ -124,6 +124,14 @@ function seriesText() {
   });
 }
 
+// A new choice of weeks makes the last failure's list of taken dates stale.
+function clearFailure() {
+  if (!dlg.failure || dlg.failure.taken) return;
+  dlg.failure = null;
+  const box = dialog.querySelector('#confirm-form [data-role=form-error]');
+  if (box) box.replaceWith(failureBox());
+}
+
 function repeatFields() {
   const seriesNote = h('p', { class: 'small muted', id: 'series-note', 'aria-live': 'polite' }, seriesText());
   const weeksInput = h('input', {
@@ -131,6 +139,7 @@ function repeatFields() {
     min: MIN_WEEKS, max: MAX_WEEKS, step: 1, value: dlg.weeks, 'aria-describedby': 'series-note',
     oninput: (event) => {
       dlg.weeks = Number(event.target.value);
+      clearFailure();
       seriesNote.textContent = seriesText();
       clearTimeout(debounce);
       dlg.quoteSeq++;
@@ -146,6 +155,7 @@ function repeatFields() {
     type: 'checkbox', id: 'repeat', name: 'repeat', checked: dlg.repeat,
     onchange: (event) => {
       dlg.repeat = event.target.checked;
+      clearFailure();
       weeksField.hidden = !dlg.repeat;
       seriesNote.textContent = seriesText();
       loadQuote();

@@ -21,6 +21,9 @@ function known() {
 export function render() {
   if (!root) return;
   const items = known();
+  // A hook for tests: what the last answer was (loading, ready, unavailable, error).
+  root.dataset.state = !session.client ? 'none' : view.unavailable ? 'unavailable'
+    : view.error ? 'error' : view.items === null ? 'loading' : 'ready';
   const show = Boolean(session.client) && !view.unavailable
     && (view.error || (view.items === null ? view.answered : items.length > 0));
   root.hidden = !show;
