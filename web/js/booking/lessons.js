@@ -73,7 +73,7 @@ function cancelControls(lesson) {
     h('button', {
       type: 'button', class: 'danger', 'aria-describedby': noteId, 'data-action': 'cancel',
       onclick: () => { view.confirming = lesson.id; renderList(lesson.id); },
-    }, t('book.lessons.cancel')),
+    }, t('book.lessons.cancel'), h('span', { class: 'visually-hidden' }, `: ${dateTime(lesson.starts_at)}`)),
     rule);
 }
 
