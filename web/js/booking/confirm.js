@@ -3,8 +3,10 @@
 // anything is booked — the server's quote (base price, loyalty discount, final
 // price, the gift the contract earns), one lesson or a weekly series, and the
 // booking itself (POST /lessons) with its outcome: the discount and gift actually
-// applied, or why it failed (slot taken, taken weeks of a series). A visitor who
-// is not logged in logs in or registers inside the dialog first.
+// applied, or why it failed (slot taken, taken weeks of a series). A student with
+// an active subscription of the service may use its sessions instead of a new
+// contract. A visitor who is not logged in logs in or registers inside the dialog
+// first.
 import { get, post, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
@@ -21,11 +23,16 @@ const dlg = {
   slot: null, svc: null, repeat: false, weeks: 4,
   quote: null, quoteError: null, quoteSeq: 0,
   busy: false, done: null, failure: null,
+  subscription: null, pay: 'new', paidFromSubscription: false,
 };
 let dialog = null;
 let quoteBox = null;
 let debounce = null;
 let onRefreshWeek = () => {};
+
+const sessionsWanted = () => (dlg.repeat ? dlg.weeks : 1);
+const usingSubscription = () => dlg.pay === 'subscription' && Boolean(dlg.subscription);
+const sessionsLeft = (contract) => contract.sessions_total - contract.sessions_used;
 
 function weeksValid() {
   return Number.isInteger(dlg.weeks) && dlg.weeks >= MIN_WEEKS && dlg.weeks <= MAX_WEEKS;
@@ -48,6 +55,16 @@ function renderQuote() {
   if (!quoteBox) return;
   if (dlg.repeat && !weeksValid()) {
     fill(quoteBox, h('p', { class: 'muted' }, t('book.confirm.weeks_range', { min: MIN_WEEKS, max: MAX_WEEKS })));
+    return;
+  }
+  if (usingSubscription()) {
+    const left = sessionsLeft(dlg.subscription);
+    fill(quoteBox,
+      tx('h3', 'book.pay.sub_title'),
+      h('p', { id: 'subscription-note' }, t('book.pay.sub_note', { count: sessionsWanted() })),
+      sessionsWanted() > left
+        ? h('p', { class: 'form-error', role: 'alert' }, t('book.pay.not_enough', { count: left }))
+        : null);
     return;
   }
   if (dlg.quoteError) {
@@ -90,8 +107,9 @@ async function loadQuote() {
   dlg.quote = null;
   dlg.quoteError = null;
   updateConfirmButton();
-  if (dlg.repeat && !weeksValid()) {
+  if ((dlg.repeat && !weeksValid()) || usingSubscription()) {
     renderQuote();
+    updateConfirmButton();
     return;
   }
   renderQuote();
@@ -112,7 +130,11 @@ async function loadQuote() {
 
 function updateConfirmButton() {
   const button = dialog.querySelector('#confirm-book');
-  if (button) button.disabled = dlg.busy || !dlg.quote;
+  if (!button) return;
+  const ready = usingSubscription()
+    ? (!dlg.repeat || weeksValid()) && sessionsWanted() <= sessionsLeft(dlg.subscription)
+    : Boolean(dlg.quote);
+  button.disabled = dlg.busy || !ready;
 }
 
 function seriesText() {
@@ -130,6 +152,36 @@ function clearFailure() {
   dlg.failure = null;
   const box = dialog.querySelector('#confirm-form [data-role=form-error]');
   if (box) box.replaceWith(failureBox());
+}
+
+// Paying with a subscription the student already has, or with a new contract.
+function payFields() {
+  const choice = (value, id, text) => h('div', { class: 'check' },
+    h('input', {
+      type: 'radio', name: 'pay', id, value, checked: dlg.pay === value,
+      onchange: () => { dlg.pay = value; clearFailure(); loadQuote(); },
+    }),
+    h('label', { for: id }, text));
+  return h('fieldset', { class: 'pay', id: 'pay' },
+    h('legend', {}, t('book.pay.legend')),
+    choice('subscription', 'pay-subscription', t('book.pay.subscription', { count: sessionsLeft(dlg.subscription) })),
+    choice('new', 'pay-new', t('book.pay.new')));
+}
+
+/** Finds an active subscription of the service with sessions left (the oldest). */
+async function loadSubscription() {
+  const slot = dlg.slot;
+  try {
+    const contracts = await get('/me/contracts?limit=200');
+    if (dlg.slot !== slot || dlg.done) return;
+    dlg.subscription = contracts.items.find((c) => c.status === 'active' && c.kind === 'subscription'
+      && c.service_id === dlg.svc.id && sessionsLeft(c) > 0) || null;
+  } catch {
+    dlg.subscription = null; // the new-contract quote is still there
+  }
+  const form = dialog.querySelector('#confirm-form');
+  if (form && dlg.subscription && !form.querySelector('#pay'))
+    form.querySelector('fieldset.repeat').before(payFields());
 }
 
 function repeatFields() {
@@ -183,6 +235,7 @@ function bookingForm() {
   quoteBox = h('div', { id: 'quote', class: 'quote', 'aria-live': 'polite' });
   const form = h('form', { id: 'confirm-form', novalidate: true, onsubmit: book },
     failureBox(),
+    dlg.subscription ? payFields() : null,
     repeatFields(),
     quoteBox,
     h('div', { class: 'dialog-actions' }, dlg.failure && dlg.failure.taken
@@ -195,6 +248,15 @@ function bookingForm() {
 function doneView() {
   const { items, contract } = dlg.done;
   const lessons = items.map((lesson) => h('li', {}, dateTime(lesson.starts_at)));
+  if (dlg.paidFromSubscription) {
+    return h('div', { class: 'done', role: 'status' },
+      h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
+      h('ul', { class: 'booked-dates' }, lessons),
+      h('p', { id: 'booked-subscription' }, t('book.done.from_subscription', { count: sessionsLeft(contract) })),
+      tx('p', 'book.done.cancel_rule', { class: 'small muted' }),
+      h('div', { class: 'dialog-actions' },
+        h('button', { type: 'button', onclick: close, autofocus: true }, t('common.close'))));
+  }
   const percent = h('span', { 'data-field': 'percent' }, String(contract.discount_percent));
   return h('div', { class: 'done', role: 'status' },
     h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
@@ -254,7 +316,7 @@ export function render() {
 async function book(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  if (dlg.busy || !dlg.quote) return;
+  if (dlg.busy || (!dlg.quote && !usingSubscription())) return;
   dlg.busy = true;
   dlg.failure = null;
   clearFormErrors(form);
@@ -262,9 +324,11 @@ async function book(event) {
   updateConfirmButton();
   const body = { service_id: dlg.svc.id, tutor_id: dlg.slot.tutor_id, starts_at: dlg.slot.starts_at };
   if (dlg.repeat) body.repeat_weeks = dlg.weeks;
+  if (usingSubscription()) body.contract_id = dlg.subscription.id;
   try {
     const answer = await post('/lessons', body);
     const items = answer.items || [answer];
+    dlg.paidFromSubscription = usingSubscription();
     dlg.done = { items, contract: items[0].contract };
     dlg.busy = false;
     render();
@@ -294,12 +358,16 @@ export function open(slot, trigger) {
   Object.assign(dlg, {
     slot, svc: service(), repeat: false, weeks: 4, quote: null, quoteError: null,
     busy: false, done: null, failure: null,
+    subscription: null, pay: 'new', paidFromSubscription: false,
   });
   dlg.trigger = trigger;
   render();
   dialog.showModal();
   dialog.querySelector('#confirm-title').focus();
-  if (session.client) loadQuote();
+  if (session.client) {
+    loadQuote();
+    loadSubscription();
+  }
 }
 
 export function close() {
@@ -309,8 +377,13 @@ export function close() {
 /** After a login or logout: the dialog follows (a new login sees its quote). */
 export function sessionChanged() {
   if (!dialog || !dialog.open || dlg.done) return;
+  dlg.subscription = null;
+  dlg.pay = 'new';
   render();
-  if (session.client) loadQuote();
+  if (session.client) {
+    loadQuote();
+    loadSubscription();
+  }
 }
 
 export function isOpen() { return Boolean(dialog && dialog.open); }

@@ -11,7 +11,7 @@ import { state, service, tutorName } from './state.js';
 import { today, tx } from './ui.js';
 
 const MAX_WEEKS_AHEAD = 52;
-const view = { week: null, slots: null, error: null, advanced: false, seq: 0 };
+const view = { week: null, slots: null, error: null, advanced: false, retryAdvance: false, seq: 0 };
 let root = null;
 let grid = null;
 let onChoose = () => {};
@@ -34,7 +34,7 @@ function slotButton(slot, svc) {
 function renderDays() {
   const svc = service();
   if (view.error) {
-    failedInto(grid, view.error, () => load());
+    failedInto(grid, view.error, () => load({ advance: view.retryAdvance }));
     return;
   }
   if (!view.slots) {
@@ -113,6 +113,7 @@ export async function load({ advance = false } = {}) {
   if (!svc) return;
   if (!view.week || view.week < thisMonday()) view.week = thisMonday();
   const seq = ++view.seq;
+  view.retryAdvance = advance;
   view.slots = null;
   view.error = null;
   if (!advance) view.advanced = false;
