@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The booking page's less common states, with the network answers shaped by the
-// test: a week that fails to load says so and loads again on "try again"; weeks
-// without free slots say so and offer the next one; the suggestions card shows
+// test: a week that fails to load says so and loads again on "try again"; an
+// empty current week moves on to the next one and says so; weeks without free
+// slots say so and offer the next one; the suggestions card shows
 // only the items whose message the dictionaries know, and stays hidden while the
 // server has no such route.
 import assert from 'node:assert/strict';
@@ -16,7 +17,10 @@ export default async function ({ newPage, url, web }) {
   // fault); the retry button loads the week.
   let failSlots = 1;
   let emptySlots = false;
+  let currentWeek = null; // the "from" of the page's first request: this week's Monday
   await page.route('**/api/v1/slots?*', (route) => {
+    const from = new URL(route.request().url()).searchParams.get('from');
+    currentWeek ??= from;
     if (failSlots > 0) {
       failSlots--;
       return route.fulfill({
@@ -24,7 +28,8 @@ export default async function ({ newPage, url, web }) {
         body: '{"error":{"code":"rate_limited","message":"test"}}',
       });
     }
-    if (emptySlots) return route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":[]}' });
+    if (emptySlots || from === currentWeek)
+      return route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":[]}' });
     return route.continue();
   });
   await page.goto('/');
@@ -33,7 +38,13 @@ export default async function ({ newPage, url, web }) {
   assert.equal(norm(await page.textContent('#week .load-error p')), t('error.rate_limited'));
   await page.click(`#week .load-error button:has-text("${t('common.retry')}")`);
   await weekLoaded(page);
+  // This week is (made) empty: the next one is shown, with a note.
+  assert.equal(norm(await page.textContent('#week .notice.info')), t('book.week.advanced'));
   assert.ok(await page.locator('#week .slot').count() > 0);
+  const firstShown = await page.getAttribute('#week .slot', 'data-starts-at');
+  const sunday = new Date(Date.parse(`${currentWeek}T12:00:00Z`) + 6 * 86400e3).toISOString().slice(0, 10);
+  assert.ok(firstShown.slice(0, 10) > sunday, 'the slots shown are after this week');
+  assert.equal(await page.isDisabled(`#week-card button:has-text("${t('book.week.previous')}")`), false);
 
   // No free slots: the week says so and offers the next one.
   emptySlots = true;

@@ -283,6 +283,7 @@ export function render() {
     t(dlg.done ? 'book.done.title' : 'book.confirm.title'));
   let body;
   if (dlg.done) {
+    quoteBox = null;
     body = doneView();
   } else if (!session.user) {
     quoteBox = null;

@@ -100,7 +100,6 @@ export function render() {
 
 function go(days) {
   view.week = addDays(view.week, days);
-  view.advanced = false;
   load();
 }
 
@@ -108,15 +107,15 @@ function go(days) {
  * Loads the shown week's slots. With advance, an empty current week moves on to
  * the next one by itself (late on a Friday nothing is left to book this week).
  */
-export async function load({ advance = false } = {}) {
+export async function load({ advance = false, advanced = false } = {}) {
   const svc = service();
   if (!svc) return;
   if (!view.week || view.week < thisMonday()) view.week = thisMonday();
   const seq = ++view.seq;
   view.retryAdvance = advance;
+  view.advanced = advanced;
   view.slots = null;
   view.error = null;
-  if (!advance) view.advanced = false;
   render();
   grid.setAttribute('aria-busy', 'true');
   try {
@@ -126,8 +125,7 @@ export async function load({ advance = false } = {}) {
     if (seq !== view.seq) return;
     if (advance && !answer.items.length && view.week === thisMonday()) {
       view.week = addDays(view.week, 7);
-      view.advanced = true;
-      await load({ advance: true });
+      await load({ advanced: true });
       return;
     }
     view.slots = answer.items;
