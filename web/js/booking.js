@@ -1,6 +1,93 @@
 // SPDX-License-Identifier: MIT
-// The booking page (being built): sets up language and session.
-import { startPage, byId, fill, h, t } from './shell.js';
+// The booking page (/): students and their families choose a subject and a
+// service, browse a week of free slots, see the price with the loyalty discount and
+// the gift before confirming, book one lesson or a weekly series, follow and cancel
+// their lessons, watch their discount grow and contact the academy. This module
+// lays the page out and wires the panels (web/js/booking/*.js) together: who
+// reloads what after a login, a booking, a cancellation or a language change.
+import { onLanguageChange } from './i18n.js';
+import { byId, failedInto, fill, h, loadingInto, startPage } from './shell.js';
+import * as account from './booking/account.js';
+import * as catalogue from './booking/catalogue.js';
+import * as confirm from './booking/confirm.js';
+import * as contact from './booking/contact.js';
+import * as lessons from './booking/lessons.js';
+import * as loyalty from './booking/loyalty.js';
+import * as suggestions from './booking/suggestions.js';
+import * as week from './booking/week.js';
+import { loadCatalogue } from './booking/state.js';
+import { on, tx } from './booking/ui.js';
 
 await startPage();
-fill(byId('app'), h('p', { class: 'muted' }, t('common.loading')));
+
+const card = (id, attrs = {}) => h('section', { class: 'card', id, 'aria-labelledby': `${id}-title`, ...attrs });
+const chooseCard = card('choose');
+const weekCard = card('week-card', { 'aria-labelledby': 'week-title' });
+const lessonsCard = card('lessons', { hidden: true });
+const accountCard = card('account');
+const loyaltyCard = card('loyalty', { hidden: true });
+const suggestionsCard = card('suggestions', { hidden: true });
+const contactCard = card('contact');
+const dialog = h('dialog', { id: 'confirm', 'aria-labelledby': 'confirm-title' });
+
+fill(byId('app'),
+  tx('p', 'book.lead', { class: 'lead' }),
+  h('div', { class: 'layout booking' },
+    h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard),
+    h('div', { class: 'stack side' }, accountCard, loyaltyCard, suggestionsCard, contactCard)),
+  dialog);
+
+account.mount(accountCard, byId('who'));
+lessons.mount(lessonsCard);
+loyalty.mount(loyaltyCard);
+suggestions.mount(suggestionsCard);
+contact.mount(contactCard);
+week.mount(weekCard, (slot, button) => confirm.open(slot, button));
+confirm.mount(dialog, () => week.load());
+
+function loadStudent() {
+  lessons.load();
+  loyalty.load();
+  suggestions.load();
+}
+
+on('session', () => {
+  account.render();
+  contact.render();
+  confirm.sessionChanged();
+  loadStudent();
+});
+on('booked', () => { week.load(); loadStudent(); });
+on('cancelled', () => { week.load(); loadStudent(); });
+on('choice', () => week.load({ advance: true }));
+on('channels', () => lessons.render());
+
+onLanguageChange(() => {
+  catalogue.render();
+  week.render();
+  account.render();
+  lessons.render();
+  loyalty.render();
+  suggestions.render();
+  contact.render();
+  confirm.render();
+});
+
+async function start() {
+  loadingInto(chooseCard);
+  fill(weekCard);
+  try {
+    await loadCatalogue();
+  } catch (err) {
+    failedInto(chooseCard, err, start);
+    return;
+  }
+  catalogue.mount(chooseCard);
+  lessons.render();
+  loyalty.render();
+  week.load({ advance: true });
+}
+
+contact.load();
+loadStudent();
+start();

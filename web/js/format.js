@@ -17,8 +17,44 @@ function formatter(kind, options) {
   return cache.get(key);
 }
 
+// Chromium's own ICU data has no Basque (Firefox's has), and Intl silently falls
+// back to English there. When Intl lacks 'eu', the Basque page builds the same
+// formats from CLDR's Basque names; money uses the Spanish pattern, which is the
+// Basque one ("45,00 €").
+const BASQUE = {
+  weekdays: ['igandea', 'astelehena', 'asteartea', 'asteazkena', 'osteguna', 'ostirala', 'larunbata'],
+  weekdaysShort: ['ig.', 'al.', 'ar.', 'az.', 'og.', 'or.', 'lr.'],
+  months: ['urtarrila', 'otsaila', 'martxoa', 'apirila', 'maiatza', 'ekaina', 'uztaila', 'abuztua',
+    'iraila', 'urria', 'azaroa', 'abendua'],
+  monthsShort: ['urt.', 'ots.', 'mar.', 'api.', 'mai.', 'eka.', 'uzt.', 'abu.', 'ira.', 'urr.',
+    'aza.', 'abe.'],
+};
+let basqueIntl = null;
+let basqueMoney = null;
+function basqueFallback() {
+  if (currentLanguage() !== 'eu') return false;
+  if (basqueIntl === null) basqueIntl = Intl.DateTimeFormat.supportedLocalesOf(['eu']).length > 0;
+  return !basqueIntl;
+}
+
+/** {y, m (1-12), d, wd (0 = Sunday)} of a YYYY-MM-DD day. */
+function dayParts(isoDate) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return { y, m, d, wd: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
+}
+
+// "2026ko": -eko after a number that is said ending in a consonant (bat, bost,
+// hamar, hamabost, and so every 20 years), -ko otherwise.
+function basqueYear(y) {
+  return `${y}${[1, 5, 10, 15].includes(y % 20) ? 'eko' : 'ko'}`;
+}
+
 /** 4500 -> "45,00 €" in the page's language. */
 export function money(cents) {
+  if (basqueFallback()) {
+    basqueMoney ??= new Intl.NumberFormat('es', { style: 'currency', currency: 'EUR', useGrouping: 'always' });
+    return basqueMoney.format(cents / 100);
+  }
   return formatter('money', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
@@ -30,12 +66,17 @@ export function time(instant) {
 
 /** An instant -> "ar., azaroa 24" (weekday, day and month). */
 export function day(instant) {
+  if (basqueFallback()) {
+    const p = dayParts(businessDate(instant));
+    return `${BASQUE.weekdaysShort[p.wd]}, ${BASQUE.months[p.m - 1]}k ${p.d}`;
+  }
   return formatter('day', { weekday: 'short', day: 'numeric', month: 'long' })
     .format(new Date(instant));
 }
 
 /** An instant -> day and time together. */
 export function dateTime(instant) {
+  if (basqueFallback()) return `${dayLabel(businessDate(instant))}, ${time(instant)}`;
   return formatter('datetime', {
     weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
     hourCycle: 'h23',
@@ -44,6 +85,10 @@ export function dateTime(instant) {
 
 /** A long date, e.g. for a heading: "2026ko azaroaren 24a, asteartea". */
 export function longDate(instant) {
+  if (basqueFallback()) {
+    const p = dayParts(businessDate(instant));
+    return `${basqueYear(p.y)} ${BASQUE.months[p.m - 1]}ren ${p.d}a, ${BASQUE.weekdays[p.wd]}`;
+  }
   return formatter('long', { dateStyle: 'full' }).format(new Date(instant));
 }
 
@@ -72,8 +117,20 @@ export function mondayOf(isoDate) {
 
 /** A YYYY-MM-DD day label ("al., aza. 23") for headings of a week grid. */
 export function dayLabel(isoDate) {
+  if (basqueFallback()) {
+    const p = dayParts(isoDate);
+    return `${BASQUE.weekdaysShort[p.wd]}, ${BASQUE.monthsShort[p.m - 1]} ${p.d}`;
+  }
   return formatter('daylabel', { weekday: 'short', day: 'numeric', month: 'short' })
     .format(new Date(`${isoDate}T12:00:00Z`));
+}
+
+/** The name of an ISO weekday (1 = Monday ... 7 = Sunday): "astelehena". */
+export function weekdayName(isoWeekday) {
+  if (basqueFallback()) return BASQUE.weekdays[isoWeekday % 7];
+  // 2024-01-01 was a Monday.
+  return formatter('weekday', { weekday: 'long', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(2024, 0, isoWeekday, 12)));
 }
 
 /** Forgets formatters (after a language change they are rebuilt lazily). */

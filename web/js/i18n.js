@@ -83,6 +83,7 @@ export function errorText(err) {
 // pages show a translated sentence chosen by what the message says.
 const FIELD_MESSAGES = [
   ['is required', 'field.required'],
+  ['must not be empty', 'field.required'],
   ['valid e-mail', 'field.email'],
   ['at least 10 characters', 'field.password_short'],
   ['too long', 'field.too_long'],

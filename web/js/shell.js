@@ -158,12 +158,12 @@ export function renderLoginForm(container, onLoggedIn) {
     h('h2', { 'data-i18n': 'login.title' }, t('login.title')),
     h('div', { class: 'form-error', 'data-role': 'form-error', role: 'alert', hidden: true }),
     h('div', { class: 'field' },
-      h('label', { for: `login-email-${n}` }, t('common.email')),
+      h('label', { for: `login-email-${n}`, 'data-i18n': 'common.email' }, t('common.email')),
       h('input', { id: `login-email-${n}`, name: 'email', type: 'email', autocomplete: 'username', required: true })),
     h('div', { class: 'field' },
-      h('label', { for: `login-password-${n}` }, t('common.password')),
+      h('label', { for: `login-password-${n}`, 'data-i18n': 'common.password' }, t('common.password')),
       h('input', { id: `login-password-${n}`, name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    h('button', { type: 'submit' }, t('common.login')));
+    h('button', { type: 'submit', 'data-i18n': 'common.login' }, t('common.login')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const answer = await submitting(form, (values) => post('/auth/login', {

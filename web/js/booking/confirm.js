@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+// The confirmation of a chosen slot, in a modal <dialog>: the class, then — before
+// anything is booked — the server's quote (base price, loyalty discount, final
+// price, the gift the contract earns), one lesson or a weekly series, and the
+// booking itself (POST /lessons) with its outcome: the discount and gift actually
+// applied, or why it failed (slot taken, taken weeks of a series). A student with
+// an active subscription of the service may use its sessions instead of a new
+// contract. A visitor who is not logged in logs in or registers inside the dialog
+// first.
+import { get, post, withQuery } from '../api.js';
+import { h, fill } from '../dom.js';
+import { errorText, t } from '../i18n.js';
+import { addDays, businessDate, dateTime, dayLabel, longDate, money, time } from '../format.js';
+import { clearFormErrors, failedInto, loadingInto, notify, session, showFormError } from '../shell.js';
+import { authForms } from './account.js';
+import { service, state, tutorName } from './state.js';
+import { emit, giftName, tNodes, tx } from './ui.js';
+
+const MIN_WEEKS = 2;
+const MAX_WEEKS = 52;
+
+const dlg = {
+  slot: null, svc: null, repeat: false, weeks: 4,
+  quote: null, quoteError: null, quoteSeq: 0,
+  busy: false, done: null, failure: null,
+  subscription: null, pay: 'new', paidFromSubscription: false,
+};
+let dialog = null;
+let quoteBox = null;
+let debounce = null;
+let onRefreshWeek = () => {};
+
+const sessionsWanted = () => (dlg.repeat ? dlg.weeks : 1);
+const usingSubscription = () => dlg.pay === 'subscription' && Boolean(dlg.subscription);
+const sessionsLeft = (contract) => contract.sessions_total - contract.sessions_used;
+
+function weeksValid() {
+  return Number.isInteger(dlg.weeks) && dlg.weeks >= MIN_WEEKS && dlg.weeks <= MAX_WEEKS;
+}
+
+function summary() {
+  const { slot, svc } = dlg;
+  const row = (key, value) => h('div', {}, tx('dt', key), h('dd', {}, value));
+  return h('dl', { class: 'summary' },
+    row('book.confirm.service', svc.name),
+    row('book.confirm.tutor', tutorName(slot.tutor_id)),
+    row('book.confirm.day', longDate(slot.starts_at)),
+    row('book.confirm.time', t('book.confirm.time_value', {
+      from: time(slot.starts_at), to: time(slot.ends_at), duration: svc.duration_min,
+    })));
+}
+
+// The price summary: a stable hook for tests (#quote, [data-field=percent]).
+function renderQuote() {
+  if (!quoteBox) return;
+  if (dlg.repeat && !weeksValid()) {
+    fill(quoteBox, h('p', { class: 'muted' }, t('book.confirm.weeks_range', { min: MIN_WEEKS, max: MAX_WEEKS })));
+    return;
+  }
+  if (usingSubscription()) {
+    const left = sessionsLeft(dlg.subscription);
+    fill(quoteBox,
+      tx('h3', 'book.pay.sub_title'),
+      h('p', { id: 'subscription-note' }, t('book.pay.sub_note', { count: sessionsWanted() })),
+      sessionsWanted() > left
+        ? h('p', { class: 'form-error', role: 'alert' }, t('book.pay.not_enough', { count: left }))
+        : null);
+    return;
+  }
+  if (dlg.quoteError) {
+    failedInto(quoteBox, dlg.quoteError, () => loadQuote());
+    return;
+  }
+  const q = dlg.quote;
+  if (!q) {
+    loadingInto(quoteBox);
+    return;
+  }
+  const sessions = dlg.repeat ? dlg.weeks : 1;
+  const percent = h('span', { 'data-field': 'percent' }, String(q.discount_percent));
+  const row = (labelNodes, value, cls) => h('div', { class: cls },
+    h('dt', {}, labelNodes), h('dd', {}, value));
+  const gift = q.gift
+    ? h('p', { class: 'gift' }, h('span', { class: 'gift-mark', 'aria-hidden': 'true' }),
+      h('span', {}, tNodes('book.quote.gift', {}, { gift: h('strong', { 'data-field': 'gift' }, giftName(q.gift)) })))
+    : h('p', { class: 'gift none' }, t('book.quote.no_gift'));
+  const firstTier = state.tiers[0];
+  fill(quoteBox,
+    tx('h3', 'book.quote.title'),
+    h('dl', { class: 'prices' },
+      row(sessions > 1 ? t('book.quote.base_series', { count: sessions, price: money(dlg.svc.price_cents) })
+        : t('book.quote.base'), h('span', { 'data-field': 'list' }, money(q.list_price_cents))),
+      row(tNodes('book.quote.discount', {}, { percent }),
+        h('span', { 'data-field': 'discount' }, q.discount_cents ? `−${money(q.discount_cents)}` : money(0)),
+        q.discount_percent ? 'discount' : null),
+      row(t('book.quote.total'), h('span', { 'data-field': 'price' }, money(q.price_cents)), 'total')),
+    h('p', { class: 'small' }, t('book.quote.ordinal', { ordinal: q.ordinal })),
+    !q.discount_percent && firstTier
+      ? h('p', { class: 'small muted' }, t('book.quote.first_tier', { ordinal: firstTier.from_ordinal, percent: firstTier.percent }))
+      : null,
+    gift);
+}
+
+async function loadQuote() {
+  clearTimeout(debounce);
+  const seq = ++dlg.quoteSeq;
+  dlg.quote = null;
+  dlg.quoteError = null;
+  updateConfirmButton();
+  if ((dlg.repeat && !weeksValid()) || usingSubscription()) {
+    renderQuote();
+    updateConfirmButton();
+    return;
+  }
+  renderQuote();
+  try {
+    const quote = await get(withQuery('/quote', {
+      service_id: dlg.svc.id, kind: dlg.repeat ? 'subscription' : 'one_off',
+      sessions: dlg.repeat ? dlg.weeks : 1,
+    }));
+    if (seq !== dlg.quoteSeq) return;
+    dlg.quote = quote;
+  } catch (err) {
+    if (seq !== dlg.quoteSeq) return;
+    dlg.quoteError = err;
+  }
+  renderQuote();
+  updateConfirmButton();
+}
+
+function updateConfirmButton() {
+  const button = dialog.querySelector('#confirm-book');
+  if (!button) return;
+  const ready = usingSubscription()
+    ? (!dlg.repeat || weeksValid()) && sessionsWanted() <= sessionsLeft(dlg.subscription)
+    : Boolean(dlg.quote);
+  button.disabled = dlg.busy || !ready;
+}
+
+function seriesText() {
+  if (!dlg.repeat || !weeksValid()) return '';
+  const lastDay = addDays(businessDate(dlg.slot.starts_at), 7 * (dlg.weeks - 1));
+  return t('book.confirm.series_summary', {
+    count: dlg.weeks, first: dayLabel(businessDate(dlg.slot.starts_at)), last: dayLabel(lastDay),
+    time: time(dlg.slot.starts_at),
+  });
+}
+
+// A new choice of weeks makes the last failure's list of taken dates stale.
+function clearFailure() {
+  if (!dlg.failure || dlg.failure.taken) return;
+  dlg.failure = null;
+  const box = dialog.querySelector('#confirm-form [data-role=form-error]');
+  if (box) box.replaceWith(failureBox());
+}
+
+// Paying with a subscription the student already has, or with a new contract.
+function payFields() {
+  const choice = (value, id, text) => h('div', { class: 'check' },
+    h('input', {
+      type: 'radio', name: 'pay', id, value, checked: dlg.pay === value,
+      onchange: () => { dlg.pay = value; clearFailure(); loadQuote(); },
+    }),
+    h('label', { for: id }, text));
+  return h('fieldset', { class: 'pay', id: 'pay' },
+    h('legend', {}, t('book.pay.legend')),
+    choice('subscription', 'pay-subscription', t('book.pay.subscription', { count: sessionsLeft(dlg.subscription) })),
+    choice('new', 'pay-new', t('book.pay.new')));
+}
+
+/** Finds an active subscription of the service with sessions left (the oldest). */
+async function loadSubscription() {
+  const slot = dlg.slot;
+  try {
+    const contracts = await get('/me/contracts?limit=200');
+    if (dlg.slot !== slot || dlg.done) return;
+    dlg.subscription = contracts.items.find((c) => c.status === 'active' && c.kind === 'subscription'
+      && c.service_id === dlg.svc.id && sessionsLeft(c) > 0) || null;
+  } catch {
+    dlg.subscription = null; // the new-contract quote is still there
+  }
+  const form = dialog.querySelector('#confirm-form');
+  if (form && dlg.subscription && !form.querySelector('#pay'))
+    form.querySelector('fieldset.repeat').before(payFields());
+}
+
+function repeatFields() {
+  const seriesNote = h('p', { class: 'small muted', id: 'series-note', 'aria-live': 'polite' }, seriesText());
+  const weeksInput = h('input', {
+    id: 'repeat-weeks', name: 'repeat_weeks', type: 'number', inputmode: 'numeric',
+    min: MIN_WEEKS, max: MAX_WEEKS, step: 1, value: dlg.weeks, 'aria-describedby': 'series-note',
+    oninput: (event) => {
+      dlg.weeks = Number(event.target.value);
+      clearFailure();
+      seriesNote.textContent = seriesText();
+      clearTimeout(debounce);
+      dlg.quoteSeq++;
+      dlg.quote = null;
+      updateConfirmButton();
+      renderQuote();
+      if (weeksValid()) debounce = setTimeout(loadQuote, 300);
+    },
+  });
+  const weeksField = h('div', { class: 'field weeks', hidden: !dlg.repeat },
+    h('label', { for: 'repeat-weeks' }, t('book.confirm.weeks')), weeksInput);
+  const checkbox = h('input', {
+    type: 'checkbox', id: 'repeat', name: 'repeat', checked: dlg.repeat,
+    onchange: (event) => {
+      dlg.repeat = event.target.checked;
+      clearFailure();
+      weeksField.hidden = !dlg.repeat;
+      seriesNote.textContent = seriesText();
+      loadQuote();
+    },
+  });
+  return h('fieldset', { class: 'repeat' },
+    h('legend', {}, t('book.confirm.repeat_legend')),
+    h('div', { class: 'check' }, checkbox, h('label', { for: 'repeat' }, t('book.confirm.repeat'))),
+    weeksField, seriesNote);
+}
+
+function failureBox() {
+  const f = dlg.failure;
+  if (!f) return h('div', { class: 'form-error', 'data-role': 'form-error', role: 'alert', hidden: true });
+  const children = [h('p', {}, f.conflicts.length
+    ? t('book.confirm.conflicts', { count: f.conflicts.length }) : errorText({ code: f.code }))];
+  if (f.conflicts.length) {
+    children.push(h('ul', { class: 'conflicts' }, f.conflicts.map((c) => h('li', {}, dateTime(c)))));
+    children.push(h('p', { class: 'small' }, t('book.confirm.conflicts_hint')));
+  }
+  return h('div', { class: 'form-error', 'data-role': 'form-error', role: 'alert', tabindex: '-1' }, children);
+}
+
+function bookingForm() {
+  quoteBox = h('div', { id: 'quote', class: 'quote', 'aria-live': 'polite' });
+  const form = h('form', { id: 'confirm-form', novalidate: true, onsubmit: book },
+    failureBox(),
+    dlg.subscription ? payFields() : null,
+    repeatFields(),
+    quoteBox,
+    h('div', { class: 'dialog-actions' }, dlg.failure && dlg.failure.taken
+      ? h('button', { type: 'button', id: 'confirm-other', onclick: close }, t('book.confirm.choose_other'))
+      : [h('button', { type: 'button', class: 'secondary', onclick: close }, t('common.dismiss')),
+        h('button', { type: 'submit', id: 'confirm-book' }, t('book.confirm.book'))]));
+  return form;
+}
+
+function doneView() {
+  const { items, contract } = dlg.done;
+  const lessons = items.map((lesson) => h('li', {}, dateTime(lesson.starts_at)));
+  if (dlg.paidFromSubscription) {
+    return h('div', { class: 'done', role: 'status' },
+      h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
+      h('ul', { class: 'booked-dates' }, lessons),
+      h('p', { id: 'booked-subscription' }, t('book.done.from_subscription', { count: sessionsLeft(contract) })),
+      tx('p', 'book.done.cancel_rule', { class: 'small muted' }),
+      h('div', { class: 'dialog-actions' },
+        h('button', { type: 'button', onclick: close, autofocus: true }, t('common.close'))));
+  }
+  const percent = h('span', { 'data-field': 'percent' }, String(contract.discount_percent));
+  return h('div', { class: 'done', role: 'status' },
+    h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
+    h('ul', { class: 'booked-dates' }, lessons),
+    h('dl', { class: 'prices', id: 'booked-contract' },
+      h('div', {}, h('dt', {}, t('book.quote.base')), h('dd', {}, money(contract.list_price_cents))),
+      h('div', { class: contract.discount_percent ? 'discount' : null },
+        h('dt', {}, tNodes('book.done.discount', {}, { percent })),
+        h('dd', {}, contract.discount_cents ? `−${money(contract.discount_cents)}` : money(0))),
+      h('div', { class: 'total' }, h('dt', {}, t('book.done.total')), h('dd', {}, money(contract.price_cents)))),
+    contract.gift
+      ? h('p', { class: 'gift' }, h('span', { class: 'gift-mark', 'aria-hidden': 'true' }),
+        h('span', {}, tNodes('book.done.gift', {}, { gift: h('strong', { 'data-field': 'gift' }, giftName(contract.gift)) })))
+      : h('p', { class: 'gift none' }, t('book.done.no_gift')),
+    tx('p', 'book.done.cancel_rule', { class: 'small muted' }),
+    h('div', { class: 'dialog-actions' },
+      h('button', { type: 'button', onclick: close, autofocus: true }, t('common.close'))));
+}
+
+/** Draws the whole dialog from its state (on open, session change, language change). */
+export function render() {
+  if (!dialog || !dlg.slot) return;
+  const title = h('h2', { id: 'confirm-title', tabindex: '-1' },
+    t(dlg.done ? 'book.done.title' : 'book.confirm.title'));
+  let body;
+  if (dlg.done) {
+    quoteBox = null;
+    body = doneView();
+  } else if (!session.user) {
+    quoteBox = null;
+    body = h('div', { class: 'confirm-auth' },
+      tx('p', 'book.confirm.login_first'),
+      authForms('confirm'),
+      h('div', { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: close }, t('common.dismiss'))));
+  } else if (!session.client) {
+    quoteBox = null;
+    body = h('div', {},
+      h('p', {}, t('book.account.not_student')),
+      h('div', { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: close }, t('common.close'))));
+  } else {
+    body = bookingForm();
+  }
+  fill(dialog,
+    h('div', { class: 'dialog-head' }, title,
+      h('button', {
+        type: 'button', class: 'icon-close', onclick: close, 'aria-label': t('common.close'),
+      }, h('span', { 'aria-hidden': 'true' }, '×'))),
+    dlg.done ? null : summary(),
+    body);
+  if (quoteBox) {
+    renderQuote();
+    updateConfirmButton();
+  }
+}
+
+async function book(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (dlg.busy || (!dlg.quote && !usingSubscription())) return;
+  dlg.busy = true;
+  dlg.failure = null;
+  clearFormErrors(form);
+  form.setAttribute('aria-busy', 'true');
+  updateConfirmButton();
+  const body = { service_id: dlg.svc.id, tutor_id: dlg.slot.tutor_id, starts_at: dlg.slot.starts_at };
+  if (dlg.repeat) body.repeat_weeks = dlg.weeks;
+  if (usingSubscription()) body.contract_id = dlg.subscription.id;
+  try {
+    const answer = await post('/lessons', body);
+    const items = answer.items || [answer];
+    dlg.paidFromSubscription = usingSubscription();
+    dlg.done = { items, contract: items[0].contract };
+    dlg.busy = false;
+    render();
+    dialog.querySelector('#confirm-title').focus();
+    notify(t('book.done.notice', { when: dateTime(items[0].starts_at) }), 'success');
+    emit('booked');
+  } catch (err) {
+    dlg.busy = false;
+    form.removeAttribute('aria-busy');
+    if (err.code === 'slot_taken' || err.code === 'full' || (err.fields && err.fields.starts_at)) {
+      const conflicts = err.extra && Array.isArray(err.extra.conflicts) ? err.extra.conflicts : [];
+      // A series can be tried again with fewer weeks; a single taken slot cannot.
+      dlg.failure = { code: err.code === 'full' ? 'full' : 'slot_taken', conflicts, taken: !conflicts.length };
+      onRefreshWeek();
+      render();
+      const focus = dialog.querySelector('#confirm-other') || dialog.querySelector('[data-role=form-error]');
+      focus.focus();
+    } else {
+      showFormError(form, err);
+      updateConfirmButton();
+    }
+  }
+}
+
+/** Opens the dialog for a slot of the chosen service; trigger gets focus back. */
+export function open(slot, trigger) {
+  Object.assign(dlg, {
+    slot, svc: service(), repeat: false, weeks: 4, quote: null, quoteError: null,
+    busy: false, done: null, failure: null,
+    subscription: null, pay: 'new', paidFromSubscription: false,
+  });
+  dlg.trigger = trigger;
+  render();
+  dialog.showModal();
+  dialog.querySelector('#confirm-title').focus();
+  if (session.client) {
+    loadQuote();
+    loadSubscription();
+  }
+}
+
+export function close() {
+  if (dialog && dialog.open) dialog.close();
+}
+
+/** After a login or logout: the dialog follows (a new login sees its quote). */
+export function sessionChanged() {
+  if (!dialog || !dialog.open || dlg.done) return;
+  dlg.subscription = null;
+  dlg.pay = 'new';
+  render();
+  if (session.client) {
+    loadQuote();
+    loadSubscription();
+  }
+}
+
+export function isOpen() { return Boolean(dialog && dialog.open); }
+
+/** Mounts the dialog; refreshWeek() is called when a slot turned out to be taken. */
+export function mount(element, refreshWeek) {
+  dialog = element;
+  onRefreshWeek = refreshWeek;
+  dialog.addEventListener('close', () => {
+    const trigger = dlg.trigger;
+    dlg.slot = null;
+    quoteBox = null;
+    if (trigger && trigger.isConnected) trigger.focus();
+  });
+}
