@@ -64,6 +64,24 @@ export default async function ({ newPage, url, web }) {
   if (real.status === 404) {
     await page.waitForSelector('#suggestions[data-state=unavailable]', { state: 'attached' });
     assert.equal(await page.isVisible('#suggestions'), false);
+  } else {
+    // The demo student's real suggestions, in Basque: every sentence filled in, no
+    // raw instant (dates in the business time zone), the discount as the server says.
+    assert.equal(real.status, 200);
+    const items = real.json.items;
+    assert.ok(items.length > 0, 'the demo student has suggestions');
+    await page.waitForSelector('#suggestions .suggestions li');
+    const shown = await page.$$eval('#suggestions li', (lis) => lis.map((li) => li.textContent));
+    assert.equal(shown.length, items.length);
+    for (const text of shown) {
+      assert.doesNotMatch(text, /\{\w+\}/, `placeholder left in "${text}"`);
+      assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT/, `raw instant in "${text}"`);
+    }
+    const discount = items.find((i) => i.kind === 'next_discount');
+    if (discount) {
+      assert.ok(shown.includes(t('suggestion.next_discount', discount.params)),
+        `next_discount sentence among ${JSON.stringify(shown)}`);
+    }
   }
   // Items whose key the dictionaries know are shown (with their params); others are skipped.
   await page.route('**/api/v1/me/suggestions', (route) => route.fulfill({

@@ -6,7 +6,27 @@ import { get } from '../api.js';
 import { h, fill } from '../dom.js';
 import { hasKey, t } from '../i18n.js';
 import { failedInto, loadingInto, session } from '../shell.js';
+import { dateTime } from '../format.js';
 import { tx } from './ui.js';
+
+// Which parameter decides the plural form of each suggestion's sentence.
+const COUNTED_BY = {
+  sessions_left: 'sessions_left',
+  tutor_free_slots: 'free_slots',
+  upcoming_event: 'places_left',
+  book_next_lesson: 'days_since',
+};
+
+/** The item's parameters as the sentence shows them: instants in the business
+ * time zone and the page's language, and the count for the plural form. */
+function shownParams(item) {
+  const params = { ...(item.params || {}) };
+  for (const [name, value] of Object.entries(params))
+    if (name.endsWith('_at') && typeof value === 'string') params[name] = dateTime(value);
+  const counted = COUNTED_BY[item.kind];
+  if (counted) params.count = params[counted];
+  return params;
+}
 
 const view = { items: null, error: null, unavailable: false, answered: false, seq: 0 };
 let root = null;
@@ -36,7 +56,7 @@ export function render() {
   else if (view.items === null) loadingInto(body);
   else {
     fill(body, h('ul', { class: 'plain items suggestions' }, items.map((item) =>
-      h('li', { 'data-kind': item.kind || '' }, t(item.message_key, item.params || {})))));
+      h('li', { 'data-kind': item.kind || '' }, t(item.message_key, shownParams(item))))));
   }
 }
 
