@@ -173,6 +173,12 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, TRANSFER_TIMEOUT);
+	/* One connection per message, closed (QUIT) inside curl_easy_perform, where the
+	 * progress callback can still cut a silent relay short; a cached connection
+	 * would be closed in curl_easy_cleanup, which waits for the QUIT reply with no
+	 * callback at all. */
+	curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
