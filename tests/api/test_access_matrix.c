@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The access control matrix (issue 5, item 4): every route of the route table
-// (hm_routes), with real ids in its {id}, called as anonymous, with a stale
+// (hm_routes), with real ids in its {id} (and student A's calendar feed token in
+// /calendar/{token}.ics), called as anonymous, with a stale
 // session cookie, as student A, as student B (who owns none of A's data), as staff
 // and as admin, both by session cookie with its CSRF token and by bearer token.
 // What each may do is written below from API.md's role table, independently of
@@ -79,6 +80,8 @@ static const struct expectation expected[] = {
 	{"GET", "/metrics", ADMIN, ID_NONE, LOOPBACK},
 	{"GET", "/api/v1/audit", ADMIN, ID_NONE, 0},
 	{"GET", "/api/v1/outbox", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/outbox/{id}", ADMIN, ID_UNKNOWN, 0},
+	{"POST", "/api/v1/outbox/{id}/retry", ADMIN, ID_UNKNOWN, 0},
 
 	/* Authentication and roles */
 	{"POST", "/api/v1/auth/register", ANYONE, ID_NONE, NO_CSRF},
@@ -98,6 +101,7 @@ static const struct expectation expected[] = {
 	{"PUT", "/api/v1/tutors/{id}", OFFICE, ID_TUTOR, 0},
 	{"GET", "/api/v1/tutors/{id}/availability", ANYONE, ID_TUTOR, 0},
 	{"PUT", "/api/v1/tutors/{id}/availability", OFFICE, ID_TUTOR, 0},
+	{"GET", "/api/v1/tutors/{id}/calendar.ics", OFFICE, ID_TUTOR, 0},
 	{"GET", "/api/v1/services", ANYONE, ID_NONE, 0},
 	{"POST", "/api/v1/services", OFFICE, ID_NONE, 0},
 	{"PATCH", "/api/v1/services/{id}", OFFICE, ID_SERVICE, 0},
@@ -129,6 +133,8 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/me/calendar", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/calendar.ics", STUDENT, ID_NONE, 0},
 	{"POST", "/api/v1/me/calendar/rotate", STUDENT, ID_NONE, 0},
+	/* The private feed URL: no login ({token} is student A's, see setup). */
+	{"GET", "/calendar/{token}.ics", ANYONE, ID_NONE, 0},
 
 	/* Clients */
 	{"GET", "/api/v1/clients", OFFICE, ID_NONE, 0},
@@ -225,6 +231,7 @@ static const char *const cookie_names[] = {"student A", "student B", "staff", "a
 /* ---- the resources whose ids go into the paths ----------------------------------- */
 
 static json_int_t ids[ID_KINDS];
+static char calendar_token[64]; /* student A's feed token, for /calendar/{token}.ics */
 static json_int_t client_b, lesson_b, contract_b, lesson_a_contract;
 
 static json_int_t ival(json_t *obj, const char *key)
@@ -362,6 +369,18 @@ static bool setup(void)
 		 (long long)ids[ID_SERVICE]);
 	ids[ID_CONTRACT_A] = post_id(&student_a, "/api/v1/me/contracts", body, 201);
 	contract_b = post_id(&student_b, "/api/v1/me/contracts", body, 201);
+	/* Student A's private calendar feed: what goes into /calendar/{token}.ics. */
+	struct http_response r;
+	api_call(&student_a, "GET", "/api/v1/me/calendar", NULL, &r);
+	const char *url = json_str(r.json, "url");
+	if (url && strncmp(url, "/calendar/", 10) == 0 && strlen(url) < 10 + sizeof calendar_token)
+		snprintf(calendar_token, sizeof calendar_token, "%.*s", (int)(strlen(url) - 14),
+			 url + 10);
+	http_response_free(&r);
+	if (!calendar_token[0]) {
+		fprintf(stderr, "setup: no calendar feed for student A\n");
+		return false;
+	}
 	for (int k = ID_NONE + 1; k < ID_KINDS; k++)
 		if (ids[k] <= 0) {
 			fprintf(stderr, "setup: no id of kind %d\n", k);
@@ -378,6 +397,9 @@ static void fill_path(const char *pattern, json_int_t id, char *out, size_t size
 		if (strncmp(pattern, "{id}", 4) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%lld", (long long)id);
 			pattern += 4;
+		} else if (strncmp(pattern, "{token}", 7) == 0) {
+			used += (size_t)snprintf(out + used, size - used, "%s", calendar_token);
+			pattern += 7;
 		} else {
 			out[used++] = *pattern++;
 		}
