@@ -232,7 +232,7 @@ static bool put(struct hm_buf *out, const char *text)
 static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum hm_locale locale,
 			const struct hm_msg_params *p)
 {
-#define IS(literal) (len == sizeof literal - 1 && memcmp(name, literal, len) == 0)
+#define IS(literal) (len == sizeof(literal) - 1 && memcmp(name, (literal), len) == 0)
 	if (IS("name"))
 		return put(out, p->name);
 	if (IS("service"))

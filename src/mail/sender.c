@@ -121,7 +121,7 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 		return 0;
 	if (!up->marked)
 		return 1;
-	return mono_ms() - atomic_load(&up->sender->stop_at_ms) > HM_SENDER_STOP_GRACE * 1000;
+	return mono_ms() - atomic_load(&up->sender->stop_at_ms) > (int64_t)HM_SENDER_STOP_GRACE * 1000;
 }
 
 static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg *msg)

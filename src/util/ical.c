@@ -9,6 +9,7 @@
 #include "harreman/banned.h"
 
 #define FOLD_AT 75 /* octets per line, not counting CRLF; a continuation's space counts */
+#define LINE_CAP ((size_t)256 * 1024) /* one unfolded content line at most */
 
 void hm_ical_time(int64_t t, char out[HM_ICAL_TIME_LEN])
 {
@@ -44,7 +45,7 @@ static bool put_folded(struct hm_buf *out, const char *line, size_t len)
 bool hm_ical_line(struct hm_buf *out, const char *name, const char *value)
 {
 	struct hm_buf line;
-	hm_buf_init(&line, 256 * 1024);
+	hm_buf_init(&line, LINE_CAP);
 	bool ok = hm_buf_printf(&line, "%s:%s", name, value ? value : "") &&
 		  put_folded(out, line.data, line.len);
 	hm_buf_release(&line);
@@ -54,7 +55,7 @@ bool hm_ical_line(struct hm_buf *out, const char *name, const char *value)
 bool hm_ical_text(struct hm_buf *out, const char *name, const char *text)
 {
 	struct hm_buf line;
-	hm_buf_init(&line, 256 * 1024);
+	hm_buf_init(&line, LINE_CAP);
 	bool ok = hm_buf_printf(&line, "%s:", name);
 	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); ok && *p; p++) {
 		switch (*p) {
@@ -68,9 +69,7 @@ bool hm_ical_text(struct hm_buf *out, const char *name, const char *text)
 			break;
 		default:
 			/* TEXT allows HTAB but no other control character. */
-			if (*p >= 0x20 && *p != 0x7f)
-				ok = hm_buf_append(&line, p, 1);
-			else if (*p == '\t')
+			if ((*p >= 0x20 && *p != 0x7f) || *p == '\t')
 				ok = hm_buf_append(&line, p, 1);
 			break;
 		}
