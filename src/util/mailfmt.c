@@ -173,8 +173,8 @@ bool hm_mail_qp(struct hm_buf *out, const char *text, size_t len)
 		while (end < len && text[end] != '\n')
 			end++;
 		size_t stop = end;
-		if (stop > i && text[stop - 1] == '\r')
-			stop--;
+		if (stop > i && end < len && text[stop - 1] == '\r')
+			stop--; /* a CRLF; a lone CR at the very end is text, escaped */
 		size_t col = 0;
 		for (size_t k = i; k < stop; k++) {
 			unsigned char c = (unsigned char)text[k];

@@ -297,6 +297,12 @@ static void test_quoted_printable(void)
 	CHECK(hm_mail_qp(&b, "", 0));
 	CHECK_STR(b.data, "\r\n");
 	hm_buf_release(&b);
+	/* Regression (found by fuzz_mail_ical): a lone CR at the very end of the text
+	 * was dropped as if it began a CRLF; it is text, and is escaped. */
+	hm_buf_init(&b, 1 << 16);
+	CHECK(hm_mail_qp(&b, "ab\r", 3));
+	CHECK_STR(b.data, "ab=0D\r\n");
+	hm_buf_release(&b);
 	/* A soft break never splits an escape: every "=" is followed by two hex digits
 	 * or by the line break. */
 	hm_buf_init(&b, 1 << 16);
