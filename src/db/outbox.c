@@ -338,10 +338,10 @@ enum hm_err hm_outbox_inquiry_answered(struct hm_db *db, const struct hm_outbox_
 
 /* ---- the scheduler ------------------------------------------------------- */
 
-enum hm_err hm_outbox_queue_reminders(struct hm_db *db, const struct hm_outbox_env *env,
-				      int64_t now, int *queued, int64_t *next_due)
+/* The lessons that need their reminder now (at most REMINDER_BATCH). */
+static enum hm_err due_reminders(struct hm_db *db, int64_t now, int64_t *ids, int *n)
 {
-	static const char due_sql[] =
+	static const char sql[] =
 		"SELECT l.id FROM lessons l JOIN clients c ON c.id = l.client_id"
 		" WHERE l.starts_at > ?1 AND l.starts_at <= ?1 + ?2 AND l.status = 'booked'"
 		" AND l.created_at <= l.starts_at - ?2"
@@ -349,50 +349,67 @@ enum hm_err hm_outbox_queue_reminders(struct hm_db *db, const struct hm_outbox_e
 		" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lesson_id = l.id"
 		"   AND o.kind = 'lesson_reminder')"
 		" ORDER BY l.starts_at, l.id LIMIT ?3";
-	static const char next_sql[] =
+	int rc;
+	*n = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
+	sqlite3_bind_int(stmt, 3, REMINDER_BATCH);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < REMINDER_BATCH)
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "due reminders");
+}
+
+/* When the next lesson that will want a reminder enters the window (0: none). */
+static enum hm_err next_reminder(struct hm_db *db, int64_t now, int64_t *next_due)
+{
+	static const char sql[] =
 		"SELECT starts_at FROM lessons WHERE starts_at > ?1 + ?2 AND status = 'booked'"
 		" AND created_at <= starts_at - ?2 ORDER BY starts_at LIMIT 1";
+	*next_due = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*next_due = sqlite3_column_int64(stmt, 0) - HM_REMINDER_AHEAD;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "next reminder");
+}
+
+enum hm_err hm_outbox_queue_reminders(struct hm_db *db, const struct hm_outbox_env *env,
+				      int64_t now, int *queued, int64_t *next_due)
+{
 	int64_t ids[REMINDER_BATCH];
-	int n = 0, rc;
+	int n = 0;
 	*queued = 0;
 	*next_due = 0;
-	enum hm_err err = hm_db_begin(db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, due_sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, now);
-		sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
-		sqlite3_bind_int(stmt, 3, REMINDER_BATCH);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < REMINDER_BATCH)
-			ids[n++] = sqlite3_column_int64(stmt, 0);
-		hm_db_done(stmt);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			err = hm_db_fail(db, "due reminders");
-	}
+	/* A look without the write lock first: most passes have nothing to queue. */
+	enum hm_err err = due_reminders(db, now, ids, &n);
+	if (err != HM_OK || n == 0)
+		return err == HM_OK ? next_reminder(db, now, next_due) : err;
+	err = hm_db_begin(db);
+	if (err == HM_OK)
+		err = due_reminders(db, now, ids, &n); /* again, under the lock */
 	for (int i = 0; err == HM_OK && i < n; i++)
 		err = queue_lessons(db, env, HM_MSG_LESSON_REMINDER, &ids[i], 1, now);
-	if (err == HM_OK && n == REMINDER_BATCH) {
-		*next_due = now; /* more to do at once */
-	} else if (err == HM_OK && (stmt = hm_db_stmt(db, next_sql)) != NULL) {
-		sqlite3_bind_int64(stmt, 1, now);
-		sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			*next_due = sqlite3_column_int64(stmt, 0) - HM_REMINDER_AHEAD;
-		else if (rc != SQLITE_DONE)
-			err = hm_db_fail(db, "next reminder");
-		hm_db_done(stmt);
-	} else if (err == HM_OK) {
-		err = HM_ERR_INTERNAL;
-	}
 	if (err == HM_OK)
 		err = hm_db_commit(db);
 	else
 		hm_db_rollback(db);
-	if (err == HM_OK)
-		*queued = n;
-	return err;
+	if (err != HM_OK)
+		return err;
+	*queued = n;
+	if (n == REMINDER_BATCH) {
+		*next_due = now; /* more to do at once */
+		return HM_OK;
+	}
+	return next_reminder(db, now, next_due);
 }
 
 /* ---- the sender's steps -------------------------------------------------- */
@@ -495,37 +512,41 @@ enum hm_err hm_outbox_claim(struct hm_db *db, int64_t now, struct hm_outbox_msg 
 		" WHERE id = ?1";
 	int64_t id = 0;
 	int rc;
+	enum hm_err err = HM_ERR_INTERNAL;
 	memset(msg, 0, sizeof *msg);
 	*next_due = 0;
-	enum hm_err err = hm_db_begin(db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, due_sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, now);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			id = sqlite3_column_int64(stmt, 0);
-		else if (rc != SQLITE_DONE)
-			err = hm_db_fail(db, "due message");
-		hm_db_done(stmt);
-	}
-	if (err == HM_OK && !id) {
+	/* Which one, without the write lock (the sender is the only one to claim). */
+	sqlite3_stmt *stmt = hm_db_stmt(db, due_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return hm_db_fail(db, "due message");
+	if (!id) {
 		stmt = hm_db_stmt(db, next_sql);
 		if (!stmt)
-			err = HM_ERR_INTERNAL;
-		else if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			return HM_ERR_INTERNAL;
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
 			*next_due = sqlite3_column_int64(stmt, 0);
-		else
-			err = hm_db_fail(db, "next due message");
 		hm_db_done(stmt);
-		hm_db_rollback(db);
-		return err == HM_OK ? HM_ERR_NOT_FOUND : err;
+		return rc == SQLITE_ROW ? HM_ERR_NOT_FOUND : hm_db_fail(db, "next due message");
 	}
+	err = hm_db_begin(db);
 	if (err == HM_OK && (stmt = hm_db_stmt(db, claim_sql)) != NULL) {
 		sqlite3_bind_int64(stmt, 1, id);
 		sqlite3_bind_int64(stmt, 2, now);
 		err = step(db, stmt, "claim message");
+		if (err == HM_OK && sqlite3_changes(hm_db_handle(db)) == 0) {
+			/* Changed meanwhile (an erasure cancelled it): look again at once. */
+			hm_db_rollback(db);
+			*next_due = now;
+			return HM_ERR_NOT_FOUND;
+		}
 	} else if (err == HM_OK) {
 		err = HM_ERR_INTERNAL;
 	}
