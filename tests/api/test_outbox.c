@@ -289,7 +289,7 @@ static void test_confirmation_in_the_students_language(void)
 	if (!mail)
 		return;
 	/* Woken by the booking, not found by a periodic scan (the tick is minutes). */
-	CHECK(now_ms() - started < 3000);
+	CHECK(now_ms() - started < 5000);
 	CHECK_STR(json_str(mail, "subject"), "Clase reservada: " SERVICE);
 	const char *body = json_str(mail, "body");
 	char when[96];
@@ -754,7 +754,7 @@ static void test_crash_never_sends_twice(void)
 	CHECK(sink_wait(&hang, "rcpt", "to", "stopping@example.com", WAIT_MS) != NULL);
 	int64_t took = term(&status);
 	CHECK_INT(status, 0);
-	CHECK(took < 4000);
+	CHECK(took < 5000);
 	sink_stop(&hang);
 	CHECK(restart_with(&good));
 	CHECK(sink_wait(&good, "message", "rcpt_to", "stopping@example.com", WAIT_MS) != NULL);
@@ -772,7 +772,7 @@ static void test_crash_never_sends_twice(void)
 	CHECK(sink_wait(&hang, "message", "rcpt_to", "grace@example.com", WAIT_MS) != NULL);
 	took = term(&status);
 	CHECK_INT(status, 0);
-	CHECK(took < 10000);
+	CHECK(took < 12000); /* 5 s of grace; the relay's own timeouts are 60 s */
 	sink_stop(&hang);
 	CHECK(restart_with(&good));
 	json_int_t six = queue_ack("marker2@example.com", "Six");
