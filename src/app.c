@@ -4,12 +4,15 @@
 // use; the thread key's destructor closes it when the thread ends.
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "harreman/app.h"
 #include "harreman/log.h"
@@ -27,6 +30,7 @@ void hm_config_defaults(struct hm_config *cfg)
 	cfg->max_connections = 512;
 	cfg->max_connections_per_ip = 128;
 	cfg->connection_timeout = 30;
+	cfg->smtp_backoff = 60;
 }
 
 bool hm_config_parse_listen(struct hm_config *cfg, const char *text)
@@ -139,6 +143,68 @@ void hm_app_release(struct hm_app *app)
 {
 	hm_app_close_thread_db(app);
 	pthread_key_delete(app->db_key);
+	sodium_memzero(app->secret, sizeof app->secret);
+	app->has_secret = false;
+}
+
+/* Reads exactly HM_SECRET_BYTES from fd into out. */
+static bool read_secret(int fd, unsigned char *out)
+{
+	size_t got = 0;
+	while (got < HM_SECRET_BYTES) {
+		ssize_t n = read(fd, out + got, HM_SECRET_BYTES - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	unsigned char extra;
+	return read(fd, &extra, 1) == 0;
+}
+
+bool hm_app_load_secret(struct hm_app *app, const char *path, const char **why)
+{
+	unsigned char fresh[HM_SECRET_BYTES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT) {
+		/* O_EXCL: two servers starting at once cannot each write a different key. */
+		randombytes_buf(fresh, sizeof fresh);
+		int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (out >= 0) {
+			bool written = write(out, fresh, sizeof fresh) == (ssize_t)sizeof fresh;
+			written = fsync(out) == 0 && written;
+			if (close(out) != 0 || !written) {
+				unlink(path);
+				sodium_memzero(fresh, sizeof fresh);
+				*why = "cannot write the secret key file";
+				return false;
+			}
+			hm_log_info("created the secret key file %s", path);
+		} else if (errno != EEXIST) {
+			sodium_memzero(fresh, sizeof fresh);
+			*why = "cannot create the secret key file";
+			return false;
+		}
+		sodium_memzero(fresh, sizeof fresh);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
+	if (fd < 0) {
+		*why = "cannot open the secret key file";
+		return false;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+		hm_log_warn("the secret key file %s can be read by others: chmod 600 it", path);
+	bool ok = read_secret(fd, app->secret);
+	close(fd);
+	if (!ok) {
+		sodium_memzero(app->secret, sizeof app->secret);
+		*why = "the secret key file is not 32 bytes";
+		return false;
+	}
+	app->has_secret = true;
+	return true;
 }
 
 struct hm_db *hm_app_db(struct hm_app *app)

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "harreman/accounts.h"
@@ -17,7 +18,9 @@
 #include "harreman/audit.h"
 #include "harreman/demo.h"
 #include "harreman/log.h"
+#include "harreman/mailfmt.h"
 #include "harreman/password.h"
+#include "harreman/sender.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
@@ -29,6 +32,7 @@ static const char usage_text[] =
 	"Usage:\n"
 	"  harreman serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--timezone ZONE]\n"
 	"                 [--trusted-proxy ADDR] [--threads N] [--demo]\n"
+	"                 [--smtp-url smtp://HOST:PORT --smtp-from ADDR] [--smtp-backoff SECONDS]\n"
 	"  harreman migrate --db PATH\n"
 	"  harreman user add --role admin|staff|student --email E --name N --db PATH\n"
 	"        (the password comes from HARREMAN_PASSWORD, or else standard input)\n"
@@ -72,6 +76,9 @@ static int cmd_serve(int argc, char **argv)
 		{"trusted-proxy", required_argument, NULL, 'p'},
 		{"threads", required_argument, NULL, 't'},
 		{"demo", no_argument, NULL, 'D'},
+		{"smtp-url", required_argument, NULL, 'S'},
+		{"smtp-from", required_argument, NULL, 'F'},
+		{"smtp-backoff", required_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -79,7 +86,9 @@ static int cmd_serve(int argc, char **argv)
 	struct hm_app app;
 	struct hm_db *db = NULL;
 	struct hm_server *server = NULL;
-	bool app_ready = false;
+	struct hm_sender *sender = NULL;
+	bool app_ready = false, curl_ready = false;
+	char secret_path[PATH_MAX];
 	int status = EXIT_FAILURE, opt;
 	const char *why = NULL;
 
@@ -95,6 +104,24 @@ static int cmd_serve(int argc, char **argv)
 		case 'z': cfg.timezone = optarg; break;
 		case 'p': cfg.trusted_proxy = optarg; break;
 		case 'D': cfg.demo = true; break;
+		case 'S':
+			if (!hm_sender_url_ok(optarg))
+				return usage_error("--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+			cfg.smtp_url = optarg;
+			break;
+		case 'F':
+			if (!hm_mail_address_ok(optarg))
+				return usage_error("--smtp-from takes an e-mail address");
+			cfg.smtp_from = optarg;
+			break;
+		case 'B': {
+			char *end = NULL;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 86400)
+				return usage_error("--smtp-backoff takes seconds from 1 to 86400");
+			cfg.smtp_backoff = (unsigned)n;
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
 		case 't': {
 			char *end = NULL;
@@ -110,6 +137,8 @@ static int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("serve takes no positional arguments");
+	if (cfg.smtp_url && !cfg.smtp_from)
+		return usage_error("--smtp-url needs --smtp-from ADDR, the sender's address");
 	if (!hm_config_apply_timezone(cfg.timezone)) {
 		fprintf(stderr, "harreman: unknown time zone %s (is tzdata installed?)\n",
 			cfg.timezone);
@@ -132,6 +161,12 @@ static int cmd_serve(int argc, char **argv)
 	app_ready = true;
 	if (!(db = open_migrated(cfg.db_path)))
 		goto out;
+	/* The key beside the database (not in it) that calendar feed tokens derive from. */
+	snprintf(secret_path, sizeof secret_path, "%s.secret", cfg.db_path);
+	if (!hm_app_load_secret(&app, secret_path, &why)) {
+		fprintf(stderr, "harreman: %s: %s\n", secret_path, why);
+		goto out;
+	}
 	if (cfg.demo) {
 		bool seeded = false;
 		if (hm_demo_seed(db, &seeded) != HM_OK) {
@@ -144,6 +179,16 @@ static int cmd_serve(int argc, char **argv)
 			       hm_demo_logins[i].password);
 	}
 	hm_db_share_writer(db); /* from now on the write transactions' connection */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "harreman: libcurl failed to start\n");
+		goto out;
+	}
+	curl_ready = true;
+	if (!(sender = hm_sender_start(&app, &why))) {
+		fprintf(stderr, "harreman: %s\n", why);
+		goto out;
+	}
+	app.sender = sender;
 	if (!(server = hm_server_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;
@@ -164,6 +209,12 @@ static int cmd_serve(int argc, char **argv)
 	status = EXIT_SUCCESS;
 out:
 	hm_server_stop(server);
+	/* After the server: no handler can wake the sender any more. */
+	if (app_ready)
+		app.sender = NULL;
+	hm_sender_stop(sender);
+	if (curl_ready)
+		curl_global_cleanup();
 	hm_db_share_writer(NULL);
 	if (app_ready)
 		hm_app_release(&app);

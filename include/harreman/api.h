@@ -92,6 +92,22 @@ hm_handler_fn hm_api_contributions_review;
 /* src/api/suggestions.c */
 hm_handler_fn hm_api_me_suggestions;
 
+/* src/api/outbox.c */
+hm_handler_fn hm_api_outbox_list;
+hm_handler_fn hm_api_outbox_get;
+hm_handler_fn hm_api_outbox_retry;
+
+/* src/api/calendar.c */
+hm_handler_fn hm_api_me_calendar;
+hm_handler_fn hm_api_me_calendar_rotate;
+hm_handler_fn hm_api_me_calendar_ics;
+hm_handler_fn hm_api_calendar_feed;
+hm_handler_fn hm_api_tutor_calendar;
+
+/* src/api/privacy.c */
+hm_handler_fn hm_api_clients_export;
+hm_handler_fn hm_api_clients_erase;
+
 /* src/api/ops.c */
 hm_handler_fn hm_api_healthz;
 hm_handler_fn hm_api_metrics;

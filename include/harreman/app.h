@@ -23,12 +23,22 @@ struct hm_config {
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	unsigned connection_timeout; /* seconds a connection may stay idle */
+	const char *smtp_url;      /* "smtp://host:port" or "smtps://...", or NULL: no relay */
+	const char *smtp_from;     /* the From address of outgoing mail, or NULL */
+	unsigned smtp_backoff;     /* seconds before the first retry; doubles per attempt */
 };
+
+struct hm_sender;
+
+#define HM_SECRET_BYTES 32
 
 struct hm_app {
 	struct hm_config cfg;
 	char web_root[PATH_MAX];   /* realpath of cfg.web_dir */
 	pthread_key_t db_key;      /* this thread's struct hm_db * */
+	struct hm_sender *sender;  /* the outbox's sender thread (borrowed), or NULL */
+	unsigned char secret[HM_SECRET_BYTES]; /* the server's key (calendar feed tokens) */
+	bool has_secret;           /* secret was loaded (hm_app_load_secret) */
 };
 
 /* Fills cfg with the defaults. */
@@ -44,6 +54,11 @@ bool hm_config_apply_timezone(const char *zone);
  * with *why on failure. Release with hm_app_release. */
 bool hm_app_init(struct hm_app *app, const struct hm_config *cfg, const char **why);
 void hm_app_release(struct hm_app *app);
+
+/* Loads the server's secret key from path, creating it (32 random bytes, mode
+ * 0600) when it does not exist. The key never goes into the database, so a copy of
+ * the database alone cannot be used to make working feed URLs. False with *why. */
+bool hm_app_load_secret(struct hm_app *app, const char *path, const char **why);
 
 /* This thread's database connection, opened on first use and closed when the
  * thread ends (or by hm_app_close_thread_db). NULL when it cannot be opened. */

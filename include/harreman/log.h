@@ -17,6 +17,10 @@ void hm_log(enum hm_log_level level, const char *fmt, ...)
  * quotes and backslashes become \xNN, so nobody can forge or split a line. */
 void hm_log_escape(const char *in, char *out, size_t size);
 
+/* Hides the secrets some paths carry (the token of /calendar/<token>.ics) in a
+ * path already copied for a log line: it becomes "/calendar/[redacted]". */
+void hm_log_redact_path(char *path, size_t size);
+
 #define hm_log_info(...) hm_log(HM_LOG_INFO, __VA_ARGS__)
 #define hm_log_warn(...) hm_log(HM_LOG_WARN, __VA_ARGS__)
 #define hm_log_error(...) hm_log(HM_LOG_ERROR, __VA_ARGS__)

@@ -36,7 +36,9 @@ typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);
 
 struct hm_route {
 	unsigned methods;       /* enum hm_method bits */
-	const char *pattern;    /* "/api/v1/users/{id}" */
+	const char *pattern;    /* "/api/v1/users/{id}"; a segment may also be "{token}"
+				 * plus a literal suffix ("/calendar/{token}.ics"):
+				 * 1..64 base64url characters, read from req->path */
 	hm_handler_fn *handler;
 	unsigned access;        /* enum hm_access bits; 0 is refused by the tests */
 	unsigned flags;         /* enum hm_route_flags bits */

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/audit.h"
 #include "harreman/hours.h"
+#include "harreman/outbox.h"
 #include "harreman/ratelimit.h"
+#include "harreman/sender.h"
 #include "harreman/sla.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
@@ -20,6 +23,7 @@
 
 static const char *const inquiry_channels[] = {"email", "web", "phone", NULL};
 static const char *const statuses[] = {"open", "overdue", "answered", NULL};
+static const char *const locales[] = {"eu", "es", "en", NULL};
 
 /* ---- data layer: channels ------------------------------------------------ */
 
@@ -341,12 +345,13 @@ static enum hm_err response_hours_of(struct hm_db *db, const char *kind, int *ho
 void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 {
 	static const char *const allowed[] = {"channel", "full_name", "email", "phone", "subject",
-					      "message", NULL};
+					      "message", "locale", NULL};
 	static const char sql[] =
 		"INSERT INTO inquiries (channel, full_name, email, phone, subject, message,"
-		" received_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+		" received_at, due_at, locale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	struct hm_validation v;
-	int channel = -1, hours = 0;
+	struct hm_outbox_env env;
+	int channel = -1, hours = 0, locale = -1;
 	char email[HM_MAX_EMAIL + 1] = "";
 	bool email_present = false, phone_present = false, limited = false;
 	const char *full_name = NULL, *phone = NULL, *subject = NULL, *message = NULL;
@@ -360,6 +365,7 @@ void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_text_or_empty(&v, req->json, "phone", HM_MAX_PHONE, &phone, &phone_present);
 	hm_validate_text(&v, req->json, "subject", true, HM_MAX_NAME, &subject);
 	hm_validate_long_text(&v, req->json, "message", true, HM_MAX_TEXT, &message);
+	hm_validate_enum(&v, req->json, "locale", false, locales, &locale);
 	if (phone && !*phone)
 		phone = NULL;
 	if (!email_present && !phone && !json_object_get(v.fields, "email"))
@@ -395,6 +401,7 @@ void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 		sqlite3_bind_int64(stmt, 7, req->now);
 		if (due)
 			sqlite3_bind_int64(stmt, 8, due);
+		hm_db_bind_text_or_null(stmt, 9, locale >= 0 ? locales[locale] : NULL);
 		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(req->db, "insert inquiry");
 		id = sqlite3_last_insert_rowid(hm_db_handle(req->db));
 		hm_db_done(stmt);
@@ -404,6 +411,9 @@ void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		err = hm_audit_record(req->db, req->who.user_id, "inquiry.create", "inquiry", id, NULL,
 				      req->request_id, req->now);
+	hm_outbox_env_of(&req->app->cfg, &env);
+	if (err == HM_OK)
+		err = hm_outbox_inquiry_received(req->db, &env, id, req->now);
 	if (err == HM_OK)
 		err = hm_db_commit(req->db);
 	if (err != HM_OK) {
@@ -411,6 +421,7 @@ void hm_api_inquiries_create(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, err);
 		goto out;
 	}
+	hm_sender_wake(req->app->sender);
 	char received[HM_RFC3339_LEN], due_text[HM_RFC3339_LEN];
 	hm_time_format(req->now, received);
 	hm_time_format(due, due_text);
@@ -522,6 +533,10 @@ void hm_api_inquiries_answer(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		err = hm_audit_record(req->db, req->who.user_id, "inquiry.answer", "inquiry", id, NULL,
 				      req->request_id, req->now);
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	if (err == HM_OK)
+		err = hm_outbox_inquiry_answered(req->db, &env, id, req->now);
 	if (err == HM_OK)
 		err = inquiry_json(req->db, id, req->now, &body);
 	if (err == HM_OK)
@@ -536,6 +551,7 @@ void hm_api_inquiries_answer(struct hm_request *req, struct hm_reply *reply)
 			hm_api_reply_err(reply, err);
 		goto out;
 	}
+	hm_sender_wake(req->app->sender);
 	hm_reply_json(reply, 200, body);
 	body = NULL;
 out:

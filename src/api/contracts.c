@@ -8,10 +8,13 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/audit.h"
 #include "harreman/buf.h"
 #include "harreman/crm.h"
 #include "harreman/loyalty.h"
+#include "harreman/outbox.h"
+#include "harreman/sender.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
@@ -108,6 +111,26 @@ out:
 	hm_db_done(contract);
 	hm_db_done(lessons);
 	return err;
+}
+
+/* The booked lessons of contract id that start after now: those a cancellation
+ * takes with it (at most 200, a subscription's sessions). */
+static enum hm_err future_lessons(struct hm_db *db, int64_t id, int64_t now, int64_t *ids,
+				  size_t max, size_t *n)
+{
+	static const char sql[] = "SELECT id FROM lessons WHERE contract_id = ?1"
+				  " AND status = 'booked' AND starts_at > ?2 ORDER BY starts_at, id";
+	int rc;
+	*n = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, now);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "future lessons");
 }
 
 /* ---- making contracts ---------------------------------------------------- */
@@ -262,9 +285,12 @@ void hm_api_contracts_get(struct hm_request *req, struct hm_reply *reply)
 
 void hm_api_contracts_cancel(struct hm_request *req, struct hm_reply *reply)
 {
-	int64_t id = req->path_ids[0], client_id = 0;
+	int64_t id = req->path_ids[0], client_id = 0, lessons[200];
+	size_t n_lessons = 0;
 	bool cancelled = false;
 	json_t *body = NULL;
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
 	enum hm_err err = hm_db_begin(req->db);
 	if (err == HM_OK)
 		err = contract_client(req->db, id, &client_id, &cancelled);
@@ -274,13 +300,20 @@ void hm_api_contracts_cancel(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	if (err == HM_OK)
+		err = future_lessons(req->db, id, req->now, lessons, 200, &n_lessons);
+	if (err == HM_OK)
 		err = contract_cancel(req->db, id, req->now);
 	if (err == HM_OK)
 		err = hm_audit_record(req->db, req->who.user_id, "contract.cancel", "contract", id,
 				      NULL, req->request_id, req->now);
+	/* The lessons it took with it: one message for all of them. */
+	if (err == HM_OK && n_lessons)
+		err = hm_outbox_lessons_cancelled(req->db, &env, lessons, n_lessons, req->now);
 	if (err == HM_OK)
 		err = hm_crm_contract_json(req->db, id, &body);
 	hm_api_finish(req, reply, err, 200, body);
+	if (reply->status == 200 && n_lessons)
+		hm_sender_wake(req->app->sender);
 }
 
 /* ---- quote ---------------------------------------------------------------- */

@@ -247,6 +247,7 @@ void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *re
 	if (reply->status >= 500) {
 		char path[160];
 		hm_log_escape(req->path, path, sizeof path);
+		hm_log_redact_path(path, sizeof path);
 		hm_log_error("request %s: %s %s answered %d", req->request_id, req->method_name,
 			     path, reply->status);
 	}

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/audit.h"
 #include "harreman/crm.h"
 #include "harreman/hours.h"
+#include "harreman/outbox.h"
+#include "harreman/sender.h"
 #include "harreman/slots.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
@@ -383,6 +386,12 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 			     : HM_ERR_INTERNAL;
 		json_decref(detail);
 	}
+	/* The confirmation, in the same transaction: no booking without it, and no
+	 * confirmation of a booking that rolled back. A walk-in has happened already. */
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	if (err == HM_OK && !walk_in)
+		err = hm_outbox_lessons_booked(req->db, &env, ids, (size_t)b.n, req->now);
 	items = json_array();
 	for (int i = 0; err == HM_OK && i < b.n; i++) {
 		err = hm_crm_lesson_json(req->db, ids[i], &lesson);
@@ -401,6 +410,7 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 			hm_api_reply_err(reply, err);
 		return;
 	}
+	hm_sender_wake(req->app->sender);
 	if (b.n == 1) {
 		hm_reply_json(reply, 201, json_incref(json_array_get(items, 0)));
 		json_decref(items);
@@ -598,9 +608,16 @@ void hm_api_lessons_cancel(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		err = hm_audit_record(req->db, req->who.user_id, "lesson.cancel", "lesson", row.id,
 				      NULL, req->request_id, req->now);
+	/* The client hears of it (not of a lesson that is over: staff tidying up). */
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	if (err == HM_OK && row.starts_at > req->now)
+		err = hm_outbox_lessons_cancelled(req->db, &env, &row.id, 1, req->now);
 	if (err == HM_OK)
 		err = hm_crm_lesson_json(req->db, row.id, &body);
 	hm_api_finish(req, reply, err, 200, body);
+	if (reply->status == 200)
+		hm_sender_wake(req->app->sender);
 }
 
 void hm_api_lessons_log(struct hm_request *req, struct hm_reply *reply)

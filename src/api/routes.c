@@ -12,6 +12,9 @@ const struct hm_route hm_routes[] = {
 	{HM_GET, "/healthz", hm_api_healthz, HM_ACCESS_PUBLIC, HM_BODY_NONE},
 	{HM_GET, "/metrics", hm_api_metrics, HM_ALLOW_ADMIN | HM_ALLOW_LOOPBACK, HM_BODY_NONE},
 	{HM_GET, V1 "/audit", hm_api_audit_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_GET, V1 "/outbox", hm_api_outbox_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_GET, V1 "/outbox/{id}", hm_api_outbox_get, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_POST, V1 "/outbox/{id}/retry", hm_api_outbox_retry, HM_ALLOW_ADMIN, HM_BODY_OPTIONAL},
 
 	/* Authentication */
 	{HM_POST, V1 "/auth/register", hm_api_register, HM_ACCESS_PUBLIC,
@@ -30,6 +33,8 @@ const struct hm_route hm_routes[] = {
 	 HM_BODY_NONE | HM_CACHEABLE},
 	{HM_PUT, V1 "/tutors/{id}/availability", hm_api_availability_put, HM_ACCESS_STAFF,
 	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/tutors/{id}/calendar.ics", hm_api_tutor_calendar, HM_ACCESS_STAFF,
+	 HM_BODY_NONE},
 	{HM_GET, V1 "/services", hm_api_services_list, HM_ACCESS_PUBLIC, HM_BODY_NONE | HM_CACHEABLE},
 	{HM_POST, V1 "/services", hm_api_services_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_PATCH, V1 "/services/{id}", hm_api_services_update, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
@@ -62,6 +67,13 @@ const struct hm_route hm_routes[] = {
 	{HM_POST, V1 "/lessons/{id}/log", hm_api_lessons_log, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
 	{HM_GET, V1 "/me/lessons", hm_api_me_lessons, HM_ALLOW_STUDENT, HM_BODY_NONE},
 
+	/* Calendars: the student's feed, its private URL (no login), a tutor's feed */
+	{HM_GET, V1 "/me/calendar", hm_api_me_calendar, HM_ALLOW_STUDENT, HM_BODY_NONE},
+	{HM_GET, V1 "/me/calendar.ics", hm_api_me_calendar_ics, HM_ALLOW_STUDENT, HM_BODY_NONE},
+	{HM_POST, V1 "/me/calendar/rotate", hm_api_me_calendar_rotate, HM_ALLOW_STUDENT,
+	 HM_BODY_OPTIONAL},
+	{HM_GET, "/calendar/{token}.ics", hm_api_calendar_feed, HM_ACCESS_PUBLIC, HM_BODY_NONE},
+
 	/* Clients */
 	{HM_GET, V1 "/clients", hm_api_clients_list, HM_ACCESS_STAFF, HM_BODY_NONE},
 	{HM_POST, V1 "/clients", hm_api_clients_create, HM_ACCESS_STAFF, HM_BODY_REQUIRED},
@@ -71,6 +83,9 @@ const struct hm_route hm_routes[] = {
 	 HM_BODY_NONE},
 	{HM_POST, V1 "/clients/{id}/interactions", hm_api_interactions_create, HM_ACCESS_STAFF,
 	 HM_BODY_REQUIRED},
+	{HM_GET, V1 "/clients/{id}/export", hm_api_clients_export, HM_ALLOW_ADMIN, HM_BODY_NONE},
+	{HM_POST, V1 "/clients/{id}/erase", hm_api_clients_erase, HM_ALLOW_ADMIN,
+	 HM_BODY_OPTIONAL},
 	{HM_GET, V1 "/me/client", hm_api_me_client_get, HM_ALLOW_STUDENT, HM_BODY_NONE},
 	{HM_PATCH, V1 "/me/client", hm_api_me_client_update, HM_ALLOW_STUDENT, HM_BODY_REQUIRED},
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Route matching (include/harreman/router.h): segment by segment, literal or {id}.
+// Route matching (include/harreman/router.h): segment by segment, literal, {id} or
+// {token}.
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,24 @@ static bool match_id(const char *seg, size_t len, int64_t *out)
 	return true;
 }
 
+/* A {token} segment: 1..64 characters of base64url, then the pattern's literal
+ * rest of the segment (".ics" in "{token}.ics"). The handler reads the token
+ * from the path itself. */
+static bool match_token(const char *pseg, size_t plen, const char *seg, size_t len)
+{
+	size_t suffix = plen - 7; /* what follows "{token}" */
+	if (len <= suffix || len - suffix > 64 ||
+	    memcmp(seg + len - suffix, pseg + 7, suffix) != 0)
+		return false;
+	for (size_t i = 0; i < len - suffix; i++) {
+		char c = seg[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* Does path fit pattern? Fills ids[] with the {id} values. */
 static bool match_pattern(const char *pattern, const char *path, int64_t ids[HM_MAX_PATH_IDS])
 {
@@ -54,6 +73,9 @@ static bool match_pattern(const char *pattern, const char *path, int64_t ids[HM_
 			if (n_ids == HM_MAX_PATH_IDS || !match_id(s, slen, &ids[n_ids]))
 				return false;
 			n_ids++;
+		} else if (plen >= 7 && memcmp(p, "{token}", 7) == 0) {
+			if (!match_token(p, plen, s, slen))
+				return false;
 		} else if (plen != slen || memcmp(p, s, plen) != 0) {
 			return false;
 		}

@@ -228,6 +228,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hm_buf_init(&rs->body, HM_MAX_BODY);
 		snprintf(rs->method, sizeof rs->method, "%s", method);
 		hm_log_escape(url, rs->path, sizeof rs->path);
+		hm_log_redact_path(rs->path, sizeof rs->path);
 		struct hm_request id_holder;
 		hm_request_new_id(&id_holder);
 		memcpy(rs->request_id, id_holder.request_id, sizeof rs->request_id);

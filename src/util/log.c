@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -71,4 +72,11 @@ void hm_log(enum hm_log_level level, const char *fmt, ...)
 		len = sizeof line - 2;
 	line[len++] = '\n';
 	fwrite(line, 1, len, stderr);
+}
+
+void hm_log_redact_path(char *path, size_t size)
+{
+	static const char prefix[] = "/calendar/";
+	if (strncmp(path, prefix, sizeof prefix - 1) == 0 && path[sizeof prefix - 1])
+		snprintf(path, size, "%s[redacted]", prefix);
 }

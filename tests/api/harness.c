@@ -37,17 +37,9 @@ static bool has_arg(const char *const *extra, const char *name)
 	return false;
 }
 
-bool ts_start(struct test_server *s, const char *const *extra)
+/* Starts the binary on s's directory; fresh: a new log, else appended to. */
+static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 {
-	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "/tmp/harreman-test-XXXXXX");
-	if (!mkdtemp(s->dir)) {
-		perror("mkdtemp");
-		return false;
-	}
-	snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
-	snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
-
 	const char *argv[40];
 	int n = 0;
 	argv[n++] = ts_binary();
@@ -75,7 +67,7 @@ bool ts_start(struct test_server *s, const char *const *extra)
 	if (pid < 0)
 		return false;
 	if (pid == 0) {
-		int log = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int log = open(s->log, O_WRONLY | O_CREAT | (fresh ? O_TRUNC : O_APPEND), 0600);
 		dup2(out[1], STDOUT_FILENO);
 		if (log >= 0)
 			dup2(log, STDERR_FILENO);
@@ -122,6 +114,39 @@ fail:
 	waitpid(pid, NULL, 0);
 	s->pid = 0;
 	return false;
+}
+
+bool ts_start(struct test_server *s, const char *const *extra)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/harreman-test-XXXXXX");
+	if (!mkdtemp(s->dir)) {
+		perror("mkdtemp");
+		return false;
+	}
+	snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+	return spawn(s, extra, true);
+}
+
+bool ts_restart(struct test_server *s, const char *const *extra)
+{
+	if (s->pid > 0 || !s->dir[0])
+		return false;
+	s->port = 0;
+	return spawn(s, extra, false);
+}
+
+int ts_kill(struct test_server *s)
+{
+	int status = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		if (waitpid(s->pid, &status, 0) != s->pid)
+			status = -1;
+		s->pid = 0;
+	}
+	return status;
 }
 
 int ts_stop(struct test_server *s)
@@ -393,6 +418,77 @@ bool ts_add_user(const struct test_server *s, const char *role, const char *emai
 		fprintf(stderr, "harness: user add failed: %s\n", out ? out : "");
 	free(out);
 	return status == 0;
+}
+
+int run_program(const char *const *argv, const char *input, size_t input_len, char **out)
+{
+	int in_pipe[2], out_pipe[2];
+	*out = NULL;
+	if (pipe(in_pipe) != 0)
+		return -1;
+	if (pipe(out_pipe) != 0) {
+		close(in_pipe[0]);
+		close(in_pipe[1]);
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(in_pipe[0], STDIN_FILENO);
+		dup2(out_pipe[1], STDOUT_FILENO);
+		close(in_pipe[1]);
+		close(out_pipe[0]);
+		const char *copy[32];
+		int n = 0;
+		for (; argv[n] && n < 31; n++)
+			copy[n] = argv[n];
+		copy[n] = NULL;
+		execv(copy[0], (char *const *)(void *)copy);
+		_exit(127);
+	}
+	close(in_pipe[0]);
+	close(out_pipe[1]);
+	/* Write and read in turns, so a large input and output cannot deadlock. */
+	size_t sent = 0, cap = 4096, used = 0;
+	char *text = malloc(cap);
+	bool writing = input_len > 0;
+	if (!writing)
+		close(in_pipe[1]);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = out_pipe[0], .events = POLLIN},
+				      {.fd = writing ? in_pipe[1] : -1, .events = POLLOUT}};
+		if (poll(p, 2, 60000) <= 0)
+			break;
+		if (writing && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t n = write(in_pipe[1], input + sent, input_len - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			if (n <= 0 || sent == input_len) {
+				close(in_pipe[1]);
+				writing = false;
+			}
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (used + 4097 > cap)
+				text = realloc(text, cap *= 2);
+			ssize_t n = read(out_pipe[0], text + used, cap - used - 1);
+			if (n <= 0)
+				break;
+			used += (size_t)n;
+		}
+	}
+	if (writing)
+		close(in_pipe[1]);
+	close(out_pipe[0]);
+	text[used] = '\0';
+	int status;
+	if (waitpid(pid, &status, 0) != pid) {
+		free(text);
+		return -1;
+	}
+	*out = text;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int run_cli(const char *const *args, const char *input, const char *password, char **out)

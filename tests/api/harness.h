@@ -29,6 +29,15 @@ bool ts_start(struct test_server *s, const char *const *extra);
  * clean stop; LeakSanitizer findings make it non-zero). */
 int ts_stop(struct test_server *s);
 
+/* Kills the server with SIGKILL and waits for it, keeping its directory and
+ * database (for a restart). Returns the wait status, or -1. */
+int ts_kill(struct test_server *s);
+
+/* Starts the server again on the same directory and database (after ts_kill),
+ * with extra as for ts_start; the log is appended to. False when it did not come
+ * up. */
+bool ts_restart(struct test_server *s, const char *const *extra);
+
 /* The path of the binary under test and of the source tree's web/. */
 const char *ts_binary(void);
 const char *ts_web_dir(void);
@@ -103,6 +112,11 @@ int api_register(struct api_client *c, const char *email, const char *password,
  * Captures standard output and error into out (owned, free()). Returns the exit
  * status, or -1. */
 int run_cli(const char *const *args, const char *input, const char *password, char **out);
+
+/* Runs argv[0] (a path) with argv, input[0..input_len) on standard input; captures
+ * standard output into out (owned, free()); standard error is inherited. Returns
+ * the exit status, or -1. */
+int run_program(const char *const *argv, const char *input, size_t input_len, char **out);
 
 /* Adds a user to s's database through `harreman user add` (the server may run).
  * Returns true when the command succeeded. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The access control matrix (issue 5, item 4): every route of the route table
-// (hm_routes), with real ids in its {id}, called as anonymous, with a stale
+// (hm_routes), with real ids in its {id} (and student A's calendar feed token in
+// /calendar/{token}.ics), called as anonymous, with a stale
 // session cookie, as student A, as student B (who owns none of A's data), as staff
 // and as admin, both by session cookie with its CSRF token and by bearer token.
 // What each may do is written below from API.md's role table, independently of
@@ -56,6 +57,7 @@ enum id_kind {
 	ID_USER_A,       /* student A's user */
 	ID_EVENT,        /* an upcoming event with places left */
 	ID_CONTRIBUTION, /* student A's contribution, submitted */
+	ID_OUTBOX,       /* a message in the outbox (A's booking confirmation) */
 	ID_KINDS
 };
 
@@ -80,6 +82,8 @@ static const struct expectation expected[] = {
 	{"GET", "/metrics", ADMIN, ID_NONE, LOOPBACK},
 	{"GET", "/api/v1/audit", ADMIN, ID_NONE, 0},
 	{"GET", "/api/v1/outbox", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/outbox/{id}", ADMIN, ID_OUTBOX, 0},
+	{"POST", "/api/v1/outbox/{id}/retry", ADMIN, ID_OUTBOX, 0},
 
 	/* Authentication and roles */
 	{"POST", "/api/v1/auth/register", ANYONE, ID_NONE, NO_CSRF},
@@ -99,6 +103,7 @@ static const struct expectation expected[] = {
 	{"PUT", "/api/v1/tutors/{id}", OFFICE, ID_TUTOR, 0},
 	{"GET", "/api/v1/tutors/{id}/availability", ANYONE, ID_TUTOR, 0},
 	{"PUT", "/api/v1/tutors/{id}/availability", OFFICE, ID_TUTOR, 0},
+	{"GET", "/api/v1/tutors/{id}/calendar.ics", OFFICE, ID_TUTOR, 0},
 	{"GET", "/api/v1/services", ANYONE, ID_NONE, 0},
 	{"POST", "/api/v1/services", OFFICE, ID_NONE, 0},
 	{"PATCH", "/api/v1/services/{id}", OFFICE, ID_SERVICE, 0},
@@ -130,6 +135,8 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/me/calendar", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/calendar.ics", STUDENT, ID_NONE, 0},
 	{"POST", "/api/v1/me/calendar/rotate", STUDENT, ID_NONE, 0},
+	/* The private feed URL: no login ({token} is student A's, see setup). */
+	{"GET", "/calendar/{token}.ics", ANYONE, ID_NONE, 0},
 
 	/* Clients */
 	{"GET", "/api/v1/clients", OFFICE, ID_NONE, 0},
@@ -226,6 +233,7 @@ static const char *const cookie_names[] = {"student A", "student B", "staff", "a
 /* ---- the resources whose ids go into the paths ----------------------------------- */
 
 static json_int_t ids[ID_KINDS];
+static char calendar_token[64]; /* student A's feed token, for /calendar/{token}.ics */
 static json_int_t client_b, lesson_b, contract_b, lesson_a_contract;
 
 static json_int_t ival(json_t *obj, const char *key)
@@ -376,6 +384,22 @@ static bool setup(void)
 				       "{\"kind\":\"method\",\"title\":\"How I learn\","
 				       "\"body\":\"Every day a little.\"}",
 				       201);
+	/* The newest message of the outbox (there is no relay: it stays queued). */
+	struct http_response r;
+	api_call(&admin, "GET", "/api/v1/outbox?limit=1", NULL, &r);
+	ids[ID_OUTBOX] = json_integer_value(json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
+	http_response_free(&r);
+	/* Student A's private calendar feed: what goes into /calendar/{token}.ics. */
+	api_call(&student_a, "GET", "/api/v1/me/calendar", NULL, &r);
+	const char *url = json_str(r.json, "url");
+	if (url && strncmp(url, "/calendar/", 10) == 0 && strlen(url) < 10 + sizeof calendar_token)
+		snprintf(calendar_token, sizeof calendar_token, "%.*s", (int)(strlen(url) - 14),
+			 url + 10);
+	http_response_free(&r);
+	if (!calendar_token[0]) {
+		fprintf(stderr, "setup: no calendar feed for student A\n");
+		return false;
+	}
 	for (int k = ID_NONE + 1; k < ID_KINDS; k++)
 		if (ids[k] <= 0) {
 			fprintf(stderr, "setup: no id of kind %d\n", k);
@@ -392,6 +416,9 @@ static void fill_path(const char *pattern, json_int_t id, char *out, size_t size
 		if (strncmp(pattern, "{id}", 4) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%lld", (long long)id);
 			pattern += 4;
+		} else if (strncmp(pattern, "{token}", 7) == 0) {
+			used += (size_t)snprintf(out + used, size - used, "%s", calendar_token);
+			pattern += 7;
 		} else {
 			out[used++] = *pattern++;
 		}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The e-mail the business sends, as pure functions: for each kind of message and
+ * each language of a client (Basque, Spanish, English; Basque by default) a
+ * subject and a plain-text body, filled in from named parameters. Times come in
+ * already converted to the business's local wall-clock time, so nothing here reads
+ * a clock or a time zone. */
+#ifndef HARREMAN_MESSAGES_H
+#define HARREMAN_MESSAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harreman/buf.h"
+
+enum hm_msg_kind {
+	HM_MSG_LESSON_BOOKED,
+	HM_MSG_LESSON_CANCELLED,
+	HM_MSG_LESSON_REMINDER,
+	HM_MSG_INQUIRY_RECEIVED,
+	HM_MSG_INQUIRY_ANSWERED,
+	HM_MSG_KIND_COUNT
+};
+
+enum hm_locale { HM_LOCALE_EU, HM_LOCALE_ES, HM_LOCALE_EN, HM_LOCALE_COUNT };
+
+/* "lesson_booked", ... (the outbox's `kind`). */
+const char *hm_msg_kind_name(enum hm_msg_kind kind);
+
+/* The locale of a name: "es" and "en"; anything else (NULL included) is Basque. */
+enum hm_locale hm_locale_from_name(const char *name);
+/* "eu", "es", "en". */
+const char *hm_locale_name(enum hm_locale locale);
+
+/* A local wall-clock instant. */
+struct hm_local_time {
+	int year, month, day; /* month 1..12 */
+	int weekday;          /* ISO: 1 = Monday ... 7 = Sunday */
+	int hour, minute;
+};
+
+/* What a message speaks of; every pointer is borrowed and may be NULL when the
+ * kind does not use it (it is then written as empty). */
+struct hm_msg_params {
+	const char *name;                  /* the recipient */
+	const char *service, *tutor;       /* lessons */
+	const struct hm_local_time *times; /* lessons: each start, local time */
+	size_t n_times;
+	const char *zone;                  /* the business time zone, "Europe/Madrid" */
+	const char *subject;               /* inquiries: the inquiry's subject */
+	const char *message;               /* inquiries: what the sender wrote (quoted) */
+	const char *reply;                 /* inquiry answered: the answer */
+	int response_hours;                /* inquiry received: promised hours, 0 for none */
+};
+
+/* Appends the subject (one line) and the body ("\n" line ends) of kind in locale.
+ * False when a buffer is full or kind or locale is out of range. */
+bool hm_msg_render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm_msg_params *p,
+		   struct hm_buf *subject, struct hm_buf *body);
+
+/* Appends a local time as the language writes it: "2026ko azaroaren 24a,
+ * asteartea, 16:00", "martes, 24 de noviembre de 2026, 16:00", "Tuesday 24
+ * November 2026, 16:00". */
+bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t,
+			struct hm_buf *out);
+
+#endif

@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: MIT
+// The outbox table and its delivery log (include/harreman/outbox.h). Queueing
+// renders the message at once (src/domain/messages.c) from the rows the event
+// touched, in the recipient's language, and inserts it inside the caller's
+// transaction; the sender's steps (recover, claim, data started, finish) each
+// commit on their own, so a crash between two of them leaves a state that says
+// exactly how far delivery got.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "harreman/app.h"
+#include "harreman/hours.h"
+#include "harreman/log.h"
+#include "harreman/mailfmt.h"
+#include "harreman/messages.h"
+#include "harreman/outbox.h"
+#include "harreman/timefmt.h"
+#include "harreman/banned.h"
+
+#define TEXT_CAP ((size_t)128 * 1024)
+#define MAX_LESSONS 200 /* a subscription's sessions at most */
+#define REMINDER_BATCH 64
+
+const char *const hm_outbox_states[] = {"queued", "sending", "sent", "failed",
+					"unknown", "cancelled", NULL};
+
+void hm_outbox_env_of(const struct hm_config *cfg, struct hm_outbox_env *env)
+{
+	const char *domain = cfg->smtp_from ? hm_mail_domain(cfg->smtp_from) : NULL;
+	env->zone = cfg->timezone ? cfg->timezone : "Europe/Madrid";
+	env->domain = domain ? domain : "localhost";
+}
+
+/* ---- small readers ------------------------------------------------------- */
+
+static json_t *text_or_null(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	return text ? json_string((const char *)text) : json_null();
+}
+
+static json_t *int_or_null(sqlite3_stmt *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL
+		       ? json_null() : json_integer(sqlite3_column_int64(stmt, col));
+}
+
+static json_t *time_or_null(sqlite3_stmt *stmt, int col)
+{
+	char at[HM_RFC3339_LEN];
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return json_null();
+	hm_time_format(sqlite3_column_int64(stmt, col), at);
+	return json_string(at);
+}
+
+/* The business's wall-clock time of instant t. */
+static void local_time(int64_t t, struct hm_local_time *out)
+{
+	int64_t day, y;
+	unsigned m, d;
+	int weekday;
+	hm_local_day(t, &day, &weekday);
+	int minute = hm_local_minute(t);
+	hm_civil_from_days(day, &y, &m, &d);
+	out->year = (int)y;
+	out->month = (int)m;
+	out->day = (int)d;
+	out->weekday = weekday;
+	out->hour = minute / 60;
+	out->minute = minute % 60;
+}
+
+/* ---- queueing ------------------------------------------------------------ */
+
+struct queued {
+	enum hm_msg_kind kind;
+	int64_t client_id, lesson_id, inquiry_id; /* 0: none */
+	enum hm_locale locale;
+	const char *to;
+	const struct hm_msg_params *params;
+};
+
+/* Renders q and inserts it, queued and due now. A reminder that exists already
+ * is left alone (the unique index decides). */
+static enum hm_err queue(struct hm_db *db, const struct hm_outbox_env *env, const struct queued *q,
+			 int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO outbox (kind, client_id, lesson_id, inquiry_id, locale, to_addr, subject,"
+		" body, message_id, next_attempt_at, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)";
+	static const char reminder_sql[] =
+		"INSERT INTO outbox (kind, client_id, lesson_id, inquiry_id, locale, to_addr, subject,"
+		" body, message_id, next_attempt_at, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)"
+		" ON CONFLICT (lesson_id) WHERE kind = 'lesson_reminder' DO NOTHING";
+	struct hm_buf subject, body;
+	enum hm_err err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	unsigned char raw[8];
+	char hex[2 * sizeof raw + 1], message_id[300];
+
+	hm_buf_init(&subject, TEXT_CAP);
+	hm_buf_init(&body, TEXT_CAP);
+	if (!hm_mail_address_ok(q->to)) {
+		/* Addresses are validated on the way in; one that is not safe to write into
+		 * a header is not queued rather than sent mangled. */
+		hm_log_warn("outbox: not queueing %s to an unusable address", hm_msg_kind_name(q->kind));
+		err = HM_OK;
+		goto out;
+	}
+	if (!hm_msg_render(q->kind, q->locale, q->params, &subject, &body) || !subject.data ||
+	    !body.data)
+		goto out;
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+	snprintf(message_id, sizeof message_id, "<%lld.%s@%s>", (long long)now, hex, env->domain);
+	stmt = hm_db_stmt(db, q->kind == HM_MSG_LESSON_REMINDER ? reminder_sql : sql);
+	if (!stmt)
+		goto out;
+	sqlite3_bind_text(stmt, 1, hm_msg_kind_name(q->kind), -1, SQLITE_STATIC);
+	if (q->client_id)
+		sqlite3_bind_int64(stmt, 2, q->client_id);
+	if (q->lesson_id)
+		sqlite3_bind_int64(stmt, 3, q->lesson_id);
+	if (q->inquiry_id)
+		sqlite3_bind_int64(stmt, 4, q->inquiry_id);
+	sqlite3_bind_text(stmt, 5, hm_locale_name(q->locale), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, q->to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 7, subject.data, (int)subject.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 8, body.data, (int)body.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 9, message_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 10, now);
+	err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(db, "queue message");
+out:
+	hm_db_done(stmt);
+	hm_buf_release(&subject);
+	hm_buf_release(&body);
+	return err;
+}
+
+/* What a lesson message says, read from the lesson's rows. */
+struct lesson_info {
+	int64_t client_id;
+	char *service, *tutor, *name, *to;
+	enum hm_locale locale;
+	struct hm_local_time times[MAX_LESSONS];
+	size_t n_times;
+};
+
+static void lesson_info_release(struct lesson_info *info)
+{
+	free(info->service);
+	free(info->tutor);
+	free(info->name);
+	free(info->to);
+	memset(info, 0, sizeof *info);
+}
+
+/* Reads the lessons (of one booking: one client, service and tutor) into info;
+ * info->to stays NULL when the client has no address. */
+static enum hm_err lesson_info(struct hm_db *db, const int64_t *ids, size_t n,
+			       struct lesson_info *info)
+{
+	static const char sql[] =
+		"SELECT l.client_id, l.starts_at, s.name, coalesce(t.full_name, ''), c.full_name,"
+		" coalesce(c.email, c.guardian_email), c.locale FROM lessons l"
+		" JOIN services s ON s.id = l.service_id JOIN clients c ON c.id = l.client_id"
+		" LEFT JOIN users t ON t.id = l.tutor_id WHERE l.id = ?1";
+	memset(info, 0, sizeof *info);
+	for (size_t i = 0; i < n && i < MAX_LESSONS; i++) {
+		sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, ids[i]);
+		int rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW) {
+			local_time(sqlite3_column_int64(stmt, 1), &info->times[info->n_times++]);
+			if (i == 0) {
+				info->client_id = sqlite3_column_int64(stmt, 0);
+				info->service = hm_db_column_strdup(stmt, 2);
+				info->tutor = hm_db_column_strdup(stmt, 3);
+				info->name = hm_db_column_strdup(stmt, 4);
+				info->to = hm_db_column_strdup(stmt, 5);
+				info->locale = hm_locale_from_name(
+					(const char *)sqlite3_column_text(stmt, 6));
+			}
+		}
+		hm_db_done(stmt);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read lesson");
+		if (i == 0 && (!info->service || !info->tutor || !info->name))
+			return HM_ERR_INTERNAL;
+	}
+	return HM_OK;
+}
+
+static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *env,
+				 enum hm_msg_kind kind, const int64_t *ids, size_t n, int64_t now)
+{
+	struct lesson_info info;
+	enum hm_err err = n ? lesson_info(db, ids, n, &info) : HM_OK;
+	if (err != HM_OK || !n || !info.to) {
+		if (n)
+			lesson_info_release(&info);
+		return err;
+	}
+	struct hm_msg_params p = {
+		.name = info.name,
+		.service = info.service,
+		.tutor = info.tutor,
+		.times = info.times,
+		.n_times = info.n_times,
+		.zone = env->zone,
+	};
+	struct queued q = {
+		.kind = kind,
+		.client_id = info.client_id,
+		.lesson_id = ids[0],
+		.locale = info.locale,
+		.to = info.to,
+		.params = &p,
+	};
+	err = queue(db, env, &q, now);
+	lesson_info_release(&info);
+	return err;
+}
+
+enum hm_err hm_outbox_lessons_booked(struct hm_db *db, const struct hm_outbox_env *env,
+				     const int64_t *lesson_ids, size_t n, int64_t now)
+{
+	return queue_lessons(db, env, HM_MSG_LESSON_BOOKED, lesson_ids, n, now);
+}
+
+enum hm_err hm_outbox_lessons_cancelled(struct hm_db *db, const struct hm_outbox_env *env,
+					const int64_t *lesson_ids, size_t n, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE outbox SET state = 'cancelled', updated_at = ?2, last_error = NULL"
+		" WHERE kind = 'lesson_reminder' AND lesson_id = ?1 AND state = 'queued'";
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, lesson_ids[i]);
+		sqlite3_bind_int64(stmt, 2, now);
+		int rc = sqlite3_step(stmt);
+		hm_db_done(stmt);
+		if (rc != SQLITE_DONE)
+			return hm_db_fail(db, "cancel reminder");
+	}
+	return queue_lessons(db, env, HM_MSG_LESSON_CANCELLED, lesson_ids, n, now);
+}
+
+static enum hm_err queue_inquiry(struct hm_db *db, const struct hm_outbox_env *env,
+				 enum hm_msg_kind kind, int64_t id, int64_t now)
+{
+	/* The language: the inquiry's own, else that of a client with its e-mail. */
+	static const char sql[] =
+		"SELECT i.full_name, i.email, i.subject, i.message, i.reply,"
+		" coalesce(i.locale, (SELECT c.locale FROM clients c WHERE c.email = i.email"
+		"   ORDER BY c.id LIMIT 1), 'eu'),"
+		" (SELECT c.id FROM clients c WHERE c.email = i.email ORDER BY c.id LIMIT 1),"
+		" coalesce((i.due_at - i.received_at) / 3600, 0)"
+		" FROM inquiries i WHERE i.id = ?1";
+	enum hm_err err = HM_ERR_INTERNAL;
+	char *name = NULL, *to = NULL, *subject = NULL, *message = NULL, *reply = NULL;
+	enum hm_locale locale = HM_LOCALE_EU;
+	int64_t client_id = 0;
+	int hours = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		name = hm_db_column_strdup(stmt, 0);
+		to = hm_db_column_strdup(stmt, 1);
+		subject = hm_db_column_strdup(stmt, 2);
+		message = hm_db_column_strdup(stmt, 3);
+		reply = hm_db_column_strdup(stmt, 4);
+		locale = hm_locale_from_name((const char *)sqlite3_column_text(stmt, 5));
+		client_id = sqlite3_column_int64(stmt, 6);
+		hours = sqlite3_column_int(stmt, 7);
+	}
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read inquiry");
+		goto out;
+	}
+	if (!to) { /* a phone inquiry: nobody to write to */
+		err = HM_OK;
+		goto out;
+	}
+	if (!name || !subject || !message)
+		goto out;
+	struct hm_msg_params p = {
+		.name = name,
+		.subject = subject,
+		.message = message,
+		.reply = reply,
+		.response_hours = hours,
+		.zone = env->zone,
+	};
+	struct queued q = {
+		.kind = kind,
+		.client_id = client_id,
+		.inquiry_id = id,
+		.locale = locale,
+		.to = to,
+		.params = &p,
+	};
+	err = queue(db, env, &q, now);
+out:
+	free(name);
+	free(to);
+	free(subject);
+	free(message);
+	free(reply);
+	return err;
+}
+
+enum hm_err hm_outbox_inquiry_received(struct hm_db *db, const struct hm_outbox_env *env,
+				       int64_t inquiry_id, int64_t now)
+{
+	return queue_inquiry(db, env, HM_MSG_INQUIRY_RECEIVED, inquiry_id, now);
+}
+
+enum hm_err hm_outbox_inquiry_answered(struct hm_db *db, const struct hm_outbox_env *env,
+				       int64_t inquiry_id, int64_t now)
+{
+	return queue_inquiry(db, env, HM_MSG_INQUIRY_ANSWERED, inquiry_id, now);
+}
+
+/* ---- the scheduler ------------------------------------------------------- */
+
+/* The lessons that need their reminder now (at most REMINDER_BATCH). */
+static enum hm_err due_reminders(struct hm_db *db, int64_t now, int64_t *ids, int *n)
+{
+	static const char sql[] =
+		"SELECT l.id FROM lessons l JOIN clients c ON c.id = l.client_id"
+		" WHERE l.starts_at > ?1 AND l.starts_at <= ?1 + ?2 AND l.status = 'booked'"
+		" AND l.created_at <= l.starts_at - ?2"
+		" AND coalesce(c.email, c.guardian_email) IS NOT NULL"
+		" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lesson_id = l.id"
+		"   AND o.kind = 'lesson_reminder')"
+		" ORDER BY l.starts_at, l.id LIMIT ?3";
+	int rc;
+	*n = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
+	sqlite3_bind_int(stmt, 3, REMINDER_BATCH);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < REMINDER_BATCH)
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "due reminders");
+}
+
+/* When the next lesson that will want a reminder enters the window (0: none). */
+static enum hm_err next_reminder(struct hm_db *db, int64_t now, int64_t *next_due)
+{
+	static const char sql[] =
+		"SELECT starts_at FROM lessons WHERE starts_at > ?1 + ?2 AND status = 'booked'"
+		" AND created_at <= starts_at - ?2 ORDER BY starts_at LIMIT 1";
+	*next_due = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, HM_REMINDER_AHEAD);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*next_due = sqlite3_column_int64(stmt, 0) - HM_REMINDER_AHEAD;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "next reminder");
+}
+
+enum hm_err hm_outbox_queue_reminders(struct hm_db *db, const struct hm_outbox_env *env,
+				      int64_t now, int *queued, int64_t *next_due)
+{
+	int64_t ids[REMINDER_BATCH];
+	int n = 0;
+	*queued = 0;
+	*next_due = 0;
+	/* A look without the write lock first: most passes have nothing to queue. */
+	enum hm_err err = due_reminders(db, now, ids, &n);
+	if (err != HM_OK || n == 0)
+		return err == HM_OK ? next_reminder(db, now, next_due) : err;
+	err = hm_db_begin(db);
+	if (err == HM_OK)
+		err = due_reminders(db, now, ids, &n); /* again, under the lock */
+	for (int i = 0; err == HM_OK && i < n; i++)
+		err = queue_lessons(db, env, HM_MSG_LESSON_REMINDER, &ids[i], 1, now);
+	if (err == HM_OK)
+		err = hm_db_commit(db);
+	else
+		hm_db_rollback(db);
+	if (err != HM_OK)
+		return err;
+	*queued = n;
+	if (n == REMINDER_BATCH) {
+		*next_due = now; /* more to do at once */
+		return HM_OK;
+	}
+	return next_reminder(db, now, next_due);
+}
+
+/* ---- the sender's steps -------------------------------------------------- */
+
+static enum hm_err step(struct hm_db *db, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, what);
+}
+
+enum hm_err hm_outbox_recover(struct hm_db *db, int64_t now, int *requeued, int *unknown)
+{
+	static const char find_sql[] =
+		"SELECT id, data_started FROM outbox WHERE state = 'sending' ORDER BY id LIMIT 256";
+	static const char state_sql[] =
+		"UPDATE outbox SET state = ?2, next_attempt_at = ?3, updated_at = ?3,"
+		" last_error = ?4, data_started = CASE WHEN ?2 = 'queued' THEN 0 ELSE data_started END"
+		" WHERE id = ?1";
+	static const char log_sql[] =
+		"UPDATE outbox_attempts SET finished_at = ?2, outcome = ?3, detail = ?4"
+		" WHERE outbox_id = ?1 AND outcome IS NULL";
+	int64_t ids[256];
+	bool started[256];
+	int n = 0, rc;
+	*requeued = *unknown = 0;
+	enum hm_err err = hm_db_begin(db);
+	sqlite3_stmt *find = err == HM_OK ? hm_db_stmt(db, find_sql) : NULL;
+	if (err == HM_OK && !find)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK) {
+		while ((rc = sqlite3_step(find)) == SQLITE_ROW && n < 256) {
+			ids[n] = sqlite3_column_int64(find, 0);
+			started[n++] = sqlite3_column_int(find, 1) != 0;
+		}
+		hm_db_done(find);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			err = hm_db_fail(db, "find interrupted messages");
+	}
+	for (int i = 0; err == HM_OK && i < n; i++) {
+		const char *state = hm_delivery_recover(started[i]);
+		bool again = strcmp(state, "queued") == 0;
+		const char *why = again
+			? "the server stopped before the message data went out; sending it again"
+			: "the server stopped after the message data began to go out: it may have"
+			  " arrived, so it is not sent again unless an admin retries it";
+		sqlite3_stmt *upd = hm_db_stmt(db, state_sql);
+		sqlite3_stmt *log = hm_db_stmt(db, log_sql);
+		if (!upd || !log) {
+			err = HM_ERR_INTERNAL;
+			break;
+		}
+		sqlite3_bind_int64(upd, 1, ids[i]);
+		sqlite3_bind_text(upd, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 3, now);
+		sqlite3_bind_text(upd, 4, why, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(log, 1, ids[i]);
+		sqlite3_bind_int64(log, 2, now);
+		sqlite3_bind_text(log, 3, again ? "interrupted" : "unknown", -1, SQLITE_STATIC);
+		sqlite3_bind_text(log, 4, why, -1, SQLITE_STATIC);
+		err = step(db, upd, "recover message");
+		if (err == HM_OK)
+			err = step(db, log, "recover delivery log");
+		else
+			hm_db_done(log);
+		if (err == HM_OK)
+			++*(again ? requeued : unknown);
+	}
+	if (err == HM_OK)
+		return hm_db_commit(db);
+	hm_db_rollback(db);
+	return err;
+}
+
+void hm_outbox_msg_release(struct hm_outbox_msg *msg)
+{
+	free(msg->to);
+	free(msg->subject);
+	free(msg->body);
+	free(msg->message_id);
+	memset(msg, 0, sizeof *msg);
+}
+
+enum hm_err hm_outbox_claim(struct hm_db *db, int64_t now, struct hm_outbox_msg *msg,
+			    int64_t *next_due)
+{
+	static const char due_sql[] =
+		"SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1"
+		" ORDER BY next_attempt_at, id LIMIT 1";
+	static const char next_sql[] =
+		"SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'";
+	static const char claim_sql[] =
+		"UPDATE outbox SET state = 'sending', attempts = attempts + 1, data_started = 0,"
+		" updated_at = ?2 WHERE id = ?1 AND state = 'queued'";
+	static const char log_sql[] =
+		"INSERT INTO outbox_attempts (outbox_id, attempt, started_at)"
+		" SELECT id, attempts, ?2 FROM outbox WHERE id = ?1";
+	static const char read_sql[] =
+		"SELECT attempts, to_addr, subject, body, message_id, created_at FROM outbox"
+		" WHERE id = ?1";
+	int64_t id = 0;
+	int rc;
+	enum hm_err err = HM_ERR_INTERNAL;
+	memset(msg, 0, sizeof *msg);
+	*next_due = 0;
+	/* Which one, without the write lock (the sender is the only one to claim). */
+	sqlite3_stmt *stmt = hm_db_stmt(db, due_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return hm_db_fail(db, "due message");
+	if (!id) {
+		stmt = hm_db_stmt(db, next_sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			*next_due = sqlite3_column_int64(stmt, 0);
+		hm_db_done(stmt);
+		return rc == SQLITE_ROW ? HM_ERR_NOT_FOUND : hm_db_fail(db, "next due message");
+	}
+	err = hm_db_begin(db);
+	if (err == HM_OK && (stmt = hm_db_stmt(db, claim_sql)) != NULL) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, now);
+		err = step(db, stmt, "claim message");
+		if (err == HM_OK && sqlite3_changes(hm_db_handle(db)) == 0) {
+			/* Changed meanwhile (an erasure cancelled it): look again at once. */
+			hm_db_rollback(db);
+			*next_due = now;
+			return HM_ERR_NOT_FOUND;
+		}
+	} else if (err == HM_OK) {
+		err = HM_ERR_INTERNAL;
+	}
+	if (err == HM_OK && (stmt = hm_db_stmt(db, log_sql)) != NULL) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, now);
+		err = step(db, stmt, "open delivery log");
+		msg->log_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	} else if (err == HM_OK) {
+		err = HM_ERR_INTERNAL;
+	}
+	if (err == HM_OK && (stmt = hm_db_stmt(db, read_sql)) != NULL) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			msg->id = id;
+			msg->attempts = sqlite3_column_int(stmt, 0);
+			msg->to = hm_db_column_strdup(stmt, 1);
+			msg->subject = hm_db_column_strdup(stmt, 2);
+			msg->body = hm_db_column_strdup(stmt, 3);
+			msg->message_id = hm_db_column_strdup(stmt, 4);
+			msg->created_at = sqlite3_column_int64(stmt, 5);
+		}
+		hm_db_done(stmt);
+		if (!msg->to || !msg->subject || !msg->body || !msg->message_id)
+			err = HM_ERR_INTERNAL;
+	} else if (err == HM_OK) {
+		err = HM_ERR_INTERNAL;
+	}
+	if (err == HM_OK)
+		err = hm_db_commit(db);
+	else
+		hm_db_rollback(db);
+	if (err != HM_OK)
+		hm_outbox_msg_release(msg);
+	return err;
+}
+
+enum hm_err hm_outbox_data_started(struct hm_db *db, const struct hm_outbox_msg *msg)
+{
+	static const char sql[] =
+		"UPDATE outbox SET data_started = 1 WHERE id = ?1 AND state = 'sending'";
+	enum hm_err err = hm_db_begin(db);
+	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, sql) : NULL;
+	if (err == HM_OK && !stmt)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK) {
+		sqlite3_bind_int64(stmt, 1, msg->id);
+		err = step(db, stmt, "mark data started");
+	}
+	if (err == HM_OK)
+		return hm_db_commit(db);
+	hm_db_rollback(db);
+	return err;
+}
+
+/* Closes msg's attempt with outcome and moves the message to state. */
+static enum hm_err close_attempt(struct hm_db *db, const struct hm_outbox_msg *msg,
+				 const char *state, const char *outcome, int smtp_code,
+				 const char *error, int64_t retry_at, int64_t now)
+{
+	static const char msg_sql[] =
+		"UPDATE outbox SET state = ?2, next_attempt_at = ?3, last_error = ?4,"
+		" sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, updated_at = ?5,"
+		" data_started = 0 WHERE id = ?1 AND state = 'sending'"; /* not if erased meanwhile */
+	static const char log_sql[] =
+		"UPDATE outbox_attempts SET finished_at = ?2, outcome = ?3, smtp_code = ?4,"
+		" detail = ?5, retry_at = ?6 WHERE id = ?1";
+	enum hm_err err = hm_db_begin(db);
+	sqlite3_stmt *m = err == HM_OK ? hm_db_stmt(db, msg_sql) : NULL;
+	sqlite3_stmt *l = err == HM_OK ? hm_db_stmt(db, log_sql) : NULL;
+	if (err == HM_OK && (!m || !l))
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK) {
+		sqlite3_bind_int64(m, 1, msg->id);
+		sqlite3_bind_text(m, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(m, 3, retry_at ? retry_at : now);
+		hm_db_bind_text_or_null(m, 4, error);
+		sqlite3_bind_int64(m, 5, now);
+		sqlite3_bind_int64(l, 1, msg->log_id);
+		sqlite3_bind_int64(l, 2, now);
+		sqlite3_bind_text(l, 3, outcome, -1, SQLITE_STATIC);
+		if (smtp_code > 0)
+			sqlite3_bind_int(l, 4, smtp_code);
+		hm_db_bind_text_or_null(l, 5, error);
+		if (retry_at)
+			sqlite3_bind_int64(l, 6, retry_at);
+		err = step(db, m, "finish message");
+		if (err == HM_OK)
+			err = step(db, l, "finish delivery log");
+	}
+	hm_db_done(m);
+	hm_db_done(l);
+	if (err == HM_OK)
+		return hm_db_commit(db);
+	hm_db_rollback(db);
+	return err;
+}
+
+enum hm_err hm_outbox_finish(struct hm_db *db, const struct hm_outbox_msg *msg,
+			     enum hm_delivery_verdict verdict, int smtp_code, const char *error,
+			     int64_t retry_at, int64_t now)
+{
+	switch (verdict) {
+	case HM_DELIVERY_SENT:
+		return close_attempt(db, msg, "sent", "sent", smtp_code, NULL, 0, now);
+	case HM_DELIVERY_RETRY:
+		return close_attempt(db, msg, "queued", "retry", smtp_code, error, retry_at, now);
+	case HM_DELIVERY_FAILED:
+		break;
+	}
+	return close_attempt(db, msg, "failed", "failed", smtp_code, error, 0, now);
+}
+
+enum hm_err hm_outbox_interrupted(struct hm_db *db, const struct hm_outbox_msg *msg,
+				  int64_t now)
+{
+	return close_attempt(db, msg, "queued", "interrupted", 0,
+			     "the server was stopping before the message data went out", 0, now);
+}
+
+enum hm_err hm_outbox_unknown(struct hm_db *db, const struct hm_outbox_msg *msg, int64_t now)
+{
+	return close_attempt(db, msg, "unknown", "unknown", 0,
+			     "the delivery was cut off after the message data began to go out and"
+			     " before the relay answered: it may have arrived, so it is not sent"
+			     " again unless an admin retries it",
+			     0, now);
+}
+
+/* ---- the admin's view ---------------------------------------------------- */
+
+#define OUTBOX_COLUMNS                                                                   \
+	"id, kind, state, to_addr, locale, subject, message_id, client_id, lesson_id,"    \
+	" inquiry_id, attempts, next_attempt_at, last_error, created_at, sent_at, updated_at"
+
+static json_t *outbox_from_row(sqlite3_stmt *stmt)
+{
+	const char *state = (const char *)sqlite3_column_text(stmt, 2);
+	bool queued = state && strcmp(state, "queued") == 0;
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o,"
+			 " s:o, s:o, s:o}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "kind", (const char *)sqlite3_column_text(stmt, 1),
+			 "state", state ? state : "",
+			 "to", text_or_null(stmt, 3),
+			 "locale", (const char *)sqlite3_column_text(stmt, 4),
+			 "subject", (const char *)sqlite3_column_text(stmt, 5),
+			 "message_id", (const char *)sqlite3_column_text(stmt, 6),
+			 "client_id", int_or_null(stmt, 7),
+			 "lesson_id", int_or_null(stmt, 8),
+			 "inquiry_id", int_or_null(stmt, 9),
+			 "attempts", sqlite3_column_int(stmt, 10),
+			 "next_attempt_at", queued ? time_or_null(stmt, 11) : json_null(),
+			 "last_error", text_or_null(stmt, 12),
+			 "created_at", time_or_null(stmt, 13),
+			 "sent_at", time_or_null(stmt, 14),
+			 "updated_at", time_or_null(stmt, 15));
+}
+
+enum hm_err hm_outbox_list(struct hm_db *db, const char *state, int64_t after, int limit,
+			   json_t **items, int64_t *next_after)
+{
+	static const char all_sql[] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
+	static const char state_sql[] =
+		"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 AND state = ?3"
+		" ORDER BY id LIMIT ?2";
+	sqlite3_stmt *stmt = hm_db_stmt(db, state ? state_sql : all_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, limit + 1);
+	if (state)
+		sqlite3_bind_text(stmt, 3, state, -1, SQLITE_TRANSIENT);
+	return hm_db_page(db, stmt, limit, outbox_from_row, items, next_after);
+}
+
+static json_t *attempt_from_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "attempt", sqlite3_column_int(stmt, 0),
+			 "started_at", time_or_null(stmt, 1),
+			 "finished_at", time_or_null(stmt, 2),
+			 "outcome", text_or_null(stmt, 3),
+			 "smtp_code", int_or_null(stmt, 4),
+			 "error", text_or_null(stmt, 5),
+			 "retry_at", time_or_null(stmt, 6));
+}
+
+enum hm_err hm_outbox_get(struct hm_db *db, int64_t id, json_t **out)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS ", body FROM outbox WHERE id = ?1";
+	static const char log_sql[] =
+		"SELECT attempt, started_at, finished_at, outcome, smtp_code, detail, retry_at"
+		" FROM outbox_attempts WHERE outbox_id = ?1 ORDER BY id LIMIT 500";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	json_t *msg = NULL, *log = json_array();
+	int rc;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt || !log) {
+		json_decref(log);
+		return HM_ERR_INTERNAL;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		msg = outbox_from_row(stmt);
+		if (!msg || json_object_set_new(msg, "body", text_or_null(stmt, 16)) != 0)
+			err = HM_ERR_INTERNAL;
+		else
+			err = HM_OK;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read message");
+	}
+	hm_db_done(stmt);
+	if (err != HM_OK)
+		goto out;
+	stmt = hm_db_stmt(db, log_sql);
+	if (!stmt) {
+		err = HM_ERR_INTERNAL;
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *row = attempt_from_row(stmt);
+		if (!row || json_array_append_new(log, row) != 0) {
+			err = HM_ERR_INTERNAL;
+			break;
+		}
+	}
+	hm_db_done(stmt);
+	if (err == HM_OK && rc != SQLITE_DONE)
+		err = hm_db_fail(db, "read delivery log");
+	if (err == HM_OK && json_object_set(msg, "log", log) != 0)
+		err = HM_ERR_INTERNAL;
+out:
+	json_decref(log);
+	if (err == HM_OK) {
+		*out = msg;
+		msg = NULL;
+	}
+	json_decref(msg);
+	return err;
+}
+
+enum hm_err hm_outbox_retry(struct hm_db *db, int64_t id, int64_t now)
+{
+	/* A new round: the attempt budget starts again (the log keeps the old rounds). */
+	static const char sql[] =
+		"UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?2,"
+		" data_started = 0, updated_at = ?2 WHERE id = ?1"
+		" AND state IN ('failed', 'unknown') AND to_addr IS NOT NULL";
+	static const char exists_sql[] = "SELECT 1 FROM outbox WHERE id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, now);
+	enum hm_err err = step(db, stmt, "retry message");
+	if (err != HM_OK || sqlite3_changes(hm_db_handle(db)) > 0)
+		return err;
+	stmt = hm_db_stmt(db, exists_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	if (rc == SQLITE_ROW)
+		return HM_ERR_CONFLICT;
+	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "find message");
+}

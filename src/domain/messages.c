@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+// The e-mail templates (include/harreman/messages.h): one subject and body per kind
+// and language, with named placeholders ({name}, {service}, {tutor}, {time},
+// {times}, {zone}, {subject}, {hours}, {reply}, {quote}) filled in by expand().
+// The texts are data; adding a language is adding a column.
+#include <stdio.h>
+#include <string.h>
+
+#include "harreman/messages.h"
+#include "harreman/banned.h"
+
+struct template {
+	const char *subject;
+	const char *body;
+	/* For bookings and cancellations: the body when there are several lessons; for
+	 * an inquiry received: the body when no answer time is promised. NULL: body. */
+	const char *alt;
+};
+
+static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
+	[HM_MSG_LESSON_BOOKED] = {
+		[HM_LOCALE_EU] = {
+			"Eskola erreserbatuta: {service}",
+			"Kaixo, {name}:\n\nZure eskola erreserbatuta dago.\n\n"
+			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+			"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\nHarreman\n",
+			"Kaixo, {name}:\n\nZure eskolak erreserbatuta daude.\n\n"
+			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+			"Eskola bakoitza hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n"
+			"Harreman\n",
+		},
+		[HM_LOCALE_ES] = {
+			"Clase reservada: {service}",
+			"Hola, {name}:\n\nTu clase está reservada.\n\n"
+			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+			"Puedes cancelarla hasta 24 horas antes de que empiece.\n\nHarreman\n",
+			"Hola, {name}:\n\nTus clases están reservadas.\n\n"
+			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+			"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\nHarreman\n",
+		},
+		[HM_LOCALE_EN] = {
+			"Lesson booked: {service}",
+			"Hello {name},\n\nYour lesson is booked.\n\n"
+			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+			"You can cancel it until 24 hours before it starts.\n\nHarreman\n",
+			"Hello {name},\n\nYour lessons are booked.\n\n"
+			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+			"You can cancel each of them until 24 hours before it starts.\n\nHarreman\n",
+		},
+	},
+	[HM_MSG_LESSON_CANCELLED] = {
+		[HM_LOCALE_EU] = {
+			"Eskola ezeztatuta: {service}",
+			"Kaixo, {name}:\n\nEskola hau ezeztatu da:\n\n"
+			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+			"Beste ordu bat nahi baduzu, erreserbatu webgunean edo deitu iezaguzu.\n\n"
+			"Harreman\n",
+			"Kaixo, {name}:\n\nEskola hauek ezeztatu dira:\n\n"
+			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+			"Beste ordu batzuk nahi badituzu, erreserbatu webgunean edo deitu "
+			"iezaguzu.\n\nHarreman\n",
+		},
+		[HM_LOCALE_ES] = {
+			"Clase cancelada: {service}",
+			"Hola, {name}:\n\nSe ha cancelado esta clase:\n\n"
+			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+			"Si quieres otra hora, resérvala en la web o llámanos.\n\nHarreman\n",
+			"Hola, {name}:\n\nSe han cancelado estas clases:\n\n"
+			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+			"Si quieres otras horas, resérvalas en la web o llámanos.\n\nHarreman\n",
+		},
+		[HM_LOCALE_EN] = {
+			"Lesson cancelled: {service}",
+			"Hello {name},\n\nThis lesson has been cancelled:\n\n"
+			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+			"If you would like another time, book it on the website or call us.\n\n"
+			"Harreman\n",
+			"Hello {name},\n\nThese lessons have been cancelled:\n\n"
+			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+			"If you would like other times, book them on the website or call us.\n\n"
+			"Harreman\n",
+		},
+	},
+	[HM_MSG_LESSON_REMINDER] = {
+		[HM_LOCALE_EU] = {
+			"Oroigarria: {service}, {time}",
+			"Kaixo, {name}:\n\nGogorarazten dizugu eskola duzula 24 ordu baino "
+			"gutxiagoan.\n\n{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+			"Laster arte!\nHarreman\n",
+			NULL,
+		},
+		[HM_LOCALE_ES] = {
+			"Recordatorio: {service}, {time}",
+			"Hola, {name}:\n\nTe recordamos que tienes clase dentro de menos de 24 "
+			"horas.\n\n{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+			"¡Hasta pronto!\nHarreman\n",
+			NULL,
+		},
+		[HM_LOCALE_EN] = {
+			"Reminder: {service}, {time}",
+			"Hello {name},\n\nA reminder that your lesson starts within 24 hours.\n\n"
+			"{service}, with {tutor}:\n{times}({zone} time)\n\nSee you soon!\nHarreman\n",
+			NULL,
+		},
+	},
+	[HM_MSG_INQUIRY_RECEIVED] = {
+		[HM_LOCALE_EU] = {
+			"Zure mezua jaso dugu: {subject}",
+			"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
+			"{hours} orduko epean erantzungo dizugu.\n\n{quote}\nHarreman\n",
+			"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
+			"ahalik eta lasterren erantzungo dizugu.\n\n{quote}\nHarreman\n",
+		},
+		[HM_LOCALE_ES] = {
+			"Hemos recibido tu mensaje: {subject}",
+			"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
+			"responderemos en un plazo de {hours} horas.\n\n{quote}\nHarreman\n",
+			"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
+			"responderemos lo antes posible.\n\n{quote}\nHarreman\n",
+		},
+		[HM_LOCALE_EN] = {
+			"We have received your message: {subject}",
+			"Hello {name},\n\nThank you for writing to us. We have received your message "
+			"and will answer within {hours} hours.\n\n{quote}\nHarreman\n",
+			"Hello {name},\n\nThank you for writing to us. We have received your message "
+			"and will answer as soon as we can.\n\n{quote}\nHarreman\n",
+		},
+	},
+	[HM_MSG_INQUIRY_ANSWERED] = {
+		[HM_LOCALE_EU] = {
+			"Re: {subject}",
+			"Kaixo, {name}:\n\n{reply}\n\nZure mezua:\n{quote}\nHarreman\n",
+			NULL,
+		},
+		[HM_LOCALE_ES] = {
+			"Re: {subject}",
+			"Hola, {name}:\n\n{reply}\n\nTu mensaje:\n{quote}\nHarreman\n",
+			NULL,
+		},
+		[HM_LOCALE_EN] = {
+			"Re: {subject}",
+			"Hello {name},\n\n{reply}\n\nYour message:\n{quote}\nHarreman\n",
+			NULL,
+		},
+	},
+};
+
+static const char *const kind_names[HM_MSG_KIND_COUNT] = {
+	"lesson_booked", "lesson_cancelled", "lesson_reminder", "inquiry_received",
+	"inquiry_answered",
+};
+
+static const char *const locale_names[HM_LOCALE_COUNT] = {"eu", "es", "en"};
+
+const char *hm_msg_kind_name(enum hm_msg_kind kind)
+{
+	return (unsigned)kind < HM_MSG_KIND_COUNT ? kind_names[kind] : NULL;
+}
+
+enum hm_locale hm_locale_from_name(const char *name)
+{
+	for (int i = 0; name && i < HM_LOCALE_COUNT; i++)
+		if (strcmp(name, locale_names[i]) == 0)
+			return (enum hm_locale)i;
+	return HM_LOCALE_EU;
+}
+
+const char *hm_locale_name(enum hm_locale locale)
+{
+	return (unsigned)locale < HM_LOCALE_COUNT ? locale_names[locale] : locale_names[0];
+}
+
+bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t,
+			struct hm_buf *out)
+{
+	/* Basque months in the genitive ("azaroaren 24a": the 24th of November). */
+	static const char *const eu_months[] = {
+		"urtarrilaren", "otsailaren", "martxoaren", "apirilaren", "maiatzaren", "ekainaren",
+		"uztailaren", "abuztuaren", "irailaren", "urriaren", "azaroaren", "abenduaren"};
+	static const char *const eu_days[] = {"astelehena", "asteartea", "asteazkena", "osteguna",
+					      "ostirala", "larunbata", "igandea"};
+	static const char *const es_months[] = {"enero", "febrero", "marzo", "abril",
+						"mayo", "junio", "julio", "agosto",
+						"septiembre", "octubre", "noviembre", "diciembre"};
+	static const char *const es_days[] = {"lunes", "martes", "miércoles", "jueves",
+					      "viernes", "sábado", "domingo"};
+	static const char *const en_months[] = {"January", "February", "March", "April",
+						"May", "June", "July", "August",
+						"September", "October", "November", "December"};
+	static const char *const en_days[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+					      "Friday", "Saturday", "Sunday"};
+	if (t->month < 1 || t->month > 12 || t->weekday < 1 || t->weekday > 7)
+		return false;
+	int m = t->month - 1, w = t->weekday - 1;
+	switch (locale) {
+	case HM_LOCALE_ES:
+		return hm_buf_printf(out, "%s, %d de %s de %d, %02d:%02d", es_days[w], t->day,
+				     es_months[m], t->year, t->hour, t->minute);
+	case HM_LOCALE_EN:
+		return hm_buf_printf(out, "%s %d %s %d, %02d:%02d", en_days[w], t->day,
+				     en_months[m], t->year, t->hour, t->minute);
+	case HM_LOCALE_EU:
+	case HM_LOCALE_COUNT:
+		break;
+	}
+	return hm_buf_printf(out, "%dko %s %da, %s, %02d:%02d", t->year, eu_months[m], t->day,
+			     eu_days[w], t->hour, t->minute);
+}
+
+/* Appends text with "> " before every line. */
+static bool quote(struct hm_buf *out, const char *text)
+{
+	const char *p = text ? text : "";
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		if (!hm_buf_append(out, "> ", 2) || !hm_buf_append(out, p, len) ||
+		    !hm_buf_append(out, "\n", 1))
+			return false;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return true;
+}
+
+static bool put(struct hm_buf *out, const char *text)
+{
+	return hm_buf_append(out, text ? text : "", text ? strlen(text) : 0);
+}
+
+/* Writes one placeholder's value; an unknown name is written as it stands. */
+static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum hm_locale locale,
+			const struct hm_msg_params *p)
+{
+#define IS(literal) (len == sizeof(literal) - 1 && memcmp(name, (literal), len) == 0)
+	if (IS("name"))
+		return put(out, p->name);
+	if (IS("service"))
+		return put(out, p->service);
+	if (IS("tutor"))
+		return put(out, p->tutor);
+	if (IS("zone"))
+		return put(out, p->zone);
+	if (IS("subject"))
+		return put(out, p->subject);
+	if (IS("reply"))
+		return put(out, p->reply);
+	if (IS("quote"))
+		return quote(out, p->message);
+	if (IS("hours"))
+		return hm_buf_printf(out, "%d", p->response_hours);
+	if (IS("time"))
+		return p->n_times == 0 || hm_msg_format_time(locale, &p->times[0], out);
+	if (IS("times")) {
+		for (size_t i = 0; i < p->n_times; i++)
+			if (!hm_buf_append(out, "  - ", 4) ||
+			    !hm_msg_format_time(locale, &p->times[i], out) ||
+			    !hm_buf_append(out, "\n", 1))
+				return false;
+		return true;
+	}
+#undef IS
+	return hm_buf_append(out, name - 1, len + 2);
+}
+
+static bool expand(struct hm_buf *out, const char *tmpl, enum hm_locale locale,
+		   const struct hm_msg_params *p)
+{
+	const char *s = tmpl;
+	while (*s) {
+		const char *open = strchr(s, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!close)
+			return put(out, s);
+		if (!hm_buf_append(out, s, (size_t)(open - s)) ||
+		    !placeholder(out, open + 1, (size_t)(close - open - 1), locale, p))
+			return false;
+		s = close + 1;
+	}
+	return true;
+}
+
+bool hm_msg_render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm_msg_params *p,
+		   struct hm_buf *subject, struct hm_buf *body)
+{
+	if ((unsigned)kind >= HM_MSG_KIND_COUNT || (unsigned)locale >= HM_LOCALE_COUNT)
+		return false;
+	const struct template *t = &templates[kind][locale];
+	bool use_alt = false;
+	if (kind == HM_MSG_INQUIRY_RECEIVED)
+		use_alt = p->response_hours <= 0;
+	else if (kind == HM_MSG_LESSON_BOOKED || kind == HM_MSG_LESSON_CANCELLED)
+		use_alt = p->n_times > 1;
+	const char *text = use_alt && t->alt ? t->alt : t->body;
+	/* One line: a placeholder's line breaks (there should be none) become spaces. */
+	size_t start = subject->len;
+	if (!expand(subject, t->subject, locale, p))
+		return false;
+	for (size_t i = start; i < subject->len; i++)
+		if (subject->data[i] == '\n' || subject->data[i] == '\r' || subject->data[i] == '\t')
+			subject->data[i] = ' ';
+	return expand(body, text, locale, p);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// The e-mail templates (src/domain/messages.c): every kind in every language has a
+// one-line subject and a body that greets the recipient and says what happened;
+// Basque is the default; dates are written the way each language writes them;
+// a series lists every week; values are never read as placeholders.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "harreman/messages.h"
+
+static const struct hm_local_time tuesday = {2026, 11, 24, 2, 16, 0};
+static const struct hm_local_time series[] = {
+	{2026, 11, 24, 2, 16, 0}, {2026, 12, 1, 2, 16, 0}, {2026, 12, 8, 2, 16, 30}};
+
+static bool render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm_msg_params *p,
+		   char **subject, char **body)
+{
+	struct hm_buf s, b;
+	hm_buf_init(&s, 1 << 16);
+	hm_buf_init(&b, 1 << 16);
+	bool ok = hm_msg_render(kind, locale, p, &s, &b);
+	*subject = hm_buf_detach(&s, NULL);
+	*body = hm_buf_detach(&b, NULL);
+	return ok;
+}
+
+static char *when(enum hm_locale locale, const struct hm_local_time *t)
+{
+	struct hm_buf b;
+	hm_buf_init(&b, 256);
+	CHECK(hm_msg_format_time(locale, t, &b));
+	return hm_buf_detach(&b, NULL);
+}
+
+static void test_times_in_each_language(void)
+{
+	char *t = when(HM_LOCALE_EU, &tuesday);
+	CHECK_STR(t, "2026ko azaroaren 24a, asteartea, 16:00");
+	free(t);
+	t = when(HM_LOCALE_ES, &tuesday);
+	CHECK_STR(t, "martes, 24 de noviembre de 2026, 16:00");
+	free(t);
+	t = when(HM_LOCALE_EN, &tuesday);
+	CHECK_STR(t, "Tuesday 24 November 2026, 16:00");
+	free(t);
+	struct hm_local_time sunday = {2027, 1, 3, 7, 9, 5};
+	t = when(HM_LOCALE_EU, &sunday);
+	CHECK_STR(t, "2027ko urtarrilaren 3a, igandea, 09:05");
+	free(t);
+	t = when(HM_LOCALE_ES, &sunday);
+	CHECK_STR(t, "domingo, 3 de enero de 2027, 09:05");
+	free(t);
+	struct hm_buf b;
+	hm_buf_init(&b, 64);
+	struct hm_local_time bad = {2026, 13, 1, 1, 0, 0};
+	CHECK(!hm_msg_format_time(HM_LOCALE_EN, &bad, &b));
+	bad.month = 1;
+	bad.weekday = 0;
+	CHECK(!hm_msg_format_time(HM_LOCALE_EN, &bad, &b));
+	hm_buf_release(&b);
+}
+
+static void test_locales(void)
+{
+	CHECK_INT(hm_locale_from_name("es"), HM_LOCALE_ES);
+	CHECK_INT(hm_locale_from_name("en"), HM_LOCALE_EN);
+	CHECK_INT(hm_locale_from_name("eu"), HM_LOCALE_EU);
+	CHECK_INT(hm_locale_from_name(NULL), HM_LOCALE_EU);
+	CHECK_INT(hm_locale_from_name("fr"), HM_LOCALE_EU);
+	CHECK_INT(hm_locale_from_name("ES"), HM_LOCALE_EU);
+	CHECK_STR(hm_locale_name(HM_LOCALE_ES), "es");
+	CHECK_STR(hm_msg_kind_name(HM_MSG_LESSON_REMINDER), "lesson_reminder");
+	CHECK_STR(hm_msg_kind_name(HM_MSG_INQUIRY_ANSWERED), "inquiry_answered");
+	CHECK(hm_msg_kind_name(HM_MSG_KIND_COUNT) == NULL);
+}
+
+static void test_booking_confirmation(void)
+{
+	char *subject, *body;
+	struct hm_msg_params p = {.name = "Ane Etxeberria", .service = "Matemáticas",
+				  .tutor = "Mikel Agirre", .times = &tuesday, .n_times = 1,
+				  .zone = "Europe/Madrid"};
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK_STR(subject, "Clase reservada: Matemáticas");
+	CHECK(strncmp(body, "Hola, Ane Etxeberria:\n", 22) == 0);
+	CHECK(strstr(body, "Tu clase está reservada.") != NULL);
+	CHECK(strstr(body, "Matemáticas, con Mikel Agirre:\n  - martes, 24 de noviembre de 2026, "
+			   "16:00\n(hora de Europe/Madrid)") != NULL);
+	CHECK(strstr(body, "24 horas antes") != NULL);
+	free(subject);
+	free(body);
+
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_EU, &p, &subject, &body));
+	CHECK_STR(subject, "Eskola erreserbatuta: Matemáticas");
+	CHECK(strncmp(body, "Kaixo, Ane Etxeberria:\n", 23) == 0);
+	CHECK(strstr(body, "Mikel Agirre irakaslearekin") != NULL);
+	CHECK(strstr(body, "2026ko azaroaren 24a, asteartea, 16:00") != NULL);
+	free(subject);
+	free(body);
+
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK_STR(subject, "Lesson booked: Matemáticas");
+	CHECK(strstr(body, "Your lesson is booked.") != NULL);
+	free(subject);
+	free(body);
+
+	/* A series: the plural text and every week, in order. */
+	p.times = series;
+	p.n_times = 3;
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(body, "Tus clases están reservadas.") != NULL);
+	const char *a = strstr(body, "24 de noviembre"), *b = strstr(body, "1 de diciembre"),
+		   *c = strstr(body, "8 de diciembre de 2026, 16:30");
+	CHECK(a && b && c && a < b && b < c);
+	free(subject);
+	free(body);
+}
+
+static void test_every_kind_in_every_language(void)
+{
+	struct hm_msg_params p = {.name = "Jon", .service = "Fisika", .tutor = "Amaia",
+				  .times = &tuesday, .n_times = 1, .zone = "Europe/Madrid",
+				  .subject = "Prezioak", .message = "Zenbat da?\nEta taldean?",
+				  .reply = "20 euro.", .response_hours = 48};
+	for (int k = 0; k < HM_MSG_KIND_COUNT; k++) {
+		for (int l = 0; l < HM_LOCALE_COUNT; l++) {
+			char *subject, *body;
+			CHECK(render((enum hm_msg_kind)k, (enum hm_locale)l, &p, &subject, &body));
+			CHECK(strlen(subject) > 0 && strchr(subject, '\n') == NULL);
+			CHECK(strstr(body, "Jon") != NULL);
+			CHECK(strstr(body, "Harreman") != NULL);
+			CHECK(strchr(body, '{') == NULL); /* every placeholder filled */
+			CHECK(strchr(subject, '{') == NULL);
+			if (k <= HM_MSG_LESSON_REMINDER) {
+				CHECK(strstr(body, "Fisika") && strstr(body, "Amaia"));
+				CHECK(strstr(body, "16:00") != NULL);
+			} else {
+				CHECK(strstr(subject, "Prezioak") != NULL);
+				CHECK(strstr(body, "> Zenbat da?\n> Eta taldean?\n") != NULL);
+			}
+			if (k == HM_MSG_INQUIRY_RECEIVED)
+				CHECK(strstr(body, "48") != NULL);
+			if (k == HM_MSG_INQUIRY_ANSWERED) {
+				CHECK(strstr(body, "20 euro.") != NULL);
+				CHECK(strncmp(subject, "Re: ", 4) == 0);
+			}
+			if (k == HM_MSG_LESSON_REMINDER)
+				CHECK(strstr(subject, "16:00") != NULL);
+			free(subject);
+			free(body);
+		}
+	}
+	struct hm_buf s, b;
+	hm_buf_init(&s, 64);
+	hm_buf_init(&b, 64);
+	CHECK(!hm_msg_render(HM_MSG_KIND_COUNT, HM_LOCALE_EU, &p, &s, &b));
+	CHECK(!hm_msg_render(HM_MSG_LESSON_BOOKED, HM_LOCALE_COUNT, &p, &s, &b));
+	hm_buf_release(&s);
+	hm_buf_release(&b);
+}
+
+static void test_variants(void)
+{
+	char *subject, *body;
+	struct hm_msg_params p = {.name = "Maite", .subject = "Kaixo", .message = "Galdera",
+				  .response_hours = 0};
+	/* No promised answer time: "as soon as we can". */
+	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK(strstr(body, "as soon as we can") != NULL);
+	CHECK(strstr(body, " 0 hours") == NULL);
+	free(subject);
+	free(body);
+	p.response_hours = 24;
+	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(body, "en un plazo de 24 horas") != NULL);
+	CHECK_STR(subject, "Hemos recibido tu mensaje: Kaixo");
+	free(subject);
+	free(body);
+	/* Several lessons cancelled at once: the plural text. */
+	struct hm_msg_params q = {.name = "Unai", .service = "Ingelesa", .tutor = "Jon",
+				  .times = series, .n_times = 2, .zone = "Europe/Madrid"};
+	CHECK(render(HM_MSG_LESSON_CANCELLED, HM_LOCALE_EN, &q, &subject, &body));
+	CHECK(strstr(body, "These lessons have been cancelled") != NULL);
+	free(subject);
+	free(body);
+	q.n_times = 1;
+	CHECK(render(HM_MSG_LESSON_CANCELLED, HM_LOCALE_EN, &q, &subject, &body));
+	CHECK(strstr(body, "This lesson has been cancelled") != NULL);
+	free(subject);
+	free(body);
+}
+
+static void test_values_are_not_templates(void)
+{
+	char *subject, *body;
+	struct hm_msg_params p = {.name = "{service} {reply}", .subject = "{name}\nBcc: x",
+				  .message = "{quote}", .reply = "{name}"};
+	CHECK(render(HM_MSG_INQUIRY_ANSWERED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK(strstr(body, "Hello {service} {reply},") != NULL);
+	CHECK(strstr(body, "\n{name}\n") != NULL);
+	CHECK(strstr(body, "> {quote}") != NULL);
+	/* A subject is one line whatever its values hold. */
+	CHECK_STR(subject, "Re: {name} Bcc: x");
+	free(subject);
+	free(body);
+}
+
+int main(void)
+{
+	RUN(test_times_in_each_language);
+	RUN(test_locales);
+	RUN(test_booking_confirmation);
+	RUN(test_every_kind_in_every_language);
+	RUN(test_variants);
+	RUN(test_values_are_not_templates);
+	return CHECK_EXIT();
+}
