@@ -5,7 +5,8 @@
 // (a plain link: the browser sends the session cookie with it).
 import { h, fill, t, loadingInto, failedInto } from '../shell.js';
 import { currentLanguage } from '../i18n.js';
-import { money, percent, shortDate } from '../format.js';
+import { money } from '../format.js';
+import { percent, shortDate } from '../desk/format.js';
 import { fetchAll } from '../desk/common.js';
 
 const COLUMNS = [

@@ -7,7 +7,7 @@
 import { get, put } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto, submitting } from '../shell.js';
 import { fieldText } from '../i18n.js';
-import { percent } from '../format.js';
+import { percent } from '../desk/format.js';
 import { formError } from '../desk/common.js';
 
 // The server's messages for a tier, and the sentence each one means.

@@ -6,7 +6,7 @@
 import { patch, post } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto, session } from '../shell.js';
 import { errorText } from '../i18n.js';
-import { shortDate } from '../format.js';
+import { shortDate } from '../desk/format.js';
 import { badge, confirmAction, fetchAll, field, formError, selectBox, submitForm } from '../desk/common.js';
 
 const ROLES = ['student', 'staff', 'admin'];

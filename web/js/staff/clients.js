@@ -7,9 +7,8 @@
 // booking a lesson live in web/js/staff/orders.js.
 import { get, patch, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
-import {
-  addDays, businessDate, dateTime, money, percent, shortDate,
-} from '../format.js';
+import { addDays, businessDate, dateTime, money } from '../format.js';
+import { percent, shortDate } from '../desk/format.js';
 import {
   badge, facts, fetchAll, field, formError, goTo, rememberClient, selectBox, services,
   submitForm, tutors,

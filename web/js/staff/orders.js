@@ -6,9 +6,8 @@
 import { get, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { errorText, fieldText } from '../i18n.js';
-import {
-  addDays, businessDate, dateTime, dayLabel, money, mondayOf, percent, time,
-} from '../format.js';
+import { addDays, businessDate, dateTime, dayLabel, money, mondayOf, time } from '../format.js';
+import { percent } from '../desk/format.js';
 import { field, formError, selectBox, submitForm, tutors } from '../desk/common.js';
 
 const ORDER_CHANNELS = ['phone', 'in_person', 'email'];
@@ -76,11 +75,17 @@ export function openContract(work, client, allServices, { onDone }) {
     };
   };
   let asked = 0;
+  let lastKey = '';
   const requote = async () => {
     const v = values();
     sessionsField.hidden = v.kind !== 'subscription';
+    const key = `${v.service_id}|${v.kind}|${v.sessions}`;
+    if (key === lastKey) return;
+    lastKey = key;
     const n = ++asked;
-    loadingInto(quote);
+    // The previous quote stays in place (busy) while the new one comes: no jump.
+    if (quote.querySelector('.quote-box')) quote.setAttribute('aria-busy', 'true');
+    else loadingInto(quote);
     try {
       const q = await get(withQuery('/quote', {
         client_id: client.id, service_id: v.service_id, kind: v.kind, sessions: v.sessions,
@@ -88,8 +93,11 @@ export function openContract(work, client, allServices, { onDone }) {
       if (n === asked) fill(quote, priceBox(q), h('p', { class: 'small muted' }, t('staff.contract.quote_hint')));
     } catch (err) {
       if (n !== asked) return;
+      lastKey = '';
       const fields = Object.values(err.fields || {});
       fill(quote, h('p', { class: 'load-error', role: 'alert' }, fields.length ? fieldText(fields[0]) : errorText(err)));
+    } finally {
+      if (n === asked) quote.removeAttribute('aria-busy');
     }
   };
   form.addEventListener('change', requote);
