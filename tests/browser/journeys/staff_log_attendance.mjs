@@ -70,7 +70,7 @@ export default async function ({ newPage, url, web }) {
     const badge = document.querySelector(`li[data-lesson-id="${id}"] .badge`);
     return badge && badge.textContent.trim() === text;
   }, [lesson.id, t('staff.lesson.attended')]);
-  assert.equal(norm(await row.locator('.lesson-notes').textContent()), 'Berandu iritsi da. Iraganeko aditzak landu ditugu.');
+  assert.equal(norm(await row.locator('.log-notes').textContent()), 'Berandu iritsi da. Iraganeko aditzak landu ditugu.');
 
   // The client's record shows the new level and pace.
   await row.locator('.client-link').click();

@@ -50,7 +50,7 @@ function editor(body, items, reload) {
   const form = h('form', { class: 'tiers-form', novalidate: true },
     formError(),
     h('div', { class: 'table-wrap' },
-      h('table', { class: 'tiers' },
+      h('table', { class: 'tier-table' },
         h('caption', { class: 'visually-hidden' }, t('admin.tiers.title')),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, t('admin.tiers.from_ordinal')),

@@ -23,7 +23,7 @@ export async function startDesk({ allowed, deniedKey, render }) {
     if (!session.user) {
       current = null;
       fill(app, h('div', { class: 'desk-door' },
-        h('p', { class: 'lead' }, t(deniedKey)),
+        h('p', { class: 'door-lead' }, t(deniedKey)),
         h('div', { class: 'card login-card', id: 'login-card' })));
       renderLoginForm(byId('login-card'), async () => { clearNotice(); await show(); });
       return;

@@ -331,7 +331,7 @@ function lessonsCard(data, serviceName, tutorName, ctx) {
       h('strong', {}, dateTime(l.starts_at)),
       lessonStatus(l, now)),
     h('p', { class: 'small muted' }, serviceName.get(l.service_id) || '', ' · ', tutorName.get(l.tutor_id) || ''),
-    l.notes ? h('p', { class: 'small lesson-notes' }, l.notes) : null,
+    l.notes ? h('p', { class: 'small log-notes' }, l.notes) : null,
     l.status !== 'cancelled' && Date.parse(l.starts_at) <= now
       ? h('button', { type: 'button', class: l.attendance ? 'link small' : 'secondary small-button',
         onclick: () => logLesson(l, data.client, ctx.refresh) },

@@ -41,7 +41,7 @@ export function renderInquiries(panel) {
       } else {
         const overdue = page.items.filter((q) => q.status === 'overdue').length;
         fill(results,
-          h('p', { class: 'summary', role: 'status' },
+          h('p', { class: 'queue-summary', role: 'status' },
             t('staff.inquiries.count', { count: page.items.length }),
             overdue ? [' · ', h('strong', {}, t('staff.inquiries.overdue_count', { count: overdue }))] : null),
           h('ul', { class: 'plain inquiries' }, items));

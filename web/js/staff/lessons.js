@@ -22,7 +22,7 @@ export function renderLessons(panel) {
   const results = h('div', { class: 'lesson-board', 'aria-live': 'polite', 'aria-busy': 'false' });
   const tutorSelect = selectBox({ id: 'lessons-tutor' }, [{ value: '', label: t('staff.lessons.all_tutors') }], '');
   tutorSelect.addEventListener('change', () => { state.tutor = tutorSelect.value; load(); });
-  const range = h('p', { class: 'range', id: 'lessons-range' });
+  const range = h('p', { class: 'date-range', id: 'lessons-range' });
   const modeButton = (mode) => h('button', {
     type: 'button', class: 'secondary', 'aria-pressed': String(state.mode === mode),
     onclick: () => { state.mode = mode; renderLessons(panel); },
@@ -36,7 +36,7 @@ export function renderLessons(panel) {
     h('div', { class: 'toolbar' },
       h('div', { class: 'segmented', role: 'group', 'aria-label': t('staff.lessons.view') },
         modeButton('day'), modeButton('week')),
-      h('div', { class: 'week-nav' },
+      h('div', { class: 'date-nav' },
         h('button', { type: 'button', class: 'secondary', onclick: step(-1),
           'aria-label': t(`staff.lessons.previous_${state.mode}`) }, '‹'),
         range,
@@ -90,7 +90,7 @@ function showBoard(results, { from, to, allTutors, allServices, lessons, clients
   const ctx = { serviceName, clients, reload };
   const total = lessons.filter((l) => l.status !== 'cancelled').length;
   fill(results,
-    h('p', { class: 'muted summary' }, t('staff.lessons.count', { count: total })),
+    h('p', { class: 'muted board-summary' }, t('staff.lessons.count', { count: total })),
     h('div', { class: 'tutor-grid' }, shownTutors.map((tutor) => {
       const own = lessons.filter((l) => l.tutor_id === tutor.id);
       const headingId = `tutor-${tutor.id}-heading`;
@@ -136,7 +136,7 @@ function lessonItem(lesson, { serviceName, clients, reload }) {
       h('button', { type: 'button', class: 'link client-link', onclick: () => goTo(`clients/${lesson.client_id}`) }, name),
       h('span', { class: 'muted small' }, serviceName.get(lesson.service_id) || ''),
       h('span', { class: 'lesson-badges' }, lessonStatus(lesson)),
-      lesson.notes ? h('p', { class: 'lesson-notes small' }, lesson.notes) : null),
+      lesson.notes ? h('p', { class: 'log-notes small' }, lesson.notes) : null),
     h('div', { class: 'lesson-actions' },
       !cancelled && started ? h('button', {
         type: 'button', class: lesson.attendance ? 'secondary small-button' : 'small-button',

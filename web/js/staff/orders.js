@@ -42,7 +42,7 @@ function priceBox(q, { made = false } = {}) {
 export function openContract(work, client, allServices, { onDone }) {
   const body = workPanel(work, 'staff.contract.title', client);
   const active = allServices.filter((s) => s.active !== false);
-  const quote = h('div', { class: 'quote', id: 'contract-quote', 'aria-live': 'polite' });
+  const quote = h('div', { class: 'quote-area', id: 'contract-quote', 'aria-live': 'polite' });
   const sessions = h('input', { type: 'number', name: 'sessions', min: 2, max: 200, value: 8, inputmode: 'numeric' });
   const sessionsField = field('contract-sessions', t('staff.contract.sessions'), sessions);
   sessionsField.hidden = true;
@@ -207,7 +207,7 @@ export async function openBooking(work, client, data, { onDone }) {
     const s = service();
     const subs = data.contracts.filter((c) => c.kind === 'subscription' && c.status === 'active'
       && c.service_id === (s && s.id) && c.sessions_used < c.sessions_total);
-    const quoteSpot = h('div', { class: 'quote', 'aria-live': 'polite' });
+    const quoteSpot = h('div', { class: 'quote-area', 'aria-live': 'polite' });
     fill(payment,
       h('legend', {}, t('staff.book.payment')),
       subs.map((c, i) => h('label', { class: 'choice' },
