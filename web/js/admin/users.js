@@ -83,6 +83,8 @@ function userRow(user, reload) {
 async function change(user, body, reload, undo) {
   try {
     const saved = await patch(`/users/${user.id}`, body);
+    // An admin who changed their own account starts the page again as who they are now.
+    if (session.user && saved.id === session.user.id) { location.reload(); return; }
     notify(t('admin.users.saved', { name: saved.full_name }), 'success');
     await reload();
   } catch (err) {

@@ -219,6 +219,13 @@ export async function openBooking(work, client, data, { onDone }) {
         h('input', { type: 'radio', name: 'payment', value: 'new', checked: subs.length ? null : true }),
         ' ', t('staff.book.new_one_off')),
       quoteSpot);
+    // The quote is for a new one-off; a subscription's session costs nothing more.
+    const showQuote = () => {
+      const pay = form.elements.namedItem('payment');
+      quoteSpot.hidden = !pay || pay.value !== 'new';
+    };
+    payment.onchange = showQuote;
+    showQuote();
     if (!s) return;
     loadingInto(quoteSpot);
     try {
