@@ -54,6 +54,7 @@ export default async function ({ newPage, url, web }) {
     await check(staff, english, `/staff new contract at ${width}px`);
     await staff.getByRole('button', { name: t('staff.book.open') }).click();
     await staff.waitForSelector('.book-form .slots .week, .book-form .slots .empty');
+    await staff.getByLabel(t('staff.book.new_one_off')).check();
     await staff.waitForSelector('.book-form .quote-box');
     await check(staff, english, `/staff booking at ${width}px`);
     await staff.close();
