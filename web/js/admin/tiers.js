@@ -83,11 +83,11 @@ function editor(body, items, reload) {
   function addRow(tier = { from_ordinal: '', percent: '' }) {
     const n = ++rowCount;
     const tr = h('tr', { class: 'tier-row' },
-      h('td', {},
+      h('td', { 'data-label': t('admin.tiers.from_ordinal') },
         h('label', { class: 'visually-hidden label-from', for: `tier-${n}-from` }),
         h('input', { id: `tier-${n}-from`, type: 'number', inputmode: 'numeric', min: 2, step: 1,
           name: 'from_ordinal', value: tier.from_ordinal, required: true })),
-      h('td', {},
+      h('td', { 'data-label': t('admin.tiers.percent') },
         h('label', { class: 'visually-hidden label-percent', for: `tier-${n}-percent` }),
         h('input', { id: `tier-${n}-percent`, type: 'number', inputmode: 'numeric', min: 1, max: 100, step: 1,
           name: 'percent', value: tier.percent, required: true })),
