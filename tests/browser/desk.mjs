@@ -51,10 +51,10 @@ export async function apiAs(url, { email, password }) {
   };
 }
 
-/** Waits until the desk's tab panel has finished loading (no loading note left). */
+/** Waits until the desk's tab panel has finished loading (no loading note, nothing busy). */
 export async function settled(page) {
   await page.waitForSelector('#tab-panel');
-  await page.waitForFunction(() => !document.querySelector('#app .loading-note'));
+  await page.waitForFunction(() => !document.querySelector('#app .loading-note, #app [aria-busy=true]'));
 }
 
 /** YYYY-MM-DD in Europe/Madrid of an instant (as the pages group days). */

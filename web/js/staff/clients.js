@@ -211,6 +211,7 @@ function renderRecord(panel, id) {
   let data = null;
 
   async function refresh({ keepWork = true } = {}) {
+    content.setAttribute('aria-busy', 'true');
     try {
       const today = businessDate(Date.now());
       const [client, contracts, lessons, interactions, tiers, allServices, allTutors] = await Promise.all([
@@ -227,6 +228,8 @@ function renderRecord(panel, id) {
       if (!keepWork) work.replaceChildren();
     } catch (err) {
       failedInto(content, err, () => { loadingInto(content); refresh(); });
+    } finally {
+      content.removeAttribute('aria-busy');
     }
   }
   refresh();
