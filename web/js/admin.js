@@ -1,6 +1,27 @@
 // SPDX-License-Identifier: MIT
-// The admin page (being built): sets up language and session.
-import { startPage, byId, fill, h, t } from './shell.js';
+// The admin page (/admin): admins only. Five tabs follow the URL's #hash: the
+// loyalty review (web/js/admin/loyalty.js), the discount tiers (admin/tiers.js),
+// gift stock (admin/gifts.js), users and roles (admin/users.js) and the audit log
+// (admin/audit.js).
+import { h, t } from './shell.js';
+import { startDesk, deskTabs } from './desk/common.js';
+import { renderLoyalty } from './admin/loyalty.js';
+import { renderTiers } from './admin/tiers.js';
+import { renderGifts } from './admin/gifts.js';
+import { renderUsers } from './admin/users.js';
+import { renderAudit } from './admin/audit.js';
 
-await startPage();
-fill(byId('app'), h('p', { class: 'muted' }, t('common.loading')));
+await startDesk({
+  allowed: (user) => user.role === 'admin',
+  deniedKey: 'login.admin_only',
+  render(app) {
+    app.replaceChildren(h('div', { id: 'desk' }));
+    deskTabs(app.firstChild, [
+      { id: 'loyalty', label: t('admin.tab.loyalty'), render: renderLoyalty },
+      { id: 'tiers', label: t('admin.tab.tiers'), render: renderTiers },
+      { id: 'gifts', label: t('admin.tab.gifts'), render: renderGifts },
+      { id: 'users', label: t('admin.tab.users'), render: renderUsers },
+      { id: 'audit', label: t('admin.tab.audit'), render: renderAudit },
+    ], { label: t('admin.tabs_label') });
+  },
+});

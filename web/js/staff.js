@@ -1,6 +1,23 @@
 // SPDX-License-Identifier: MIT
-// The staff page (being built): sets up language and session.
-import { startPage, byId, fill, h, t } from './shell.js';
+// The staff desk (/staff): staff and admins only. Three tabs follow the URL's #hash:
+// the lessons of the day or week per tutor (web/js/staff/lessons.js), clients with
+// their records, contracts and bookings (web/js/staff/clients.js), and the inquiry
+// queue (web/js/staff/inquiries.js).
+import { h, t } from './shell.js';
+import { startDesk, deskTabs } from './desk/common.js';
+import { renderLessons } from './staff/lessons.js';
+import { renderClients } from './staff/clients.js';
+import { renderInquiries } from './staff/inquiries.js';
 
-await startPage();
-fill(byId('app'), h('p', { class: 'muted' }, t('common.loading')));
+await startDesk({
+  allowed: (user) => user.role === 'staff' || user.role === 'admin',
+  deniedKey: 'login.staff_only',
+  render(app) {
+    app.replaceChildren(h('div', { id: 'desk' }));
+    deskTabs(app.firstChild, [
+      { id: 'lessons', label: t('staff.tab.lessons'), render: renderLessons },
+      { id: 'clients', label: t('staff.tab.clients'), render: renderClients },
+      { id: 'inquiries', label: t('staff.tab.inquiries'), render: renderInquiries },
+    ], { label: t('staff.tabs_label') });
+  },
+});
