@@ -233,8 +233,38 @@ static json_t *feed_row(sqlite3_stmt *stmt)
 
 /* Adds one key per table to doc: everything held on the subject but the client
  * record and its user, which hm_api_clients_export writes first. */
+static json_t *registration_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:o, s:o}",
+			 "event_id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "title", (const char *)sqlite3_column_text(stmt, 1),
+			 "starts_at", time_or_null(stmt, 2),
+			 "registered_at", time_or_null(stmt, 3));
+}
+
+static json_t *contribution_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "kind", (const char *)sqlite3_column_text(stmt, 1),
+			 "title", (const char *)sqlite3_column_text(stmt, 2),
+			 "body", (const char *)sqlite3_column_text(stmt, 3),
+			 "credit_name", (const char *)sqlite3_column_text(stmt, 4),
+			 "status", (const char *)sqlite3_column_text(stmt, 5),
+			 "submitted_at", time_or_null(stmt, 6),
+			 "review_comment", text_or_null(stmt, 7),
+			 "reviewed_by", int_or_null(stmt, 8),
+			 "reviewed_at", time_or_null(stmt, 9));
+}
+
 static enum hm_err export_per_table(struct hm_db *db, const struct subject *s, json_t *doc)
 {
+	static const char registrations_sql[] =
+		"SELECT r.event_id, e.title, e.starts_at, r.created_at FROM event_registrations r"
+		" JOIN events e ON e.id = r.event_id WHERE r.client_id = ?1 ORDER BY e.starts_at";
+	static const char contributions_sql[] =
+		"SELECT id, kind, title, body, credit_name, status, submitted_at, review_comment,"
+		" reviewed_by, reviewed_at FROM contributions WHERE client_id = ?1 ORDER BY id";
 	static const char contracts_sql[] =
 		"SELECT id FROM contracts WHERE client_id = ?1 ORDER BY id";
 	static const char lessons_sql[] =
@@ -266,6 +296,11 @@ static enum hm_err export_per_table(struct hm_db *db, const struct subject *s, j
 	if (err == HM_OK)
 		err = export_rows(db, doc, "calendar_feeds", feed_sql, s, feed_row);
 	if (err == HM_OK)
+		err = export_rows(db, doc, "event_registrations", registrations_sql, s,
+				  registration_row);
+	if (err == HM_OK)
+		err = export_rows(db, doc, "contributions", contributions_sql, s, contribution_row);
+	if (err == HM_OK)
 		err = export_rows(db, doc, "audit", audit_sql, s, audit_row);
 	return err;
 }
@@ -290,6 +325,14 @@ static enum hm_err erase_per_table(struct hm_db *db, const struct subject *s, in
 		"UPDATE interactions SET summary = 'erased' WHERE client_id = ?1",
 		"UPDATE lessons SET notes = '' WHERE client_id = ?1",
 		"DELETE FROM calendar_feeds WHERE client_id = ?1",
+		/* Places at events still to come go back; past ones stay counted. */
+		"DELETE FROM event_registrations WHERE client_id = ?1 AND event_id IN"
+		" (SELECT id FROM events WHERE starts_at > ?5)",
+		/* What the student wrote and the name it was credited with: emptied and
+		 * taken down (a published text could hold anything about its author). */
+		"UPDATE contributions SET credit_name = 'erased', title = 'erased', body = '',"
+		" status = 'rejected', reviewed_at = coalesce(reviewed_at, ?5),"
+		" review_comment = 'erased' WHERE client_id = ?1",
 		"DELETE FROM rate_events WHERE key IN (?2, ?3)",
 		/* Who did what stays; what they typed about the client goes. */
 		"UPDATE audit_log SET detail = '{\"erased\":true}' WHERE detail IS NOT NULL"

@@ -29,11 +29,14 @@
 #define SUMMARY "Called about her exam marks"
 #define MESSAGE "My daughter Ane needs help with maths"
 #define OTHER_EMAIL "other.student@example.com"
+#define CREDIT "Ane E. from Bilbo"
+#define CONTRIBUTION "Flash cards every morning, said my grandmother Karmele"
 
 static struct test_server server;
 static const char *const args[] = {"--trusted-proxy", "127.0.0.1", NULL};
 static struct api_client admin, staff, ane, other, anon;
 static json_int_t tutor_id, service_id, ane_client, ane_user, other_client, contract_id;
+static json_int_t event_id, contribution_id;
 static char feed_url[128];
 
 static json_int_t ival(json_t *obj, const char *key)
@@ -206,6 +209,25 @@ static bool setup(void)
 	snprintf(path, sizeof path, "/api/v1/inquiries/%lld/answer", (long long)inquiry);
 	if (!inquiry || api_status(&staff, "POST", path, "{\"reply\":\"Of course, Ane.\"}") != 200)
 		return false;
+	/* The community: an event she registered for, a contribution published. */
+	char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
+	hm_time_format(hm_time_now() + 5 * 86400, starts);
+	hm_time_format(hm_time_now() + 5 * 86400 + 7200, ends);
+	snprintf(body, sizeof body,
+		 "{\"title\":\"Fractions workshop\",\"kind\":\"workshop\",\"subject\":\"maths\","
+		 "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":5,\"description\":\"Bring a pencil.\"}",
+		 starts, ends);
+	event_id = post_id(&staff, "/api/v1/events", body, 201);
+	snprintf(path, sizeof path, "/api/v1/events/%lld/registration", (long long)event_id);
+	if (!event_id || api_status(&ane, "POST", path, NULL) != 201)
+		return false;
+	contribution_id = post_id(&ane, "/api/v1/contributions",
+				  "{\"kind\":\"method\",\"title\":\"My method\",\"body\":\""
+				  CONTRIBUTION "\",\"credit_name\":\"" CREDIT "\"}", 201);
+	snprintf(path, sizeof path, "/api/v1/contributions/%lld/review", (long long)contribution_id);
+	if (!contribution_id ||
+	    api_status(&staff, "POST", path, "{\"decision\":\"approved\",\"comment\":\"\"}") != 200)
+		return false;
 	api_call(&ane, "GET", "/api/v1/me/calendar", NULL, &r);
 	snprintf(feed_url, sizeof feed_url, "%s", json_str(r.json, "url") ? json_str(r.json, "url") : "");
 	http_response_free(&r);
@@ -248,6 +270,13 @@ static void test_export(void)
 	CHECK(contains(outbox, "Of course, Ane."));
 	CHECK(json_str(json_array_get(outbox, 0), "body") != NULL);
 	CHECK_INT(json_array_size(json_object_get(doc, "calendar_feeds")), 1);
+	json_t *registrations = json_object_get(doc, "event_registrations");
+	CHECK_INT(json_array_size(registrations), 1);
+	CHECK_INT(ival(json_array_get(registrations, 0), "event_id"), event_id);
+	json_t *contributions = json_object_get(doc, "contributions");
+	CHECK_INT(json_array_size(contributions), 1);
+	CHECK_STR(json_str(json_array_get(contributions, 0), "body"), CONTRIBUTION);
+	CHECK_STR(json_str(json_array_get(contributions, 0), "credit_name"), CREDIT);
 	json_t *audit = json_object_get(doc, "audit");
 	CHECK(json_array_size(audit) >= 4);
 	CHECK(contains(audit, "client.update") && contains(audit, "interaction.create"));
@@ -321,7 +350,22 @@ static void test_erase(void)
 	CHECK_INT(json_array_size(json_object_get(doc, "calendar_feeds")), 0);
 	json_t *interactions = json_object_get(doc, "interactions");
 	CHECK_STR(json_str(json_array_get(interactions, 0), "summary"), "erased");
+	json_t *contribution = json_array_get(json_object_get(doc, "contributions"), 0);
+	CHECK_STR(json_str(contribution, "credit_name"), "erased");
+	CHECK_STR(json_str(contribution, "status"), "rejected");
+	CHECK_INT(json_array_size(json_object_get(doc, "event_registrations")), 0);
 	json_decref(doc);
+	/* Her contribution is taken down and emptied; her place at the event is free. */
+	json_t *published = get_json(&anon, "/api/v1/contributions", 200);
+	CHECK(!contains(published, CREDIT) && !contains(published, CONTRIBUTION));
+	json_decref(published);
+	json_t *events = get_json(&anon, "/api/v1/events", 200);
+	json_t *ev;
+	size_t k;
+	json_array_foreach(json_object_get(events, "items"), k, ev)
+		if (ival(ev, "id") == event_id)
+			CHECK_INT(ival(ev, "places_left"), 5);
+	json_decref(events);
 	/* The inquiry (found by her old address before it went) and the messages. */
 	json_t *inquiries = get_json(&staff, "/api/v1/inquiries", 200);
 	json_t *item;
