@@ -48,8 +48,17 @@ bool ts_start(struct test_server *s, const char *const *extra)
 	snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
 
-	const char *argv[40];
+	const char *argv[64];
 	int n = 0;
+	/* HARREMAN_SERVER_WRAPPER: a command (words split at spaces) that runs the
+	 * server, e.g. "valgrind --error-exitcode=99 --leak-check=full". */
+	char wrapper[512] = "";
+	const char *wrap_env = getenv("HARREMAN_SERVER_WRAPPER");
+	if (wrap_env)
+		snprintf(wrapper, sizeof wrapper, "%s", wrap_env);
+	for (char *save = NULL, *w = strtok_r(wrapper, " ", &save); w && n < 20;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
 	argv[n++] = ts_binary();
 	argv[n++] = "serve";
 	if (!has_arg(extra, "--listen")) {
@@ -64,7 +73,7 @@ bool ts_start(struct test_server *s, const char *const *extra)
 		argv[n++] = "--web";
 		argv[n++] = ts_web_dir();
 	}
-	for (; extra && *extra && n < 38; extra++)
+	for (; extra && *extra && n < 62; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;
 
@@ -80,7 +89,7 @@ bool ts_start(struct test_server *s, const char *const *extra)
 		if (log >= 0)
 			dup2(log, STDERR_FILENO);
 		close(out[0]);
-		execv(argv[0], (char *const *)(void *)argv);
+		execvp(argv[0], (char *const *)(void *)argv);
 		_exit(127);
 	}
 	close(out[1]);
@@ -102,7 +111,7 @@ bool ts_start(struct test_server *s, const char *const *extra)
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		int left = 60000 - (int)((now.tv_sec - start.tv_sec) * 1000 +
+		int left = (wrapper[0] ? 180000 : 60000) - (int)((now.tv_sec - start.tv_sec) * 1000 +
 					 (now.tv_nsec - start.tv_nsec) / 1000000);
 		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, left) <= 0)
