@@ -136,6 +136,11 @@ bool hm_reply_header(struct hm_reply *reply, const char *name, const char *value
 /* The value of a header added earlier, or NULL. */
 const char *hm_reply_get_header(const struct hm_reply *reply, const char *name);
 
+/* Whether a raw request target (path and query, as received) is refused 414: over
+ * HM_MAX_TARGET bytes, or with more than HM_MAX_QUERY_ARGS query arguments (each
+ * '&'-separated piece counts, empty ones too). */
+bool hm_target_too_long(const char *target);
+
 /* The value of query argument key, or NULL (borrowed from the request). */
 const char *hm_query_get(const struct hm_request *req, const char *key);
 

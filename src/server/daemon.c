@@ -265,7 +265,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		return rs;
 	size_t len = strlen(uri);
 	char *query = strchr(uri, '?');
-	size_t args = 0;
 	/* The raw path, for the log of a request libmicrohttpd refuses before on_request
 	 * (on_request writes the decoded one). */
 	char raw[sizeof rs->path];
@@ -275,9 +274,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	memcpy(raw, uri, path_len);
 	raw[path_len] = '\0';
 	hm_log_escape(raw, rs->path, sizeof rs->path);
-	for (const char *p = query; p && *p; p++)
-		args += *p == '?' || *p == '&';
-	if (len > HM_MAX_TARGET || args > HM_MAX_QUERY_ARGS) {
+	if (hm_target_too_long(uri)) {
 		rs->target_too_long = true;
 		if (query)
 			query[1] = '\0';
