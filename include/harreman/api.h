@@ -117,6 +117,9 @@ hm_handler_fn hm_api_audit_list;
  * within 15 minutes answer 429. */
 #define HM_LOGIN_MAX_FAILURES 5
 #define HM_LOGIN_WINDOW ((int64_t)15 * 60)
+/* Registrations (well-formed ones, whatever their outcome) per client address. */
+#define HM_REGISTER_MAX 20
+#define HM_REGISTER_WINDOW ((int64_t)60 * 60)
 
 /* Answers a list page {items, next_after}; takes ownership of items. */
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after);

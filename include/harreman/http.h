@@ -15,6 +15,7 @@
 
 #define HM_MAX_BODY ((size_t)64 * 1024)
 #define HM_MAX_QUERY_ARGS 32
+#define HM_MAX_TARGET ((size_t)8 * 1024) /* path and query; longer → 414 */
 #define HM_MAX_PATH_IDS 4
 #define HM_MAX_REPLY_HEADERS 14
 
@@ -75,6 +76,7 @@ struct hm_request {
 	const char *body;          /* raw body bytes (not NUL-terminated by contract) */
 	size_t body_len;
 	bool body_too_large;       /* declared or streamed over HM_MAX_BODY */
+	bool target_too_long;      /* over HM_MAX_TARGET or HM_MAX_QUERY_ARGS (query dropped) */
 
 	int64_t now;               /* the request's clock, seconds since the epoch */
 	char request_id[17];
@@ -145,6 +147,11 @@ bool hm_reply_header(struct hm_reply *reply, const char *name, const char *value
 
 /* The value of a header added earlier, or NULL. */
 const char *hm_reply_get_header(const struct hm_reply *reply, const char *name);
+
+/* Whether a raw request target (path and query, as received) is refused 414: over
+ * HM_MAX_TARGET bytes, or with more than HM_MAX_QUERY_ARGS query arguments (each
+ * '&'-separated piece counts, empty ones too). */
+bool hm_target_too_long(const char *target);
 
 /* The value of query argument key, or NULL (borrowed from the request). */
 const char *hm_query_get(const struct hm_request *req, const char *key);

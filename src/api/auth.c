@@ -79,6 +79,46 @@ out:
 	sodium_memzero(token, sizeof token);
 }
 
+/* 429 when the address has used up its registrations for the hour. */
+static bool register_throttled(struct hm_request *req, struct hm_reply *reply)
+{
+	bool limited = false;
+	int64_t wait = 0;
+	enum hm_err err = hm_ratelimit_check(req->db, "register_addr", req->remote_addr, req->now,
+					     HM_REGISTER_WINDOW, HM_REGISTER_MAX, &limited, &wait);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return true;
+	}
+	if (!limited)
+		return false;
+	char retry[24];
+	snprintf(retry, sizeof retry, "%lld", (long long)wait);
+	hm_reply_header(reply, "Retry-After", retry);
+	hm_reply_error(reply, HM_ERR_RATE_LIMITED, "Too many registrations; try again later.");
+	return true;
+}
+
+/* Counts a well-formed registration against its address, in its own transaction
+ * and before the password is hashed: every such attempt costs an argon2id hash,
+ * and a 409 email_taken tells whether an address is registered, so attempts count
+ * whether they create an account or not. */
+static bool register_counted(struct hm_request *req, struct hm_reply *reply)
+{
+	enum hm_err err = hm_db_begin(req->db);
+	if (err == HM_OK)
+		err = hm_ratelimit_hit(req->db, "register_addr", req->remote_addr, req->now,
+				       HM_REGISTER_WINDOW);
+	if (err == HM_OK)
+		err = hm_db_commit(req->db);
+	if (err != HM_OK) {
+		hm_db_rollback(req->db);
+		hm_api_reply_err(reply, err);
+		return false;
+	}
+	return true;
+}
+
 void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 {
 	static const char *const allowed[] = {"email", "password", "full_name", "locale", NULL};
@@ -95,10 +135,14 @@ void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_password(&v, req->json, "password", &password);
 	hm_validate_text(&v, req->json, "full_name", true, HM_MAX_NAME, &full_name);
 	hm_validate_enum(&v, req->json, "locale", false, locales, &locale);
+	if (register_throttled(req, reply))
+		goto out;
 	if (!hm_validation_ok(&v)) {
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
+	if (!register_counted(req, reply))
+		goto out;
 	if (!hm_password_hash(password, hash)) {
 		hm_api_reply_err(reply, HM_ERR_INTERNAL);
 		goto out;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The path of a request (include/harreman/dispatch.h), in API.md's order: route
+// The path of a request (include/harreman/dispatch.h): a target cut off by the
+// server layer (414), then in API.md's order: route
 // (404, 405), body size and type (413, 415), authentication (401), CSRF (403), role
 // (403), body (400), then the handler (422, 409, ...). Every answer gets the
 // security headers here, so no handler can forget them.
@@ -237,7 +238,9 @@ void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *re
 	if (!req->request_id[0])
 		hm_request_new_id(req);
 
-	if (is_api_path(req->path))
+	if (req->target_too_long)
+		hm_reply_error(reply, HM_ERR_URI_TOO_LONG, NULL);
+	else if (is_api_path(req->path))
 		dispatch_api(app, req, reply);
 	else
 		hm_static_serve(app->web_root, req, reply);

@@ -25,6 +25,8 @@ static const struct hm_err_info table[HM_ERR_COUNT_] = {
 	[HM_ERR_CONFLICT] = {409, "conflict", "The resource is not in a state that allows this."},
 	[HM_ERR_PAYLOAD_TOO_LARGE] = {413, "payload_too_large",
 				      "The request body is over 64 KiB."},
+	[HM_ERR_URI_TOO_LONG] = {414, "uri_too_long",
+				 "The address is too long: at most 8 KiB and 32 query parameters."},
 	[HM_ERR_UNSUPPORTED_MEDIA_TYPE] = {415, "unsupported_media_type",
 					   "Send the body as application/json."},
 	[HM_ERR_VALIDATION_FAILED] = {422, "validation_failed", "Some fields are not valid."},

@@ -172,6 +172,14 @@ const char *hm_reply_get_header(const struct hm_reply *reply, const char *name)
 	return NULL;
 }
 
+bool hm_target_too_long(const char *target)
+{
+	size_t args = 0;
+	for (const char *p = strchr(target, '?'); p && *p; p++)
+		args += *p == '?' || *p == '&';
+	return strlen(target) > HM_MAX_TARGET || args > HM_MAX_QUERY_ARGS;
+}
+
 const char *hm_query_get(const struct hm_request *req, const char *key)
 {
 	for (size_t i = 0; i < req->n_query; i++)

@@ -3,7 +3,9 @@
 // libmicrohttpd. Per-request state is made on the first callback and freed in the
 // completion callback; the body is gathered into a capped buffer; the request is
 // then handed to the dispatcher as plain C types, and its reply turned into an MHD
-// response. The access log line and the metrics are written on completion.
+// response. The access log line and the metrics are written on completion. The
+// request target is looked at before libmicrohttpd parses its query (on_uri), so
+// a target it could not hold is answered by us instead of hanging.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
@@ -28,6 +30,11 @@
 
 #define STOP_GRACE_SECONDS 10
 
+/* Per-connection memory of libmicrohttpd: the request line, the headers, their
+ * index and the output buffer share it (its default, made explicit). A request
+ * line or headers that do not fit are answered 414 or 431 by libmicrohttpd. */
+#define CONNECTION_MEMORY ((size_t)32 * 1024)
+
 struct hm_server {
 	struct MHD_Daemon *daemon;
 	struct hm_app *app;
@@ -47,7 +54,9 @@ struct request_state {
 	struct hm_server *server;
 	struct timespec started;
 	struct hm_buf body;
+	bool begun;            /* on_request has seen the request */
 	bool too_large;
+	bool target_too_long;  /* query cut off by on_uri: answered 414 */
 	bool answered;
 	int status;
 	int route_index;
@@ -192,6 +201,7 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	req.body = rs->body.data;
 	req.body_len = rs->body.len;
 	req.body_too_large = rs->too_large;
+	req.target_too_long = rs->target_too_long;
 	req.now = hm_time_now();
 	memcpy(req.request_id, rs->request_id, sizeof req.request_id);
 
@@ -210,6 +220,58 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	return ret;
 }
 
+/* A request's state; counted in flight until on_completed frees it. */
+static struct request_state *state_new(struct hm_server *server)
+{
+	struct request_state *rs = calloc(1, sizeof *rs);
+	if (!rs)
+		return NULL;
+	rs->server = server;
+	rs->route_index = -1;
+	clock_gettime(CLOCK_MONOTONIC, &rs->started);
+	hm_buf_init(&rs->body, HM_MAX_BODY);
+	snprintf(rs->method, sizeof rs->method, "-");
+	struct hm_request id_holder;
+	hm_request_new_id(&id_holder);
+	memcpy(rs->request_id, id_holder.request_id, sizeof rs->request_id);
+	in_flight_add(server, 1);
+	return rs;
+}
+
+/* libmicrohttpd (0.9.75) calls this with the raw request target just before it
+ * splits the query into arguments, and keeps what it returns as the request's
+ * state. Each argument takes a record from the connection's memory; when that runs
+ * out, libmicrohttpd queues a 431 that it never sends, and the client waits for the
+ * connection timeout (about 1,000 arguments, or fewer behind a long target). So a
+ * query with more arguments than we read, or a target over HM_MAX_TARGET, is cut
+ * off here before it is parsed (the byte after '?' becomes the end of the string:
+ * the target is the connection's own, writable buffer, lent to us as const) and
+ * the request is answered 414 by the dispatcher. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)conn;
+	struct request_state *rs = state_new(cls);
+	if (!rs || !uri)
+		return rs;
+	size_t len = strlen(uri);
+	char *query = strchr(uri, '?');
+	/* The raw path, for the log of a request libmicrohttpd refuses before on_request
+	 * (on_request writes the decoded one). */
+	char raw[sizeof rs->path];
+	size_t path_len = query ? (size_t)(query - uri) : len;
+	if (path_len >= sizeof raw)
+		path_len = sizeof raw - 1;
+	memcpy(raw, uri, path_len);
+	raw[path_len] = '\0';
+	hm_log_escape(raw, rs->path, sizeof rs->path);
+	if (hm_target_too_long(uri)) {
+		rs->target_too_long = true;
+		if (query)
+			query[1] = '\0';
+	}
+	return rs;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **state)
@@ -218,23 +280,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct hm_server *server = cls;
 	struct request_state *rs = *state;
 
-	if (!rs) {
-		rs = calloc(1, sizeof *rs);
-		if (!rs)
+	if (!rs || !rs->begun) {
+		if (!rs && !(rs = state_new(server)))
 			return MHD_NO;
-		rs->server = server;
-		rs->route_index = -1;
-		clock_gettime(CLOCK_MONOTONIC, &rs->started);
-		hm_buf_init(&rs->body, HM_MAX_BODY);
+		*state = rs;
+		rs->begun = true;
 		snprintf(rs->method, sizeof rs->method, "%s", method);
 		hm_log_escape(url, rs->path, sizeof rs->path);
 		hm_log_redact_path(rs->path, sizeof rs->path);
-		struct hm_request id_holder;
-		hm_request_new_id(&id_holder);
-		memcpy(rs->request_id, id_holder.request_id, sizeof rs->request_id);
 		peer_address(conn, rs->peer);
-		*state = rs;
-		in_flight_add(server, 1);
+		if (rs->target_too_long)
+			return answer(server, conn, rs, url);
 
 		/* A declared body over the cap is refused before a byte of it is read. */
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -402,7 +458,9 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	if (!server->daemon) {

@@ -17,7 +17,7 @@
 #define N_BUCKETS 12
 
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
-			       409, 413, 415, 422, 429, 500, 503};
+			       409, 413, 414, 415, 422, 429, 500, 503};
 #define N_STATUSES ((int)(sizeof statuses / sizeof statuses[0]) + 1) /* + "other" */
 
 static const double bucket_bounds[N_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

@@ -40,8 +40,17 @@ static bool has_arg(const char *const *extra, const char *name)
 /* Starts the binary on s's directory; fresh: a new log, else appended to. */
 static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 {
-	const char *argv[40];
+	const char *argv[64];
 	int n = 0;
+	/* HARREMAN_SERVER_WRAPPER: a command (words split at spaces) that runs the
+	 * server, e.g. "valgrind --error-exitcode=99 --leak-check=full". */
+	char wrapper[512] = "";
+	const char *wrap_env = getenv("HARREMAN_SERVER_WRAPPER");
+	if (wrap_env)
+		snprintf(wrapper, sizeof wrapper, "%s", wrap_env);
+	for (char *save = NULL, *w = strtok_r(wrapper, " ", &save); w && n < 20;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
 	argv[n++] = ts_binary();
 	argv[n++] = "serve";
 	if (!has_arg(extra, "--listen")) {
@@ -56,7 +65,7 @@ static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 		argv[n++] = "--web";
 		argv[n++] = ts_web_dir();
 	}
-	for (; extra && *extra && n < 38; extra++)
+	for (; extra && *extra && n < 62; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;
 
@@ -72,7 +81,7 @@ static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 		if (log >= 0)
 			dup2(log, STDERR_FILENO);
 		close(out[0]);
-		execv(argv[0], (char *const *)(void *)argv);
+		execvp(argv[0], (char *const *)(void *)argv);
 		_exit(127);
 	}
 	close(out[1]);
@@ -94,7 +103,7 @@ static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		int left = 60000 - (int)((now.tv_sec - start.tv_sec) * 1000 +
+		int left = (wrapper[0] ? 180000 : 60000) - (int)((now.tv_sec - start.tv_sec) * 1000 +
 					 (now.tv_nsec - start.tv_nsec) / 1000000);
 		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, left) <= 0)

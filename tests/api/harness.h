@@ -22,7 +22,10 @@ struct test_server {
 
 /* Starts a server. extra is a NULL-terminated list of further arguments (may be
  * NULL), e.g. {"--demo", NULL}. --listen, --db and --web are supplied unless extra
- * has them. Returns false (and prints why) when it did not come up in 60 s. */
+ * has them. Returns false (and prints why) when it did not come up in 60 s (180 s
+ * under a wrapper). When the environment variable HARREMAN_SERVER_WRAPPER is set,
+ * its words (split at spaces) come first: the server runs under that command,
+ * e.g. valgrind; ts_stop then returns the wrapper's exit status. */
 bool ts_start(struct test_server *s, const char *const *extra);
 
 /* Sends SIGTERM, waits, removes the directory. Returns the exit status (0 after a

@@ -627,20 +627,23 @@ static void test_long_urls_and_many_params(void)
 	staff_get(path, &r);
 	CHECK(r.status == 200 || (r.status >= 400 && r.status < 500 && http_error_code(&r)));
 	http_response_free(&r);
-	/* 1,000 &a=1 on /slots and /clients: libmicrohttpd runs out of its connection
-	 * memory pool (it logs a 431 but sends nothing, holding the socket to its 30 s
-	 * timeout; reported). Others are served meanwhile. */
-	n = snprintf(path, cap, "GET /api/v1/slots?service_id=1&from=2026-12-01&to=2026-12-02");
+	/* 1,000 &a=1 on /slots and /clients: cut off before libmicrohttpd parses them
+	 * (it would run out of connection memory and hang), answered 414 in JSON. */
+	n = snprintf(path, cap, "/api/v1/slots?service_id=1&from=2026-12-01&to=2026-12-02");
 	for (int i = 0; i < 1000; i++)
 		n += snprintf(path + n, cap - (size_t)n, "&a=1");
-	n += snprintf(path + n, cap - (size_t)n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	protocol_hostile("1,000 query parameters on /slots", path, (size_t)n);
-	n = snprintf(path, cap, "GET /api/v1/clients?q=x");
+	staff_get(path, &r);
+	CHECK_INT(r.status, 414);
+	CHECK_STR(http_error_code(&r), "uri_too_long");
+	http_response_free(&r);
+	n = snprintf(path, cap, "/api/v1/clients?q=x");
 	for (int i = 0; i < 1000; i++)
 		n += snprintf(path + n, cap - (size_t)n, "&q=%d", i);
-	n += snprintf(path + n, cap - (size_t)n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	protocol_hostile("1,000 query parameters on /clients", path, (size_t)n);
-	/* 200 parameters fit: our code answers. */
+	staff_get(path, &r);
+	CHECK_INT(r.status, 414);
+	CHECK_STR(http_error_code(&r), "uri_too_long");
+	http_response_free(&r);
+	/* 200 parameters: over the 32 we read, our code answers 414. */
 	n = snprintf(path, cap, "/api/v1/slots?service_id=1&from=2026-12-01&to=2026-12-02");
 	for (int i = 0; i < 200; i++)
 		n += snprintf(path + n, cap - (size_t)n, "&a=1");

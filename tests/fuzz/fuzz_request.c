@@ -163,7 +163,7 @@ static char *next_line(char *buf, size_t len, size_t *pos)
 static bool known_status(int s)
 {
 	static const int ok[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
-				 409, 413, 415, 422, 429, 500, 503};
+				 409, 413, 414, 415, 422, 429, 500, 503};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		if (ok[i] == s)
 			return true;
@@ -209,7 +209,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	req.method_name = method;
 	req.method = hm_method_from_name(method);
+	/* As the server layer does before libmicrohttpd parses the query (on_uri). */
+	req.target_too_long = hm_target_too_long(target);
 	char *qm = strchr(target, '?');
+	if (qm && req.target_too_long)
+		qm[1] = '\0';
 	if (qm) {
 		*qm = '\0';
 		split_query(qm + 1, &req);

@@ -237,6 +237,36 @@ static void test_unusable_database_is_503(void)
 	hm_app_release(&broken);
 }
 
+/* A target over 8 KiB or with more than 32 query arguments is refused 414 in JSON,
+ * before routing, on pages as on the API. */
+static void test_long_targets_and_many_arguments_are_414(void)
+{
+	char target[9000], code[64];
+	int n = snprintf(target, sizeof target, "/api/v1/slots?a=1");
+	for (int i = 1; i < 32; i++)
+		n += snprintf(target + n, sizeof target - (size_t)n, "&a%d=1", i);
+	CHECK(!hm_target_too_long(target));      /* 32 arguments */
+	snprintf(target + n, sizeof target - (size_t)n, "&x");
+	CHECK(hm_target_too_long(target));       /* 33 */
+	CHECK(hm_target_too_long("/x?&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
+	CHECK(!hm_target_too_long("/x?&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
+	CHECK(!hm_target_too_long("/no/query/&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
+	memset(target, 'p', sizeof target - 1);
+	target[0] = '/';
+	target[HM_MAX_TARGET] = '\0';
+	CHECK(!hm_target_too_long(target));      /* exactly 8 KiB */
+	target[HM_MAX_TARGET] = 'p';
+	target[HM_MAX_TARGET + 1] = '\0';
+	CHECK(hm_target_too_long(target));
+	struct hm_request req = request("GET", "/api/v1/services");
+	req.target_too_long = true;
+	CHECK_INT(answer(&req, code, sizeof code), 414);
+	CHECK_STR(code, "uri_too_long");
+	req = request("GET", "/index.html");
+	req.target_too_long = true;
+	CHECK_INT(answer(&req, code, sizeof code), 414);
+}
+
 int main(void)
 {
 	setup();
@@ -248,6 +278,7 @@ int main(void)
 	RUN(test_pages_and_api_get_different_policies);
 	RUN(test_internal_errors_leak_nothing);
 	RUN(test_unusable_database_is_503);
+	RUN(test_long_targets_and_many_arguments_are_414);
 	hm_app_release(&app);
 	return CHECK_EXIT();
 }
