@@ -21,6 +21,7 @@
 #include "harreman/mailfmt.h"
 #include "harreman/password.h"
 #include "harreman/sender.h"
+#include "harreman/response_cache.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
@@ -216,6 +217,7 @@ out:
 	if (curl_ready)
 		curl_global_cleanup();
 	hm_db_share_writer(NULL);
+	hm_cache_clear(); /* nothing is left allocated at exit (valgrind counts it) */
 	if (app_ready)
 		hm_app_release(&app);
 	hm_db_close(db);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Process-wide counters for GET /metrics: requests by route and status, a latency
- * histogram, and the database's busy retries, rendered as Prometheus text. Lock-free
+ * histogram, requests in flight, and the database's busy retries, rendered as Prometheus text. Lock-free
  * (C11 atomics), safe from every worker thread. */
 #ifndef HARREMAN_METRICS_H
 #define HARREMAN_METRICS_H
@@ -10,6 +10,9 @@
 /* Counts one answered request. route_index is an index in the route table, or -1
  * for static files and unmatched paths. */
 void hm_metrics_observe(int route_index, int status, double seconds);
+
+/* Moves the gauge of requests begun but not yet completed by delta (+1 / -1). */
+void hm_metrics_in_flight(int delta);
 
 /* The Prometheus text (caller frees); NULL when out of memory. */
 char *hm_metrics_render(size_t *len);

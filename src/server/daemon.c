@@ -78,6 +78,7 @@ static void in_flight_add(struct hm_server *server, int delta)
 {
 	pthread_mutex_lock(&server->lock);
 	server->in_flight = (unsigned)((int)server->in_flight + delta);
+	hm_metrics_in_flight(delta);
 	if (delta > 0)
 		server->started++;
 	if (server->in_flight == 0)

@@ -28,6 +28,7 @@ static atomic_uint_fast64_t requests[MAX_ROUTES + 1][N_STATUSES];
 static atomic_uint_fast64_t latency_buckets[N_BUCKETS + 1];
 static atomic_uint_fast64_t latency_count;
 static atomic_uint_fast64_t latency_micros;
+static atomic_int in_flight;
 
 static int status_index(int status)
 {
@@ -48,6 +49,11 @@ void hm_metrics_observe(int route_index, int status, double seconds)
 	atomic_fetch_add_explicit(&latency_count, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&latency_micros, (uint_fast64_t)(seconds * 1e6),
 				  memory_order_relaxed);
+}
+
+void hm_metrics_in_flight(int delta)
+{
+	atomic_fetch_add_explicit(&in_flight, delta, memory_order_relaxed);
 }
 
 char *hm_metrics_render(size_t *len)
@@ -98,6 +104,10 @@ char *hm_metrics_render(size_t *len)
 				 "# TYPE harreman_db_busy_retries_total counter\n"
 				 "harreman_db_busy_retries_total %llu\n",
 				 (unsigned long long)hm_db_busy_retries());
+	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_in_flight Requests begun"
+				 " and not yet completed (this one included).\n"
+				 "# TYPE harreman_http_requests_in_flight gauge\n"
+				 "harreman_http_requests_in_flight %d\n", atomic_load(&in_flight));
 	if (!ok) {
 		hm_buf_release(&out);
 		return NULL;

@@ -93,11 +93,18 @@ static void test_graceful_stop_finishes_requests_in_flight(void)
 	const char head[] = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
 			    "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{";
 	CHECK(send(fd, head, sizeof head - 1, 0) == (ssize_t)(sizeof head - 1));
-	/* Make sure the server has the request before the signal: the access log line
-	 * is not written yet, so poll /healthz until it answers (then the worker is up). */
+	/* Make sure the server has the request before the signal: /metrics (from
+	 * loopback) counts it in flight, next to the /metrics request itself. */
 	struct http_response r;
-	CHECK(http_request(s.port, "GET", "/healthz", NULL, NULL, 0, &r));
-	http_response_free(&r);
+	bool seen = false;
+	for (int i = 0; i < 400 && !seen; i++) {
+		CHECK(http_request(s.port, "GET", "/metrics", NULL, NULL, 0, &r));
+		seen = r.body && strstr(r.body, "harreman_http_requests_in_flight 2\n") != NULL;
+		http_response_free(&r);
+		if (!seen)
+			usleep(5000);
+	}
+	CHECK(seen);
 
 	kill(s.pid, SIGTERM);
 	/* The listener closes: a new connection gets refused (or is never answered). */
