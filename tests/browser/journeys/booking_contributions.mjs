@@ -50,6 +50,9 @@ export default async function ({ newPage, url, web }) {
   assert.equal(await page.textContent('#contribution-title-error'), t('field.required'));
   assert.equal(await page.textContent('#contribution-body-error'), t('field.required'));
   assert.equal(await page.getAttribute('#contribution-title', 'aria-invalid'), 'true');
+  // The error is read with the field, and so is its hint.
+  assert.equal(await page.getAttribute('#contribution-body', 'aria-describedby'),
+    'contribution-body-error contribution-body-hint');
   assert.equal(norm(await page.textContent('#contribution-form [data-role=form-error]')), t('error.validation_failed'));
   assert.equal(await page.evaluate(() => document.activeElement.id), 'contribution-kind');
 
@@ -67,8 +70,10 @@ export default async function ({ newPage, url, web }) {
   assert.equal(await page.textContent(`${sent} [data-field=status]`), t('book.community.status.submitted'));
   assert.equal(await page.textContent(`${sent} [data-field=title]`), TITLE);
   assert.equal(await page.textContent(`${sent} [data-field=body]`), BODY);
-  // The form is empty again for the next one.
+  // The form is empty again for the next one, without errors, its hints in place.
   assert.equal(await page.inputValue('#contribution-title'), '');
+  assert.equal(await page.locator('#contribution-form .field-error, #contribution-form [aria-invalid]').count(), 0);
+  assert.equal(await page.getAttribute('#contribution-body', 'aria-describedby'), 'contribution-body-hint');
 
   // Staff approve it; the student's published list shows the exact text.
   const staff = await apiLogin(url, DEMO.staff.email, DEMO.staff.password);

@@ -74,8 +74,6 @@ function renderPublished() {
   const items = view.published.slice(0, view.shown);
   const left = view.published.length - items.length;
   fill(box,
-    mode !== 'student' && !session.user ? loginPrompt('book.community.contrib.login') : null,
-    session.user && mode !== 'student' ? tx('p', 'book.community.contrib.staff', { class: 'small muted' }) : null,
     items.length
       ? h('ul', { class: 'plain items contributions', id: 'contributions-published' },
         items.map((c) => contributionItem(c, 'published')))
@@ -88,7 +86,9 @@ function renderPublished() {
         const title = first && box.querySelector(`#contribution-published-${first.id}-title`);
         if (title) { title.tabIndex = -1; title.focus(); }
       },
-    }, t('book.community.contrib.more', { count: left })) : null);
+    }, t('book.community.contrib.more', { count: left })) : null,
+    mode !== 'student' && !session.user ? loginPrompt('book.community.contrib.login') : null,
+    session.user && mode !== 'student' ? tx('p', 'book.community.contrib.staff', { class: 'small muted' }) : null);
 }
 
 function renderMine() {
