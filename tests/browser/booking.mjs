@@ -119,3 +119,15 @@ export async function assertNoEnglish(page, web, label) {
   }
   assert.deepEqual(found, [], `English on the Basque page (${label})`);
 }
+
+/** Waits until the community panels have their data (and "my calendar" for a student). */
+export async function communityReady(page, { student = false } = {}) {
+  await page.waitForSelector('#events[data-state=ready]:not([aria-busy])');
+  await page.waitForSelector('#contributions[data-state=ready]');
+  if (student) await page.waitForSelector('#calendar[data-state=ready]');
+}
+
+/** The text of a sentence with a {link} whose words are another key's. */
+export function withLink(t, key, linkKey) {
+  return t(key).replace('{link}', t(linkKey));
+}

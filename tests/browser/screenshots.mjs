@@ -18,12 +18,16 @@ if (!binary || !web || !out) {
 
 const WIDTHS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
 
-// What "ready" means on the booking page: the week, the student's lessons and loyalty.
+// What "ready" means on the booking page: the week, the student's lessons and loyalty,
+// the community panels and the calendar link.
 async function bookingReady(page) {
   await page.waitForSelector('#week:not([aria-busy]) .week.agenda');
   await page.waitForSelector('#upcoming-lessons, #lessons-list .lessons-part');
   await page.waitForSelector('#loyalty-next');
   await page.waitForSelector('#channel-phone');
+  await page.waitForSelector('#events[data-state=ready]');
+  await page.waitForSelector('#contributions[data-state=ready]');
+  await page.waitForSelector('#calendar[data-state=ready]');
 }
 
 const PAGES = [

@@ -2,15 +2,20 @@
 // The booking page (/): students and their families choose a subject and a
 // service, browse a week of free slots, see the price with the loyalty discount and
 // the gift before confirming, book one lesson or a weekly series, follow and cancel
-// their lessons, watch their discount grow and contact the academy. This module
+// their lessons, watch their discount grow, join the academy's events, read and
+// write contributions, follow their lessons in a calendar app, and contact the
+// academy. This module
 // lays the page out and wires the panels (web/js/booking/*.js) together: who
 // reloads what after a login, a booking, a cancellation or a language change.
 import { onLanguageChange } from './i18n.js';
 import { byId, failedInto, fill, h, loadingInto, startPage } from './shell.js';
 import * as account from './booking/account.js';
+import * as calendar from './booking/calendar.js';
 import * as catalogue from './booking/catalogue.js';
 import * as confirm from './booking/confirm.js';
 import * as contact from './booking/contact.js';
+import * as contributions from './booking/contributions.js';
+import * as events from './booking/events.js';
 import * as lessons from './booking/lessons.js';
 import * as loyalty from './booking/loyalty.js';
 import * as suggestions from './booking/suggestions.js';
@@ -27,14 +32,17 @@ const lessonsCard = card('lessons', { hidden: true });
 const accountCard = card('account');
 const loyaltyCard = card('loyalty', { hidden: true });
 const suggestionsCard = card('suggestions', { hidden: true });
+const eventsCard = card('events');
+const contributionsCard = card('contributions');
+const calendarCard = card('calendar', { hidden: true });
 const contactCard = card('contact');
 const dialog = h('dialog', { id: 'confirm', 'aria-labelledby': 'confirm-title' });
 
 fill(byId('app'),
   tx('p', 'book.lead', { class: 'lead' }),
   h('div', { class: 'layout booking' },
-    h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard),
-    h('div', { class: 'stack side' }, accountCard, loyaltyCard, suggestionsCard, contactCard)),
+    h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard, eventsCard, contributionsCard),
+    h('div', { class: 'stack side' }, accountCard, loyaltyCard, suggestionsCard, calendarCard, contactCard)),
   dialog);
 
 account.mount(accountCard, byId('who'));
@@ -42,6 +50,9 @@ lessons.mount(lessonsCard);
 loyalty.mount(loyaltyCard);
 suggestions.mount(suggestionsCard);
 contact.mount(contactCard);
+events.mount(eventsCard);
+contributions.mount(contributionsCard);
+calendar.mount(calendarCard);
 week.mount(weekCard, (slot, button) => confirm.open(slot, button));
 confirm.mount(dialog, () => week.load());
 
@@ -51,16 +62,26 @@ function loadStudent() {
   suggestions.load();
 }
 
+// Events (is_registered), contributions (the student's own) and the calendar
+// depend on who is logged in.
+function loadCommunity() {
+  events.load();
+  contributions.load();
+  calendar.load();
+}
+
 on('session', () => {
   account.render();
   contact.render();
   confirm.sessionChanged();
   loadStudent();
+  loadCommunity();
 });
 on('booked', () => { week.load(); loadStudent(); });
 on('cancelled', () => { week.load(); loadStudent(); });
 on('choice', () => week.load({ advance: true }));
 on('channels', () => lessons.render());
+on('community', () => suggestions.load());
 
 onLanguageChange(() => {
   catalogue.render();
@@ -71,6 +92,9 @@ onLanguageChange(() => {
   suggestions.render();
   contact.render();
   confirm.render();
+  events.render();
+  contributions.render();
+  calendar.render();
 });
 
 async function start() {
@@ -90,4 +114,5 @@ async function start() {
 
 contact.load();
 loadStudent();
+loadCommunity();
 start();

@@ -89,8 +89,11 @@ export function showFormError(form, err) {
     const control = form.elements.namedItem(field);
     if (!control || !control.id) continue;
     const note = h('span', { class: 'field-error', id: `${control.id}-error` }, fieldText(message));
+    // The error first, then the control's own hint (kept, and given back on clear).
+    const hint = control.dataset.describedby ?? control.getAttribute('aria-describedby') ?? '';
+    control.dataset.describedby = hint;
     control.setAttribute('aria-invalid', 'true');
-    control.setAttribute('aria-describedby', note.id);
+    control.setAttribute('aria-describedby', `${note.id} ${hint}`.trim());
     control.insertAdjacentElement('afterend', note);
   }
   if (box) {
@@ -104,7 +107,9 @@ export function clearFormErrors(form) {
   for (const note of form.querySelectorAll('.field-error')) note.remove();
   for (const control of form.querySelectorAll('[aria-invalid]')) {
     control.removeAttribute('aria-invalid');
-    control.removeAttribute('aria-describedby');
+    if (control.dataset.describedby) control.setAttribute('aria-describedby', control.dataset.describedby);
+    else control.removeAttribute('aria-describedby');
+    delete control.dataset.describedby;
   }
   const box = form.querySelector('[data-role=form-error]');
   if (box) { box.replaceChildren(); box.hidden = true; }

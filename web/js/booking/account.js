@@ -124,7 +124,9 @@ export function render() {
     h('p', { class: 'muted small' }, session.user.email),
     h('p', {}, t('book.account.signed_in_intro')),
     h('p', { class: 'account-links' },
-      h('a', { href: '#lessons' }, t('book.lessons.title'))),
+      h('a', { href: '#lessons' }, t('book.lessons.title')),
+      h('a', { href: '#calendar' }, t('book.calendar.title')),
+      h('a', { href: '#events' }, t('book.community.events.title'))),
     h('button', { type: 'button', class: 'secondary', onclick: doLogout }, t('common.logout')));
 }
 
