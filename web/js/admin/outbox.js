@@ -33,10 +33,13 @@ export function renderOutbox(panel) {
   let shown = 0;
   const rows = h('tbody', {});
   const footer = h('div', { class: 'audit-footer' });
+  let asked = 0; // only the answer to the latest request is shown
   const load = async (more = false) => {
+    const mine = ++asked;
     if (!more) { after = null; shown = 0; loadingInto(body); } else loadingInto(footer);
     try {
       const page = await get(withQuery('/outbox', { state: filter.state, limit: PAGE, after }));
+      if (mine !== asked) return;
       after = page.next_after;
       shown += page.items.length;
       if (!more) {
@@ -62,7 +65,7 @@ export function renderOutbox(panel) {
         after ? h('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, t('desk.more'))
           : null);
     } catch (err) {
-      failedInto(more ? footer : body, err, () => load(more));
+      if (mine === asked) failedInto(more ? footer : body, err, () => load(more));
     }
   };
   load();

@@ -46,7 +46,9 @@ function renderSearch(panel) {
     h('div', { class: 'card' }, form, results));
 
   let after = null;
+  let asked = 0; // only the answer to the latest search is shown
   async function load(more = false) {
+    const mine = ++asked;
     if (!search.q) {
       fill(results, h('p', { class: 'muted' }, t('admin.privacy.search_first')));
       return;
@@ -54,6 +56,7 @@ function renderSearch(panel) {
     if (!more) { after = null; loadingInto(results); }
     try {
       const page = await get(withQuery('/clients', { q: search.q, limit: 50, after }));
+      if (mine !== asked) return;
       after = page.next_after;
       const items = page.items.map(clientItem);
       if (more) {
@@ -71,7 +74,7 @@ function renderSearch(panel) {
         results.append(h('button', { type: 'button', class: 'secondary more', onclick: () => load(true) }, t('desk.more')));
       }
     } catch (err) {
-      failedInto(results, err, () => load(more));
+      if (mine === asked) failedInto(results, err, () => load(more));
     }
   }
   load();
