@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: MIT
 // Sending again from the outbox, in Basque. A server of this journey's own delivers
-// to a small SMTP sink that refuses a new student's address once (550, permanent)
-// and accepts it afterwards. The admin sees the confirmation failed, with the
-// relay's refusal in its delivery log, sends it again from the message's dialog,
-// and the outbox then shows it sent, with both attempts in the log.
+// to a small SMTP sink that refuses one new student's address once (550: failed)
+// and drops the connection once after another's message data (unknown: it may have
+// arrived). The admin sees each one's state and delivery log, sends the failed one
+// again from its dialog, is asked before a second copy of the unknown one (and
+// nothing happens on "no"), and the outbox then shows both sent, every attempt in
+// their logs.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { apiCall, apiLogin, DEMO, newPage, startServer } from '../lib.mjs';
 import { businessDay, dictionary, loginInto, norm, settled } from '../desk.mjs';
 
-/** A minimal SMTP relay on 127.0.0.1: refuses RCPT `refuse` the first time only. */
-async function smtpSink(refuse) {
+/**
+ * A minimal SMTP relay on 127.0.0.1. The first message to `refuse` is refused at
+ * RCPT (550, permanent); the first to `drop` has its data read and the connection
+ * dropped without an answer (the server cannot know whether it arrived). Everything
+ * else is accepted.
+ */
+async function smtpSink({ refuse, drop }) {
   const received = [];
-  let refused = 0;
+  const once = new Set();
+  const first = (what) => (once.has(what) ? false : once.add(what));
   const server = createServer((socket) => {
     let buffer = '';
     let inData = false;
+    let dropping = false;
     let data = '';
     const reply = (line) => socket.write(`${line}\r\n`);
     reply('220 sink.test ESMTP');
@@ -28,6 +37,7 @@ async function smtpSink(refuse) {
           data += buffer.slice(0, end);
           buffer = buffer.slice(end + 5);
           inData = false;
+          if (dropping) { socket.destroy(); return; }
           received.push(data);
           data = '';
           reply('250 2.0.0 queued');
@@ -38,9 +48,10 @@ async function smtpSink(refuse) {
         const line = buffer.slice(0, eol);
         buffer = buffer.slice(eol + 2);
         const verb = line.slice(0, 4).toUpperCase();
+        const to = line.toLowerCase();
         if (verb === 'EHLO') reply('250-sink.test\r\n250 8BITMIME');
-        else if (verb === 'RCPT' && line.toLowerCase().includes(refuse) && refused++ === 0)
-          reply('550 5.1.1 mailbox unavailable');
+        else if (verb === 'RCPT' && to.includes(refuse) && first('refuse')) reply('550 5.1.1 mailbox unavailable');
+        else if (verb === 'RCPT' && to.includes(drop) && first('drop')) { dropping = true; reply('250 2.1.5 ok'); }
         else if (verb === 'DATA') { inData = true; reply('354 go ahead'); }
         else if (verb === 'QUIT') { reply('221 2.0.0 bye'); socket.end(); return; }
         else reply('250 2.0.0 ok');
@@ -63,75 +74,108 @@ async function untilState(url, admin, id, state) {
   }
 }
 
+/** A new student books the first free slot; resolves to the confirmation in the outbox. */
+async function bookingConfirmation(url, admin, service, { name, email }) {
+  const password = `${email.split('@')[0]}-2026`;
+  const reg = await apiCall(url, 'POST', '/auth/register', { body: { email, password, full_name: name, locale: 'eu' } });
+  assert.equal(reg.status, 201);
+  const student = await apiLogin(url, email, password);
+  const slot = (await apiCall(url, 'GET', `/slots?service_id=${service.id}&from=${businessDay(Date.now() + 2 * 864e5)}`
+    + `&to=${businessDay(Date.now() + 9 * 864e5)}`)).json.items[0];
+  assert.equal((await apiCall(url, 'POST', '/lessons', {
+    cookie: student.cookie, csrf: student.csrf,
+    body: { service_id: service.id, tutor_id: slot.tutor_id, starts_at: slot.starts_at },
+  })).status, 201);
+  const message = (await apiCall(url, 'GET', '/outbox?limit=200', { cookie: admin.cookie })).json.items
+    .find((m) => m.to === email && m.kind === 'lesson_booked');
+  assert.ok(message, `the confirmation to ${email} was written`);
+  return message;
+}
+
 export default async function ({ browser, web, binary }) {
   const { t } = dictionary(web, 'eu');
-  const email = 'peru.agirrezabal@example.com';
-  const sink = await smtpSink(email);
+  const peru = { name: 'Peru Agirrezabal', email: 'peru.agirrezabal@example.com' };
+  const nora = { name: 'Nora Elizondo', email: 'nora.elizondo@example.com' };
+  const sink = await smtpSink({ refuse: peru.email, drop: nora.email });
   const own = await startServer({
     binary, web, extraArgs: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`, '--smtp-from', 'harreman@example.com'],
   });
   const pages = [];
   try {
     const url = own.url;
-    const password = 'peru-agirrezabal-2026';
-    const reg = await apiCall(url, 'POST', '/auth/register', {
-      body: { email, password, full_name: 'Peru Agirrezabal', locale: 'eu' },
-    });
-    assert.equal(reg.status, 201);
-    const student = await apiLogin(url, email, password);
-    const service = (await apiCall(url, 'GET', '/services')).json.items.find((s) => s.kind === 'private' && s.active);
-    const slot = (await apiCall(url, 'GET', `/slots?service_id=${service.id}&from=${businessDay(Date.now() + 2 * 864e5)}`
-      + `&to=${businessDay(Date.now() + 9 * 864e5)}`)).json.items[0];
-    assert.equal((await apiCall(url, 'POST', '/lessons', {
-      cookie: student.cookie, csrf: student.csrf,
-      body: { service_id: service.id, tutor_id: slot.tutor_id, starts_at: slot.starts_at },
-    })).status, 201);
     const admin = await apiLogin(url, DEMO.admin.email, DEMO.admin.password);
-    const queued = (await apiCall(url, 'GET', '/outbox?limit=200', { cookie: admin.cookie })).json.items
-      .find((m) => m.to === email && m.kind === 'lesson_booked');
-    assert.ok(queued, 'the confirmation was written');
-    const failed = await untilState(url, admin, queued.id, 'failed');
+    const service = (await apiCall(url, 'GET', '/services')).json.items.find((s) => s.kind === 'private' && s.active);
+    const refused = await bookingConfirmation(url, admin, service, peru);
+    const failed = await untilState(url, admin, refused.id, 'failed');
     assert.equal(failed.log.length, 1);
     assert.equal(failed.log[0].smtp_code, 550);
+    const cut = await bookingConfirmation(url, admin, service, nora);
+    await untilState(url, admin, cut.id, 'unknown');
 
-    // The admin finds it among the failed ones and sends it again.
     const page = await newPage(browser, url, { width: 1280 });
     pages.push(page);
     await loginInto(page, url, DEMO.admin);
     await page.goto('/admin#outbox');
     await page.waitForSelector('table.outbox');
-    await page.getByLabel(t('admin.outbox.state'), { exact: true }).selectOption('failed');
-    await settled(page);
-    const row = page.locator(`tr[data-message-id="${queued.id}"]`);
-    await row.waitFor();
-    assert.equal(norm(await row.locator('[data-field=state]').textContent()), t('admin.outbox.state_failed'));
-    await row.locator('button.message-open').click();
-    const dialog = page.locator('dialog[open]');
-    await dialog.locator('table.delivery-log').waitFor();
-    assert.equal(await dialog.locator('table.delivery-log tbody tr').count(), 1);
-    const log = norm(await dialog.locator('table.delivery-log tbody').textContent());
+    const stateFilter = page.getByLabel(t('admin.outbox.state'), { exact: true });
+    const dialog = page.locator('dialog[open]').first();
+    const logRows = dialog.locator('table.delivery-log tbody tr');
+    const open = async (state, message) => {
+      await stateFilter.selectOption(state);
+      await settled(page);
+      const row = page.locator(`tr[data-message-id="${message.id}"]`);
+      await row.waitFor();
+      assert.equal(norm(await row.locator('[data-field=state]').textContent()), t(`admin.outbox.state_${state}`));
+      await row.locator('button.message-open').click();
+      await dialog.locator('table.delivery-log').waitFor();
+    };
+    const close = async () => {
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('dialog', { state: 'detached' });
+    };
+
+    // The refused one: its log says why; sent again, it goes out.
+    await open('failed', refused);
+    assert.equal(await logRows.count(), 1);
+    const log = norm(await logRows.textContent());
     assert.ok(log.includes(t('admin.outbox.outcome_failed')) && log.includes('550'), `the log says why: ${log}`);
     assert.equal(norm(await dialog.locator('.retry-area .notice').textContent()), t('admin.outbox.retry_failed'));
     await dialog.getByRole('button', { name: t('admin.outbox.retry'), exact: true }).click();
     await dialog.locator('p.notice.success').waitFor();
     assert.equal(norm(await dialog.locator('p.notice.success').textContent()),
-      t('admin.outbox.retried', { subject: queued.subject }));
-
-    // It goes out this time; the outbox says so, with both attempts.
-    const sent = await untilState(url, admin, queued.id, 'sent');
+      t('admin.outbox.retried', { subject: refused.subject }));
+    const sent = await untilState(url, admin, refused.id, 'sent');
     assert.equal(sent.log.length, 2);
-    assert.ok(sink.received.some((m) => m.includes(queued.message_id)), 'the relay has the message');
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('dialog', { state: 'detached' });
-    await page.getByLabel(t('admin.outbox.state'), { exact: true }).selectOption('sent');
-    await settled(page);
-    await row.waitFor();
-    assert.equal(norm(await row.locator('[data-field=state]').textContent()), t('admin.outbox.state_sent'));
-    await row.locator('button.message-open').click();
-    await dialog.locator('table.delivery-log').waitFor();
-    assert.equal(await dialog.locator('table.delivery-log tbody tr').count(), 2);
+    assert.ok(sink.received.some((m) => m.includes(refused.message_id)), 'the relay has it now');
+    await close();
+
+    // The one cut off may have arrived: the page says so and asks before a second copy.
+    await open('unknown', cut);
+    assert.equal(norm(await dialog.locator('.retry-area .notice').textContent()), t('admin.outbox.retry_unknown'));
+    assert.ok(norm(await logRows.textContent()).includes(t('admin.outbox.outcome_unknown')));
+    await dialog.getByRole('button', { name: t('admin.outbox.retry'), exact: true }).click();
+    const question = page.locator('dialog[open]').nth(1);
+    await question.waitFor();
+    assert.ok(norm(await question.textContent()).includes(t('admin.outbox.retry_unknown_question', { to: nora.email })));
+    await question.getByRole('button', { name: t('common.dismiss') }).click();
+    await page.waitForFunction(() => document.querySelectorAll('dialog[open]').length === 1);
+    assert.equal((await apiCall(url, 'GET', `/outbox/${cut.id}`, { cookie: admin.cookie })).json.state, 'unknown',
+      'not sent again without a yes');
+    await dialog.getByRole('button', { name: t('admin.outbox.retry'), exact: true }).click();
+    await question.waitFor();
+    await question.getByRole('button', { name: t('admin.outbox.retry'), exact: true }).click();
+    await dialog.locator('p.notice.success').waitFor();
+    await untilState(url, admin, cut.id, 'sent');
+    await close();
+
+    // Both are among the sent ones, with every attempt in their logs.
+    await open('sent', refused);
+    assert.equal(await logRows.count(), 2);
     assert.equal(await dialog.getByRole('button', { name: t('admin.outbox.retry'), exact: true }).count(), 0,
-      'a sent message is not sent again');
+      'a sent message is not offered again');
+    await close();
+    await open('sent', cut);
+    assert.equal(await logRows.count(), 2);
   } finally {
     const problems = pages.flatMap((p) => p.problems());
     for (const p of pages) await p.context().close();

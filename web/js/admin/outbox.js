@@ -9,7 +9,7 @@ import { get, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { errorText, hasKey } from '../i18n.js';
 import { dateTime } from '../format.js';
-import { badge, facts, openDialog, selectBox } from '../desk/common.js';
+import { badge, confirmAction, facts, openDialog, selectBox } from '../desk/common.js';
 
 export const STATES = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'];
 const RETRYABLE = ['failed', 'unknown'];
@@ -115,6 +115,9 @@ async function openMessage(id, reload) {
       }
     };
     const retry = async (m) => {
+      // An unknown message may have arrived: a second copy is the admin's decision.
+      if (m.state === 'unknown' && !await confirmAction(t('admin.outbox.retry'),
+        t('admin.outbox.retry_unknown_question', { to: m.to }), t('admin.outbox.retry'))) return;
       const area = content.querySelector('.retry-area');
       const button = area.querySelector('button');
       button.disabled = true;

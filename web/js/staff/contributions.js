@@ -43,11 +43,11 @@ export function renderContributions(body, { onCount } = {}) {
       // The newest first, except the queue, which is worked through oldest first.
       if (state.status !== 'submitted') items.reverse();
       if (!items.length) {
-        fill(results, h('p', { class: 'empty' }, t(`staff.contributions.none_${state.status}`)));
+        fill(results, h('p', { class: 'empty', tabindex: '-1' }, t(`staff.contributions.none_${state.status}`)));
         return;
       }
       fill(results,
-        h('p', { class: 'muted queue-summary', role: 'status' },
+        h('p', { class: 'muted queue-summary', role: 'status', tabindex: '-1' },
           t(`staff.contributions.count_${state.status}`, { count: items.length })),
         h('ul', { class: 'plain contributions' }, items.map((c) => contributionItem(c, load))));
     } catch (err) {
@@ -140,6 +140,8 @@ function reviewForm(c, reload) {
     notify(t(decision === 'approved' ? 'staff.contributions.approved_notice' : 'staff.contributions.rejected_notice',
       { title: done.title }), 'success');
     await reload();
+    // The item is gone from this list: the keyboard carries on from the list's top.
+    document.querySelector('.contribution-results .queue-summary, .contribution-results .empty')?.focus();
   });
   return form;
 }

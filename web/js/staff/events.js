@@ -149,8 +149,10 @@ function eventCard(ev, subjects, reload) {
       onSaved: async (saved, changed) => {
         notify(changed ? t('staff.events.saved', { title: saved.title }) : t('staff.events.unchanged'),
           changed ? 'success' : 'info');
-        if (changed) await reload();
-        else { show(); li.querySelector('.form-actions button')?.focus(); }
+        if (changed) {
+          await reload();
+          document.querySelector(`li.event[data-event-id="${ev.id}"] .form-actions button`)?.focus();
+        } else { show(); li.querySelector('.form-actions button')?.focus(); }
       },
       onCancel: () => { show(); li.querySelector('.form-actions button')?.focus(); },
     }));
