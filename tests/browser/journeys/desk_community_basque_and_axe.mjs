@@ -2,9 +2,10 @@
 // The desk's community tab and the admin's outbox and privacy tabs, logged in, at
 // phone and desktop width, in every state a user meets there (lists, empty lists,
 // forms with their field errors, an opened message, a client before and after
-// erasure): no English-only sentence of en.json on the Basque page, and axe-core
-// finds no serious or critical violation. The community's parts are links the
-// keyboard reaches, and the outbox's state filter works from the keyboard.
+// erasure): no English-only sentence of en.json on the Basque page, no serious or
+// critical violation found by axe-core, nothing wider than the window. The
+// community's parts are links the keyboard reaches, and the outbox's state filter
+// works from the keyboard.
 import assert from 'node:assert/strict';
 import { apiCall, apiLogin, assertAccessible, DEMO, englishOnlySentences, visibleTexts } from '../lib.mjs';
 import { apiAs, businessDay, dictionary, loginInto, norm, settled } from '../desk.mjs';
@@ -25,6 +26,8 @@ async function check(page, english, label) {
   await settled(page);
   await noEnglish(page, english, label);
   await assertAccessible(page, label);
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${label}: the page is ${scroll}px wide in a ${width}px window`);
 }
 
 export default async function ({ newPage, url, web }) {

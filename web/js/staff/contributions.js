@@ -29,7 +29,7 @@ export function renderContributions(body, { onCount } = {}) {
     h('div', { class: 'section-head' }, h('h2', {}, t('staff.contributions.title'))),
     h('p', { class: 'muted' }, t('staff.contributions.intro')),
     h('div', { class: 'toolbar' },
-      h('div', { class: 'segmented', role: 'group', 'aria-label': t('staff.contributions.show') },
+      h('div', { class: 'segmented fill', role: 'group', 'aria-label': t('staff.contributions.show') },
         STATUSES.map(statusButton))),
     results);
 

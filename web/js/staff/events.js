@@ -40,7 +40,7 @@ export function renderEvents(body) {
     h('div', { class: 'section-head' }, h('h2', {}, t('staff.events.title')), newButton),
     createArea,
     h('div', { class: 'toolbar' },
-      h('div', { class: 'segmented', role: 'group', 'aria-label': t('staff.events.show') },
+      h('div', { class: 'segmented fill', role: 'group', 'aria-label': t('staff.events.show') },
         whenButton('upcoming'), whenButton('past'))),
     results);
 
