@@ -11,7 +11,7 @@ import { errorText, hasKey } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { badge, confirmAction, facts, openDialog, selectBox } from '../desk/common.js';
 
-export const STATES = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'];
+const STATES = ['queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled'];
 const RETRYABLE = ['failed', 'unknown'];
 const PAGE = 50;
 const filter = { state: '' };
@@ -76,7 +76,7 @@ function kindText(kind) {
 }
 
 /** A state as a badge: sent ok, failed and unknown asking for attention. */
-export function stateBadge(state) {
+function stateBadge(state) {
   const kind = { sent: 'ok', failed: 'danger', unknown: 'danger', queued: 'warn', sending: 'warn' }[state] || '';
   return badge(hasKey(`admin.outbox.state_${state}`) ? t(`admin.outbox.state_${state}`) : state, kind);
 }
