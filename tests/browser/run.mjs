@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Runs one browser journey: node run.mjs <journey.mjs> --server BIN --web DIR
 // A journey module exports `default async function (t)` where t has {browser,
-// url, web, newPage(opts), server}. Fails (exit 1) on an exception, on page errors,
-// console errors or 5xx answers seen by any page, or when the journey takes too long.
+// url, web, newPage(opts), server, binary} (binary, for a journey that needs a
+// server of its own). Fails (exit 1) on an exception, on page errors, console
+// errors or 5xx answers seen by any page, or when the journey takes too long.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchBrowser, newPage, startServer } from './lib.mjs';
@@ -29,7 +30,7 @@ const pages = [];
 let failed = false;
 try {
   await journey({
-    browser, url: server.url, web, server,
+    browser, url: server.url, web, server, binary,
     newPage: async (o) => { const p = await newPage(browser, server.url, o); pages.push(p); return p; },
   });
   const problems = pages.flatMap((p) => p.problems());

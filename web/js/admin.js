@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The admin page (/admin): admins only. Five tabs follow the URL's #hash: the
+// The admin page (/admin): admins only. Seven tabs follow the URL's #hash: the
 // loyalty review (web/js/admin/loyalty.js), the discount tiers (admin/tiers.js),
-// gift stock (admin/gifts.js), users and roles (admin/users.js) and the audit log
-// (admin/audit.js).
+// gift stock (admin/gifts.js), users and roles (admin/users.js), the audit log
+// (admin/audit.js), the outbox of e-mails (admin/outbox.js) and privacy: a client's
+// export and erasure (admin/privacy.js).
 import { h, t } from './shell.js';
 import { startDesk, deskTabs } from './desk/common.js';
 import { renderLoyalty } from './admin/loyalty.js';
@@ -10,6 +11,8 @@ import { renderTiers } from './admin/tiers.js';
 import { renderGifts } from './admin/gifts.js';
 import { renderUsers } from './admin/users.js';
 import { renderAudit } from './admin/audit.js';
+import { renderOutbox } from './admin/outbox.js';
+import { renderPrivacy } from './admin/privacy.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -22,6 +25,8 @@ await startDesk({
       { id: 'gifts', label: t('admin.tab.gifts'), render: renderGifts },
       { id: 'users', label: t('admin.tab.users'), render: renderUsers },
       { id: 'audit', label: t('admin.tab.audit'), render: renderAudit },
+      { id: 'outbox', label: t('admin.outbox.tab'), render: renderOutbox },
+      { id: 'privacy', label: t('admin.privacy.tab'), render: renderPrivacy },
     ], { label: t('admin.tabs_label') });
   },
 });

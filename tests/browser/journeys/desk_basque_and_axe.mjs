@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The staff desk and the admin page, logged in, at phone and desktop width: every
 // tab (and a client's record with its order panels open) shows no English-only
-// sentence of en.json on the Basque page, and axe-core finds no serious or critical
-// violation. The tabs follow the arrow keys, and the loyalty report's order
-// changes when a column heading is activated from the keyboard.
+// sentence of en.json on the Basque page, axe-core finds no serious or critical
+// violation, and nothing is wider than the window. The tabs follow the arrow keys,
+// and the loyalty report's order changes when a column heading is activated from
+// the keyboard.
 import assert from 'node:assert/strict';
 import { assertAccessible, DEMO, englishOnlySentences, visibleTexts } from '../lib.mjs';
 import { dictionary, loginInto, norm, settled } from '../desk.mjs';
@@ -24,6 +25,8 @@ async function check(page, english, label) {
   await settled(page);
   await noEnglish(page, english, label);
   await assertAccessible(page, label);
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${label}: the page is ${scroll}px wide in a ${width}px window`);
 }
 
 export default async function ({ newPage, url, web }) {

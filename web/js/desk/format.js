@@ -39,3 +39,40 @@ export function percent(n) {
   return cached('percent', (lang) => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }))
     .format(Number(n) / 100);
 }
+
+// Wall-clock reading of an instant in the business time zone, as a UTC millisecond
+// count ("18:30 on 3 December" -> Date.UTC(2026, 11, 3, 18, 30)). h23: never "24:00".
+let wallParts = null;
+function wallOf(ms) {
+  wallParts ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: BUSINESS_TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit',
+    day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+  const p = Object.fromEntries(wallParts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24,
+    Number(p.minute), Number(p.second));
+}
+
+/**
+ * A local date and time in the business time zone ("2026-12-03T18:30", as a
+ * datetime-local control gives it) -> the RFC 3339 UTC instant the API takes
+ * ("2026-12-03T17:30:00Z"). null when it is not a date and time, or when that
+ * wall-clock time does not exist (the hour skipped when the clocks go forward); a
+ * time that happens twice (the hour repeated when they go back) is the first one.
+ */
+export function instantFromBusiness(local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(String(local ?? ''));
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]),
+    Number(m[6] ?? 0));
+  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== Number(m[3])) return null;
+  // The zone's offsets a day either side cover any change of the clocks in between.
+  const offsets = new Set([wall - 864e5, wall, wall + 864e5].map((t) => wallOf(t) - t));
+  const found = [...offsets].map((o) => wall - o).filter((t) => wallOf(t) === wall).sort((a, b) => a - b);
+  return found.length ? new Date(found[0]).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+}
+
+/** An instant -> its "YYYY-MM-DDTHH:MM" in the business time zone (for datetime-local). */
+export function businessLocal(instant) {
+  return new Date(wallOf(Date.parse(instant))).toISOString().slice(0, 16);
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The desk's lessons tab: the day's or the week's lessons per tutor (GET /lessons,
-// GET /tutors), each with its client's name; a lesson that has started is logged in
+// GET /tutors), each with its client's name and a link to the tutor's calendar
+// feed (GET /tutors/{id}/calendar.ics); a lesson that has started is logged in
 // one dialog (attendance, notes, level, pace: POST /lessons/{id}/log) and any lesson
 // not logged yet can be cancelled (POST /lessons/{id}/cancel).
 import { post } from '../api.js';
@@ -79,6 +80,7 @@ function showBoard(results, { from, to, allTutors, allServices, lessons, clients
   const serviceName = new Map(allServices.map((s) => [s.id, s.name]));
   const shownTutors = allTutors.filter((tu) => !state.tutor || String(tu.id) === state.tutor);
   const known = new Set(allTutors.map((tu) => tu.id));
+  const realTutors = new Set(known);
   for (const lesson of lessons) {
     if (!known.has(lesson.tutor_id)) {
       known.add(lesson.tutor_id);
@@ -108,10 +110,20 @@ function showBoard(results, { from, to, allTutors, allServices, lessons, clients
         body = h('ul', { class: 'plain lessons' }, own.map((l) => lessonItem(l, ctx)));
       }
       return h('section', { class: 'card tutor-card', 'aria-labelledby': headingId },
-        h('h3', { id: headingId }, tutor.full_name,
-          ' ', h('span', { class: 'badge' }, String(own.filter((l) => l.status !== 'cancelled').length))),
+        h('div', { class: 'card-head' },
+          h('h3', { id: headingId }, tutor.full_name,
+            ' ', h('span', { class: 'badge' }, String(own.filter((l) => l.status !== 'cancelled').length))),
+          realTutors.has(tutor.id) ? calendarLink(tutor) : null),
         body);
     })));
+}
+
+/** The tutor's lessons as an iCalendar file (GET /tutors/{id}/calendar.ics, with the session). */
+function calendarLink(tutor) {
+  return h('a', {
+    class: 'calendar-link small', href: `/api/v1/tutors/${tutor.id}/calendar.ics`,
+    download: `harreman-${tutor.id}.ics`, 'data-tutor-id': tutor.id,
+  }, t('staff.community.tutor_calendar'), h('span', { class: 'visually-hidden' }, ` — ${tutor.full_name}`));
 }
 
 /** The badge saying where a lesson stands. */
