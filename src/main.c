@@ -10,7 +10,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "harreman/accounts.h"
@@ -21,6 +20,7 @@
 #include "harreman/mailfmt.h"
 #include "harreman/password.h"
 #include "harreman/sender.h"
+#include "harreman/curl_lib.h"
 #include "harreman/response_cache.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
@@ -180,11 +180,15 @@ static int cmd_serve(int argc, char **argv)
 			       hm_demo_logins[i].password);
 	}
 	hm_db_share_writer(db); /* from now on the write transactions' connection */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "harreman: libcurl failed to start\n");
-		goto out;
+	/* libcurl (and the TLS library under it) only when there is a relay to talk
+	 * to: initialising it costs several MiB of resident memory (performance.md). */
+	if (cfg.smtp_url) {
+		if (!hm_curl_load(&why)) {
+			fprintf(stderr, "harreman: --smtp-url: %s\n", why);
+			goto out;
+		}
+		curl_ready = true;
 	}
-	curl_ready = true;
 	if (!(sender = hm_sender_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s\n", why);
 		goto out;
@@ -215,7 +219,7 @@ out:
 		app.sender = NULL;
 	hm_sender_stop(sender);
 	if (curl_ready)
-		curl_global_cleanup();
+		hm_curl_unload();
 	hm_db_share_writer(NULL);
 	hm_cache_clear(); /* nothing is left allocated at exit (valgrind counts it) */
 	if (app_ready)

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 
 #include "harreman/delivery.h"
 #include "harreman/log.h"
@@ -23,6 +22,7 @@
 #include "harreman/outbox.h"
 #include "harreman/sender.h"
 #include "harreman/timefmt.h"
+#include "harreman/curl_lib.h"
 #include "harreman/banned.h"
 
 #define CONNECT_TIMEOUT 10L
@@ -152,36 +152,36 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 	snprintf(from, sizeof from, "<%s>", s->from);
 	snprintf(to, sizeof to, "<%s>", msg->to);
 	struct upload up = {.sender = s, .db = db, .msg = msg, .data = text.data, .len = text.len};
-	curl = curl_easy_init();
-	rcpt = curl_slist_append(NULL, to);
+	curl = hm_curl.easy_init();
+	rcpt = hm_curl.slist_append(NULL, to);
 	if (!curl || !rcpt) {
 		err = hm_outbox_finish(db, msg, HM_DELIVERY_RETRY, 0, "out of memory", hm_time_now() +
 				       hm_delivery_backoff(s->backoff, msg->attempts), hm_time_now());
 		goto out;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, s->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(curl, CURLOPT_READDATA, &up);
-	curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)text.len);
-	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &up);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, TRANSFER_TIMEOUT);
+	hm_curl.easy_setopt(curl, CURLOPT_URL, s->url);
+	hm_curl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	hm_curl.easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+	hm_curl.easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	hm_curl.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+	hm_curl.easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+	hm_curl.easy_setopt(curl, CURLOPT_READDATA, &up);
+	hm_curl.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)text.len);
+	hm_curl.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	hm_curl.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	hm_curl.easy_setopt(curl, CURLOPT_XFERINFODATA, &up);
+	hm_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	hm_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	hm_curl.easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
+	hm_curl.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, TRANSFER_TIMEOUT);
 	/* One connection per message, closed (QUIT) inside curl_easy_perform, where the
 	 * progress callback can still cut a silent relay short; a cached connection
 	 * would be closed in curl_easy_cleanup, which waits for the QUIT reply with no
 	 * callback at all. */
-	curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	CURLcode res = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	hm_curl.easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+	hm_curl.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	CURLcode res = hm_curl.easy_perform(curl);
+	hm_curl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	now = hm_time_now();
 
 	if (res != CURLE_OK && !up.marked) {
@@ -196,7 +196,7 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 		err = hm_outbox_unknown(db, msg, now);
 		hm_log_warn("outbox: message %lld cut off while the relay had its data (%s):"
 			    " left as unknown", (long long)msg->id,
-			    errbuf[0] ? errbuf : curl_easy_strerror(res));
+			    errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
 		goto out;
 	}
 	enum hm_delivery_verdict verdict =
@@ -207,9 +207,9 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 		error[0] = '\0';
 	else if (code > 0)
 		snprintf(error, sizeof error, "%s (SMTP %ld)",
-			 errbuf[0] ? errbuf : curl_easy_strerror(res), code);
+			 errbuf[0] ? errbuf : hm_curl.easy_strerror(res), code);
 	else
-		snprintf(error, sizeof error, "%s", errbuf[0] ? errbuf : curl_easy_strerror(res));
+		snprintf(error, sizeof error, "%s", errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
 	err = hm_outbox_finish(db, msg, verdict, (int)code, res == CURLE_OK ? NULL : error,
 			       retry_at, now);
 	if (verdict == HM_DELIVERY_SENT)
@@ -221,8 +221,8 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 out:
 	if (err != HM_OK)
 		hm_log_error("outbox: cannot record the attempt on message %lld", (long long)msg->id);
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(curl);
+	hm_curl.slist_free_all(rcpt);
+	hm_curl.easy_cleanup(curl);
 	hm_buf_release(&text);
 }
 
