@@ -388,11 +388,11 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	hm_log_warn("http: %s", line);
 }
 
-/* Once the server has had no request for a whole second after some work, it gives
- * memory back: SQLite's page caches and the allocator's free lists (the box is
- * small; see docs/performance.md). server->lock is held throughout, so no request
+/* Once the server has had no request for a whole tick (half a second) after some
+ * work, it gives memory back: SQLite's page caches and the allocator's free lists
+ * (the box is small; see docs/performance.md). server->lock is held throughout, so no request
  * can begin — nor use a connection — while caches are dropped. */
-#define HOUSEKEEPING_SECONDS 1
+#define HOUSEKEEPING_TICK_NS 500000000L
 
 static void *housekeeper(void *arg)
 {
@@ -402,7 +402,11 @@ static void *housekeeper(void *arg)
 	while (!server->stopping) {
 		struct timespec deadline;
 		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += HOUSEKEEPING_SECONDS;
+		deadline.tv_nsec += HOUSEKEEPING_TICK_NS;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
 		while (!server->stopping &&
 		       pthread_cond_timedwait(&server->stop, &server->lock, &deadline) != ETIMEDOUT)
 			;
