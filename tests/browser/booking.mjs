@@ -112,9 +112,18 @@ export async function assertNoEnglish(page, web, label) {
   const english = englishOnlySentences(web);
   const texts = await visibleTexts(page);
   const found = [];
+  // A sentence inside a longer text counts only as whole words: the English
+  // "Material" is not in the Basque "Materiala".
+  const inside = (text, sentence) => {
+    for (let at = text.indexOf(sentence); at >= 0; at = text.indexOf(sentence, at + 1)) {
+      const before = text.slice(0, at), after = text.slice(at + sentence.length);
+      if (!/\p{L}$/u.test(before) && !/^\p{L}/u.test(after)) return true;
+    }
+    return false;
+  };
   for (const text of texts) {
     for (const sentence of english) {
-      if (text === sentence || (sentence.length >= 8 && text.includes(sentence))) found.push(`"${text}" ~ "${sentence}"`);
+      if (text === sentence || (sentence.length >= 8 && inside(text, sentence))) found.push(`"${text}" ~ "${sentence}"`);
     }
   }
   assert.deepEqual(found, [], `English on the Basque page (${label})`);
