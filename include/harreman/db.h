@@ -46,6 +46,13 @@ void hm_db_done(sqlite3_stmt *stmt);
  * readers that upgrade), COMMIT, ROLLBACK. begin/commit return HM_ERR_INTERNAL on
  * failure (logged); rollback is safe to call when no transaction is open. */
 enum hm_err hm_db_begin(struct hm_db *db);
+/* hm_db_begin, then *stmt = the cached statement of sql on the connection the
+ * transaction runs on (the shared writer's, see hm_db_share_writer: a statement
+ * taken before hm_db_begin would belong to the wrong connection). *stmt is NULL
+ * unless HM_OK; on an error after BEGIN the transaction stays open for the
+ * caller's rollback. */
+enum hm_err hm_db_begin_stmt(struct hm_db *db, const char *sql, sqlite3_stmt **stmt);
+
 enum hm_err hm_db_commit(struct hm_db *db);
 void hm_db_rollback(struct hm_db *db);
 

@@ -548,10 +548,8 @@ void hm_api_services_update(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	err = hm_db_begin_stmt(req->db, sql, &stmt);
 	if (err == HM_OK) {
 		sqlite3_bind_int64(stmt, 1, id);
 		hm_db_bind_text_or_null(stmt, 2, f.name);

@@ -514,10 +514,8 @@ void hm_api_inquiries_answer(struct hm_request *req, struct hm_reply *reply)
 	}
 	json_decref(body);
 	body = NULL;
-	err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	err = hm_db_begin_stmt(req->db, sql, &stmt);
 	if (err == HM_OK) {
 		sqlite3_bind_int64(stmt, 1, id);
 		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_TRANSIENT);

@@ -193,10 +193,8 @@ void hm_api_contributions_create(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	err = hm_db_begin_stmt(req->db, sql, &stmt);
 	if (err == HM_OK) {
 		sqlite3_bind_int64(stmt, 1, client);
 		sqlite3_bind_text(stmt, 2, contribution_kinds[kind], -1, SQLITE_STATIC);
@@ -258,10 +256,8 @@ void hm_api_contributions_review(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	err = hm_db_begin_stmt(req->db, sql, &stmt);
 	if (err == HM_OK) {
 		sqlite3_bind_int64(stmt, 1, id);
 		sqlite3_bind_text(stmt, 2, decisions[decision], -1, SQLITE_STATIC);

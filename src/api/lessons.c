@@ -652,10 +652,8 @@ void hm_api_lessons_log(struct hm_request *req, struct hm_reply *reply)
 			       ? "The lesson was cancelled." : "The lesson has not started yet.");
 		goto out;
 	}
-	err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = NULL;
+	err = hm_db_begin_stmt(req->db, sql, &stmt);
 	if (err == HM_OK) {
 		sqlite3_bind_int64(stmt, 1, row.id);
 		sqlite3_bind_text(stmt, 2, attendances[attendance], -1, SQLITE_STATIC);

@@ -303,6 +303,15 @@ enum hm_err hm_db_begin(struct hm_db *db)
 	return err;
 }
 
+enum hm_err hm_db_begin_stmt(struct hm_db *db, const char *sql, sqlite3_stmt **stmt)
+{
+	*stmt = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err == HM_OK && !(*stmt = hm_db_stmt(db, sql)))
+		err = HM_ERR_INTERNAL;
+	return err;
+}
+
 enum hm_err hm_db_commit(struct hm_db *db)
 {
 	enum hm_err err = run_cached(db, "COMMIT", "commit");
