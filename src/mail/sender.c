@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The sender thread (include/harreman/sender.h). Each pass: queue the reminders
-// that are due, then claim and deliver due messages one by one until none is left,
-// then sleep until the earliest of: a wake-up from a handler, the next retry, the
-// next reminder, HM_SENDER_TICK. A message is claimed (`sending`) in a committed
-// transaction before SMTP starts, and the first call of libcurl's read callback --
-// the moment the relay has said 354 to DATA -- is committed too, so a crash leaves
-// enough behind to tell "never went out" (send again) from "may have arrived"
-// (leave to an admin). See docs/decisions.md, "Outbox".
+// that are due (at most one scan a second), then claim and deliver due messages
+// one by one until none is left, then sleep until the earliest of: a wake-up from
+// a handler, the next retry, the next reminder, HM_SENDER_TICK. A message is
+// claimed (`sending`) in a committed transaction before SMTP starts, and the first
+// call of libcurl's read callback -- the moment the relay has said 354 to DATA --
+// is committed too, so a crash leaves enough behind to tell "never went out" (send
+// again) from "may have arrived" (leave to an admin). See docs/decisions.md,
+// "Outbox".
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -29,6 +30,11 @@
 #define TRANSFER_TIMEOUT 60L
 #define ERROR_PAUSE 5 /* seconds after a database error before the next pass */
 #define MESSAGE_CAP ((size_t)512 * 1024)
+/* The least time between two scans for due reminders. A booking wakes the thread
+ * for its confirmation but can never make a reminder due at once (a reminder is
+ * only for a lesson booked at least a day ahead), so a burst of bookings costs one
+ * scan per second instead of one per booking (docs/performance.md). */
+#define REMINDER_SCAN_GAP_MS 1000
 
 struct hm_sender {
 	pthread_t thread;
@@ -41,6 +47,7 @@ struct hm_sender {
 	struct hm_outbox_env env;
 	const char *url, *from;  /* borrowed from app->cfg; url NULL: queue only */
 	int64_t backoff;
+	int64_t reminders_scanned_ms; /* monotonic, the last scan for due reminders */
 };
 
 static int64_t mono_ms(void)
@@ -255,19 +262,29 @@ static int64_t earliest(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* One pass: reminders, then every due message. Returns when to look again. */
+/* One pass: reminders (at most once per REMINDER_SCAN_GAP_MS), then every due
+ * message. Returns when to look again. */
 static int64_t pass(struct hm_sender *s, struct hm_db *db)
 {
 	int64_t now = hm_time_now();
 	int64_t next = now + HM_SENDER_TICK, reminder_due = 0;
 	int queued = 0;
-	if (hm_outbox_queue_reminders(db, &s->env, now, &queued, &reminder_due) != HM_OK)
-		return now + ERROR_PAUSE;
-	if (queued)
-		hm_log_info("outbox: queued %d lesson reminder%s", queued, queued == 1 ? "" : "s");
-	next = earliest(next, reminder_due > now ? reminder_due : 0);
-	if (reminder_due && reminder_due <= now)
-		next = now; /* a full batch: more right away */
+	int64_t now_ms = mono_ms();
+	if (s->reminders_scanned_ms && now_ms - s->reminders_scanned_ms < REMINDER_SCAN_GAP_MS) {
+		next = now + 1; /* the scan skipped now */
+	} else {
+		s->reminders_scanned_ms = now_ms;
+		if (hm_outbox_queue_reminders(db, &s->env, now, &queued, &reminder_due) != HM_OK)
+			return now + ERROR_PAUSE;
+		if (queued)
+			hm_log_info("outbox: queued %d lesson reminder%s", queued,
+				    queued == 1 ? "" : "s");
+		next = earliest(next, reminder_due > now ? reminder_due : 0);
+		if (reminder_due && reminder_due <= now) {
+			next = now; /* a full batch: more right away */
+			s->reminders_scanned_ms = 0;
+		}
+	}
 	while (s->url && !atomic_load(&s->stop)) {
 		struct hm_outbox_msg msg;
 		int64_t send_due = 0;
