@@ -631,7 +631,7 @@ void hm_api_gifts_update(struct hm_request *req, struct hm_reply *reply)
 void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 {
 	static const char sql[] =
-		"SELECT count(*) FROM contracts WHERE client_id = ?1 AND status <> 'cancelled'";
+		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n = 0;
 	int64_t client_id = 0, contracts = 0;

@@ -62,7 +62,7 @@ static enum hm_err read_client(struct hm_db *db, int64_t client_id, struct gathe
 	static const char client_sql[] =
 		"SELECT assistance = 'dedicated', coalesce(tutor_id, 0) FROM clients WHERE id = ?1";
 	static const char count_sql[] =
-		"SELECT count(*) FROM contracts WHERE client_id = ?1 AND status <> 'cancelled'";
+		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
 	sqlite3_stmt *client = hm_db_stmt(db, client_sql);
 	sqlite3_stmt *count = hm_db_stmt(db, count_sql);
 	enum hm_err err = HM_ERR_INTERNAL;

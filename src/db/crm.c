@@ -243,8 +243,9 @@ enum hm_err hm_crm_contract_terms(struct hm_db *db, int64_t client_id,
 				  const struct hm_service *svc, int sessions,
 				  struct hm_contract_terms *out)
 {
+	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
 	static const char count_sql[] =
-		"SELECT count(*) FROM contracts WHERE client_id = ?1 AND status <> 'cancelled'";
+		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
 	/* The gift with the most stock, ties by lowest id; none when all are out. */
 	static const char gift_sql[] =
 		"SELECT id FROM gifts WHERE stock > 0 ORDER BY stock DESC, id LIMIT 1";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The database layer on :memory: with sql/ applied: migrations and the business
-// plan's seeds, the statement cache, rate-limit windows, accounts.
+// plan's seeds, the contract counts kept by triggers, the statement cache, group
+// commit's savepoints, rate-limit windows, accounts.
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,102 @@ static void test_transactions_roll_back(void)
 	hm_db_close(db);
 }
 
+/* A contract for client 1 (status as given). */
+#define CONTRACT_SQL(status)                                                               \
+	"INSERT INTO contracts (client_id, service_id, kind, sessions_total, ordinal,"      \
+	" list_price_cents, discount_percent, discount_cents, price_cents, channel, status,"\
+	" created_at) VALUES (1, 1, 'one_off', 1, 1, 100, 0, 0, 100, 'web', '" status "', 0)"
+#define SEED_SQL                                                                           \
+	"INSERT INTO clients (id, full_name, created_at, updated_at) VALUES (1, 'Ane', 0, 0),"\
+	" (2, 'Unai', 0, 0);"                                                                \
+	"INSERT INTO services (id, name, subject, kind, duration_min, price_cents, capacity,"\
+	" created_at) VALUES (1, 'Mate', 'maths', 'private', 60, 100, 1, 0)"
+#define ACTIVE_SQL(client) "SELECT active_contracts FROM clients WHERE id = " client
+
+static void test_active_contracts_are_counted_by_triggers(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_exec(db, SEED_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("active")), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("active")), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("cancelled")), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 2);
+	CHECK_INT(hm_db_exec(db, "UPDATE contracts SET status = 'cancelled' WHERE id = 1"), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 1);
+	CHECK_INT(hm_db_exec(db, "UPDATE contracts SET sessions_used = 1 WHERE id = 2"), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 1); /* other columns: no change */
+	CHECK_INT(hm_db_exec(db, "UPDATE contracts SET client_id = 2 WHERE id = 2"), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 0);
+	CHECK_INT(scalar(db, ACTIVE_SQL("2")), 1);
+	CHECK_INT(hm_db_exec(db, "UPDATE contracts SET status = 'active' WHERE id = 3"), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 1);
+	CHECK_INT(hm_db_exec(db, "DELETE FROM contracts WHERE id = 2"), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("2")), 0);
+	hm_db_close(db);
+}
+
+static void test_active_contracts_are_counted_on_upgrade(void)
+{
+	/* A database made before the count existed (schema version 4) with contracts:
+	 * the migration counts them. */
+	const char *why = NULL;
+	struct hm_db *db = hm_db_open(":memory:");
+	CHECK(db != NULL);
+	for (int i = 0; i < 4; i++)
+		CHECK_INT(hm_db_exec(db, hm_migrations[i].sql), HM_OK);
+	CHECK_INT(hm_db_exec(db, "PRAGMA user_version = 4"), HM_OK);
+	CHECK_INT(hm_db_exec(db, SEED_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("active")), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("cancelled")), HM_OK);
+	CHECK_INT(hm_db_exec(db, CONTRACT_SQL("active")), HM_OK);
+	CHECK_INT(hm_db_migrate(db, &why), HM_OK);
+	CHECK_INT(scalar(db, ACTIVE_SQL("1")), 2);
+	CHECK_INT(scalar(db, ACTIVE_SQL("2")), 0);
+	hm_db_close(db);
+}
+
+static void test_a_batch_keeps_each_handlers_work_apart(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_exec(db, "CREATE TABLE t (v INTEGER)"), HM_OK);
+	CHECK_INT(hm_db_batch_begin(db), HM_OK);
+	/* One handler commits, the next rolls back, a third leaves its work open (the
+	 * dispatcher's rollback ends it), a fourth commits. */
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (1)"), HM_OK);
+	CHECK_INT(hm_db_commit(db), HM_OK);
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (2)"), HM_OK);
+	hm_db_rollback(db);
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (3)"), HM_OK);
+	hm_db_rollback(db);
+	hm_db_rollback(db); /* nothing open: harmless, the batch goes on */
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (4)"), HM_OK);
+	CHECK_INT(scalar(db, "SELECT sum(v) FROM t"), 5); /* the batch sees its own work */
+	CHECK_INT(hm_db_commit(db), HM_OK);
+	CHECK(hm_db_batch_alive(db));
+	CHECK_INT(hm_db_commit(db), HM_ERR_INTERNAL); /* no savepoint open */
+	CHECK(hm_db_batch_alive(db));
+	CHECK_INT(hm_db_batch_commit(db), HM_OK);
+	CHECK(!hm_db_batch_alive(db));
+	CHECK_INT(scalar(db, "SELECT group_concat(v, '') FROM t"), 14); /* 1 and 4 */
+	/* After the batch, transactions are plain ones again. */
+	CHECK_INT(hm_db_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (5)"), HM_OK);
+	hm_db_rollback(db);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM t"), 2);
+	/* A batch SQLite rolled back by itself is seen as such and commits nothing. */
+	CHECK_INT(hm_db_batch_begin(db), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO t VALUES (6)"), HM_OK);
+	CHECK_INT(hm_db_exec(db, "ROLLBACK"), HM_OK);
+	CHECK(!hm_db_batch_alive(db));
+	CHECK(hm_db_batch_commit(db) != HM_OK);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM t"), 2);
+	hm_db_close(db);
+}
+
 static void test_rate_limit_window(void)
 {
 	struct hm_db *db = fresh_db();
@@ -222,6 +319,9 @@ int main(void)
 	RUN(test_business_plan_defaults_are_seeded);
 	RUN(test_statement_cache_reuses_by_sql_address);
 	RUN(test_transactions_roll_back);
+	RUN(test_active_contracts_are_counted_by_triggers);
+	RUN(test_active_contracts_are_counted_on_upgrade);
+	RUN(test_a_batch_keeps_each_handlers_work_apart);
 	RUN(test_rate_limit_window);
 	RUN(test_accounts);
 	return CHECK_EXIT();
