@@ -20,6 +20,7 @@
 #include "harreman/mailfmt.h"
 #include "harreman/password.h"
 #include "harreman/sender.h"
+#include "harreman/writer.h"
 #include "harreman/curl_lib.h"
 #include "harreman/response_cache.h"
 #include "harreman/server.h"
@@ -67,6 +68,12 @@ static struct hm_db *open_migrated(const char *path)
 	return db;
 }
 
+/* The writer's after-commit hook: what a batch queued in the outbox is visible. */
+static void wake_sender(void *app)
+{
+	hm_sender_wake(((struct hm_app *)app)->sender);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -88,6 +95,7 @@ static int cmd_serve(int argc, char **argv)
 	struct hm_db *db = NULL;
 	struct hm_server *server = NULL;
 	struct hm_sender *sender = NULL;
+	struct hm_writer *writer = NULL;
 	bool app_ready = false, curl_ready = false;
 	char secret_path[PATH_MAX];
 	int status = EXIT_FAILURE, opt;
@@ -194,6 +202,11 @@ static int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	app.sender = sender;
+	if (!(writer = hm_writer_start(db, wake_sender, &app, &why))) {
+		fprintf(stderr, "harreman: %s\n", why);
+		goto out;
+	}
+	app.writer = writer;
 	if (!(server = hm_server_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;
@@ -214,7 +227,11 @@ static int cmd_serve(int argc, char **argv)
 	status = EXIT_SUCCESS;
 out:
 	hm_server_stop(server);
-	/* After the server: no handler can wake the sender any more. */
+	/* After the server (no request is parked with the writer any more), then the
+	 * writer: nothing can wake the sender after it. */
+	if (app_ready)
+		app.writer = NULL;
+	hm_writer_stop(writer);
 	if (app_ready)
 		app.sender = NULL;
 	hm_sender_stop(sender);

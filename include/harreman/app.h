@@ -29,6 +29,7 @@ struct hm_config {
 };
 
 struct hm_sender;
+struct hm_writer;
 
 #define HM_SECRET_BYTES 32
 
@@ -37,6 +38,8 @@ struct hm_app {
 	char web_root[PATH_MAX];   /* realpath of cfg.web_dir */
 	pthread_key_t db_key;      /* this thread's struct hm_db * */
 	struct hm_sender *sender;  /* the outbox's sender thread (borrowed), or NULL */
+	struct hm_writer *writer;  /* the group-commit writer (borrowed), or NULL: write
+				    * handlers run on the request's own thread */
 	unsigned char secret[HM_SECRET_BYTES]; /* the server's key (calendar feed tokens) */
 	bool has_secret;           /* secret was loaded (hm_app_load_secret) */
 };

@@ -56,6 +56,19 @@ enum hm_err hm_db_begin_stmt(struct hm_db *db, const char *sql, sqlite3_stmt **s
 enum hm_err hm_db_commit(struct hm_db *db);
 void hm_db_rollback(struct hm_db *db);
 
+/* Group commit (the writer thread, writer.h): hm_db_batch_begin takes the write
+ * lock and opens one transaction on db (the shared writer); until
+ * hm_db_batch_commit, hm_db_begin, hm_db_commit and hm_db_rollback on db open,
+ * release and roll back a savepoint inside it, so each handler's work stands or
+ * falls alone while all of them become durable with one COMMIT (one fsync).
+ * hm_db_batch_commit commits (rolls back if that fails), moves the response
+ * cache's generation on and gives the lock back; HM_OK only when the batch is
+ * durable. hm_db_batch_alive is false once SQLite has rolled the batch back by
+ * itself (after an I/O error, say): what ran in it is lost. */
+enum hm_err hm_db_batch_begin(struct hm_db *db);
+enum hm_err hm_db_batch_commit(struct hm_db *db);
+bool hm_db_batch_alive(struct hm_db *db);
+
 /* Makes db (opened by the caller, which keeps owning it and must not use it while
  * shared) the connection every write transaction runs on: hm_db_begin on any
  * connection of this process then works on db until commit or rollback. NULL ends

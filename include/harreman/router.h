@@ -30,6 +30,10 @@ enum hm_route_flags {
 	HM_NO_CSRF = 1 << 2,       /* starts a session (login, register): no CSRF check */
 	HM_CACHEABLE = 1 << 3,     /* a GET whose answer depends only on the role class,
 				    * the URL, the data and the clock (response_cache.h) */
+	HM_ON_WORKER = 1 << 4,     /* a write that runs on the request's own thread, not in
+				    * the group-commit writer (writer.h): it hashes a
+				    * password first, a tenth of a second of one core that
+				    * must not hold up everyone else's writes */
 };
 
 typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);

@@ -153,7 +153,16 @@ static void answer_cacheable(struct hm_request *req, const struct hm_route *rout
 		hm_cache_put(key, generation, reply->cache_until, reply);
 }
 
-static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)
+/* True when the route's handler runs in the group-commit writer. */
+static bool runs_in_writer(const struct hm_app *app, const struct hm_request *req,
+			   const struct hm_route *route)
+{
+	return app->writer && is_unsafe(req->method) && !(route->flags & HM_ON_WORKER);
+}
+
+/* Answers, or stops before a handler that runs in the writer (returns false). */
+static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_reply *reply,
+			 bool may_defer)
 {
 	size_t index = 0;
 	unsigned allowed = 0;
@@ -161,14 +170,14 @@ static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 					      &index, req->path_ids, &allowed);
 	if (match == HM_MATCH_NO_PATH) {
 		hm_reply_error(reply, HM_ERR_NOT_FOUND, "No such path.");
-		return;
+		return true;
 	}
 	if (match == HM_MATCH_NO_METHOD) {
 		char allow[64];
 		hm_router_allow_header(allowed, allow, sizeof allow);
 		hm_reply_header(reply, "Allow", allow);
 		hm_reply_error(reply, HM_ERR_METHOD_NOT_ALLOWED, NULL);
-		return;
+		return true;
 	}
 	const struct hm_route *route = &hm_routes[index];
 	req->route_index = (int)index;
@@ -176,23 +185,23 @@ static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 	bool takes_body = route->flags & (HM_BODY_REQUIRED | HM_BODY_OPTIONAL);
 	if (req->body_too_large) {
 		hm_reply_error(reply, HM_ERR_PAYLOAD_TOO_LARGE, NULL);
-		return;
+		return true;
 	}
 	if (takes_body && req->body_len > 0 && !is_json_type(req->content_type)) {
 		hm_reply_error(reply, HM_ERR_UNSUPPORTED_MEDIA_TYPE, NULL);
-		return;
+		return true;
 	}
 
 	req->db = hm_app_db(app);
 	if (!req->db) {
 		hm_reply_error(reply, HM_ERR_UNAVAILABLE, NULL);
-		return;
+		return true;
 	}
 	enum hm_err err = authenticate(req);
 	if (err != HM_OK) {
 		hm_reply_error(reply, err, err == HM_ERR_UNAUTHENTICATED
 				   ? "The bearer token is not valid." : NULL);
-		return;
+		return true;
 	}
 	bool anonymous = req->who.role == HM_ROLE_NONE;
 	bool let_in = route->access & role_bit(req->who.role);
@@ -200,23 +209,26 @@ static void dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 		let_in = true;
 	if (!let_in && anonymous) {
 		hm_reply_error(reply, HM_ERR_UNAUTHENTICATED, NULL);
-		return;
+		return true;
 	}
 	if (req->who.via_cookie && is_unsafe(req->method) && !(route->flags & HM_NO_CSRF) &&
 	    !(req->csrf_header && hm_token_equal(req->csrf_header, req->who.csrf_token))) {
 		hm_reply_error(reply, HM_ERR_CSRF_FAILED, NULL);
-		return;
+		return true;
 	}
 	if (!let_in) {
 		hm_reply_error(reply, HM_ERR_FORBIDDEN, NULL);
-		return;
+		return true;
 	}
 	if (takes_body && !parse_body(req, route, reply))
-		return;
+		return true;
+	if (may_defer && runs_in_writer(app, req, route))
+		return false;
 	if ((route->flags & HM_CACHEABLE) && req->method == HM_GET)
 		answer_cacheable(req, route, reply);
 	else
 		route->handler(req, reply);
+	return true;
 }
 
 static void add_security_headers(const struct hm_request *req, struct hm_reply *reply)
@@ -230,7 +242,8 @@ static void add_security_headers(const struct hm_request *req, struct hm_reply *
 	hm_reply_header(reply, "X-Request-Id", req->request_id);
 }
 
-void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)
+static bool dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *reply,
+		     bool may_defer)
 {
 	req->app = app;
 	req->route_index = -1;
@@ -241,10 +254,35 @@ void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *re
 	if (req->target_too_long)
 		hm_reply_error(reply, HM_ERR_URI_TOO_LONG, NULL);
 	else if (is_api_path(req->path))
-		dispatch_api(app, req, reply);
+		return dispatch_api(app, req, reply, may_defer);
 	else
 		hm_static_serve(app->web_root, req, reply);
+	return true;
+}
 
+bool hm_dispatch_start(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)
+{
+	return dispatch(app, req, reply, true);
+}
+
+void hm_dispatch_write(struct hm_request *req, struct hm_reply *reply, struct hm_db *db)
+{
+	struct hm_db *own = req->db;
+	req->db = db;
+	hm_routes[req->route_index].handler(req, reply);
+	hm_db_rollback(db); /* a handler that bailed out mid-transaction: its savepoint */
+	req->db = own;
+}
+
+void hm_dispatch_write_lost(struct hm_reply *reply)
+{
+	hm_reply_release(reply);
+	hm_reply_init(reply);
+	hm_reply_error(reply, HM_ERR_INTERNAL, NULL);
+}
+
+void hm_dispatch_end(struct hm_request *req, struct hm_reply *reply)
+{
 	if (req->db)
 		hm_db_rollback(req->db); /* a handler that bailed out mid-transaction */
 	if (reply->status >= 500) {
@@ -257,4 +295,10 @@ void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *re
 	add_security_headers(req, reply);
 	json_decref(req->json);
 	req->json = NULL;
+}
+
+void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)
+{
+	(void)dispatch(app, req, reply, false);
+	hm_dispatch_end(req, reply);
 }

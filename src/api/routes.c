@@ -18,8 +18,9 @@ const struct hm_route hm_routes[] = {
 
 	/* Authentication */
 	{HM_POST, V1 "/auth/register", hm_api_register, HM_ACCESS_PUBLIC,
-	 HM_BODY_REQUIRED | HM_NO_CSRF},
-	{HM_POST, V1 "/auth/login", hm_api_login, HM_ACCESS_PUBLIC, HM_BODY_REQUIRED | HM_NO_CSRF},
+	 HM_BODY_REQUIRED | HM_NO_CSRF | HM_ON_WORKER},
+	{HM_POST, V1 "/auth/login", hm_api_login, HM_ACCESS_PUBLIC,
+	 HM_BODY_REQUIRED | HM_NO_CSRF | HM_ON_WORKER},
 	{HM_POST, V1 "/auth/logout", hm_api_logout, HM_ACCESS_PUBLIC, HM_BODY_OPTIONAL},
 	{HM_GET, V1 "/me", hm_api_me, HM_ACCESS_USERS, HM_BODY_NONE},
 	{HM_GET, V1 "/auth/tokens", hm_api_tokens_list, HM_ACCESS_STAFF, HM_BODY_NONE},
@@ -114,7 +115,8 @@ const struct hm_route hm_routes[] = {
 
 	/* Users (admin) */
 	{HM_GET, V1 "/users", hm_api_users_list, HM_ALLOW_ADMIN, HM_BODY_NONE},
-	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
+	{HM_POST, V1 "/users", hm_api_users_create, HM_ALLOW_ADMIN,
+	 HM_BODY_REQUIRED | HM_ON_WORKER},
 	{HM_GET, V1 "/users/{id}", hm_api_users_get, HM_ALLOW_ADMIN, HM_BODY_NONE},
 	{HM_PATCH, V1 "/users/{id}", hm_api_users_update, HM_ALLOW_ADMIN, HM_BODY_REQUIRED},
 };

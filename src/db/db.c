@@ -31,8 +31,11 @@ struct hm_db {
 	size_t n_slots;       /* a power of two */
 	size_t used;
 	int busy_waited_ms;   /* within the current wait */
-	bool writing;         /* holds write_lock (between begin and commit/rollback) */
+	bool writing;         /* holds the write lock (between begin and commit/rollback) */
 	bool swapped;         /* while writing: handle and slots are the shared writer's */
+	bool batch;           /* a group commit's transaction is open (hm_db_batch_begin):
+			       * begin, commit and rollback work on a savepoint */
+	bool in_savepoint;    /* batch: a handler's savepoint is open */
 	int64_t data_version; /* PRAGMA data_version last seen (other connections' commits) */
 	int64_t total_changes; /* sqlite3_total_changes64 last seen (this connection's writes) */
 };
@@ -40,12 +43,44 @@ struct hm_db {
 static atomic_uint_fast64_t busy_retries;
 
 /* Writers of this process queue here instead of polling SQLite's lock through the
- * busy handler's sleeps: a worker waiting for the write lock wakes the moment it is
- * free. (Other processes, such as the command line, still meet the busy handler.) */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+ * busy handler's sleeps: a writer waiting for the lock wakes the moment it is free,
+ * and writers are served in the order they came (a ticket lock: the group-commit
+ * writer takes the lock again and again under load, and a plain mutex would let it
+ * starve a login or the sender). Other processes, such as the command line, still
+ * meet the busy handler. */
+static pthread_mutex_t write_queue = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t write_turn = PTHREAD_COND_INITIALIZER;
+static uint64_t write_next_ticket, write_serving;
+
+static void write_lock_take(void)
+{
+	pthread_mutex_lock(&write_queue);
+	uint64_t ticket = write_next_ticket++;
+	while (ticket != write_serving)
+		pthread_cond_wait(&write_turn, &write_queue);
+	pthread_mutex_unlock(&write_queue);
+}
+
+static bool write_lock_try(void)
+{
+	pthread_mutex_lock(&write_queue);
+	bool free = write_next_ticket == write_serving;
+	if (free)
+		write_next_ticket++;
+	pthread_mutex_unlock(&write_queue);
+	return free;
+}
+
+static void write_lock_give(void)
+{
+	pthread_mutex_lock(&write_queue);
+	write_serving++;
+	pthread_cond_broadcast(&write_turn);
+	pthread_mutex_unlock(&write_queue);
+}
 
 /* The connection every write transaction of the server runs on (hm_db_share_writer),
- * or NULL. Whoever holds write_lock has it swapped into their own struct hm_db, so
+ * or NULL. Whoever holds the write lock has it swapped into their own struct hm_db, so
  * handlers keep using their request's db. One writing connection keeps its page
  * cache warm: SQLite empties a connection's cache whenever *another* connection
  * has written, which with a writer per worker happened on nearly every booking. */
@@ -256,7 +291,7 @@ static void swap_connection(struct hm_db *a, struct hm_db *b)
 
 static void take_write_lock(struct hm_db *db)
 {
-	pthread_mutex_lock(&write_lock);
+	write_lock_take();
 	db->writing = true;
 	db->swapped = shared_writer && shared_writer != db;
 	if (db->swapped)
@@ -270,7 +305,7 @@ static void release_write_lock(struct hm_db *db)
 			swap_connection(db, shared_writer);
 		db->swapped = false;
 		db->writing = false;
-		pthread_mutex_unlock(&write_lock);
+		write_lock_give();
 	}
 }
 
@@ -279,22 +314,60 @@ void hm_db_release_memory(struct hm_db *db)
 	if (db && db->handle && !db->writing)
 		sqlite3_db_release_memory(db->handle);
 	/* The shared writer's connection, when nobody is writing on it. */
-	if (pthread_mutex_trylock(&write_lock) == 0) {
+	if (write_lock_try()) {
 		if (shared_writer && shared_writer->handle)
 			sqlite3_db_release_memory(shared_writer->handle);
-		pthread_mutex_unlock(&write_lock);
+		write_lock_give();
 	}
 }
 
 void hm_db_share_writer(struct hm_db *db)
 {
-	pthread_mutex_lock(&write_lock);
+	write_lock_take();
 	shared_writer = db;
-	pthread_mutex_unlock(&write_lock);
+	write_lock_give();
+}
+
+/* A batch's transaction is still open: SQLite rolls a whole transaction back by
+ * itself after some errors (I/O, out of memory, a RAISE(ROLLBACK)). */
+bool hm_db_batch_alive(struct hm_db *db)
+{
+	return db->batch && !sqlite3_get_autocommit(db->handle);
+}
+
+enum hm_err hm_db_batch_begin(struct hm_db *db)
+{
+	if (!db->writing)
+		take_write_lock(db);
+	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin a batch");
+	if (err != HM_OK)
+		release_write_lock(db);
+	db->batch = err == HM_OK;
+	db->in_savepoint = false;
+	return err;
+}
+
+enum hm_err hm_db_batch_commit(struct hm_db *db)
+{
+	enum hm_err err = HM_ERR_INTERNAL;
+	db->batch = db->in_savepoint = false;
+	if (!sqlite3_get_autocommit(db->handle)) {
+		err = run_cached(db, "COMMIT", "commit a batch");
+		if (err != HM_OK && !sqlite3_get_autocommit(db->handle))
+			(void)run_cached(db, "ROLLBACK", "roll a batch back");
+	}
+	hm_cache_invalidate(); /* committed or not, before anyone hears of it */
+	release_write_lock(db);
+	return err;
 }
 
 enum hm_err hm_db_begin(struct hm_db *db)
 {
+	if (db->batch) {
+		enum hm_err err = run_cached(db, "SAVEPOINT handler", "begin a savepoint");
+		db->in_savepoint = err == HM_OK;
+		return err;
+	}
 	if (!db->writing)
 		take_write_lock(db);
 	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin");
@@ -314,6 +387,15 @@ enum hm_err hm_db_begin_stmt(struct hm_db *db, const char *sql, sqlite3_stmt **s
 
 enum hm_err hm_db_commit(struct hm_db *db)
 {
+	if (db->batch) {
+		/* Durable with the batch's COMMIT; the answer waits for it (writer.h). */
+		enum hm_err err = db->in_savepoint
+			? run_cached(db, "RELEASE handler", "release a savepoint") : HM_ERR_INTERNAL;
+		if (err != HM_OK)
+			hm_db_rollback(db);
+		db->in_savepoint = false;
+		return err;
+	}
 	enum hm_err err = run_cached(db, "COMMIT", "commit");
 	if (err != HM_OK)
 		hm_db_rollback(db);
@@ -342,6 +424,14 @@ bool hm_db_changed_elsewhere(struct hm_db *db)
 
 void hm_db_rollback(struct hm_db *db)
 {
+	if (db->batch) {
+		if (db->in_savepoint && !sqlite3_get_autocommit(db->handle)) {
+			(void)run_cached(db, "ROLLBACK TO handler", "roll a savepoint back");
+			(void)run_cached(db, "RELEASE handler", "release a savepoint");
+		}
+		db->in_savepoint = false;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->handle))
 		(void)run_cached(db, "ROLLBACK", "rollback");
 	release_write_lock(db);

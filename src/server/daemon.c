@@ -26,6 +26,7 @@
 #include "harreman/metrics.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
+#include "harreman/writer.h"
 #include "harreman/banned.h"
 
 #define STOP_GRACE_SECONDS 10
@@ -52,6 +53,15 @@ struct hm_server {
 /* One request's state, from its first callback to its completion. */
 struct request_state {
 	struct hm_server *server;
+	struct MHD_Connection *conn;
+	/* A request whose handler runs in the group-commit writer: the connection is
+	 * suspended from hm_writer_submit until the writer's done call resumes it, and
+	 * the request and its reply wait here meanwhile. */
+	struct hm_request req;
+	struct hm_reply reply;
+	struct hm_write_job job;
+	bool in_writer;        /* handed to the writer; answered when it is back */
+	bool durable;          /* the writer's verdict (read after the resume) */
 	struct timespec started;
 	struct hm_buf body;
 	bool begun;            /* on_request has seen the request */
@@ -177,48 +187,90 @@ static struct MHD_Response *response_from_reply(struct hm_reply *reply)
 	return resp;
 }
 
-/* Builds the request from the connection, dispatches it and queues the answer. */
+/* Sends reply (which is released) as the answer to the request on conn. */
+static enum MHD_Result queue_reply(struct request_state *rs, struct MHD_Connection *conn,
+				   struct hm_reply *reply)
+{
+	enum MHD_Result ret = MHD_NO;
+	rs->status = reply->status;
+	rs->route_index = rs->req.route_index;
+	rs->answered = true;
+	struct MHD_Response *resp = response_from_reply(reply);
+	if (resp) {
+		ret = MHD_queue_response(conn, (unsigned)reply->status, resp);
+		MHD_destroy_response(resp);
+	}
+	hm_reply_release(reply);
+	hm_buf_release(&rs->body);
+	return ret;
+}
+
+/* The writer's side of a parked request (writer.h): the handler, then the resume. */
+static void write_job_run(struct hm_write_job *job, struct hm_db *db)
+{
+	struct request_state *rs = job->ctx;
+	hm_dispatch_write(&rs->req, &rs->reply, db);
+}
+
+static void write_job_done(struct hm_write_job *job, bool durable)
+{
+	struct request_state *rs = job->ctx;
+	rs->durable = durable;
+	MHD_resume_connection(rs->conn); /* the request's thread takes over from here */
+}
+
+/* Back from the writer: the answer, or a 500 when its batch was not durable. */
+static enum MHD_Result answer_written(struct request_state *rs, struct MHD_Connection *conn)
+{
+	rs->in_writer = false;
+	if (!rs->durable)
+		hm_dispatch_write_lost(&rs->reply);
+	hm_dispatch_end(&rs->req, &rs->reply);
+	return queue_reply(rs, conn, &rs->reply);
+}
+
+/* Builds the request from the connection and dispatches it: queues the answer, or
+ * parks the request with the writer. */
 static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *conn,
 			      struct request_state *rs, const char *url)
 {
-	struct hm_request req;
-	struct hm_reply reply;
-	enum MHD_Result ret = MHD_NO;
+	struct hm_request *req = &rs->req;
+	struct hm_reply *reply = &rs->reply;
 
-	memset(&req, 0, sizeof req);
-	hm_reply_init(&reply);
-	req.method = hm_method_from_name(rs->method);
-	req.method_name = rs->method;
-	req.path = url;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
-	req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
-	req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-	req.csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	req.if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
-	client_address(conn, &server->app->cfg, rs, &req.tls);
-	req.remote_addr = rs->client;
-	req.remote_is_loopback = address_is_loopback(rs->client);
-	req.body = rs->body.data;
-	req.body_len = rs->body.len;
-	req.body_too_large = rs->too_large;
-	req.target_too_long = rs->target_too_long;
-	req.now = hm_time_now();
-	memcpy(req.request_id, rs->request_id, sizeof req.request_id);
+	memset(req, 0, sizeof *req);
+	hm_reply_init(reply);
+	req->method = hm_method_from_name(rs->method);
+	req->method_name = rs->method;
+	req->path = url;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, req);
+	req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	req->cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	req->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	req->csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	req->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+	client_address(conn, &server->app->cfg, rs, &req->tls);
+	req->remote_addr = rs->client;
+	req->remote_is_loopback = address_is_loopback(rs->client);
+	req->body = rs->body.data;
+	req->body_len = rs->body.len;
+	req->body_too_large = rs->too_large;
+	req->target_too_long = rs->target_too_long;
+	req->now = hm_time_now();
+	memcpy(req->request_id, rs->request_id, sizeof req->request_id);
 
-	hm_dispatch(server->app, &req, &reply);
-
-	rs->status = reply.status;
-	rs->route_index = req.route_index;
-	rs->answered = true;
-	struct MHD_Response *resp = response_from_reply(&reply);
-	if (resp) {
-		ret = MHD_queue_response(conn, (unsigned)reply.status, resp);
-		MHD_destroy_response(resp);
+	if (!hm_dispatch_start(server->app, req, reply)) {
+		/* Suspended before it is queued: the writer may resume it at once. */
+		rs->in_writer = true;
+		rs->conn = conn;
+		rs->job.run = write_job_run;
+		rs->job.done = write_job_done;
+		rs->job.ctx = rs;
+		MHD_suspend_connection(conn);
+		hm_writer_submit(server->app->writer, &rs->job);
+		return MHD_YES;
 	}
-	hm_reply_release(&reply);
-	hm_buf_release(&rs->body);
-	return ret;
+	hm_dispatch_end(req, reply);
+	return queue_reply(rs, conn, reply);
 }
 
 /* A request's state; counted in flight until on_completed frees it. */
@@ -307,6 +359,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return MHD_YES;
 	}
+	if (rs->in_writer)
+		return answer_written(rs, conn);
 	if (rs->answered) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -331,6 +385,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (!rs)
 		return;
 	double elapsed = seconds_since(&rs->started);
+	if (rs->in_writer) {
+		/* Back from the writer, but the client had gone: the write stands (or
+		 * not, per the writer), only the answer is dropped. */
+		rs->in_writer = false;
+		if (!rs->durable)
+			hm_dispatch_write_lost(&rs->reply);
+		hm_dispatch_end(&rs->req, &rs->reply);
+		rs->status = rs->reply.status;
+		rs->route_index = rs->req.route_index;
+		rs->answered = true;
+		hm_reply_release(&rs->reply);
+		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			toe = MHD_REQUEST_TERMINATED_CLIENT_ABORT;
+	}
 	if (rs->answered) {
 		hm_metrics_observe(rs->route_index, rs->status, elapsed);
 		hm_log_info("%s %s %s %d %.2fms%s", rs->request_id, rs->method, rs->path,
@@ -429,7 +497,7 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 	struct sockaddr_storage addr;
 	memset(&addr, 0, sizeof addr);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
 	if (inet_pton(AF_INET, cfg->listen_host, &v4->sin_addr) == 1) {

@@ -29,6 +29,8 @@ static atomic_uint_fast64_t latency_buckets[N_BUCKETS + 1];
 static atomic_uint_fast64_t latency_count;
 static atomic_uint_fast64_t latency_micros;
 static atomic_int in_flight;
+static atomic_uint_fast64_t write_batches;
+static atomic_uint_fast64_t write_batch_jobs;
 
 static int status_index(int status)
 {
@@ -54,6 +56,12 @@ void hm_metrics_observe(int route_index, int status, double seconds)
 void hm_metrics_in_flight(int delta)
 {
 	atomic_fetch_add_explicit(&in_flight, delta, memory_order_relaxed);
+}
+
+void hm_metrics_write_batch(size_t jobs)
+{
+	atomic_fetch_add_explicit(&write_batches, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&write_batch_jobs, jobs, memory_order_relaxed);
 }
 
 char *hm_metrics_render(size_t *len)
@@ -104,6 +112,16 @@ char *hm_metrics_render(size_t *len)
 				 "# TYPE harreman_db_busy_retries_total counter\n"
 				 "harreman_db_busy_retries_total %llu\n",
 				 (unsigned long long)hm_db_busy_retries());
+	ok = ok && hm_buf_printf(&out, "# HELP harreman_write_batches_total Transactions of the"
+				 " group-commit writer (one COMMIT each).\n"
+				 "# TYPE harreman_write_batches_total counter\n"
+				 "harreman_write_batches_total %llu\n"
+				 "# HELP harreman_write_batch_jobs_total Write requests those"
+				 " transactions carried.\n"
+				 "# TYPE harreman_write_batch_jobs_total counter\n"
+				 "harreman_write_batch_jobs_total %llu\n",
+				 (unsigned long long)atomic_load(&write_batches),
+				 (unsigned long long)atomic_load(&write_batch_jobs));
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_in_flight Requests begun"
 				 " and not yet completed (this one included).\n"
 				 "# TYPE harreman_http_requests_in_flight gauge\n"
