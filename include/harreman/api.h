@@ -54,6 +54,7 @@ hm_handler_fn hm_api_loyalty_report;
 
 /* src/api/lessons.c */
 hm_handler_fn hm_api_lessons_create;
+hm_check_fn hm_api_lessons_check;
 hm_handler_fn hm_api_lessons_list;
 hm_handler_fn hm_api_me_lessons;
 hm_handler_fn hm_api_lessons_get;

@@ -85,6 +85,8 @@ struct hm_request {
 	int64_t path_ids[HM_MAX_PATH_IDS]; /* the {id} segments of the matched route */
 	json_t *json;              /* the parsed body object, owned by the dispatcher */
 	struct hm_identity who;
+	bool checked;              /* the route's check passed on the request's thread
+				    * (router.h, hm_check_fn) */
 	int route_index;           /* index in the route table, -1 when none matched */
 	struct hm_app *app;
 	struct hm_db *db;          /* this thread's database connection */

@@ -38,6 +38,20 @@ enum hm_route_flags {
 
 typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);
 
+/* The checks of a write that need not run inside its transaction (the body, reads
+ * such as "is this slot open"): run on the request's own thread before the write
+ * is handed to the group-commit writer (writer.h), so the one writer thread does
+ * less. Returns false when it has answered (an error). The handler then runs with
+ * req->checked set and may skip what was checked -- only where the database
+ * enforces it anyway (a trigger, a constraint), since the data may have moved on
+ * in between. Without a writer the handler runs alone, with req->checked unset. */
+typedef bool hm_check_fn(struct hm_request *req, struct hm_reply *reply);
+
+struct hm_route_check {
+	hm_handler_fn *handler; /* the route's handler */
+	hm_check_fn *check;
+};
+
 struct hm_route {
 	unsigned methods;       /* enum hm_method bits */
 	const char *pattern;    /* "/api/v1/users/{id}"; a segment may also be "{token}"

@@ -122,3 +122,12 @@ const struct hm_route hm_routes[] = {
 };
 
 const size_t hm_route_count = sizeof hm_routes / sizeof hm_routes[0];
+
+const struct hm_route_check hm_route_checks[] = {
+	/* The slot is on the tutor's grid (as at the check: a booking racing with a
+	 * change of availability is like one made just before it) and free (the
+	 * no-overlap trigger enforces that again inside the write). */
+	{hm_api_lessons_create, hm_api_lessons_check},
+};
+
+const size_t hm_route_check_count = sizeof hm_route_checks / sizeof hm_route_checks[0];

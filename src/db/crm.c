@@ -246,9 +246,12 @@ enum hm_err hm_crm_contract_terms(struct hm_db *db, int64_t client_id,
 	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
 	static const char count_sql[] =
 		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
-	/* The gift with the most stock, ties by lowest id; none when all are out. */
+	/* The gift with the most stock, ties by lowest id; none when all are out. (Not
+	 * "ORDER BY stock DESC, id LIMIT 1": that sorts in a temporary b-tree, built
+	 * anew for every contract.) */
 	static const char gift_sql[] =
-		"SELECT id FROM gifts WHERE stock > 0 ORDER BY stock DESC, id LIMIT 1";
+		"SELECT id FROM gifts WHERE stock > 0 AND stock = (SELECT max(stock) FROM gifts)"
+		" ORDER BY id LIMIT 1";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	struct hm_price price;
 	size_t n_tiers = 0;

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
-
 
 #include "harreman/delivery.h"
 #include "harreman/log.h"
@@ -41,6 +41,7 @@ struct hm_sender {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;     /* on CLOCK_MONOTONIC */
 	bool woken;              /* under lock: something was queued since the pass began */
+	atomic_bool wake_pending; /* a wake-up was sent and its pass has not begun */
 	atomic_bool stop;
 	atomic_llong stop_at_ms; /* monotonic, when stop was asked */
 	struct hm_app *app;
@@ -306,9 +307,11 @@ static void *run(void *arg)
 	struct hm_sender *s = arg;
 	struct hm_db *db = NULL;
 	bool recovered = false;
+	prctl(PR_SET_NAME, "hm-sender", 0, 0, 0); /* for top -H and perf */
 	while (!atomic_load(&s->stop)) {
 		pthread_mutex_lock(&s->lock);
 		s->woken = false;
+		atomic_store(&s->wake_pending, false);
 		pthread_mutex_unlock(&s->lock);
 		int64_t next = hm_time_now() + ERROR_PAUSE;
 		if (!db && !(db = hm_db_open(s->app->cfg.db_path))) {
@@ -349,6 +352,7 @@ struct hm_sender *hm_sender_start(struct hm_app *app, const char **why)
 	s->backoff = app->cfg.smtp_backoff ? app->cfg.smtp_backoff : 60;
 	hm_outbox_env_of(&app->cfg, &s->env);
 	atomic_init(&s->stop, false);
+	atomic_init(&s->wake_pending, false);
 	atomic_init(&s->stop_at_ms, 0);
 	*why = "cannot start the sender thread";
 	if (pthread_condattr_init(&attr) != 0)
@@ -387,7 +391,10 @@ fail:
 
 void hm_sender_wake(struct hm_sender *s)
 {
-	if (!s)
+	/* Without a relay there is nothing to deliver (reminders keep their own
+	 * schedule); and a wake-up already on its way needs no second one: every
+	 * booking of a busy second would otherwise cost a lock and a futex call. */
+	if (!s || !s->url || atomic_exchange(&s->wake_pending, true))
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->woken = true;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -466,6 +467,7 @@ static void *housekeeper(void *arg)
 {
 	struct hm_server *server = arg;
 	uint64_t seen = 0, released = 0;
+	prctl(PR_SET_NAME, "hm-housekeeper", 0, 0, 0); /* for top -H and perf */
 	pthread_mutex_lock(&server->lock);
 	while (!server->stopping) {
 		struct timespec deadline;

@@ -6,6 +6,7 @@
 // is shared by many writes and when idle a write waits for nobody.
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "harreman/log.h"
 #include "harreman/metrics.h"
@@ -67,6 +68,7 @@ static void run_batch(struct hm_writer *w, struct hm_write_job *jobs)
 static void *run(void *arg)
 {
 	struct hm_writer *w = arg;
+	prctl(PR_SET_NAME, "hm-writer", 0, 0, 0); /* for top -H and perf */
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (!w->head && !w->stop)
