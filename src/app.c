@@ -121,7 +121,7 @@ void hm_app_release_memory(void)
 		if (thread_dbs[i])
 			hm_db_release_memory(thread_dbs[i]);
 	pthread_mutex_unlock(&thread_dbs_lock);
-	hm_db_release_memory(NULL);
+	hm_db_release_writer_memory();
 }
 
 bool hm_app_init(struct hm_app *app, const struct hm_config *cfg, const char **why)

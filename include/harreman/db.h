@@ -75,9 +75,13 @@ bool hm_db_batch_alive(struct hm_db *db);
  * the sharing (call it before closing db). */
 void hm_db_share_writer(struct hm_db *db);
 
-/* Gives back the memory SQLite caches for db (its page cache; NULL for none) and
- * for the shared writer when it is free. Only while no other thread uses db. */
+/* Gives back the memory SQLite holds for db: its page cache and its prepared
+ * statements (prepared again on next use). Only while no other thread uses db;
+ * nothing while db is in a write transaction. NULL is fine. */
 void hm_db_release_memory(struct hm_db *db);
+
+/* The same for the shared writer's connection, when nobody is writing. */
+void hm_db_release_writer_memory(void);
 
 /* True when the database may have changed since this connection last asked: through
  * another connection (another worker, or another process such as `harreman user

@@ -37,6 +37,10 @@ bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply);
 void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
 		  const struct hm_reply *reply);
 
+/* Frees the entries that can never be answered again (an older generation, or
+ * expired at now): the idle housekeeping gives their memory back. */
+void hm_cache_drop_stale(int64_t now);
+
 /* Empties the cache and frees its memory (tests; shutdown). */
 void hm_cache_clear(void);
 

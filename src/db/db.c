@@ -165,6 +165,10 @@ struct hm_db *hm_db_open(const char *path)
 	sqlite3_create_function_v2(db->handle, "hm_fold", 1,
 				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				   sql_fold, NULL, NULL, NULL);
+	/* A small lookaside (SQLite's per-connection pool for small objects): 64 slots
+	 * of 128 bytes instead of 1,200 of 100. The default's 120 KiB per connection
+	 * stays resident once touched, and glibc's malloc is about as quick. */
+	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_LOOKASIDE, NULL, 128, 64);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(db->handle, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
@@ -313,16 +317,39 @@ static void release_write_lock(struct hm_db *db)
 	}
 }
 
+/* Finalizes every cached statement and shrinks the cache back to its first size. */
+static void forget_statements(struct hm_db *db)
+{
+	for (size_t i = 0; i < db->n_slots; i++)
+		sqlite3_finalize(db->slots[i].stmt);
+	struct stmt_slot *fresh = calloc(64, sizeof *fresh);
+	if (fresh) {
+		free(db->slots);
+		db->slots = fresh;
+		db->n_slots = 64;
+	} else {
+		memset(db->slots, 0, db->n_slots * sizeof *db->slots);
+	}
+	db->used = 0;
+}
+
 void hm_db_release_memory(struct hm_db *db)
 {
-	if (db && db->handle && !db->writing)
-		sqlite3_db_release_memory(db->handle);
-	/* The shared writer's connection, when nobody is writing on it. */
-	if (write_lock_try()) {
-		if (shared_writer && shared_writer->handle)
-			sqlite3_db_release_memory(shared_writer->handle);
-		write_lock_give();
+	if (!db || !db->handle || db->writing)
+		return;
+	forget_statements(db);
+	sqlite3_db_release_memory(db->handle);
+}
+
+void hm_db_release_writer_memory(void)
+{
+	if (!write_lock_try())
+		return; /* someone is writing: not idle after all */
+	if (shared_writer && shared_writer->handle) {
+		forget_statements(shared_writer);
+		sqlite3_db_release_memory(shared_writer->handle);
 	}
+	write_lock_give();
 }
 
 void hm_db_share_writer(struct hm_db *db)

@@ -169,3 +169,14 @@ void hm_cache_clear(void)
 		entry_free(&entries[i]);
 	pthread_mutex_unlock(&cache_lock);
 }
+
+void hm_cache_drop_stale(int64_t now)
+{
+	uint64_t generation = hm_cache_generation();
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < HM_CACHE_MAX_ENTRIES; i++)
+		if (entries[i].body &&
+		    (entries[i].generation != generation || now >= entries[i].valid_until))
+			entry_free(&entries[i]);
+	pthread_mutex_unlock(&cache_lock);
+}

@@ -236,8 +236,8 @@ out:
 
 /* ---- the thread ---------------------------------------------------------------- */
 
-/* Sleeps until deadline (Unix seconds), a wake-up or stop. */
-static void sleep_until(struct hm_sender *s, int64_t deadline)
+/* Sleeps until deadline (Unix seconds), a wake-up or stop. True when woken. */
+static bool sleep_until(struct hm_sender *s, int64_t deadline)
 {
 	int64_t delta = deadline - hm_time_now();
 	if (delta < 0)
@@ -251,7 +251,9 @@ static void sleep_until(struct hm_sender *s, int64_t deadline)
 		if (rc == ETIMEDOUT)
 			break;
 	}
+	bool woken = s->woken;
 	pthread_mutex_unlock(&s->lock);
+	return woken;
 }
 
 static int64_t earliest(int64_t a, int64_t b)
@@ -329,6 +331,14 @@ static void *run(void *arg)
 			}
 		} else {
 			next = pass(s, db);
+		}
+		/* After a second without a wake-up the connection is closed (the box is
+		 * small: its schema, statements and cache) and opened again for the next
+		 * pass; a busy outbox keeps it. */
+		int64_t quiet = hm_time_now() + 1;
+		if (next > quiet && db && recovered && !sleep_until(s, quiet)) {
+			hm_db_close(db);
+			db = NULL;
 		}
 		if (next > hm_time_now())
 			sleep_until(s, next);

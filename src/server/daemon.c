@@ -25,6 +25,7 @@
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
 #include "harreman/metrics.h"
+#include "harreman/response_cache.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
 #include "harreman/writer.h"
@@ -458,9 +459,10 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 }
 
 /* Once the server has had no request for a whole tick (half a second) after some
- * work, it gives memory back: SQLite's page caches and the allocator's free lists
- * (the box is small; see docs/performance.md). server->lock is held throughout, so no request
- * can begin — nor use a connection — while caches are dropped. */
+ * work, it gives memory back: cached answers that can no longer be served,
+ * SQLite's page caches and prepared statements, and the allocator's free lists (the
+ * box is small; see docs/performance.md). server->lock is held throughout, so no
+ * request can begin -- nor use a connection -- while caches are dropped. */
 #define HOUSEKEEPING_TICK_NS 500000000L
 
 static void *housekeeper(void *arg)
@@ -483,6 +485,7 @@ static void *housekeeper(void *arg)
 		if (server->stopping)
 			break;
 		if (server->in_flight == 0 && server->started == seen && seen != released) {
+			hm_cache_drop_stale(hm_time_now());
 			hm_app_release_memory();
 			malloc_trim(0);
 			released = seen;

@@ -2,6 +2,7 @@
 // Prometheus counters (include/harreman/metrics.h). Counters are fixed arrays of
 // atomics indexed by route and by a small set of status codes, so recording a
 // request takes no lock and no allocation.
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -122,6 +123,12 @@ char *hm_metrics_render(size_t *len)
 				 "harreman_write_batch_jobs_total %llu\n",
 				 (unsigned long long)atomic_load(&write_batches),
 				 (unsigned long long)atomic_load(&write_batch_jobs));
+	sqlite3_int64 sqlite_now = 0, sqlite_peak = 0;
+	sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &sqlite_now, &sqlite_peak, 0);
+	ok = ok && hm_buf_printf(&out, "# HELP harreman_sqlite_memory_bytes Heap memory SQLite"
+				 " holds (page caches, schemas, prepared statements).\n"
+				 "# TYPE harreman_sqlite_memory_bytes gauge\n"
+				 "harreman_sqlite_memory_bytes %lld\n", (long long)sqlite_now);
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_in_flight Requests begun"
 				 " and not yet completed (this one included).\n"
 				 "# TYPE harreman_http_requests_in_flight gauge\n"
