@@ -17,8 +17,9 @@
 //   - 500 of each gift in stock.
 // Then it writes, in OUTDIR:
 //   slots.txt   one "tutor_id service_id starts_at" line per free private slot of
-//               every tutor (in its first subject's service), for two years after
-//               the week GET /slots reads, in time order, tutors interleaved;
+//               every tutor (in its first subject's service), from the week after
+//               the one GET /slots reads up to 395 days ahead (the API books at
+//               most 400 days ahead), in time order, tutors interleaved;
 //   gen.env     shell assignments: WEEK_FROM, WEEK_TO (next Monday..Sunday), SLOTS,
 //               SLOTS_SERVICE (the service of GET /slots), N_CLIENTS, N_STUDENTS, ...
 // Usage: gen DBPATH OUTDIR
@@ -46,7 +47,7 @@
 #define SESSIONS_PER_CONTRACT 8
 #define FIRST_TUTOR_ID 2
 #define PREBOOK_DAYS 21
-#define SLOT_DAYS 730
+#define SLOT_DAYS 395 /* within the API's 400 days ahead */
 #define MAX_SLOTS_PER_TUTOR 4096
 
 static const char *const subjects[N_SUBJECTS] = {
