@@ -355,6 +355,27 @@ int api_status(struct api_client *c, const char *method, const char *path, const
 	return status;
 }
 
+bool api_make_tutor(struct api_client *c, json_int_t tutor_id, const char *subject,
+		    const int *weekdays, int n, const char *starts, const char *ends)
+{
+	char body[1024], path[128];
+	snprintf(body, sizeof body, "{\"subjects\":[\"%s\"],\"bio\":\"\"}", subject);
+	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)tutor_id);
+	if (api_status(c, "PUT", path, body) != 200)
+		return false;
+	int days = weekdays ? n : 7;
+	size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
+	for (int i = 0; i < days && used < sizeof body; i++)
+		used += (size_t)snprintf(body + used, sizeof body - used,
+					 "%s{\"weekday\":%d,\"starts\":\"%s\",\"ends\":\"%s\"}",
+					 i ? "," : "", weekdays ? weekdays[i] : i + 1, starts, ends);
+	if (used >= sizeof body - 2)
+		return false;
+	snprintf(body + used, sizeof body - used, "]}");
+	snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutor_id);
+	return api_status(c, "PUT", path, body) == 200;
+}
+
 json_t *http_json(const struct http_response *r, const char *key)
 {
 	return json_object_get(r->json, key);

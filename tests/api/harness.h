@@ -94,6 +94,13 @@ void api_client_at(struct api_client *c, uint16_t port, const char *forwarded_fo
 /* api_call that only keeps the status. */
 int api_status(struct api_client *c, const char *method, const char *path, const char *json);
 
+/* Makes user tutor_id teach subject and be bookable from starts to ends ("08:00",
+ * "22:00") on weekdays[0..n) (1 = Monday ... 7 = Sunday; NULL: every day), as c
+ * (staff): PUT /tutors/{id} and PUT /tutors/{id}/availability. True when both
+ * answer 200. */
+bool api_make_tutor(struct api_client *c, json_int_t tutor_id, const char *subject,
+		    const int *weekdays, int n, const char *starts, const char *ends);
+
 /* Member key of the response's JSON body (borrowed), or NULL. */
 json_t *http_json(const struct http_response *r, const char *key);
 

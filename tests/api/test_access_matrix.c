@@ -301,7 +301,7 @@ static json_int_t book(struct api_client *c, int64_t day, int minute, json_int_t
 
 static bool setup(void)
 {
-	char body[1024], path[128];
+	char body[1024];
 	json_int_t user = 0;
 	int64_t today;
 	int weekday;
@@ -333,17 +333,7 @@ static bool setup(void)
 
 	/* The staff user is the tutor: maths, 08:00-22:00 every day. */
 	who_am_i(&staff, &ids[ID_TUTOR], NULL);
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)ids[ID_TUTOR]);
-	if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
-		return false;
-	size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
-	for (int d = 1; d <= 7; d++)
-		used += (size_t)snprintf(body + used, sizeof body - used,
-					 "%s{\"weekday\":%d,\"starts\":\"08:00\",\"ends\":\"22:00\"}",
-					 d > 1 ? "," : "", d);
-	snprintf(body + used, sizeof body - used, "]}");
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)ids[ID_TUTOR]);
-	if (api_status(&staff, "PUT", path, body) != 200)
+	if (!api_make_tutor(&staff, ids[ID_TUTOR], "maths", NULL, 0, "08:00", "22:00"))
 		return false;
 	ids[ID_SERVICE] = post_id(&staff, "/api/v1/services",
 				  "{\"name\":\"Maths, one to one\",\"subject\":\"maths\","

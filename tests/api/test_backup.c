@@ -116,7 +116,7 @@ static bool setup(void)
 {
 	struct api_client admin, staff;
 	struct http_response r;
-	char email[64], path[96], body[1024];
+	char email[64], body[1024];
 	int weekday;
 	hm_local_day(hm_time_now(), &first_day, &weekday);
 	first_day += 2;
@@ -140,18 +140,7 @@ static bool setup(void)
 			if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
 				tutors[t] = ival(u, "id");
 		http_response_free(&r);
-		snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)tutors[t]);
-		if (!tutors[t] ||
-		    api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
-			return false;
-		size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
-		for (int d = 1; d <= 7; d++)
-			used += (size_t)snprintf(body + used, sizeof body - used,
-						 "%s{\"weekday\":%d,\"starts\":\"08:00\",\"ends\":\"22:00\"}",
-						 d > 1 ? "," : "", d);
-		snprintf(body + used, sizeof body - used, "]}");
-		snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutors[t]);
-		if (api_status(&staff, "PUT", path, body) != 200)
+		if (!tutors[t] || !api_make_tutor(&staff, tutors[t], "maths", NULL, 0, "08:00", "22:00"))
 			return false;
 	}
 	snprintf(body, sizeof body,

@@ -96,7 +96,7 @@ static json_t *event_of(json_t *verdict, json_int_t id)
 
 static bool setup(void)
 {
-	char body[1024], path[128];
+	char path[128];
 	struct http_response r;
 	if (!ts_add_user(&server, "admin", "admin@cal.test", "Cal Admin", PW) ||
 	    !ts_add_user(&server, "staff", "amaia@cal.test", "Amaia Irakaslea", PW))
@@ -117,17 +117,7 @@ static bool setup(void)
 	api_call(&ane, "GET", "/api/v1/me", NULL, &r);
 	ane_user = ival(http_json(&r, "user"), "id");
 	http_response_free(&r);
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
-		return false;
-	size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
-	for (int d = 1; d <= 7; d++)
-		used += (size_t)snprintf(body + used, sizeof body - used,
-					 "%s{\"weekday\":%d,\"starts\":\"08:00\",\"ends\":\"22:00\"}",
-					 d > 1 ? "," : "", d);
-	snprintf(body + used, sizeof body - used, "]}");
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, body) != 200)
+	if (!api_make_tutor(&staff, tutor_id, "maths", NULL, 0, "08:00", "22:00"))
 		return false;
 	json_t *svc = json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", SERVICE, "subject", "maths",
 				"kind", "private", "duration_min", 90, "price_cents", 4000);

@@ -240,7 +240,6 @@ static int audit_count(const char *action, json_int_t id)
 static bool setup(void)
 {
 	struct http_response r;
-	char body[1024], path[96];
 	int weekday;
 	hm_local_day(hm_time_now(), &today, &weekday);
 
@@ -259,17 +258,10 @@ static bool setup(void)
 
 	/* Mikel teaches maths, 08:00-20:00 on the five days after today (not today, so
 	 * no slot starts while the test compares two counts). */
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
-		return false;
-	size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
+	int days[5];
 	for (int k = 1; k <= 5; k++)
-		used += (size_t)snprintf(body + used, sizeof body - used,
-					 "%s{\"weekday\":%d,\"starts\":\"08:00\",\"ends\":\"20:00\"}",
-					 k > 1 ? "," : "", (weekday + k - 1) % 7 + 1);
-	snprintf(body + used, sizeof body - used, "]}");
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, body) != 200)
+		days[k - 1] = (weekday + k - 1) % 7 + 1;
+	if (!api_make_tutor(&staff, tutor_id, "maths", days, 5, "08:00", "20:00"))
 		return false;
 	svc_maths = post_id(&staff, "/api/v1/services",
 			    "{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","

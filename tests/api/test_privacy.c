@@ -165,17 +165,7 @@ static bool setup(void)
 	api_call(&other, "GET", "/api/v1/me", NULL, &r);
 	other_client = ival(http_json(&r, "client"), "id");
 	http_response_free(&r);
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
-		return false;
-	size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
-	for (int d = 1; d <= 7; d++)
-		used += (size_t)snprintf(body + used, sizeof body - used,
-					 "%s{\"weekday\":%d,\"starts\":\"08:00\",\"ends\":\"22:00\"}",
-					 d > 1 ? "," : "", d);
-	snprintf(body + used, sizeof body - used, "]}");
-	snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutor_id);
-	if (api_status(&staff, "PUT", path, body) != 200)
+	if (!api_make_tutor(&staff, tutor_id, "maths", NULL, 0, "08:00", "22:00"))
 		return false;
 	service_id = post_id(&staff, "/api/v1/services",
 			     "{\"name\":\"Maths\",\"subject\":\"maths\",\"kind\":\"private\","
