@@ -109,6 +109,9 @@ hm_handler_fn hm_api_tutor_calendar;
 hm_handler_fn hm_api_clients_export;
 hm_handler_fn hm_api_clients_erase;
 
+/* src/api/limits.c */
+hm_handler_fn hm_api_limits;
+
 /* src/api/ops.c */
 hm_handler_fn hm_api_healthz;
 hm_handler_fn hm_api_metrics;
@@ -135,5 +138,14 @@ void hm_api_finish(struct hm_request *req, struct hm_reply *reply, enum hm_err e
 
 /* Answers 422 from a validation collector (or 500 when it ran out of memory). */
 void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v);
+
+/* The one reply of a handler after its db call: status with body when err is
+ * HM_OK (a NULL body then means out of memory: 500), else the error for err.
+ * Takes body in every case. */
+void hm_api_reply_result(struct hm_reply *reply, enum hm_err err, int status, json_t *body);
+
+/* The actor of a request for the db layer's audit rows (db.h): a compound literal
+ * that lives as long as the enclosing block. */
+#define HM_ACTOR(req) ((struct hm_actor){(req)->who.user_id, (req)->request_id, (req)->now})
 
 #endif

@@ -56,6 +56,26 @@ enum hm_err hm_db_begin_stmt(struct hm_db *db, const char *sql, sqlite3_stmt **s
 enum hm_err hm_db_commit(struct hm_db *db);
 void hm_db_rollback(struct hm_db *db);
 
+/* Ends the transaction hm_db_begin opened: commits when err is HM_OK, else rolls
+ * back. Returns err, or the commit's own error. Every write function's last line. */
+enum hm_err hm_db_end(struct hm_db *db, enum hm_err err);
+
+/* Who makes a change, for audit rows and created_by columns: the user (0 for
+ * none: an anonymous inquiry, the command line), the request id (borrowed, may be
+ * NULL) and the request's clock. */
+struct hm_actor {
+	int64_t user_id;
+	const char *request_id;
+	int64_t now;
+};
+
+/* A function the layer above registers to hear of every commit (and every batch's
+ * end, committed or not) before anyone is answered: the server empties its
+ * response cache there. One hook per process; NULL removes it. Set it before the
+ * first connection opens. */
+typedef void hm_db_commit_hook_fn(void);
+void hm_db_set_commit_hook(hm_db_commit_hook_fn *hook);
+
 /* Group commit (the writer thread, writer.h): hm_db_batch_begin takes the write
  * lock and opens one transaction on db (the shared writer); until
  * hm_db_batch_commit, hm_db_begin, hm_db_commit and hm_db_rollback on db open,
@@ -116,5 +136,13 @@ enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char 
 
 /* How many times a busy connection waited for a lock, process-wide. */
 uint64_t hm_db_busy_retries(void);
+
+/* Heap memory SQLite holds now, process-wide (page caches, schemas, statements). */
+int64_t hm_db_memory_used(void);
+
+/* HM_OK when the database file can still be read through db (a real read of the
+ * schema: fails when the file is gone, corrupt or locked out), else
+ * HM_ERR_UNAVAILABLE. */
+enum hm_err hm_db_check_readable(struct hm_db *db);
 
 #endif

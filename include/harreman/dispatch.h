@@ -16,9 +16,6 @@
 extern const struct hm_route hm_routes[];
 extern const size_t hm_route_count;
 
-/* The writes whose checks run first on the request's thread (hm_check_fn). */
-extern const struct hm_route_check hm_route_checks[];
-extern const size_t hm_route_check_count;
 
 /* Answers req into reply (initialised by the caller, released by the caller), every
  * handler on the calling thread. */

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HM_MAX_TIERS 20
+#include "harreman/limits.h"
 
 struct hm_tier {
 	int from_ordinal; /* the tier applies to this contract ordinal and later ones */

@@ -47,11 +47,6 @@ typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);
  * in between. Without a writer the handler runs alone, with req->checked unset. */
 typedef bool hm_check_fn(struct hm_request *req, struct hm_reply *reply);
 
-struct hm_route_check {
-	hm_handler_fn *handler; /* the route's handler */
-	hm_check_fn *check;
-};
-
 struct hm_route {
 	unsigned methods;       /* enum hm_method bits */
 	const char *pattern;    /* "/api/v1/users/{id}"; a segment may also be "{token}"
@@ -60,6 +55,7 @@ struct hm_route {
 	hm_handler_fn *handler;
 	unsigned access;        /* enum hm_access bits; 0 is refused by the tests */
 	unsigned flags;         /* enum hm_route_flags bits */
+	hm_check_fn *precheck;  /* a write's check before it is queued, or NULL */
 };
 
 enum hm_match {

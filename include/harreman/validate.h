@@ -11,11 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HM_MAX_NAME 200
-#define HM_MAX_EMAIL 254
-#define HM_MAX_PHONE 40
-#define HM_MAX_TEXT 10000
-#define HM_MAX_LONG_TEXT 50000
+#include "harreman/limits.h"
+
 
 struct hm_validation {
 	json_t *fields; /* field → message; NULL while no field is bad (owned) */

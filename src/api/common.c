@@ -38,3 +38,13 @@ void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v)
 	else
 		hm_reply_invalid(reply, hm_validation_take(v));
 }
+
+void hm_api_reply_result(struct hm_reply *reply, enum hm_err err, int status, json_t *body)
+{
+	if (err != HM_OK) {
+		json_decref(body);
+		hm_api_reply_err(reply, err);
+		return;
+	}
+	hm_reply_json(reply, status, body);
+}

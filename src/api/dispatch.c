@@ -160,14 +160,6 @@ static bool runs_in_writer(const struct hm_app *app, const struct hm_request *re
 	return app->writer && is_unsafe(req->method) && !(route->flags & HM_ON_WORKER);
 }
 
-static hm_check_fn *check_of(const struct hm_route *route)
-{
-	for (size_t i = 0; i < hm_route_check_count; i++)
-		if (hm_route_checks[i].handler == route->handler)
-			return hm_route_checks[i].check;
-	return NULL;
-}
-
 /* Answers, or stops before a handler that runs in the writer (returns false). */
 static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_reply *reply,
 			 bool may_defer)
@@ -231,7 +223,7 @@ static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 	if (takes_body && !parse_body(req, route, reply))
 		return true;
 	if (may_defer && runs_in_writer(app, req, route)) {
-		hm_check_fn *check = check_of(route);
+		hm_check_fn *check = route->precheck;
 		if (check && !check(req, reply))
 			return true;
 		req->checked = check != NULL;

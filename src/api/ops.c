@@ -1,32 +1,53 @@
 // SPDX-License-Identifier: MIT
 // Operations routes: health, Prometheus metrics and the audit log.
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "harreman/api.h"
 #include "harreman/audit.h"
 #include "harreman/db.h"
+#include "harreman/dispatch.h"
 #include "harreman/metrics.h"
 #include "harreman/banned.h"
 
 void hm_api_healthz(struct hm_request *req, struct hm_reply *reply)
 {
-	/* A real read of the schema: fails when the file is gone, corrupt or locked out. */
-	static const char sql[] = "SELECT count(*) FROM sqlite_schema";
-	sqlite3_stmt *stmt = hm_db_stmt(req->db, sql);
-	int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
-	hm_db_done(stmt);
-	if (rc != SQLITE_ROW) {
+	if (hm_db_check_readable(req->db) != HM_OK) {
 		hm_reply_error(reply, HM_ERR_UNAVAILABLE, "The database is unavailable.");
 		return;
 	}
 	hm_reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/* The route labels for /metrics, in the table's order (metrics.h knows nothing of
+ * routes): made once, read-only after. */
+static struct hm_metrics_route labels[HM_METRICS_MAX_ROUTES];
+static char label_methods[HM_METRICS_MAX_ROUTES][48];
+
+static void label_routes(void)
+{
+	for (size_t i = 0; i < hm_route_count && i < HM_METRICS_MAX_ROUTES; i++) {
+		hm_router_allow_header(hm_routes[i].methods, label_methods[i],
+				       sizeof label_methods[i]);
+		labels[i] = (struct hm_metrics_route){label_methods[i], hm_routes[i].pattern};
+	}
+}
+
 void hm_api_metrics(struct hm_request *req, struct hm_reply *reply)
 {
 	(void)req;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (pthread_once(&once, label_routes) != 0) {
+		hm_api_reply_err(reply, HM_ERR_INTERNAL);
+		return;
+	}
+	struct hm_metrics_gauges gauges = {
+		.db_busy_retries = hm_db_busy_retries(),
+		.sqlite_memory_bytes = hm_db_memory_used(),
+	};
 	size_t len = 0;
-	char *text = hm_metrics_render(&len);
+	size_t n = hm_route_count < HM_METRICS_MAX_ROUTES ? hm_route_count : HM_METRICS_MAX_ROUTES;
+	char *text = hm_metrics_render(labels, n, &gauges, &len);
 	if (!text) {
 		hm_api_reply_err(reply, HM_ERR_INTERNAL);
 		return;

@@ -15,7 +15,6 @@
 #include "harreman/db.h"
 #include "harreman/log.h"
 #include "harreman/migrations.h"
-#include "harreman/response_cache.h"
 #include "harreman/banned.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -85,6 +84,21 @@ static void write_lock_give(void)
  * cache warm: SQLite empties a connection's cache whenever *another* connection
  * has written, which with a writer per worker happened on nearly every booking. */
 static struct hm_db *shared_writer;
+
+/* The layer above's commit hook (hm_db_set_commit_hook); set once at start. */
+static _Atomic(hm_db_commit_hook_fn *) commit_hook;
+
+void hm_db_set_commit_hook(hm_db_commit_hook_fn *hook)
+{
+	atomic_store(&commit_hook, hook);
+}
+
+static void notify_commit(void)
+{
+	hm_db_commit_hook_fn *hook = atomic_load(&commit_hook);
+	if (hook)
+		hook();
+}
 
 uint64_t hm_db_busy_retries(void)
 {
@@ -387,7 +401,7 @@ enum hm_err hm_db_batch_commit(struct hm_db *db)
 		if (err != HM_OK && !sqlite3_get_autocommit(db->handle))
 			(void)run_cached(db, "ROLLBACK", "roll a batch back");
 	}
-	hm_cache_invalidate(); /* committed or not, before anyone hears of it */
+	notify_commit(); /* committed or not, before anyone hears of it */
 	release_write_lock(db);
 	return err;
 }
@@ -431,8 +445,16 @@ enum hm_err hm_db_commit(struct hm_db *db)
 	if (err != HM_OK)
 		hm_db_rollback(db);
 	else
-		hm_cache_invalidate(); /* before anyone hears of the write */
+		notify_commit(); /* before anyone hears of the write */
 	release_write_lock(db);
+	return err;
+}
+
+enum hm_err hm_db_end(struct hm_db *db, enum hm_err err)
+{
+	if (err == HM_OK)
+		return hm_db_commit(db);
+	hm_db_rollback(db);
 	return err;
 }
 
@@ -620,4 +642,20 @@ out:
 	if (err != HM_OK && created)
 		unlink(out_path);
 	return err;
+}
+
+int64_t hm_db_memory_used(void)
+{
+	sqlite3_int64 now = 0, peak = 0;
+	sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &now, &peak, 0);
+	return now;
+}
+
+enum hm_err hm_db_check_readable(struct hm_db *db)
+{
+	static const char sql[] = "SELECT count(*) FROM sqlite_schema";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW ? HM_OK : HM_ERR_UNAVAILABLE;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harreman/http.h"
+#include "harreman/limits.h"
 #include "harreman/banned.h"
 
 void hm_reply_init(struct hm_reply *reply)
@@ -207,10 +208,10 @@ bool hm_query_page(const struct hm_request *req, struct hm_reply *reply, int *li
 {
 	json_t *fields = json_object();
 	const char *text = hm_query_get(req, "limit");
-	int64_t v = 50;
+	int64_t v = HM_PAGE_DEFAULT;
 	if (text && !parse_int(text, 1, INT64_MAX, &v))
 		json_object_set_new(fields, "limit", json_string("must be a positive integer"));
-	*limit = v > 200 ? 200 : (int)v;
+	*limit = v > HM_PAGE_MAX ? HM_PAGE_MAX : (int)v;
 
 	v = 0;
 	text = hm_query_get(req, "after");

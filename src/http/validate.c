@@ -355,7 +355,7 @@ void hm_validate_int(struct hm_validation *v, json_t *obj, const char *field, bo
 bool hm_subject_is_valid(const char *s)
 {
 	size_t len = strlen(s);
-	if (len == 0 || len > 40)
+	if (len == 0 || len > HM_SUBJECT_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||

@@ -500,6 +500,9 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 {
 	const struct hm_config *cfg = &app->cfg;
 	struct sockaddr_storage addr;
+	/* Every commit moves the response cache's generation on (db.h's hook: the
+	 * database layer knows nothing of HTTP). */
+	hm_db_set_commit_hook(hm_cache_invalidate);
 	memset(&addr, 0, sizeof addr);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;

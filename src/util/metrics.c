@@ -2,19 +2,15 @@
 // Prometheus counters (include/harreman/metrics.h). Counters are fixed arrays of
 // atomics indexed by route and by a small set of status codes, so recording a
 // request takes no lock and no allocation.
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "harreman/buf.h"
-#include "harreman/db.h"
-#include "harreman/dispatch.h"
 #include "harreman/metrics.h"
 #include "harreman/banned.h"
 
-#define MAX_ROUTES 128
 #define N_BUCKETS 12
 
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
@@ -25,7 +21,7 @@ static const double bucket_bounds[N_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.
 						0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
 /* Row 0 is "not a route" (static files, unmatched paths); route i is row i + 1. */
-static atomic_uint_fast64_t requests[MAX_ROUTES + 1][N_STATUSES];
+static atomic_uint_fast64_t requests[HM_METRICS_MAX_ROUTES + 1][N_STATUSES];
 static atomic_uint_fast64_t latency_buckets[N_BUCKETS + 1];
 static atomic_uint_fast64_t latency_count;
 static atomic_uint_fast64_t latency_micros;
@@ -43,7 +39,7 @@ static int status_index(int status)
 
 void hm_metrics_observe(int route_index, int status, double seconds)
 {
-	int row = route_index >= 0 && route_index < MAX_ROUTES ? route_index + 1 : 0;
+	int row = route_index >= 0 && route_index < HM_METRICS_MAX_ROUTES ? route_index + 1 : 0;
 	atomic_fetch_add_explicit(&requests[row][status_index(status)], 1, memory_order_relaxed);
 	int b = 0;
 	while (b < N_BUCKETS && seconds > bucket_bounds[b])
@@ -65,7 +61,8 @@ void hm_metrics_write_batch(size_t jobs)
 	atomic_fetch_add_explicit(&write_batch_jobs, jobs, memory_order_relaxed);
 }
 
-char *hm_metrics_render(size_t *len)
+char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_in,
+			const struct hm_metrics_gauges *gauges, size_t *len)
 {
 	struct hm_buf out;
 	bool ok = true;
@@ -73,17 +70,15 @@ char *hm_metrics_render(size_t *len)
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_total Requests answered,"
 				 " by route and status.\n"
 				 "# TYPE harreman_http_requests_total counter\n");
-	size_t n_routes = hm_route_count < MAX_ROUTES ? hm_route_count : MAX_ROUTES;
+	size_t n_routes = n_routes_in < HM_METRICS_MAX_ROUTES ? n_routes_in : HM_METRICS_MAX_ROUTES;
 	for (size_t row = 0; ok && row <= n_routes; row++) {
 		for (int s = 0; ok && s < N_STATUSES; s++) {
 			uint64_t v = atomic_load(&requests[row][s]);
 			if (!v)
 				continue;
-			const char *route = row ? hm_routes[row - 1].pattern : "other";
-			char method[64] = "any", status[16] = "other";
-			if (row)
-				hm_router_allow_header(hm_routes[row - 1].methods, method,
-						       sizeof method);
+			const char *route = row ? routes[row - 1].pattern : "other";
+			const char *method = row ? routes[row - 1].method : "any";
+			char status[16] = "other";
 			if (s < N_STATUSES - 1)
 				snprintf(status, sizeof status, "%d", statuses[s]);
 			ok = hm_buf_printf(&out, "harreman_http_requests_total{method=\"%s\","
@@ -112,7 +107,7 @@ char *hm_metrics_render(size_t *len)
 				 " connection waited for a lock.\n"
 				 "# TYPE harreman_db_busy_retries_total counter\n"
 				 "harreman_db_busy_retries_total %llu\n",
-				 (unsigned long long)hm_db_busy_retries());
+				 gauges->db_busy_retries);
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_write_batches_total Transactions of the"
 				 " group-commit writer (one COMMIT each).\n"
 				 "# TYPE harreman_write_batches_total counter\n"
@@ -123,12 +118,10 @@ char *hm_metrics_render(size_t *len)
 				 "harreman_write_batch_jobs_total %llu\n",
 				 (unsigned long long)atomic_load(&write_batches),
 				 (unsigned long long)atomic_load(&write_batch_jobs));
-	sqlite3_int64 sqlite_now = 0, sqlite_peak = 0;
-	sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &sqlite_now, &sqlite_peak, 0);
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_sqlite_memory_bytes Heap memory SQLite"
 				 " holds (page caches, schemas, prepared statements).\n"
 				 "# TYPE harreman_sqlite_memory_bytes gauge\n"
-				 "harreman_sqlite_memory_bytes %lld\n", (long long)sqlite_now);
+				 "harreman_sqlite_memory_bytes %lld\n", gauges->sqlite_memory_bytes);
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_in_flight Requests begun"
 				 " and not yet completed (this one included).\n"
 				 "# TYPE harreman_http_requests_in_flight gauge\n"

@@ -118,6 +118,7 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/me/contracts", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/loyalty", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/quote", USERS, ID_NONE, 0},
+	{"GET", "/api/v1/limits", ANYONE, ID_NONE, 0},
 	{"GET", "/api/v1/discount-tiers", ANYONE, ID_NONE, 0},
 	{"PUT", "/api/v1/discount-tiers", ADMIN, ID_NONE, 0},
 	{"GET", "/api/v1/gifts", ANYONE, ID_NONE, 0},

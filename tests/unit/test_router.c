@@ -11,11 +11,11 @@ static void handler_a(struct hm_request *req, struct hm_reply *reply) { (void)re
 static void handler_b(struct hm_request *req, struct hm_reply *reply) { (void)req; (void)reply; }
 
 static const struct hm_route table[] = {
-	{HM_GET, "/api/v1/users", handler_a, HM_ALLOW_ADMIN, 0},
-	{HM_POST, "/api/v1/users", handler_b, HM_ALLOW_ADMIN, 0},
-	{HM_GET | HM_PATCH, "/api/v1/users/{id}", handler_a, HM_ALLOW_ADMIN, 0},
-	{HM_POST, "/api/v1/lessons/{id}/cancel", handler_b, HM_ALLOW_STAFF, 0},
-	{HM_GET, "/api/v1/clients/{id}/contracts/{id}", handler_a, HM_ALLOW_STAFF, 0},
+	{.methods = HM_GET, .pattern = "/api/v1/users", .handler = handler_a, .access = HM_ALLOW_ADMIN},
+	{.methods = HM_POST, .pattern = "/api/v1/users", .handler = handler_b, .access = HM_ALLOW_ADMIN},
+	{.methods = HM_GET | HM_PATCH, .pattern = "/api/v1/users/{id}", .handler = handler_a, .access = HM_ALLOW_ADMIN},
+	{.methods = HM_POST, .pattern = "/api/v1/lessons/{id}/cancel", .handler = handler_b, .access = HM_ALLOW_STAFF},
+	{.methods = HM_GET, .pattern = "/api/v1/clients/{id}/contracts/{id}", .handler = handler_a, .access = HM_ALLOW_STAFF},
 };
 static const size_t n_table = sizeof table / sizeof table[0];
 

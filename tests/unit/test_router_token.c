@@ -10,10 +10,10 @@
 static void handler(struct hm_request *req, struct hm_reply *reply) { (void)req; (void)reply; }
 
 static const struct hm_route table[] = {
-	{HM_GET, "/calendar/{token}.ics", handler, HM_ALLOW_ANON, 0},
-	{HM_GET, "/api/v1/me/calendar.ics", handler, HM_ALLOW_STUDENT, 0},
-	{HM_GET, "/api/v1/tutors/{id}/calendar.ics", handler, HM_ALLOW_STAFF, 0},
-	{HM_GET, "/files/{token}", handler, HM_ALLOW_ANON, 0},
+	{.methods = HM_GET, .pattern = "/calendar/{token}.ics", .handler = handler, .access = HM_ALLOW_ANON},
+	{.methods = HM_GET, .pattern = "/api/v1/me/calendar.ics", .handler = handler, .access = HM_ALLOW_STUDENT},
+	{.methods = HM_GET, .pattern = "/api/v1/tutors/{id}/calendar.ics", .handler = handler, .access = HM_ALLOW_STAFF},
+	{.methods = HM_GET, .pattern = "/files/{token}", .handler = handler, .access = HM_ALLOW_ANON},
 };
 
 static enum hm_match match(enum hm_method m, const char *path, size_t *index)

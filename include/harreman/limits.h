@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Every limit that two places must agree on, named once: C code includes this
+ * header, SQL that needs one gets it bound as a parameter, and the pages read
+ * them from GET /api/v1/limits (never a copy in JavaScript). A limit that only
+ * one function uses stays next to that function. */
+#ifndef HARREMAN_LIMITS_H
+#define HARREMAN_LIMITS_H
+
+/* Lists: ?limit= default and cap (API.md "Conventions"). A page read holds at most
+ * HM_PAGE_MAX rows plus one to know whether another page follows. */
+#define HM_PAGE_DEFAULT 50
+#define HM_PAGE_MAX 200
+#define HM_PAGE_BUF (HM_PAGE_MAX + 1)
+
+/* Subject keys: 1..HM_SUBJECT_MAX characters of a-z, 0-9, '-', '_'. */
+#define HM_SUBJECT_MAX 40
+
+/* Discount tiers in the list PUT /discount-tiers takes. */
+#define HM_MAX_TIERS 20
+
+/* Bookings: a weekly series books HM_REPEAT_WEEKS_MIN..HM_REPEAT_WEEKS_MAX weeks;
+ * a lesson starts at most HM_BOOKING_HORIZON_DAYS ahead; a walk-in is logged at
+ * most HM_WALK_IN_PAST_DAYS after it started; a student cancels while at least
+ * HM_CANCEL_NOTICE_HOURS remain. */
+#define HM_REPEAT_WEEKS_MIN 2
+#define HM_REPEAT_WEEKS_MAX 52
+#define HM_BOOKING_HORIZON_DAYS 400
+#define HM_WALK_IN_PAST_DAYS 366
+#define HM_CANCEL_NOTICE_HOURS 24
+
+/* Days one GET /slots may span (?from= .. ?to=), and its default. */
+#define HM_SLOTS_DEFAULT_DAYS 7
+#define HM_SLOTS_MAX_DAYS 31
+
+/* A contract's sessions (a subscription of at most this many). */
+#define HM_MAX_SESSIONS 200
+
+/* Text fields (API.md "Conventions"). */
+#define HM_MAX_NAME 200
+#define HM_MAX_EMAIL 254
+#define HM_MAX_PHONE 40
+#define HM_MAX_TEXT 10000
+#define HM_MAX_LONG_TEXT 50000
+
+#endif
