@@ -117,9 +117,11 @@ hm_handler_fn hm_api_healthz;
 hm_handler_fn hm_api_metrics;
 hm_handler_fn hm_api_audit_list;
 
-/* Login throttling, from API.md: more than 5 failures per e-mail or per address
- * within 15 minutes answer 429. */
+/* Login throttling, from API.md v2: more than 5 failures for one e-mail, or more
+ * than 50 from one address (a class behind one school connection must not lock
+ * itself out), within 15 minutes answer 429. */
 #define HM_LOGIN_MAX_FAILURES 5
+#define HM_LOGIN_MAX_FAILURES_PER_ADDR 50
 #define HM_LOGIN_WINDOW ((int64_t)15 * 60)
 /* Registrations (well-formed ones, whatever their outcome) per client address. */
 #define HM_REGISTER_MAX 20

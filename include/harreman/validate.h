@@ -86,4 +86,16 @@ bool hm_email_normalize(const char *in, char out[HM_MAX_EMAIL + 1]);
 size_t hm_utf8_chars(const char *s); /* code points in a valid UTF-8 string */
 bool hm_subject_is_valid(const char *s); /* see hm_validate_subject */
 
+/* Parsing a request body. RFC 8259 allows what this API cannot take: a string
+ * holding an escaped NUL ("\u0000") and integers beyond 64 bits. Those parse, and
+ * are refused as values (422, the field named), not as syntax (400). */
+enum hm_body_parse {
+	HM_BODY_OK,        /* *out is the object (caller owns) */
+	HM_BODY_BAD_JSON,  /* not JSON, or not an object: 400 */
+	HM_BODY_INVALID,   /* JSON, but a value this API cannot hold: 422, *fields owned
+			    * by the caller names each ("items[1].percent") */
+	HM_BODY_NO_MEMORY, /* 500 */
+};
+enum hm_body_parse hm_body_parse(const char *text, size_t len, json_t **out, json_t **fields);
+
 #endif

@@ -177,7 +177,7 @@ static bool login_throttled(struct hm_request *req, struct hm_reply *reply, cons
 					     &wait_email);
 	if (err == HM_OK)
 		err = hm_ratelimit_check(req->db, "login_addr", req->remote_addr, req->now,
-					 HM_LOGIN_WINDOW, HM_LOGIN_MAX_FAILURES, &by_addr,
+					 HM_LOGIN_WINDOW, HM_LOGIN_MAX_FAILURES_PER_ADDR, &by_addr,
 					 &wait_addr);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);

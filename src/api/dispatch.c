@@ -16,6 +16,7 @@
 #include "harreman/response_cache.h"
 #include "harreman/sessions.h"
 #include "harreman/static_files.h"
+#include "harreman/validate.h"
 #include "harreman/banned.h"
 
 #define PAGE_CSP                                                                          \
@@ -119,16 +120,22 @@ static bool parse_body(struct hm_request *req, const struct hm_route *route,
 		}
 		return true;
 	}
-	json_error_t error;
-	json_t *json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &error);
-	if (!json || !json_is_object(json)) {
-		json_decref(json);
-		hm_reply_error(reply, HM_ERR_BAD_JSON, json ? "The body must be a JSON object."
-							    : "The body is not valid JSON.");
+	json_t *json = NULL, *fields = NULL;
+	switch (hm_body_parse(req->body, req->body_len, &json, &fields)) {
+	case HM_BODY_OK:
+		req->json = json;
+		return true;
+	case HM_BODY_INVALID:
+		hm_reply_invalid(reply, fields);
 		return false;
+	case HM_BODY_NO_MEMORY:
+		hm_reply_error(reply, HM_ERR_INTERNAL, NULL);
+		return false;
+	case HM_BODY_BAD_JSON:
+		break;
 	}
-	req->json = json;
-	return true;
+	hm_reply_error(reply, HM_ERR_BAD_JSON, "The body must be a JSON object.");
+	return false;
 }
 
 /* A public read: answered from the cache when a stored answer is still current,

@@ -136,6 +136,10 @@ static void reply_envelope(struct hm_reply *reply, enum hm_err err, const char *
 void hm_reply_error(struct hm_reply *reply, enum hm_err err, const char *message)
 {
 	reply_envelope(reply, err, message, NULL);
+	/* RFC 9110 section 11.6.1: a 401 says how to authenticate. The cookie is not an
+	 * HTTP authentication scheme; the bearer token is (RFC 6750). */
+	if (reply->status == 401)
+		(void)hm_reply_header(reply, "WWW-Authenticate", "Bearer realm=\"harreman\"");
 }
 
 void hm_reply_invalid(struct hm_reply *reply, json_t *fields)

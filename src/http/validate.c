@@ -379,3 +379,82 @@ void hm_validate_subject(struct hm_validation *v, json_t *obj, const char *field
 	}
 	*out = json_string_value(value);
 }
+
+/* Names each value under path that this API cannot hold: a string with a NUL, a
+ * number past 64-bit integers (read as a real by the second parse). */
+static bool find_unholdable(json_t *value, const char *path, json_t *fields)
+{
+	char sub[128];
+	if (json_is_string(value) && strlen(json_string_value(value)) != json_string_length(value))
+		return json_object_set_new(fields, path, json_string("must not contain a NUL character")) == 0;
+	if (json_is_real(value)) {
+		double d = json_real_value(value);
+		if (d >= 9223372036854775807.0 || d <= -9223372036854775808.0)
+			return json_object_set_new(fields, path, json_string("is out of range")) == 0;
+		return true;
+	}
+	if (json_is_object(value)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(value, key, item) {
+			snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+			if (!find_unholdable(item, sub, fields))
+				return false;
+		}
+	} else if (json_is_array(value)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(value, i, item) {
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			if (!find_unholdable(item, sub, fields))
+				return false;
+		}
+	}
+	return true;
+}
+
+enum hm_body_parse hm_body_parse(const char *text, size_t len, json_t **out, json_t **fields)
+{
+	json_error_t error;
+	*out = *fields = NULL;
+	json_t *json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
+	if (json && json_is_object(json)) {
+		*out = json;
+		return HM_BODY_OK;
+	}
+	if (json) {
+		json_decref(json);
+		return HM_BODY_BAD_JSON;
+	}
+	enum json_error_code code = json_error_code(&error);
+	if (code == json_error_out_of_memory)
+		return HM_BODY_NO_MEMORY;
+	if (code != json_error_null_character && code != json_error_numeric_overflow &&
+	    code != json_error_null_byte_in_key)
+		return HM_BODY_BAD_JSON;
+	/* Valid JSON all the same: find the values, or say what the body holds. */
+	json = json_loadb(text, len,
+			  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &error);
+	if (json && !json_is_object(json)) {
+		json_decref(json);
+		return HM_BODY_BAD_JSON;
+	}
+	json_t *found = json_object();
+	if (!found) {
+		json_decref(json);
+		return HM_BODY_NO_MEMORY;
+	}
+	bool ok = json ? find_unholdable(json, "", found) : true;
+	json_decref(json);
+	if (ok && json_object_size(found) == 0) /* a NUL in a key, a number past a double */
+		ok = json_object_set_new(found, "body",
+					 json_string(code == json_error_numeric_overflow
+						     ? "holds a number out of range"
+						     : "holds a NUL character in a field name")) == 0;
+	if (!ok) {
+		json_decref(found);
+		return HM_BODY_NO_MEMORY;
+	}
+	*fields = found;
+	return HM_BODY_INVALID;
+}

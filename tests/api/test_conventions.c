@@ -114,10 +114,35 @@ static void test_non_json_body_is_415(void)
 	http_response_free(&r);
 }
 
+/* JSON that parses but holds what the API cannot (an escaped NUL, an integer past
+ * 64 bits) is a value error: 422 with the field named, and nothing changes. */
+static void test_unholdable_values_are_422_with_the_field(void)
+{
+	static const struct {
+		const char *body, *field;
+	} cases[] = {
+		{"{\"email\": \"a\\u0000@example.com\", \"password\": \"x\"}", "email"},
+		{"{\"email\": \"a@example.com\", \"password\": 123456789012345678901234}", "password"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct http_response r;
+		CHECK(http_request(server.port, "POST", "/api/v1/auth/login",
+				   "Content-Type: application/json\r\n", cases[i].body,
+				   strlen(cases[i].body), &r));
+		CHECK_INT(r.status, 422);
+		CHECK_STR(http_error_code(&r), "validation_failed");
+		json_t *body = json_loadb(r.body, r.body_len, 0, NULL);
+		json_t *fields = json_object_get(json_object_get(body, "error"), "fields");
+		CHECK(json_object_get(fields, cases[i].field) != NULL);
+		json_decref(body);
+		http_response_free(&r);
+	}
+}
+
 static void test_bad_json_is_400(void)
 {
 	static const char *const bodies[] = {"{", "[1,2]", "\"text\"", "{\"a\":1,\"a\":2}",
-					     "{\"email\": \"\\u0000\"}", "nul\x01l"};
+					     "nul\x01l"};
 	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
 		struct http_response r;
 		CHECK(http_request(server.port, "POST", "/api/v1/auth/login",
@@ -177,6 +202,15 @@ static void test_errors_also_carry_security_headers(void)
 	CHECK_STR(http_error_code(&r), "unauthenticated");
 	CHECK_STR(http_header(&r, "Cache-Control", v, sizeof v), "no-store");
 	CHECK_STR(http_header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
+	/* A 401 says how to authenticate (RFC 9110 11.6.1). */
+	CHECK_STR(http_header(&r, "WWW-Authenticate", v, sizeof v), "Bearer realm=\"harreman\"");
+	http_response_free(&r);
+	/* So does a refused login. */
+	CHECK(http_request(server.port, "POST", "/api/v1/auth/login",
+			   "Content-Type: application/json\r\n",
+			   "{\"email\":\"nobody@example.com\",\"password\":\"nopenopenope\"}", 56, &r));
+	CHECK_INT(r.status, 401);
+	CHECK(http_header(&r, "WWW-Authenticate", v, sizeof v) != NULL);
 	http_response_free(&r);
 }
 
@@ -215,6 +249,7 @@ int main(void)
 	RUN(test_body_of_64k_exactly_is_read);
 	RUN(test_non_json_body_is_415);
 	RUN(test_bad_json_is_400);
+	RUN(test_unholdable_values_are_422_with_the_field);
 	RUN(test_validation_names_every_bad_field);
 	RUN(test_api_security_headers);
 	RUN(test_errors_also_carry_security_headers);

@@ -196,6 +196,42 @@ static void test_password_bounds(void)
 	free(long_pw);
 }
 
+/* Valid JSON that this API cannot hold is a 422 naming the field, not a 400. */
+static void test_body_parse_names_unholdable_values(void)
+{
+	json_t *out = NULL, *fields = NULL;
+	static const char nul[] = "{\"full_name\":\"Ane\\u0000x\",\"phone\":\"1\"}";
+	CHECK_INT(hm_body_parse(nul, strlen(nul), &out, &fields), HM_BODY_INVALID);
+	CHECK(out == NULL);
+	CHECK_STR(json_string_value(json_object_get(fields, "full_name")),
+		  "must not contain a NUL character");
+	CHECK_INT(json_object_size(fields), 1);
+	json_decref(fields);
+
+	static const char big[] = "{\"items\":[{\"percent\":5},{\"percent\":99999999999999999999}]}";
+	CHECK_INT(hm_body_parse(big, strlen(big), &out, &fields), HM_BODY_INVALID);
+	CHECK_STR(json_string_value(json_object_get(fields, "items[1].percent")), "is out of range");
+	CHECK_INT(json_object_size(fields), 1);
+	json_decref(fields);
+
+	static const char huge[] = "{\"n\":1e999}";
+	CHECK_INT(hm_body_parse(huge, strlen(huge), &out, &fields), HM_BODY_INVALID);
+	CHECK_STR(json_string_value(json_object_get(fields, "body")), "holds a number out of range");
+	json_decref(fields);
+
+	static const char fine[] = "{\"n\":9223372036854775807,\"s\":\"a\\u00e9\"}";
+	CHECK_INT(hm_body_parse(fine, strlen(fine), &out, &fields), HM_BODY_OK);
+	CHECK(fields == NULL);
+	CHECK(json_integer_value(json_object_get(out, "n")) == INT64_MAX);
+	json_decref(out);
+
+	static const char *const bad[] = {"{", "[1]", "\"x\"", "{\"a\":1,\"a\":2}", "{\"a\":1]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK_INT(hm_body_parse(bad[i], strlen(bad[i]), &out, &fields), HM_BODY_BAD_JSON);
+		CHECK(out == NULL && fields == NULL);
+	}
+}
+
 int main(void)
 {
 	RUN(test_email_normalisation);
@@ -205,5 +241,6 @@ int main(void)
 	RUN(test_missing_optional_fields_are_fine);
 	RUN(test_integers_are_strict);
 	RUN(test_password_bounds);
+	RUN(test_body_parse_names_unholdable_values);
 	return CHECK_EXIT();
 }
