@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include "harreman/db.h"
-#include "harreman/http.h"
 #include "harreman/slots.h"
 
 struct hm_service {
@@ -74,7 +73,8 @@ enum hm_err hm_crm_contract_terms(struct hm_db *db, int64_t client_id,
 enum hm_err hm_crm_contract_create(struct hm_db *db, const struct hm_new_contract *c,
 				   const char *request_id, int64_t *contract_id);
 
-/* The gift object {id, key, name} of gift_id, or JSON null for 0. */
+/* The gift object {id, key, name} of gift_id, or JSON null for 0 (or a gift that
+ * no longer exists). NULL on a database error or out of memory: never "no gift". */
 json_t *hm_crm_gift_json(struct hm_db *db, int64_t gift_id);
 
 /* The contract object. HM_ERR_NOT_FOUND when there is none. */
@@ -89,16 +89,5 @@ enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now,
 /* The current discount tiers, sorted (at most HM_MAX_TIERS). */
 struct hm_tier;
 enum hm_err hm_crm_tiers(struct hm_db *db, struct hm_tier *tiers, size_t *n);
-
-/* Parses a positive integer query parameter; absent leaves *out. On a bad value
- * records "must be a positive whole number" into fields (created when NULL). */
-bool hm_crm_query_id(const struct hm_request *req, const char *key, int64_t *out,
-		     json_t **fields);
-
-/* Local days [from, to] from ?from= and ?to= (YYYY-MM-DD), defaulting to today and
- * today + default_span - 1; refuses to > from + max_span - 1 and bad dates into
- * fields. */
-bool hm_crm_query_days(const struct hm_request *req, int default_span, int max_span,
-		       int64_t *from, int64_t *to, json_t **fields);
 
 #endif

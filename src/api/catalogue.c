@@ -643,9 +643,9 @@ void hm_api_slots(struct hm_request *req, struct hm_reply *reply)
 	char *body = NULL;
 	enum hm_err err = HM_OK;
 
-	hm_crm_query_id(req, "service_id", &service_id, &fields);
-	hm_crm_query_id(req, "tutor_id", &tutor_id, &fields);
-	hm_crm_query_days(req, 7, 31, &first, &last, &fields);
+	hm_api_query_id(req, "service_id", &service_id, &fields);
+	hm_api_query_id(req, "tutor_id", &tutor_id, &fields);
+	hm_api_query_days(req, 7, 31, &first, &last, &fields);
 	if (!hm_query_get(req, "service_id") && !fields)
 		fields = json_pack("{s:s}", "service_id", "is required");
 	if (!fields && service_id) {

@@ -254,7 +254,7 @@ void hm_api_contracts_list(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *fields = NULL;
 	int64_t client_id = 0;
-	if (!hm_crm_query_id(req, "client_id", &client_id, &fields)) {
+	if (!hm_api_query_id(req, "client_id", &client_id, &fields)) {
 		hm_reply_invalid(reply, fields);
 		return;
 	}
@@ -328,10 +328,10 @@ void hm_api_quote(struct hm_request *req, struct hm_reply *reply)
 	bool staff = req->who.role != HM_ROLE_STUDENT;
 	enum hm_err err = HM_OK;
 
-	hm_crm_query_id(req, "service_id", &service_id, &fields);
-	hm_crm_query_id(req, "sessions", &sessions, &fields);
+	hm_api_query_id(req, "service_id", &service_id, &fields);
+	hm_api_query_id(req, "sessions", &sessions, &fields);
 	if (staff)
-		hm_crm_query_id(req, "client_id", &client_id, &fields);
+		hm_api_query_id(req, "client_id", &client_id, &fields);
 	else if (hm_query_get(req, "client_id") && !fields)
 		fields = json_pack("{s:s}", "client_id", "unknown field");
 	if (!fields && !service_id)

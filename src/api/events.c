@@ -205,7 +205,7 @@ void hm_api_events_list(struct hm_request *req, struct hm_reply *reply)
 	int limit;
 	bool range = hm_query_get(req, "from") || hm_query_get(req, "to");
 	if (range)
-		hm_crm_query_days(req, 31, 366, &first, &last, &fields);
+		hm_api_query_days(req, 31, 366, &first, &last, &fields);
 	if (fields) {
 		hm_reply_invalid(reply, fields);
 		return;

@@ -506,9 +506,9 @@ void hm_api_lessons_list(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *fields = NULL;
 	int64_t client_id = 0, tutor_id = 0, first = 0, last = 0;
-	hm_crm_query_id(req, "client_id", &client_id, &fields);
-	hm_crm_query_id(req, "tutor_id", &tutor_id, &fields);
-	hm_crm_query_days(req, 7, 366, &first, &last, &fields);
+	hm_api_query_id(req, "client_id", &client_id, &fields);
+	hm_api_query_id(req, "tutor_id", &tutor_id, &fields);
+	hm_api_query_days(req, 7, 366, &first, &last, &fields);
 	if (fields) {
 		hm_reply_invalid(reply, fields);
 		return;
@@ -521,7 +521,7 @@ void hm_api_me_lessons(struct hm_request *req, struct hm_reply *reply)
 	json_t *fields = NULL;
 	int64_t client_id = 0, first = 0, last = 0;
 	bool any_time = !hm_query_get(req, "from") && !hm_query_get(req, "to");
-	hm_crm_query_days(req, 7, 366, &first, &last, &fields);
+	hm_api_query_days(req, 7, 366, &first, &last, &fields);
 	if (fields) {
 		hm_reply_invalid(reply, fields);
 		return;

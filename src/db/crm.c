@@ -355,12 +355,15 @@ json_t *hm_crm_gift_json(struct hm_db *db, int64_t gift_id)
 	if (!stmt)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, gift_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
 		gift = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
 				 "key", (const char *)sqlite3_column_text(stmt, 1), "name",
 				 (const char *)sqlite3_column_text(stmt, 2));
+	else if (rc == SQLITE_DONE)
+		gift = json_null(); /* deleted since: the contract keeps no gift to show */
 	else
-		gift = json_null();
+		(void)hm_db_fail(db, "read gift"); /* an error is not "no gift": NULL */
 	hm_db_done(stmt);
 	return gift;
 }
@@ -516,64 +519,4 @@ enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now,
 	}
 	hm_db_done(stmt);
 	return err;
-}
-
-/* ---- query strings ------------------------------------------------------- */
-
-static void add_field(json_t **fields, const char *key, const char *message)
-{
-	if (!*fields)
-		*fields = json_object();
-	if (*fields && !json_object_get(*fields, key))
-		json_object_set_new(*fields, key, json_string(message));
-}
-
-bool hm_crm_query_id(const struct hm_request *req, const char *key, int64_t *out,
-		     json_t **fields)
-{
-	const char *text = hm_query_get(req, key);
-	if (!text)
-		return true;
-	int64_t v = 0;
-	size_t len = strlen(text);
-	bool ok = len > 0 && len <= 18 && text[0] != '0';
-	for (size_t i = 0; ok && i < len; i++) {
-		ok = text[i] >= '0' && text[i] <= '9';
-		v = v * 10 + (text[i] - '0');
-	}
-	if (!ok) {
-		add_field(fields, key, "must be a positive whole number");
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-bool hm_crm_query_days(const struct hm_request *req, int default_span, int max_span,
-		       int64_t *from, int64_t *to, json_t **fields)
-{
-	const char *from_text = hm_query_get(req, "from");
-	const char *to_text = hm_query_get(req, "to");
-	int weekday;
-	bool ok = true;
-	hm_local_day(req->now, from, &weekday);
-	if (from_text && !hm_date_parse(from_text, from)) {
-		add_field(fields, "from", "must be a date, YYYY-MM-DD");
-		ok = false;
-	}
-	*to = *from + default_span - 1;
-	if (to_text && !hm_date_parse(to_text, to)) {
-		add_field(fields, "to", "must be a date, YYYY-MM-DD");
-		ok = false;
-	}
-	if (ok && *to < *from) {
-		add_field(fields, "to", "must not be before from");
-		ok = false;
-	}
-	if (ok && *to - *from + 1 > max_span) {
-		add_field(fields, "to", max_span == 31 ? "the range is at most 31 days"
-						       : "the range is too long");
-		ok = false;
-	}
-	return ok;
 }
