@@ -52,12 +52,14 @@ static int seats_left(const struct hm_slot_query *q, int64_t starts, int64_t end
 	return seats > 0 ? seats : 0;
 }
 
-size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, size_t max)
+/* Calls visit for every bookable slot of q in time order until it returns false. */
+typedef bool slot_visit_fn(const struct hm_slot *slot, void *ctx);
+
+static void walk_slots(const struct hm_slot_query *q, slot_visit_fn *visit, void *ctx)
 {
 	struct hm_weekly_window day_windows[MAX_WINDOWS_PER_DAY];
-	size_t total = 0;
 	if (q->duration_min <= 0)
-		return 0;
+		return;
 	for (int64_t day = q->first_day; day <= q->last_day; day++) {
 		size_t n = windows_of(q, hm_day_weekday(day), day_windows);
 		/* Only on a clock-change day can a wall-clock time be missing. */
@@ -76,30 +78,61 @@ size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, siz
 				int seats = seats_left(q, starts, ends);
 				if (seats == 0)
 					continue;
-				if (total < max)
-					out[total] = (struct hm_slot){starts, ends, seats};
-				total++;
+				struct hm_slot slot = {starts, ends, seats};
+				if (!visit(&slot, ctx))
+					return;
 			}
 		}
 	}
-	return total;
 }
 
+struct generated {
+	struct hm_slot *out;
+	size_t max, total;
+};
+
+static bool store_slot(const struct hm_slot *slot, void *ctx)
+{
+	struct generated *g = ctx;
+	if (g->total < g->max)
+		g->out[g->total] = *slot;
+	g->total++;
+	return true;
+}
+
+size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, size_t max)
+{
+	struct generated g = {out, max, 0};
+	walk_slots(q, store_slot, &g);
+	return g.total;
+}
+
+struct wanted {
+	int64_t starts;
+	struct hm_slot *slot;
+	bool found;
+};
+
+static bool match_slot(const struct hm_slot *slot, void *ctx)
+{
+	struct wanted *w = ctx;
+	if (slot->starts == w->starts) {
+		*w->slot = *slot;
+		w->found = true;
+	}
+	return !w->found && slot->starts < w->starts; /* time order: past it, stop */
+}
+
+/* Walks the day's slots themselves, with no buffer: whatever hm_slots_generate lists
+ * for a day is found, however many slots the day holds (a 5-minute service over 24
+ * hours has 288). */
 bool hm_slots_find(const struct hm_slot_query *q, int64_t starts, struct hm_slot *slot)
 {
 	struct hm_slot_query one_day = *q;
-	struct hm_slot found[MAX_WINDOWS_PER_DAY * 4];
+	struct wanted w = {starts, slot, false};
 	int weekday;
 	hm_local_day(starts, &one_day.first_day, &weekday);
 	one_day.last_day = one_day.first_day;
-	size_t n = hm_slots_generate(&one_day, found, sizeof found / sizeof found[0]);
-	if (n > sizeof found / sizeof found[0])
-		n = sizeof found / sizeof found[0];
-	for (size_t i = 0; i < n; i++) {
-		if (found[i].starts == starts) {
-			*slot = found[i];
-			return true;
-		}
-	}
-	return false;
+	walk_slots(&one_day, match_slot, &w);
+	return w.found;
 }

@@ -446,6 +446,46 @@ static void test_out_too_small(void)
 	CHECK_INT(out[3].starts, at("2026-11-24T19:00:00+01:00"));
 }
 
+/* Regression (issue 19, item 2): what the slots list shows is bookable, always. A
+ * tutor free all day and services of 5 to 600 minutes, on a plain day and on both
+ * daylight-saving days: every listed slot is found (the 193rd of a 5-minute day
+ * was not), and an instant between two slots is not. */
+static void test_every_listed_slot_is_found(void)
+{
+	static const struct hm_weekly_window all_day[] = {
+		{1, 0, HHMM(24, 0)}, {2, 0, HHMM(24, 0)}, {3, 0, HHMM(24, 0)}, {4, 0, HHMM(24, 0)},
+		{5, 0, HHMM(24, 0)}, {6, 0, HHMM(24, 0)}, {7, 0, HHMM(24, 0)}};
+	static const char *const days[] = {"2026-11-24", "2026-03-29", "2026-10-25"};
+	static struct hm_slot out[400];
+	size_t checked = 0;
+	for (size_t d = 0; d < sizeof days / sizeof days[0]; d++) {
+		for (int minutes = 5; minutes <= 600; minutes += 5) {
+			struct hm_slot_query q = week_query(minutes);
+			q.windows = all_day;
+			q.n_windows = 7;
+			q.first_day = q.last_day = day_of(days[d]);
+			q.now = at("2026-01-01T00:00:00Z");
+			size_t n = hm_slots_generate(&q, out, sizeof out / sizeof out[0]);
+			CHECK(n <= sizeof out / sizeof out[0]);
+			CHECK(n >= 2);
+			for (size_t i = 0; i < n; i++) {
+				struct hm_slot slot;
+				if (!hm_slots_find(&q, out[i].starts, &slot)) {
+					CHECK(!"a listed slot is not found");
+					fprintf(stderr, "  %d-minute slot %zu of %zu on %s\n", minutes,
+						i + 1, n, days[d]);
+					break;
+				}
+				CHECK(slot.ends == out[i].ends);
+				checked++;
+			}
+			struct hm_slot none;
+			CHECK(!hm_slots_find(&q, out[0].starts + 60, &none));
+		}
+	}
+	CHECK(checked > 4000);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -463,5 +503,6 @@ int main(void)
 	RUN(test_find_a_group_session);
 	RUN(test_find_keeps_local_time_across_daylight_saving);
 	RUN(test_out_too_small);
+	RUN(test_every_listed_slot_is_found);
 	return CHECK_EXIT();
 }
