@@ -131,7 +131,10 @@ char *hm_db_column_strdup(sqlite3_stmt *stmt, int col);
 int hm_db_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
 
 /* Copies the database at src_path into a new file out_path with SQLite's online
- * backup API, safe while a server writes to it. Refuses an existing out_path. */
+ * backup API, safe while a server writes to it. Refuses an existing out_path. The
+ * copy is written under a temporary name, read back (integrity_check), synced and
+ * only then linked to out_path: killed at any moment, it leaves no partial file
+ * under out_path. */
 enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why);
 
 /* How many times a busy connection waited for a lock, process-wide. */

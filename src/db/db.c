@@ -2,6 +2,7 @@
 // One SQLite connection (include/harreman/db.h): pragmas, a busy handler that
 // counts its waits, a prepared-statement cache, transactions and migrations.
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -583,28 +584,78 @@ fail:
 	return HM_OK;
 }
 
+/* fsync of path (a file, or a directory so that a new name in it is durable). */
+static bool sync_path(const char *path, bool directory)
+{
+	int fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	return close(fd) == 0 && ok;
+}
+
+/* The directory of path into out ("." for a bare name). */
+static void dir_of(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Reads every page of the copy back: integrity_check says "ok". */
+static bool copy_verifies(sqlite3 *dst)
+{
+	sqlite3_stmt *stmt = NULL;
+	bool ok = sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK &&
+		  sqlite3_step(stmt) == SQLITE_ROW &&
+		  strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0 &&
+		  sqlite3_step(stmt) == SQLITE_DONE;
+	sqlite3_finalize(stmt);
+	return ok;
+}
+
+/* The copy is written under a temporary name beside out_path, read back
+ * (integrity_check), synced, and only then given its name with link(2), which
+ * refuses an existing name atomically; then the directory is synced. A backup
+ * killed at any moment leaves at most "OUT.partial-PID", never a corrupt file
+ * under the final name. */
 enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_backup *backup = NULL;
 	enum hm_err err = HM_ERR_INTERNAL;
 	bool created = false;
+	char tmp_path[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
 
 	*why = NULL;
+	if ((size_t)snprintf(tmp_path, sizeof tmp_path, "%s.partial-%ld", out_path,
+			     (long)getpid()) >= sizeof tmp_path) {
+		*why = "the output path is too long";
+		return HM_ERR_INTERNAL;
+	}
+	/* Never overwrite an earlier backup by mistake (link() checks again at the end). */
+	if (lstat(out_path, &st) == 0) {
+		*why = "the output file exists already or cannot be created";
+		return HM_ERR_INTERNAL;
+	}
 	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		*why = "cannot open the database";
 		goto out;
 	}
 	sqlite3_busy_timeout(src, BUSY_TIMEOUT_MS);
-	/* O_EXCL: never overwrite an earlier backup by mistake. */
-	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		*why = "the output file exists already or cannot be created";
 		goto out;
 	}
 	close(fd);
 	created = true;
-	if (sqlite3_open_v2(out_path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp_path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		*why = "cannot open the output file";
 		goto out;
 	}
@@ -624,23 +675,41 @@ enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char 
 		}
 		sqlite3_sleep(20);
 	}
+	sqlite3_backup_finish(backup);
+	backup = NULL;
 	if (rc != SQLITE_DONE) {
 		*why = "the copy failed";
+		goto out;
+	}
+	if (!copy_verifies(dst)) {
+		*why = "the copy did not read back intact (integrity_check)";
+		goto out;
+	}
+	rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc != SQLITE_OK || !sync_path(tmp_path, false)) {
+		*why = "cannot finish writing the output file";
+		goto out;
+	}
+	if (link(tmp_path, out_path) != 0) {
+		*why = "the output file exists already or cannot be created";
+		goto out;
+	}
+	dir_of(out_path, dir, sizeof dir);
+	if (!sync_path(dir, true)) {
+		unlink(out_path);
+		*why = "cannot make the output file's name durable";
 		goto out;
 	}
 	err = HM_OK;
 out:
 	if (backup)
 		sqlite3_backup_finish(backup);
-	if (dst && err == HM_OK && sqlite3_close(dst) != SQLITE_OK) {
-		*why = "cannot finish writing the output file";
-		err = HM_ERR_INTERNAL;
-	} else if (dst && err != HM_OK) {
+	if (dst)
 		sqlite3_close(dst);
-	}
 	sqlite3_close(src);
-	if (err != HM_OK && created)
-		unlink(out_path);
+	if (created)
+		unlink(tmp_path); /* the copy lives on under out_path, or not at all */
 	return err;
 }
 
