@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,13 @@ struct hm_server {
 	pthread_cond_t stop;   /* tells the housekeeper to end */
 	bool stopping;
 	bool housekeeper_running;
+	/* A graceful stop (hm_server_stop): while draining, every answer closes its
+	 * connection, so keep-alive clients stop sending; once closed, a request that
+	 * still arrives on an open connection is answered 503 at once and never parked
+	 * with the writer (libmicrohttpd aborts when stopped with a suspended
+	 * connection). Both under lock, read with atomics. */
+	_Atomic bool draining, closed;
+	unsigned parked;       /* requests that may be suspended for the writer */
 };
 
 /* One request's state, from its first callback to its completion. */
@@ -84,6 +92,23 @@ static double seconds_since(const struct timespec *start)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Counts a request that may be parked with the writer: +1 before dispatching a
+ * request (false, nothing counted, once the server is closed), -1 when it is
+ * answered without the writer or back from it. */
+static bool parked_add(struct hm_server *server, int delta)
+{
+	bool ok = true;
+	pthread_mutex_lock(&server->lock);
+	if (delta > 0 && atomic_load(&server->closed))
+		ok = false;
+	else
+		server->parked = (unsigned)((int)server->parked + delta);
+	if (server->parked == 0)
+		pthread_cond_broadcast(&server->idle);
+	pthread_mutex_unlock(&server->lock);
+	return ok;
 }
 
 static void in_flight_add(struct hm_server *server, int delta)
@@ -193,6 +218,8 @@ static struct MHD_Response *response_from_reply(struct hm_reply *reply)
 static enum MHD_Result queue_reply(struct request_state *rs, struct MHD_Connection *conn,
 				   struct hm_reply *reply)
 {
+	if (atomic_load(&rs->server->draining))
+		(void)hm_reply_header(reply, "Connection", "close");
 	enum MHD_Result ret = MHD_NO;
 	rs->status = reply->status;
 	rs->route_index = rs->req.route_index;
@@ -225,6 +252,7 @@ static void write_job_done(struct hm_write_job *job, bool durable)
 static enum MHD_Result answer_written(struct request_state *rs, struct MHD_Connection *conn)
 {
 	rs->in_writer = false;
+	(void)parked_add(rs->server, -1);
 	if (!rs->durable)
 		hm_dispatch_write_lost(&rs->reply);
 	hm_dispatch_end(&rs->req, &rs->reply);
@@ -260,6 +288,12 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	req->now = hm_time_now();
 	memcpy(req->request_id, rs->request_id, sizeof req->request_id);
 
+	if (!parked_add(server, 1)) {
+		/* Stopping: nothing new is started, least of all a write. */
+		hm_reply_error(reply, HM_ERR_UNAVAILABLE, "The server is stopping; try again.");
+		hm_dispatch_end(req, reply);
+		return queue_reply(rs, conn, reply);
+	}
 	if (!hm_dispatch_start(server->app, req, reply)) {
 		/* Suspended before it is queued: the writer may resume it at once. */
 		rs->in_writer = true;
@@ -271,6 +305,7 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 		hm_writer_submit(server->app->writer, &rs->job);
 		return MHD_YES;
 	}
+	(void)parked_add(server, -1);
 	hm_dispatch_end(req, reply);
 	return queue_reply(rs, conn, reply);
 }
@@ -391,6 +426,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 		/* Back from the writer, but the client had gone: the write stands (or
 		 * not, per the writer), only the answer is dropped. */
 		rs->in_writer = false;
+		(void)parked_add(server, -1);
 		if (!rs->durable)
 			hm_dispatch_write_lost(&rs->reply);
 		hm_dispatch_end(&rs->req, &rs->reply);
@@ -574,6 +610,7 @@ void hm_server_stop(struct hm_server *server)
 	MHD_socket listener = MHD_quiesce_daemon(server->daemon);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	atomic_store(&server->draining, true);
 
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -583,6 +620,13 @@ void hm_server_stop(struct hm_server *server)
 		if (pthread_cond_timedwait(&server->idle, &server->lock, &deadline) == ETIMEDOUT)
 			break;
 	unsigned left = server->in_flight;
+	/* From here no request is parked with the writer. One begun before this that
+	 * is parked still holds in_flight: wait for it past the grace (the writer ends
+	 * every job it takes, durable or not), since stopping the daemon with a
+	 * suspended connection aborts the process. */
+	atomic_store(&server->closed, true);
+	while (server->parked > 0)
+		pthread_cond_wait(&server->idle, &server->lock);
 	pthread_mutex_unlock(&server->lock);
 	if (left)
 		hm_log_warn("stopping with %u request(s) still in flight", left);

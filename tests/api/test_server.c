@@ -4,6 +4,8 @@
 // stop that lets a request in flight finish.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +132,127 @@ static void test_graceful_stop_finishes_requests_in_flight(void)
 	CHECK_INT(ts_stop(&s), 0);
 }
 
+/* ---- a stop under keep-alive write load (issue 19, item 1) ------------------ */
+
+struct writer_loop {
+	uint16_t port;
+	char cookie[128], csrf[96];
+	int created, unavailable, other; /* answers seen */
+};
+
+/* Reads one response from fd: its status, and whether it closes the connection.
+ * False when the connection ended first. */
+static bool read_one(int fd, int *status, bool *closes)
+{
+	static _Thread_local char buf[16384];
+	size_t got = 0;
+	char *end = NULL;
+	while (!(end = strstr(buf, "\r\n\r\n"))) {
+		if (got >= sizeof buf - 1)
+			return false;
+		ssize_t n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	const char *cl = strstr(buf, "\r\nContent-Length:");
+	size_t body = cl ? strtoul(cl + 17, NULL, 10) : 0;
+	size_t have = got - (size_t)(end + 4 - buf);
+	*status = (int)strtol(buf + 9, NULL, 10);
+	*closes = strstr(buf, "\r\nConnection: close") != NULL;
+	while (have < body) {
+		char sink[4096];
+		size_t want = body - have < sizeof sink ? body - have : sizeof sink;
+		ssize_t n = recv(fd, sink, want, 0);
+		if (n <= 0)
+			return false;
+		have += (size_t)n;
+	}
+	buf[0] = '\0';
+	return true;
+}
+
+/* POST /me/contracts again and again on one keep-alive connection until the
+ * server closes it. */
+static void *write_loop(void *arg)
+{
+	struct writer_loop *w = arg;
+	static const char body[] = "{\"service_id\":1,\"kind\":\"one_off\"}";
+	char req[768];
+	int len = snprintf(req, sizeof req,
+			   "POST /api/v1/me/contracts HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+			   "X-CSRF-Token: %s\r\nContent-Type: application/json\r\n"
+			   "Content-Length: %zu\r\n\r\n%s", w->cookie, w->csrf, sizeof body - 1, body);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(w->port)};
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	for (int i = 0; i < 3000; i++) {
+		int status = 0;
+		bool closes = false;
+		if (send(fd, req, (size_t)len, MSG_NOSIGNAL) != len || !read_one(fd, &status, &closes))
+			break;
+		if (status == 201)
+			w->created++;
+		else if (status == 503)
+			w->unavailable++;
+		else
+			w->other++;
+		if (closes)
+			break;
+	}
+	close(fd);
+	return NULL;
+}
+
+/* SIGTERM while eight clients send writes on keep-alive connections: the server
+ * stops cleanly (exit 0, not libmicrohttpd's abort on a suspended connection),
+ * every round. Answers are 201, or 503 once it is stopping. */
+static void test_stop_under_keep_alive_write_load(void)
+{
+	enum { CLIENTS = 8 };
+	/* Under valgrind each round takes seconds: fewer rounds there. */
+	const int rounds = getenv("HARREMAN_SERVER_WRAPPER") ? 3 : 12;
+	int clean = 0, created = 0;
+	for (int round = 0; round < rounds; round++) {
+		static const char *const demo[] = {"--demo", NULL};
+		struct test_server s;
+		struct api_client c;
+		struct writer_loop loops[CLIENTS];
+		pthread_t threads[CLIENTS];
+		if (!ts_start(&s, demo)) {
+			CHECK(!"server started");
+			return;
+		}
+		api_client_init(&c, s.port);
+		CHECK_INT(api_login(&c, DEMO_STUDENT), 200);
+		for (int i = 0; i < CLIENTS; i++) {
+			memset(&loops[i], 0, sizeof loops[i]);
+			loops[i].port = s.port;
+			snprintf(loops[i].cookie, sizeof loops[i].cookie, "%s", c.cookie);
+			snprintf(loops[i].csrf, sizeof loops[i].csrf, "%s", c.csrf);
+			pthread_create(&threads[i], NULL, write_loop, &loops[i]);
+		}
+		usleep(100000 + 40000 * (useconds_t)(round % 6));
+		int status = ts_stop(&s);
+		for (int i = 0; i < CLIENTS; i++) {
+			pthread_join(threads[i], NULL);
+			created += loops[i].created;
+			CHECK_INT(loops[i].other, 0);
+		}
+		CHECK_INT(status, 0);
+		clean += status == 0;
+	}
+	fprintf(stderr, "  %d of %d stops clean under write load; %d contracts answered 201\n",
+		clean, rounds, created);
+	CHECK(created > 0);
+}
+
 int main(void)
 {
 	if (!ts_start(&server, NULL))
@@ -139,5 +262,6 @@ int main(void)
 	RUN(test_head_and_etag);
 	CHECK_INT(ts_stop(&server), 0);
 	RUN(test_graceful_stop_finishes_requests_in_flight);
+	RUN(test_stop_under_keep_alive_write_load);
 	return CHECK_EXIT();
 }
