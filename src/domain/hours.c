@@ -205,9 +205,9 @@ bool hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool 
 	 * "never changes" would be a lie the caller cannot tell from the truth. */
 	int64_t day = 0;
 	int weekday = 0;
-	size_t count = 0;
-	int64_t *edges = n <= SIZE_MAX / (2 * 9 * sizeof *edges)
-				 ? malloc(n * 2 * 9 * sizeof *edges) : NULL;
+	size_t count = 0, per_window = (size_t)2 * 9; /* two edges on each of 9 days */
+	int64_t *edges = n <= SIZE_MAX / (per_window * sizeof *edges)
+				 ? malloc(n * per_window * sizeof *edges) : NULL;
 	bool ok = edges && open_at(w, n, t, open_now) && local_day(t, &day, &weekday, NULL);
 	for (int64_t d = day; ok && d <= day + 8; d++) {
 		for (size_t i = 0; i < n; i++) {
