@@ -23,7 +23,8 @@ bool hm_hhmm_parse(const char *text, bool allow_24, int *minutes);
 /* Formats minutes as "HH:MM" into out (6 bytes). */
 void hm_hhmm_format(int minutes, char out[6]);
 
-/* The local calendar day (days since 1970-01-01) and ISO weekday of instant t. */
+/* The local calendar day (days since 1970-01-01) and ISO weekday of instant t.
+ * t must have a local time (every instant hm_time_parse accepts has one). */
 void hm_local_day(int64_t t, int64_t *day, int *weekday);
 
 /* The instant of local wall-clock time minutes on local day. A time that does not
@@ -45,8 +46,11 @@ int hm_local_minute(int64_t t);
 bool hm_date_parse(const char *text, int64_t *day);
 
 /* Open at t? *next_change is the next instant the state flips, or 0 when it never
- * does (no windows: always open; windows every day all day: never closes). */
-void hm_hours_state(const struct hm_weekly_window *windows, size_t n, int64_t t,
+ * does (no windows: always open; windows every day all day: never closes).
+ * Returns false, with *next_change 0 and *open_now meaningless, when there is no
+ * answer: memory for the window edges ran out, or t (or an edge) has no local
+ * time libc can represent. The caller answers 500 then, never "never changes". */
+bool hm_hours_state(const struct hm_weekly_window *windows, size_t n, int64_t t,
 		    bool *open_now, int64_t *next_change);
 
 /* True when no two windows of one weekday overlap (touching is fine). */

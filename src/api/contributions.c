@@ -4,13 +4,13 @@
 // A student sees its own in any status with the reviewer's comment, nobody else's
 // unless approved; staff see everything and filter the review queue by status.
 // Bodies are plain text: stored and answered as sent, never turned into HTML.
-// Data layer first, then the handlers.
+// The handlers read and check the request, call src/db/contributions.c once and
+// answer.
 #include <string.h>
 
 #include "harreman/api.h"
-#include "harreman/audit.h"
 #include "harreman/crm.h"
-#include "harreman/timefmt.h"
+#include "harreman/db_contributions.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
 
@@ -19,142 +19,51 @@ enum { APPROVED, REJECTED };
 static const char *const decisions[] = {[APPROVED] = "approved", [REJECTED] = "rejected", NULL};
 static const char *const statuses[] = {"submitted", "approved", "rejected", NULL};
 
-/* ---- data layer ---------------------------------------------------------- */
-
-/* The columns contribution_from_row reads. ?1 is the viewer's client id (0 when not
- * a student), ?2 is 1 for staff and admins. The last column says who is looking:
- * 2 staff, 1 the author, 0 anyone else. */
-#define CONTRIBUTION_COLUMNS                                                              \
-	"c.id, c.client_id, c.kind, c.title, c.body, c.credit_name, c.status,"            \
-	" c.review_comment, c.submitted_at, c.reviewed_at,"                               \
-	" CASE WHEN ?2 THEN 2 WHEN c.client_id = ?1 THEN 1 ELSE 0 END"
-
-static json_t *contribution_from_row(sqlite3_stmt *stmt)
+/* ?status= and ?mine= of the list; 422 naming each bad one. */
+static bool read_list_query_or_reply(struct hm_request *req, struct hm_reply *reply,
+				     const char **status, bool *mine)
 {
-	char submitted[HM_RFC3339_LEN], reviewed[HM_RFC3339_LEN];
-	int viewer = sqlite3_column_int(stmt, 10);
-	bool is_reviewed = sqlite3_column_type(stmt, 9) != SQLITE_NULL;
-	const unsigned char *comment = sqlite3_column_text(stmt, 7);
-	hm_time_format(sqlite3_column_int64(stmt, 8), submitted);
-	hm_time_format(sqlite3_column_int64(stmt, 9), reviewed);
-	json_t *item = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0),
-		"kind", (const char *)sqlite3_column_text(stmt, 2),
-		"title", (const char *)sqlite3_column_text(stmt, 3),
-		"body", (const char *)sqlite3_column_text(stmt, 4),
-		"credit_name", (const char *)sqlite3_column_text(stmt, 5),
-		"status", (const char *)sqlite3_column_text(stmt, 6),
-		"submitted_at", submitted,
-		"reviewed_at", is_reviewed ? json_string(reviewed) : json_null(),
-		"own", viewer == 1);
-	/* The reviewer's comment is for the author and the staff; who wrote it (the
-	 * client record) only for the staff. */
-	if (item && viewer >= 1 &&
-	    json_object_set_new(item, "review_comment",
-				comment ? json_string((const char *)comment) : json_null()) != 0) {
-		json_decref(item);
-		return NULL;
-	}
-	if (item && viewer == 2 &&
-	    json_object_set_new(item, "client_id",
-				json_integer(sqlite3_column_int64(stmt, 1))) != 0) {
-		json_decref(item);
-		return NULL;
-	}
-	return item;
-}
-
-static enum hm_err contribution_json(struct hm_db *db, int64_t id, int64_t viewer_client,
-				     bool staff, json_t **out)
-{
-	static const char sql[] =
-		"SELECT " CONTRIBUTION_COLUMNS " FROM contributions c WHERE c.id = ?3";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, viewer_client);
-	sqlite3_bind_int(stmt, 2, staff);
-	sqlite3_bind_int64(stmt, 3, id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = contribution_from_row(stmt);
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read contribution");
-	}
-	hm_db_done(stmt);
-	return err;
-}
-
-static enum hm_err contribution_exists(struct hm_db *db, int64_t id, bool *exists)
-{
-	static const char sql[] = "SELECT 1 FROM contributions WHERE id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	*exists = rc == SQLITE_ROW;
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "find contribution");
-}
-
-static bool is_staff(const struct hm_request *req)
-{
-	return req->who.role == HM_ROLE_STAFF || req->who.role == HM_ROLE_ADMIN;
-}
-
-/* ---- handlers ------------------------------------------------------------ */
-
-void hm_api_contributions_list(struct hm_request *req, struct hm_reply *reply)
-{
-	/* Staff see all; anyone else the approved ones plus a student's own. */
-	static const char sql[] =
-		"SELECT " CONTRIBUTION_COLUMNS " FROM contributions c WHERE c.id > ?3"
-		" AND (?2 OR c.status = 'approved' OR c.client_id = ?1)"
-		" AND (?4 IS NULL OR c.status = ?4) AND (?5 = 0 OR c.client_id = ?1)"
-		" ORDER BY c.id LIMIT ?6";
-	const char *status = hm_query_get(req, "status");
-	const char *mine = hm_query_get(req, "mine");
-	json_t *fields = NULL, *items = NULL;
-	int64_t client = 0, after, next = 0;
-	int limit;
-	bool known = !status;
-	for (int i = 0; status && statuses[i]; i++)
-		known = known || strcmp(status, statuses[i]) == 0;
-	if (!known)
+	const char *mine_text = hm_query_get(req, "mine");
+	json_t *fields = NULL;
+	bool known = false;
+	*status = hm_query_get(req, "status");
+	for (int i = 0; *status && statuses[i]; i++)
+		known = known || strcmp(*status, statuses[i]) == 0;
+	if (*status && !known)
 		fields = json_pack("{s:s}", "status", "must be one of: submitted, approved, rejected");
-	if (mine && strcmp(mine, "true") != 0 && strcmp(mine, "false") != 0) {
+	if (mine_text && strcmp(mine_text, "true") != 0 && strcmp(mine_text, "false") != 0) {
 		if (!fields)
 			fields = json_object();
 		json_object_set_new(fields, "mine", json_string("must be true or false"));
 	}
-	if (fields) {
+	*mine = mine_text && strcmp(mine_text, "true") == 0;
+	if (fields)
 		hm_reply_invalid(reply, fields);
-		return;
-	}
-	if (!hm_query_page(req, reply, &limit, &after))
+	return fields == NULL;
+}
+
+void hm_api_contributions_list(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_contribution_viewer viewer = {
+		.staff = req->who.role == HM_ROLE_STAFF || req->who.role == HM_ROLE_ADMIN};
+	const char *status = NULL;
+	bool mine = false;
+	json_t *items = NULL;
+	int64_t after, next = 0;
+	int limit;
+
+	if (!read_list_query_or_reply(req, reply, &status, &mine) ||
+	    !hm_query_page(req, reply, &limit, &after))
 		return;
 	enum hm_err err = HM_OK;
 	if (req->who.role == HM_ROLE_STUDENT) {
-		err = hm_crm_client_of_user(req->db, req->who.user_id, &client);
+		err = hm_crm_client_of_user(req->db, req->who.user_id, &viewer.client_id);
 		if (err == HM_ERR_NOT_FOUND)
 			err = HM_OK; /* no record: sees what the public sees */
 	}
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, client);
-		sqlite3_bind_int(stmt, 2, is_staff(req));
-		sqlite3_bind_int64(stmt, 3, after);
-		hm_db_bind_text_or_null(stmt, 4, status);
-		sqlite3_bind_int(stmt, 5, mine && strcmp(mine, "true") == 0);
-		sqlite3_bind_int(stmt, 6, limit + 1);
-		err = hm_db_page(req->db, stmt, limit, contribution_from_row, &items, &next);
-	}
+	if (err == HM_OK)
+		err = hm_db_contributions_list(req->db, &viewer, status, mine, limit, after, &items,
+					       &next);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -162,122 +71,95 @@ void hm_api_contributions_list(struct hm_request *req, struct hm_reply *reply)
 	hm_api_reply_page(reply, items, next);
 }
 
-void hm_api_contributions_create(struct hm_request *req, struct hm_reply *reply)
+/* A POST /contributions body into in. */
+static bool read_contribution_or_reply(struct hm_request *req, struct hm_reply *reply,
+				       struct hm_contribution_input *in)
 {
 	static const char *const allowed[] = {"kind", "title", "body", "credit_name", NULL};
 	static const char *const read_only[] = {"id", "status", "submitted_at", "reviewed_at",
 						"review_comment", "client_id", "own", NULL};
-	/* The credit defaults to the student's name as the client record has it now. */
-	static const char sql[] =
-		"INSERT INTO contributions (client_id, kind, title, body, credit_name, submitted_at)"
-		" VALUES (?1, ?2, ?3, ?4, coalesce(?5, (SELECT full_name FROM clients"
-		"   WHERE id = ?1)), ?6)";
 	struct hm_validation v;
 	int kind = -1;
-	const char *title = NULL, *text = NULL, *credit = NULL;
-	int64_t client = 0, id = 0;
-	json_t *body = NULL;
 
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, read_only);
 	hm_validate_enum(&v, req->json, "kind", true, contribution_kinds, &kind);
-	hm_validate_text(&v, req->json, "title", true, HM_MAX_NAME, &title);
-	hm_validate_long_text(&v, req->json, "body", true, HM_MAX_LONG_TEXT, &text);
-	hm_validate_text(&v, req->json, "credit_name", false, HM_MAX_NAME, &credit);
-	if (!hm_validation_ok(&v)) {
+	hm_validate_text(&v, req->json, "title", true, HM_MAX_NAME, &in->title);
+	hm_validate_long_text(&v, req->json, "body", true, HM_MAX_LONG_TEXT, &in->body);
+	hm_validate_text(&v, req->json, "credit_name", false, HM_MAX_NAME, &in->credit_name);
+	in->kind = kind >= 0 ? contribution_kinds[kind] : NULL;
+	bool ok = hm_validation_ok(&v);
+	if (!ok)
 		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
-	sqlite3_stmt *stmt = NULL;
-	err = hm_db_begin_stmt(req->db, sql, &stmt);
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, client);
-		sqlite3_bind_text(stmt, 2, contribution_kinds[kind], -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, title, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 4, text, -1, SQLITE_TRANSIENT);
-		hm_db_bind_text_or_null(stmt, 5, credit);
-		sqlite3_bind_int64(stmt, 6, req->now);
-		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
-							: hm_db_fail(req->db, "insert contribution");
-		id = sqlite3_last_insert_rowid(hm_db_handle(req->db));
-		hm_db_done(stmt);
-	}
-	if (err == HM_OK) {
-		/* The audit keeps what was done, not the text itself. */
-		json_t *detail = json_pack("{s:s, s:I}", "kind", contribution_kinds[kind],
-					   "client_id", (json_int_t)client);
-		err = detail ? hm_audit_record(req->db, req->who.user_id, "contribution.create",
-					       "contribution", id, detail, req->request_id, req->now)
-			     : HM_ERR_INTERNAL;
-		json_decref(detail);
-	}
-	if (err == HM_OK)
-		err = contribution_json(req->db, id, client, false, &body);
-	hm_api_finish(req, reply, err, 201, body);
-out:
 	hm_validation_release(&v);
+	return ok;
+}
+
+void hm_api_contributions_create(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_contribution_input in = {0};
+	int64_t client = 0;
+	json_t *out = NULL;
+
+	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err); /* no client record: 404 before any 422 */
+		return;
+	}
+	if (!read_contribution_or_reply(req, reply, &in))
+		return;
+	err = hm_db_contributions_create(req->db, client, &in, &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 201, out);
+}
+
+/* 404 for a contribution that does not exist (before any 422). */
+static bool contribution_exists_or_reply(struct hm_request *req, struct hm_reply *reply)
+{
+	static const struct hm_contribution_viewer staff = {0, true};
+	json_t *found = NULL;
+	enum hm_err err = hm_db_contributions_get(req->db, req->path_ids[0], &staff, &found);
+	json_decref(found);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	return err == HM_OK;
+}
+
+/* A review body: the decision, and a comment (required; not blank for a rejection). */
+static bool read_review_or_reply(struct hm_request *req, struct hm_reply *reply,
+				 const char **decision, const char **comment)
+{
+	static const char *const allowed[] = {"decision", "comment", NULL};
+	struct hm_validation v;
+	int index = -1;
+	bool comment_present = false;
+
+	hm_validation_init(&v);
+	hm_validate_known(&v, req->json, allowed, NULL);
+	hm_validate_enum(&v, req->json, "decision", true, decisions, &index);
+	hm_validate_text_or_empty(&v, req->json, "comment", HM_MAX_TEXT, comment,
+				  &comment_present);
+	if (!comment_present || (!*comment && !json_object_get(v.fields, "comment")))
+		hm_validation_fail(&v, "comment", "is required"); /* null counts as absent */
+	else if (index == REJECTED && *comment &&
+		 strspn(*comment, " \t\r\n") == strlen(*comment))
+		hm_validation_fail(&v, "comment", "must say why the contribution is rejected");
+	*decision = index >= 0 ? decisions[index] : NULL;
+	bool ok = hm_validation_ok(&v);
+	if (!ok)
+		hm_api_reply_validation(reply, &v);
+	hm_validation_release(&v);
+	return ok;
 }
 
 void hm_api_contributions_review(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char *const allowed[] = {"decision", "comment", NULL};
-	static const char sql[] =
-		"UPDATE contributions SET status = ?2, review_comment = ?3, reviewed_by = ?4,"
-		" reviewed_at = ?5 WHERE id = ?1";
-	struct hm_validation v;
-	int decision = -1;
-	const char *comment = NULL;
-	bool comment_present = false, exists = false;
-	int64_t id = req->path_ids[0];
-	json_t *body = NULL;
+	const char *decision = NULL, *comment = NULL;
+	json_t *out = NULL;
 
-	hm_validation_init(&v);
-	enum hm_err err = contribution_exists(req->db, id, &exists); /* 404 before 422 */
-	if (err == HM_OK && !exists)
-		err = HM_ERR_NOT_FOUND;
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_validate_known(&v, req->json, allowed, NULL);
-	hm_validate_enum(&v, req->json, "decision", true, decisions, &decision);
-	hm_validate_text_or_empty(&v, req->json, "comment", HM_MAX_TEXT, &comment,
-				  &comment_present);
-	if (!comment_present || (!comment && !json_object_get(v.fields, "comment")))
-		hm_validation_fail(&v, "comment", "is required"); /* null counts as absent */
-	else if (decision == REJECTED && comment && strspn(comment, " \t\r\n") == strlen(comment))
-		hm_validation_fail(&v, "comment", "must say why the contribution is rejected");
-	if (!hm_validation_ok(&v)) {
-		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
-	sqlite3_stmt *stmt = NULL;
-	err = hm_db_begin_stmt(req->db, sql, &stmt);
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_text(stmt, 2, decisions[decision], -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, comment, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 4, req->who.user_id);
-		sqlite3_bind_int64(stmt, 5, req->now);
-		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
-							: hm_db_fail(req->db, "review contribution");
-		hm_db_done(stmt);
-	}
-	if (err == HM_OK) {
-		json_t *detail = json_pack("{s:s}", "decision", decisions[decision]);
-		err = detail ? hm_audit_record(req->db, req->who.user_id, "contribution.review",
-					       "contribution", id, detail, req->request_id, req->now)
-			     : HM_ERR_INTERNAL;
-		json_decref(detail);
-	}
-	if (err == HM_OK)
-		err = contribution_json(req->db, id, 0, true, &body);
-	hm_api_finish(req, reply, err, 200, body);
-out:
-	hm_validation_release(&v);
+	if (!contribution_exists_or_reply(req, reply) ||
+	    !read_review_or_reply(req, reply, &decision, &comment))
+		return;
+	enum hm_err err = hm_db_contributions_review(req->db, req->path_ids[0], decision, comment,
+						     &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 200, out);
 }

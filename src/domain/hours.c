@@ -44,21 +44,41 @@ static int weekday_of_day(int64_t day)
 	return (int)(((day % 7) + 7 + 3) % 7) + 1;
 }
 
-void hm_local_day(int64_t t, int64_t *day, int *weekday)
+/* localtime_r of t, false when t has no local time libc can represent (its year
+ * does not fit struct tm). */
+static bool local_tm(int64_t t, struct tm *tm)
 {
 	time_t tt = (time_t)t;
+	if ((int64_t)tt != t || !localtime_r(&tt, tm)) {
+		memset(tm, 0, sizeof *tm);
+		return false;
+	}
+	return true;
+}
+
+/* The local day, weekday and wall-clock minute of t (minute may be NULL); false
+ * when t has none (see local_tm). */
+static bool local_day(int64_t t, int64_t *day, int *weekday, int *minute)
+{
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	bool ok = local_tm(t, &tm);
 	*day = hm_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
 				  (unsigned)tm.tm_mday);
 	*weekday = weekday_of_day(*day);
+	if (minute)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+	return ok;
+}
+
+void hm_local_day(int64_t t, int64_t *day, int *weekday)
+{
+	(void)local_day(t, day, weekday, NULL);
 }
 
 int hm_local_minute(int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	(void)local_tm(t, &tm);
 	return tm.tm_hour * 60 + tm.tm_min;
 }
 
@@ -152,16 +172,17 @@ bool hm_date_parse(const char *text, int64_t *day)
 	return true;
 }
 
-static bool open_at(const struct hm_weekly_window *w, size_t n, int64_t t)
+/* Whether some window holds t, into *open; false when t has no local time. */
+static bool open_at(const struct hm_weekly_window *w, size_t n, int64_t t, bool *open)
 {
 	int64_t day;
-	int weekday;
-	hm_local_day(t, &day, &weekday);
-	int minute = hm_local_minute(t);
-	for (size_t i = 0; i < n; i++)
-		if (w[i].weekday == weekday && w[i].start_min <= minute && minute < w[i].end_min)
-			return true;
-	return false;
+	int weekday, minute;
+	*open = false;
+	if (!local_day(t, &day, &weekday, &minute))
+		return false;
+	for (size_t i = 0; i < n && !*open; i++)
+		*open = w[i].weekday == weekday && w[i].start_min <= minute && minute < w[i].end_min;
+	return true;
 }
 
 static int compare_instants(const void *a, const void *b)
@@ -170,26 +191,25 @@ static int compare_instants(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool *open_now,
+bool hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool *open_now,
 		    int64_t *next_change)
 {
 	*next_change = 0;
-	if (n == 0) {
-		*open_now = true;
-		return;
-	}
-	*open_now = open_at(w, n, t);
+	*open_now = true;
+	if (n == 0)
+		return true;
 
 	/* Every window boundary of the coming eight days, in time order; the first at
-	 * which the state differs is the next change (touching windows do not flip). */
-	int64_t day;
-	int weekday;
-	hm_local_day(t, &day, &weekday);
-	size_t cap = n * 2 * 9, count = 0;
-	int64_t *edges = malloc(cap * sizeof *edges);
-	if (!edges)
-		return;
-	for (int64_t d = day; d <= day + 8; d++) {
+	 * which the state differs is the next change (touching windows do not flip).
+	 * Without room for them, or without a local time for t, there is no answer:
+	 * "never changes" would be a lie the caller cannot tell from the truth. */
+	int64_t day = 0;
+	int weekday = 0;
+	size_t count = 0, per_window = (size_t)2 * 9; /* two edges on each of 9 days */
+	int64_t *edges = n <= SIZE_MAX / (per_window * sizeof *edges)
+				 ? malloc(n * per_window * sizeof *edges) : NULL;
+	bool ok = edges && open_at(w, n, t, open_now) && local_day(t, &day, &weekday, NULL);
+	for (int64_t d = day; ok && d <= day + 8; d++) {
 		for (size_t i = 0; i < n; i++) {
 			if (w[i].weekday != weekday_of_day(d))
 				continue;
@@ -201,14 +221,20 @@ void hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool 
 				edges[count++] = b;
 		}
 	}
-	qsort(edges, count, sizeof *edges, compare_instants);
-	for (size_t i = 0; i < count; i++) {
-		if (open_at(w, n, edges[i]) != *open_now) {
+	if (ok)
+		qsort(edges, count, sizeof *edges, compare_instants);
+	for (size_t i = 0; ok && i < count; i++) {
+		bool open_then = false;
+		ok = open_at(w, n, edges[i], &open_then);
+		if (ok && open_then != *open_now) {
 			*next_change = edges[i];
 			break;
 		}
 	}
 	free(edges);
+	if (!ok)
+		*next_change = 0;
+	return ok;
 }
 
 bool hm_windows_disjoint(const struct hm_weekly_window *w, size_t n)

@@ -48,7 +48,7 @@ static void phone_at(const char *when, bool *open, int64_t *next)
 {
 	*open = false;
 	*next = -1;
-	hm_hours_state(phone, n_phone, at(when), open, next);
+	CHECK(hm_hours_state(phone, n_phone, at(when), open, next));
 }
 
 static void test_hhmm_parse(void)
@@ -275,10 +275,10 @@ static void test_weekly_window_reopens_a_week_later(void)
 	static const struct hm_weekly_window tue[] = {{2, HHMM(16, 0), HHMM(20, 0)}};
 	bool open = true;
 	int64_t next = -1;
-	hm_hours_state(tue, 1, at("2026-11-24T20:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(tue, 1, at("2026-11-24T20:00:00+01:00"), &open, &next));
 	CHECK(!open);
 	CHECK_INT(next, at("2026-12-01T16:00:00+01:00"));
-	hm_hours_state(tue, 1, at("2026-11-25T09:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(tue, 1, at("2026-11-25T09:00:00+01:00"), &open, &next));
 	CHECK(!open);
 	CHECK_INT(next, at("2026-12-01T16:00:00+01:00"));
 }
@@ -287,10 +287,10 @@ static void test_no_hours_means_always_open(void)
 {
 	bool open = false;
 	int64_t next = -1;
-	hm_hours_state(phone, 0, at("2026-11-28T03:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(phone, 0, at("2026-11-28T03:00:00+01:00"), &open, &next));
 	CHECK(open);
 	CHECK_INT(next, 0);
-	hm_hours_state(NULL, 0, at("2026-11-23T10:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(NULL, 0, at("2026-11-23T10:00:00+01:00"), &open, &next));
 	CHECK(open);
 	CHECK_INT(next, 0);
 }
@@ -308,7 +308,7 @@ static void test_all_day_every_day_never_changes(void)
 	for (size_t i = 0; i < sizeof whens / sizeof whens[0]; i++) {
 		bool open = false;
 		int64_t next = -1;
-		hm_hours_state(all, 7, at(whens[i]), &open, &next);
+		CHECK(hm_hours_state(all, 7, at(whens[i]), &open, &next));
 		CHECK(open);
 		CHECK_INT(next, 0);
 	}
@@ -322,13 +322,13 @@ static void test_touching_windows_do_not_flip(void)
 	};
 	bool open = false;
 	int64_t next = -1;
-	hm_hours_state(w, 2, at("2026-11-23T11:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(w, 2, at("2026-11-23T11:00:00+01:00"), &open, &next));
 	CHECK(open);
 	CHECK_INT(next, at("2026-11-23T14:00:00+01:00"));
-	hm_hours_state(w, 2, at("2026-11-23T12:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(w, 2, at("2026-11-23T12:00:00+01:00"), &open, &next));
 	CHECK(open);
 	CHECK_INT(next, at("2026-11-23T14:00:00+01:00"));
-	hm_hours_state(w, 2, at("2026-11-23T09:00:00+01:00"), &open, &next);
+	CHECK(hm_hours_state(w, 2, at("2026-11-23T09:00:00+01:00"), &open, &next));
 	CHECK(!open);
 	CHECK_INT(next, at("2026-11-23T10:00:00+01:00"));
 }
@@ -373,6 +373,22 @@ static void test_ambiguous_autumn_time_is_always_the_first(void)
 	CHECK_INT(hm_local_instant(day, 150), first);
 }
 
+/* No answer is not "never changes": an instant without a local time, or windows
+ * whose edges cannot be held, make hm_hours_state fail so the caller answers 500. */
+static void test_hours_state_without_an_answer_fails(void)
+{
+	bool open = false;
+	int64_t next = -1;
+	CHECK(!hm_hours_state(phone, n_phone, INT64_MAX, &open, &next));
+	CHECK_INT(next, 0);
+	next = -1;
+	CHECK(!hm_hours_state(phone, SIZE_MAX / 2, at("2026-11-23T10:00:00+01:00"), &open, &next));
+	CHECK_INT(next, 0);
+	/* No windows needs no local time: always open, still an answer. */
+	CHECK(hm_hours_state(phone, 0, INT64_MAX, &open, &next));
+	CHECK(open);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -390,5 +406,6 @@ int main(void)
 	RUN(test_touching_windows_do_not_flip);
 	RUN(test_windows_disjoint);
 	RUN(test_ambiguous_autumn_time_is_always_the_first);
+	RUN(test_hours_state_without_an_answer_fails);
 	return CHECK_EXIT();
 }
