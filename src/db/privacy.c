@@ -12,6 +12,7 @@
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
 #include "harreman/crm.h"
+#include "harreman/db_json.h"
 #include "harreman/db_privacy.h"
 #include "harreman/limits.h"
 #include "harreman/outbox.h"
@@ -77,27 +78,6 @@ static void bind_subject(sqlite3_stmt *stmt, const struct subject *s, int64_t no
 
 /* ---- rows of tables without a JSON of their own --------------------------------- */
 
-static json_t *text_or_null(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	return text ? json_string((const char *)text) : json_null();
-}
-
-static json_t *int_or_null(sqlite3_stmt *stmt, int col)
-{
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL
-		       ? json_null() : json_integer(sqlite3_column_int64(stmt, col));
-}
-
-static json_t *time_or_null(sqlite3_stmt *stmt, int col)
-{
-	char at[HM_RFC3339_LEN];
-	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
-		return json_null();
-	hm_time_format(sqlite3_column_int64(stmt, col), at);
-	return json_string(at);
-}
-
 static json_t *interaction_row(sqlite3_stmt *stmt)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
@@ -106,8 +86,8 @@ static json_t *interaction_row(sqlite3_stmt *stmt)
 			 "channel", (const char *)sqlite3_column_text(stmt, 2),
 			 "direction", (const char *)sqlite3_column_text(stmt, 3),
 			 "summary", (const char *)sqlite3_column_text(stmt, 4),
-			 "user_id", int_or_null(stmt, 5),
-			 "created_at", time_or_null(stmt, 6));
+			 "user_id", hm_db_json_int(stmt, 5),
+			 "created_at", hm_db_json_time(stmt, 6));
 }
 
 static json_t *inquiry_row(sqlite3_stmt *stmt)
@@ -117,18 +97,18 @@ static json_t *inquiry_row(sqlite3_stmt *stmt)
 			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
 			 "channel", (const char *)sqlite3_column_text(stmt, 1),
 			 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-			 "email", text_or_null(stmt, 3),
-			 "phone", text_or_null(stmt, 4),
+			 "email", hm_db_json_text(stmt, 3),
+			 "phone", hm_db_json_text(stmt, 4),
 			 "subject", (const char *)sqlite3_column_text(stmt, 5),
 			 "message", (const char *)sqlite3_column_text(stmt, 6),
-			 "received_at", time_or_null(stmt, 7),
-			 "due_at", time_or_null(stmt, 8),
+			 "received_at", hm_db_json_time(stmt, 7),
+			 "due_at", hm_db_json_time(stmt, 8),
 			 "status", (const char *)sqlite3_column_text(stmt, 9),
-			 "reply", text_or_null(stmt, 10),
-			 "answered_at", time_or_null(stmt, 11),
-			 "answered_by", int_or_null(stmt, 12),
-			 "locale", text_or_null(stmt, 13),
-			 "erased_at", time_or_null(stmt, 14));
+			 "reply", hm_db_json_text(stmt, 10),
+			 "answered_at", hm_db_json_time(stmt, 11),
+			 "answered_by", hm_db_json_int(stmt, 12),
+			 "locale", hm_db_json_text(stmt, 13),
+			 "erased_at", hm_db_json_time(stmt, 14));
 }
 
 /* An AuditEntry of docs/openapi.yaml, as GET /audit shows it: actor_email is null
@@ -139,19 +119,19 @@ static json_t *audit_row(sqlite3_stmt *stmt)
 	json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
 	return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
 			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "at", time_or_null(stmt, 1),
-			 "actor_id", int_or_null(stmt, 2),
-			 "actor_email", text_or_null(stmt, 3),
+			 "at", hm_db_json_time(stmt, 1),
+			 "actor_id", hm_db_json_int(stmt, 2),
+			 "actor_email", hm_db_json_text(stmt, 3),
 			 "action", (const char *)sqlite3_column_text(stmt, 4),
 			 "entity", (const char *)sqlite3_column_text(stmt, 5),
-			 "entity_id", int_or_null(stmt, 6),
+			 "entity_id", hm_db_json_int(stmt, 6),
 			 "detail", detail ? detail : json_null(),
-			 "request_id", text_or_null(stmt, 8));
+			 "request_id", hm_db_json_text(stmt, 8));
 }
 
 static json_t *feed_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:o}", "created_at", time_or_null(stmt, 0));
+	return json_pack("{s:o}", "created_at", hm_db_json_time(stmt, 0));
 }
 
 static json_t *registration_row(sqlite3_stmt *stmt)
@@ -159,8 +139,8 @@ static json_t *registration_row(sqlite3_stmt *stmt)
 	return json_pack("{s:I, s:s, s:o, s:o}",
 			 "event_id", (json_int_t)sqlite3_column_int64(stmt, 0),
 			 "title", (const char *)sqlite3_column_text(stmt, 1),
-			 "starts_at", time_or_null(stmt, 2),
-			 "registered_at", time_or_null(stmt, 3));
+			 "starts_at", hm_db_json_time(stmt, 2),
+			 "registered_at", hm_db_json_time(stmt, 3));
 }
 
 static json_t *contribution_row(sqlite3_stmt *stmt)
@@ -172,10 +152,10 @@ static json_t *contribution_row(sqlite3_stmt *stmt)
 			 "body", (const char *)sqlite3_column_text(stmt, 3),
 			 "credit_name", (const char *)sqlite3_column_text(stmt, 4),
 			 "status", (const char *)sqlite3_column_text(stmt, 5),
-			 "submitted_at", time_or_null(stmt, 6),
-			 "review_comment", text_or_null(stmt, 7),
-			 "reviewed_by", int_or_null(stmt, 8),
-			 "reviewed_at", time_or_null(stmt, 9));
+			 "submitted_at", hm_db_json_time(stmt, 6),
+			 "review_comment", hm_db_json_text(stmt, 7),
+			 "reviewed_by", hm_db_json_int(stmt, 8),
+			 "reviewed_at", hm_db_json_time(stmt, 9));
 }
 
 /* ---- per-table sections: every table holding data on a client has a line in

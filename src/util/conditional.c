@@ -53,8 +53,8 @@ bool hm_http_date_parse(const char *text, int64_t *out)
 	    !digits(text + 23, 2, &second) || day < 1 || day > 31 || hour > 23 || minute > 59 ||
 	    second > 60)
 		return false;
-	*out = hm_days_from_civil(year, month + 1, day) * 86400 + hour * 3600 + minute * 60 +
-	       second;
+	*out = hm_days_from_civil(year, month + 1, day) * 86400 + (int64_t)hour * 3600 +
+	       (int64_t)minute * 60 + second;
 	return true;
 }
 
