@@ -67,7 +67,8 @@ struct hm_request {
 	const char *cookie;
 	const char *authorization;
 	const char *csrf_header;   /* X-CSRF-Token */
-	const char *if_none_match; /* for static files */
+	const char *if_none_match; /* for static files and calendar feeds */
+	const char *if_modified_since; /* for calendar feeds */
 
 	const char *remote_addr;   /* the client: the peer, or X-Forwarded-For via a trusted proxy */
 	bool remote_is_loopback;

@@ -44,6 +44,13 @@ bool hm_ical_begin(struct hm_buf *out, const char *prodid, const char *name);
 /* One VEVENT. */
 bool hm_ical_event(struct hm_buf *out, const struct hm_ical_event *e);
 
+/* A component that stands in for events when a calendar has none: RFC 5545 §3.4
+ * asks every VCALENDAR for at least one component, and an x-comp is the one every
+ * application must ignore (§3.6), so an empty feed stays valid and shows nothing.
+ * (A VTIMEZONE would do too, but its local-time DTSTART breaks the rule that every
+ * time in a feed is UTC.) */
+bool hm_ical_placeholder(struct hm_buf *out);
+
 /* END:VCALENDAR. */
 bool hm_ical_end(struct hm_buf *out);
 

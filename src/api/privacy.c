@@ -1,438 +1,57 @@
 // SPDX-License-Identifier: MIT
-// Privacy (admin): everything held on a client as one JSON document (the right of
-// access), and erasure (the right to be forgotten): the client record anonymised,
-// its user deactivated with its sessions and tokens ended, the personal text of
-// its interactions, inquiries, lessons, messages and audit details replaced;
-// contracts and their amounts stay for the books. Both are audited; an erasure is
-// one transaction and can be repeated harmlessly. Every table that holds data on a
-// client has a section in export_per_table() and erase_per_table(): a new table
-// adds its lines there.
-#include <string.h>
-
-#include "harreman/accounts.h"
+// Privacy (admin): GET /clients/{id}/export, everything held on a client as one
+// JSON document (the right of access), and POST /clients/{id}/erase (the right to
+// be forgotten). What each covers, table by table, and the one transaction of each
+// are in src/db/privacy.c; here the requests are checked and answered.
 #include "harreman/api.h"
-#include "harreman/audit.h"
 #include "harreman/crm.h"
-#include "harreman/outbox.h"
-#include "harreman/timefmt.h"
-#include "harreman/validate.h"
+#include "harreman/db_privacy.h"
 #include "harreman/banned.h"
 
-#define MAX_ROWS 100000 /* per section of an export */
-
-/* Whose data: a client, its user (0: none) and the e-mail addresses it used. Every
- * section's SQL may use ?1 client id, ?2 the client's e-mail, ?3 its user's e-mail
- * (NULL when there is none), ?4 the user id (0: none), ?5 now. */
-struct subject {
-	int64_t client_id, user_id;
-	char email[HM_MAX_EMAIL + 1];      /* "" when none */
-	char user_email[HM_MAX_EMAIL + 1]; /* "" when none */
-};
-
-/* ---- data layer ------------------------------------------------------------- */
-
-static enum hm_err subject_of(struct hm_db *db, int64_t client_id, struct subject *s)
+/* The client of the path exists; else answers 404 (before any 422, as before). */
+static bool client_exists_or_reply(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char sql[] =
-		"SELECT c.user_id, c.email, u.email FROM clients c"
-		" LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?1";
-	memset(s, 0, sizeof *s);
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *email = sqlite3_column_text(stmt, 1);
-		const unsigned char *user_email = sqlite3_column_text(stmt, 2);
-		s->client_id = client_id;
-		s->user_id = sqlite3_column_int64(stmt, 0);
-		if (email && strlen((const char *)email) < sizeof s->email)
-			memcpy(s->email, email, strlen((const char *)email) + 1);
-		if (user_email && strlen((const char *)user_email) < sizeof s->user_email)
-			memcpy(s->user_email, user_email, strlen((const char *)user_email) + 1);
-	}
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read client");
-}
-
-/* Binds the subject's parameters that stmt uses. */
-static void bind_subject(sqlite3_stmt *stmt, const struct subject *s, int64_t now)
-{
-	int n = sqlite3_bind_parameter_count(stmt);
-	if (n >= 1)
-		sqlite3_bind_int64(stmt, 1, s->client_id);
-	if (n >= 2)
-		hm_db_bind_text_or_null(stmt, 2, s->email[0] ? s->email : NULL);
-	if (n >= 3)
-		hm_db_bind_text_or_null(stmt, 3, s->user_email[0] ? s->user_email : NULL);
-	if (n >= 4)
-		sqlite3_bind_int64(stmt, 4, s->user_id);
-	if (n >= 5)
-		sqlite3_bind_int64(stmt, 5, now);
-}
-
-static json_t *text_or_null(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	return text ? json_string((const char *)text) : json_null();
-}
-
-static json_t *int_or_null(sqlite3_stmt *stmt, int col)
-{
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL
-		       ? json_null() : json_integer(sqlite3_column_int64(stmt, col));
-}
-
-static json_t *time_or_null(sqlite3_stmt *stmt, int col)
-{
-	char at[HM_RFC3339_LEN];
-	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
-		return json_null();
-	hm_time_format(sqlite3_column_int64(stmt, col), at);
-	return json_string(at);
-}
-
-/* doc[key] = [fn(id) for each id the SQL selects] (JSON of another module). */
-typedef enum hm_err json_of_id_fn(struct hm_db *db, int64_t id, json_t **out);
-
-static enum hm_err export_by_id(struct hm_db *db, json_t *doc, const char *key, const char *sql,
-				const struct subject *s, json_of_id_fn *fn)
-{
-	enum hm_err err = HM_OK;
-	json_t *items = json_array();
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc = SQLITE_DONE, n = 0;
-	if (!items || !stmt) {
-		json_decref(items);
-		return HM_ERR_INTERNAL;
-	}
-	bind_subject(stmt, s, 0);
-	while (err == HM_OK && n++ < MAX_ROWS && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *item = NULL;
-		err = fn(db, sqlite3_column_int64(stmt, 0), &item);
-		if (err == HM_OK && json_array_append_new(items, item) != 0)
-			err = HM_ERR_INTERNAL;
-	}
-	hm_db_done(stmt);
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, key);
-	if (err == HM_OK && json_object_set_new(doc, key, items) != 0)
-		err = HM_ERR_INTERNAL;
-	else if (err != HM_OK)
-		json_decref(items);
-	return err;
-}
-
-/* doc[key] = [row(r) for each row the SQL selects]. */
-static enum hm_err export_rows(struct hm_db *db, json_t *doc, const char *key, const char *sql,
-			       const struct subject *s, hm_db_row_fn *row)
-{
-	enum hm_err err = HM_OK;
-	json_t *items = json_array();
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc = SQLITE_DONE, n = 0;
-	if (!items || !stmt) {
-		json_decref(items);
-		return HM_ERR_INTERNAL;
-	}
-	bind_subject(stmt, s, 0);
-	while (err == HM_OK && n++ < MAX_ROWS && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *item = row(stmt);
-		if (!item || json_array_append_new(items, item) != 0)
-			err = HM_ERR_INTERNAL;
-	}
-	hm_db_done(stmt);
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, key);
-	if (err == HM_OK && json_object_set_new(doc, key, items) != 0)
-		err = HM_ERR_INTERNAL;
-	else if (err != HM_OK)
-		json_decref(items);
-	return err;
-}
-
-/* Runs one statement of an erasure. */
-static enum hm_err erase_rows(struct hm_db *db, const char *sql, const struct subject *s,
-			      int64_t now)
-{
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	bind_subject(stmt, s, now);
-	int rc = sqlite3_step(stmt);
-	hm_db_done(stmt);
-	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "erase");
-}
-
-/* ---- rows of tables without a JSON of their own --------------------------------- */
-
-static json_t *interaction_row(sqlite3_stmt *stmt)
-{
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-			 "channel", (const char *)sqlite3_column_text(stmt, 2),
-			 "direction", (const char *)sqlite3_column_text(stmt, 3),
-			 "summary", (const char *)sqlite3_column_text(stmt, 4),
-			 "user_id", int_or_null(stmt, 5),
-			 "created_at", time_or_null(stmt, 6));
-}
-
-static json_t *inquiry_row(sqlite3_stmt *stmt)
-{
-	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o,"
-			 " s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "channel", (const char *)sqlite3_column_text(stmt, 1),
-			 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-			 "email", text_or_null(stmt, 3),
-			 "phone", text_or_null(stmt, 4),
-			 "subject", (const char *)sqlite3_column_text(stmt, 5),
-			 "message", (const char *)sqlite3_column_text(stmt, 6),
-			 "received_at", time_or_null(stmt, 7),
-			 "due_at", time_or_null(stmt, 8),
-			 "status", (const char *)sqlite3_column_text(stmt, 9),
-			 "reply", text_or_null(stmt, 10),
-			 "answered_at", time_or_null(stmt, 11),
-			 "answered_by", int_or_null(stmt, 12),
-			 "locale", text_or_null(stmt, 13),
-			 "erased_at", time_or_null(stmt, 14));
-}
-
-static json_t *audit_row(sqlite3_stmt *stmt)
-{
-	const char *detail_text = (const char *)sqlite3_column_text(stmt, 6);
-	json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
-	return json_pack("{s:I, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "at", time_or_null(stmt, 1),
-			 "actor_id", int_or_null(stmt, 2),
-			 "action", (const char *)sqlite3_column_text(stmt, 3),
-			 "entity", (const char *)sqlite3_column_text(stmt, 4),
-			 "entity_id", int_or_null(stmt, 5),
-			 "detail", detail ? detail : json_null(),
-			 "request_id", text_or_null(stmt, 7));
-}
-
-static json_t *feed_row(sqlite3_stmt *stmt)
-{
-	return json_pack("{s:o}", "created_at", time_or_null(stmt, 0));
-}
-
-/* ---- per-table sections: every table holding data on a client has a line in
- * ---- both functions below (the community tables join them here) ------------- */
-
-/* The lesson and audit rows about the subject, used by both functions. */
-#define SUBJECT_LESSONS "SELECT id FROM lessons WHERE client_id = ?1"
-#define SUBJECT_AUDIT                                                                    \
-	"(entity = 'client' AND entity_id = ?1) OR (entity = 'user' AND entity_id = ?4)"  \
-	" OR (entity = 'lesson' AND entity_id IN (" SUBJECT_LESSONS "))"
-
-/* Adds one key per table to doc: everything held on the subject but the client
- * record and its user, which hm_api_clients_export writes first. */
-static json_t *registration_row(sqlite3_stmt *stmt)
-{
-	return json_pack("{s:I, s:s, s:o, s:o}",
-			 "event_id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "title", (const char *)sqlite3_column_text(stmt, 1),
-			 "starts_at", time_or_null(stmt, 2),
-			 "registered_at", time_or_null(stmt, 3));
-}
-
-static json_t *contribution_row(sqlite3_stmt *stmt)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "kind", (const char *)sqlite3_column_text(stmt, 1),
-			 "title", (const char *)sqlite3_column_text(stmt, 2),
-			 "body", (const char *)sqlite3_column_text(stmt, 3),
-			 "credit_name", (const char *)sqlite3_column_text(stmt, 4),
-			 "status", (const char *)sqlite3_column_text(stmt, 5),
-			 "submitted_at", time_or_null(stmt, 6),
-			 "review_comment", text_or_null(stmt, 7),
-			 "reviewed_by", int_or_null(stmt, 8),
-			 "reviewed_at", time_or_null(stmt, 9));
-}
-
-static enum hm_err export_per_table(struct hm_db *db, const struct subject *s, json_t *doc)
-{
-	static const char registrations_sql[] =
-		"SELECT r.event_id, e.title, e.starts_at, r.created_at FROM event_registrations r"
-		" JOIN events e ON e.id = r.event_id WHERE r.client_id = ?1 ORDER BY e.starts_at";
-	static const char contributions_sql[] =
-		"SELECT id, kind, title, body, credit_name, status, submitted_at, review_comment,"
-		" reviewed_by, reviewed_at FROM contributions WHERE client_id = ?1 ORDER BY id";
-	static const char contracts_sql[] =
-		"SELECT id FROM contracts WHERE client_id = ?1 ORDER BY id";
-	static const char lessons_sql[] =
-		"SELECT id FROM lessons WHERE client_id = ?1 ORDER BY starts_at, id";
-	static const char interactions_sql[] =
-		"SELECT id, client_id, channel, direction, summary, user_id, created_at"
-		" FROM interactions WHERE client_id = ?1 ORDER BY id";
-	static const char inquiries_sql[] =
-		"SELECT id, channel, full_name, email, phone, subject, message, received_at,"
-		" due_at, status, reply, answered_at, answered_by, locale, erased_at"
-		" FROM inquiries WHERE email IN (?2, ?3) ORDER BY id";
-	static const char outbox_sql[] =
-		"SELECT id FROM outbox WHERE client_id = ?1 OR to_addr IN (?2, ?3) ORDER BY id";
-	static const char feed_sql[] =
-		"SELECT created_at FROM calendar_feeds WHERE client_id = ?1";
-	static const char audit_sql[] =
-		"SELECT id, at, actor_id, action, entity, entity_id, detail, request_id"
-		" FROM audit_log WHERE " SUBJECT_AUDIT " OR (?4 > 0 AND actor_id = ?4) ORDER BY id";
-	enum hm_err err = export_by_id(db, doc, "contracts", contracts_sql, s,
-				       hm_crm_contract_json);
-	if (err == HM_OK)
-		err = export_by_id(db, doc, "lessons", lessons_sql, s, hm_crm_lesson_json);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "interactions", interactions_sql, s, interaction_row);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "inquiries", inquiries_sql, s, inquiry_row);
-	if (err == HM_OK)
-		err = export_by_id(db, doc, "outbox", outbox_sql, s, hm_outbox_get);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "calendar_feeds", feed_sql, s, feed_row);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "event_registrations", registrations_sql, s,
-				  registration_row);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "contributions", contributions_sql, s, contribution_row);
-	if (err == HM_OK)
-		err = export_rows(db, doc, "audit", audit_sql, s, audit_row);
-	return err;
-}
-
-/* Anonymises what the tables hold on the subject, but the client record and its
- * user (hm_api_clients_erase does those last). Order matters where a statement
- * finds its rows by an address an earlier one would erase. */
-static enum hm_err erase_per_table(struct hm_db *db, const struct subject *s, int64_t now)
-{
-	static const char *const statements[] = {
-		/* The delivery log's errors may quote the address (a relay's 550 reply). */
-		"UPDATE outbox_attempts SET detail = NULL WHERE outbox_id IN (SELECT id FROM outbox"
-		" WHERE client_id = ?1 OR to_addr IN (?2, ?3))",
-		/* Messages: no address, no text; what was still to go goes nowhere. */
-		"UPDATE outbox SET to_addr = NULL, subject = 'erased', body = '', last_error = NULL,"
-		" state = CASE WHEN state IN ('queued', 'sending') THEN 'cancelled' ELSE state END,"
-		" updated_at = ?5 WHERE client_id = ?1 OR to_addr IN (?2, ?3)",
-		"UPDATE inquiries SET full_name = 'erased', email = NULL, phone = NULL,"
-		" subject = 'erased', message = 'erased',"
-		" reply = CASE WHEN reply IS NULL THEN NULL ELSE 'erased' END,"
-		" erased_at = coalesce(erased_at, ?5) WHERE email IN (?2, ?3)",
-		"UPDATE interactions SET summary = 'erased' WHERE client_id = ?1",
-		"UPDATE lessons SET notes = '' WHERE client_id = ?1",
-		"DELETE FROM calendar_feeds WHERE client_id = ?1",
-		/* Places at events still to come go back; past ones stay counted. */
-		"DELETE FROM event_registrations WHERE client_id = ?1 AND event_id IN"
-		" (SELECT id FROM events WHERE starts_at > ?5)",
-		/* What the student wrote and the name it was credited with: emptied and
-		 * taken down (a published text could hold anything about its author). */
-		"UPDATE contributions SET credit_name = 'erased', title = 'erased', body = '',"
-		" status = 'rejected', reviewed_at = coalesce(reviewed_at, ?5),"
-		" review_comment = 'erased' WHERE client_id = ?1",
-		"DELETE FROM rate_events WHERE key IN (?2, ?3)",
-		/* Who did what stays; what they typed about the client goes. */
-		"UPDATE audit_log SET detail = '{\"erased\":true}' WHERE detail IS NOT NULL"
-		" AND (" SUBJECT_AUDIT ")",
-	};
-	enum hm_err err = HM_OK;
-	for (size_t i = 0; err == HM_OK && i < sizeof statements / sizeof statements[0]; i++)
-		err = erase_rows(db, statements[i], s, now);
-	return err;
-}
-
-/* ---- handlers ------------------------------------------------------------------------ */
-
-void hm_api_clients_export(struct hm_request *req, struct hm_reply *reply)
-{
-	struct subject s;
-	char now_text[HM_RFC3339_LEN];
-	json_t *doc = json_object(), *client = NULL, *user = NULL;
-	hm_time_format(req->now, now_text);
-	enum hm_err err = doc ? hm_db_begin(req->db) : HM_ERR_INTERNAL;
-	if (err == HM_OK)
-		err = subject_of(req->db, req->path_ids[0], &s);
-	if (err == HM_OK)
-		err = hm_crm_client_json(req->db, s.client_id, req->now, &client);
-	if (err == HM_OK && s.user_id)
-		err = hm_accounts_user_json(req->db, s.user_id, &user);
-	if (err == HM_OK &&
-	    (json_object_set_new(doc, "exported_at", json_string(now_text)) != 0 ||
-	     json_object_set_new(doc, "client", client) != 0 ||
-	     json_object_set_new(doc, "user", user ? user : json_null()) != 0))
-		err = HM_ERR_INTERNAL;
-	client = user = NULL;
-	if (err == HM_OK)
-		err = export_per_table(req->db, &s, doc);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "client.export", "client",
-				      s.client_id, NULL, req->request_id, req->now);
-	hm_api_finish(req, reply, err, 200, err == HM_OK ? doc : NULL);
+	bool exists = false;
+	enum hm_err err = hm_crm_client_exists(req->db, req->path_ids[0], &exists);
+	if (err == HM_OK && !exists)
+		err = HM_ERR_NOT_FOUND;
 	if (err != HM_OK)
-		json_decref(doc);
+		hm_api_reply_err(reply, err);
+	return err == HM_OK;
 }
 
-void hm_api_clients_erase(struct hm_request *req, struct hm_reply *reply)
+/* An empty body or {}: any field answers 422 naming it. */
+static bool no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char *const allowed[] = {NULL};
-	static const char client_sql[] =
-		"UPDATE clients SET full_name = 'erased', email = NULL, phone = NULL,"
-		" guardian_name = NULL, guardian_email = NULL, guardian_phone = NULL,"
-		" preferred_channel = NULL, notes = '', erased_at = coalesce(erased_at, ?5),"
-		" updated_at = ?5 WHERE id = ?1";
-	/* The login e-mail is unique: an address of its own that can never be real. */
-	static const char user_sql[] =
-		"UPDATE users SET email = 'erased-' || id || '@erased.invalid', password_hash = '!',"
-		" updated_at = ?5 WHERE id = ?4";
-	struct subject s;
+	static const char *const none[] = {NULL};
 	struct hm_validation v;
-	json_t *body = NULL, *detail = NULL;
-	bool inactive = false;
-	enum hm_err err = subject_of(req->db, req->path_ids[0], &s); /* 404 before 422 */
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
 	hm_validation_init(&v);
 	if (req->json)
-		hm_validate_known(&v, req->json, allowed, NULL);
+		hm_validate_known(&v, req->json, none, NULL);
 	bool ok = hm_validation_ok(&v);
 	if (!ok)
 		hm_api_reply_validation(reply, &v);
 	hm_validation_release(&v);
-	if (!ok)
-		return;
+	return ok;
+}
 
-	err = hm_db_begin(req->db);
-	if (err == HM_OK)
-		err = subject_of(req->db, req->path_ids[0], &s); /* as of the write lock */
-	if (err == HM_OK)
-		err = erase_per_table(req->db, &s, req->now);
-	if (err == HM_OK)
-		err = erase_rows(req->db, client_sql, &s, req->now);
-	/* Deactivation ends its sessions and revokes its API tokens too. */
-	if (err == HM_OK && s.user_id)
-		err = hm_accounts_update(req->db, s.user_id, HM_ROLE_NONE, "erased", &inactive,
-					 req->now);
-	if (err == HM_OK && s.user_id)
-		err = erase_rows(req->db, user_sql, &s, req->now);
-	if (err == HM_OK) {
-		detail = json_pack("{s:o}", "user_id",
-				   s.user_id ? json_integer(s.user_id) : json_null());
-		err = detail ? hm_audit_record(req->db, req->who.user_id, "client.erase", "client",
-					       s.client_id, detail, req->request_id, req->now)
-			     : HM_ERR_INTERNAL;
-		json_decref(detail);
-	}
-	if (err == HM_OK)
-		err = hm_crm_client_json(req->db, s.client_id, req->now, &body);
+void hm_api_clients_export(struct hm_request *req, struct hm_reply *reply)
+{
+	json_t *out = NULL;
+	enum hm_err err = hm_db_privacy_export(req->db, req->path_ids[0], &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 200, out);
+}
+
+void hm_api_clients_erase(struct hm_request *req, struct hm_reply *reply)
+{
+	json_t *out = NULL;
+	if (!client_exists_or_reply(req, reply) || !no_fields_or_reply(req, reply))
+		return;
+	enum hm_err err = hm_db_privacy_erase(req->db, req->path_ids[0], &HM_ACTOR(req), &out);
 	if (err == HM_ERR_CONFLICT) {
-		hm_db_rollback(req->db);
+		json_decref(out);
 		hm_reply_error(reply, err, "That would leave no active admin.");
 		return;
 	}
-	hm_api_finish(req, reply, err, 200, body);
+	hm_api_reply_result(reply, err, 200, out);
 }

@@ -109,6 +109,13 @@ bool hm_ical_event(struct hm_buf *out, const struct hm_ical_event *e)
 	       hm_ical_line(out, "END", "VEVENT");
 }
 
+bool hm_ical_placeholder(struct hm_buf *out)
+{
+	return hm_ical_line(out, "BEGIN", "X-HARREMAN-EMPTY") &&
+	       hm_ical_text(out, "COMMENT", "No lessons in this calendar.") &&
+	       hm_ical_line(out, "END", "X-HARREMAN-EMPTY");
+}
+
 bool hm_ical_end(struct hm_buf *out)
 {
 	return hm_ical_line(out, "END", "VCALENDAR");

@@ -6,12 +6,16 @@
 // old URL 404), cancelled lessons as STATUS:CANCELLED, UTC times, stable UIDs and
 // an unchanged feed while nothing changes; long non-ASCII names folded without
 // splitting a character; a tutor's feed for staff; no other client's lesson in a
-// feed; a deactivated student's feed gone; /calendar/ never served from web/.
+// feed; a deactivated student's feed gone; /calendar/ never served from web/;
+// conditional GETs (ETag and Last-Modified; 304 with no body while nothing changed,
+// a new ETag after a booking or a cancellation); an empty feed still a valid
+// VCALENDAR with one component.
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "harness.h"
@@ -313,6 +317,127 @@ static void test_deactivated_student_loses_the_feed(void)
 	CHECK_INT(api_status(&anon, "GET", feed_url, NULL), 200);
 }
 
+/* GETs path as c with the extra header lines extra ("" for none). */
+static void get_with(struct api_client *c, const char *path, const char *extra,
+		     struct http_response *r)
+{
+	char headers[1024], cookie[160] = "";
+	if (c->cookie[0])
+		snprintf(cookie, sizeof cookie, "Cookie: %s\r\n", c->cookie);
+	snprintf(headers, sizeof headers, "%s%sX-Forwarded-For: %s\r\n", extra, cookie,
+		 c->forwarded_for);
+	http_request(c->port, "GET", path, headers, NULL, 0, r);
+}
+
+/* The status of GET path as c with extra header lines; the ETag into etag. */
+static int conditional(struct api_client *c, const char *path, const char *extra,
+		       char etag[64], char modified[64])
+{
+	struct http_response r;
+	char buf[64];
+	get_with(c, path, extra, &r);
+	const char *tag = http_header(&r, "ETag", buf, sizeof buf);
+	snprintf(etag, 64, "%s", tag ? tag : "");
+	const char *lm = http_header(&r, "Last-Modified", buf, sizeof buf);
+	if (modified)
+		snprintf(modified, 64, "%s", lm ? lm : "");
+	if (r.status == 304) {
+		CHECK_INT(r.body_len, 0); /* no body, and no type for one */
+		CHECK(http_header(&r, "Content-Type", buf, sizeof buf) == NULL);
+	}
+	int status = r.status;
+	http_response_free(&r);
+	return status;
+}
+
+static void test_conditional_get(void)
+{
+	static const char me[] = "/api/v1/me/calendar.ics";
+	char etag[64], modified[64], again[64], lm[64], extra[256], tutor[96];
+	char path[96];
+	sleep(1); /* Last-Modified is only sent once the second of the last change is over */
+	CHECK_INT(conditional(&ane, me, "", etag, modified), 200);
+	CHECK(etag[0] == '"' && strlen(etag) == 34 && etag[33] == '"');
+	CHECK(strlen(modified) == 29 && strcmp(modified + 25, " GMT") == 0);
+	/* The same tag and date again while nothing changed. */
+	CHECK_INT(conditional(&ane, me, "", again, lm), 200);
+	CHECK_STR(again, etag);
+	CHECK_STR(lm, modified);
+	/* A repeated request with If-None-Match: 304 with the validators, no body. */
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", etag);
+	CHECK_INT(conditional(&ane, me, extra, again, lm), 304);
+	CHECK_STR(again, etag);
+	CHECK_STR(lm, modified);
+	/* The private URL serves the same bytes, so the same tag. */
+	CHECK_INT(conditional(&anon, feed_url, extra, again, NULL), 304);
+	/* A list, a weak form and "*" match too; another tag does not. */
+	snprintf(extra, sizeof extra, "If-None-Match: \"x\", W/%s\r\n", etag);
+	CHECK_INT(conditional(&ane, me, extra, again, NULL), 304);
+	CHECK_INT(conditional(&ane, me, "If-None-Match: *\r\n", again, NULL), 304);
+	CHECK_INT(conditional(&ane, me, "If-None-Match: \"x\"\r\n", again, NULL), 200);
+	/* If-Modified-Since with the date given: 304; an earlier date or junk: 200. */
+	snprintf(extra, sizeof extra, "If-Modified-Since: %s\r\n", modified);
+	CHECK_INT(conditional(&ane, me, extra, again, NULL), 304);
+	CHECK_INT(conditional(&ane, me, "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n",
+			      again, NULL), 200);
+	CHECK_INT(conditional(&ane, me, "If-Modified-Since: yesterday\r\n", again, NULL), 200);
+	/* If-None-Match decides when both are sent. */
+	snprintf(extra, sizeof extra, "If-None-Match: \"x\"\r\nIf-Modified-Since: %s\r\n",
+		 modified);
+	CHECK_INT(conditional(&ane, me, extra, again, NULL), 200);
+	/* The tutor's feed answers the same way. */
+	snprintf(tutor, sizeof tutor, "/api/v1/tutors/%lld/calendar.ics", (long long)tutor_id);
+	char tutor_tag[64];
+	CHECK_INT(conditional(&staff, tutor, "", tutor_tag, NULL), 200);
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", tutor_tag);
+	CHECK_INT(conditional(&staff, tutor, extra, again, NULL), 304);
+
+	/* A booking: 200 with a new tag and a later date, for both conditions. */
+	json_int_t booked = book(&ane, today() + 4, 9 * 60 + 30);
+	CHECK(booked > 0);
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", etag);
+	CHECK_INT(conditional(&ane, me, extra, again, NULL), 200);
+	CHECK(again[0] && strcmp(again, etag) != 0);
+	snprintf(extra, sizeof extra, "If-Modified-Since: %s\r\n", modified);
+	CHECK_INT(conditional(&ane, me, extra, lm, NULL), 200);
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", tutor_tag);
+	CHECK_INT(conditional(&staff, tutor, extra, lm, NULL), 200);
+	/* A cancellation: again a new tag. */
+	char booked_tag[64];
+	snprintf(booked_tag, sizeof booked_tag, "%s", again);
+	snprintf(path, sizeof path, "/api/v1/lessons/%lld/cancel", (long long)booked);
+	CHECK_INT(api_status(&ane, "POST", path, NULL), 200);
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", booked_tag);
+	CHECK_INT(conditional(&ane, me, extra, again, NULL), 200);
+	CHECK(again[0] && strcmp(again, booked_tag) != 0 && strcmp(again, etag) != 0);
+	json_t *v = feed(&ane, me, NULL);
+	CHECK_STR(json_str(event_of(v, booked), "status"), "CANCELLED");
+	json_decref(v);
+}
+
+/* A student without lessons: RFC 5545 wants a component in every VCALENDAR, so the
+ * feed carries one that applications ignore, and still no event. */
+static void test_empty_feed_is_valid(void)
+{
+	struct api_client maite;
+	char *text = NULL, etag[64], extra[128];
+	api_client_at(&maite, server.port, "10.6.0.6");
+	CHECK_INT(api_register(&maite, "maite@cal.test", PW, "Maite Hutsik"), 201);
+	json_t *v = feed(&maite, "/api/v1/me/calendar.ics", &text);
+	CHECK_STR(json_str(v, "name"), "Harreman: Maite Hutsik");
+	CHECK_INT(json_array_size(json_object_get(v, "events")), 0);
+	json_decref(v);
+	/* One component between the calendar's properties and its end. */
+	const char *begin = text ? strstr(text, "\r\nBEGIN:") : NULL;
+	CHECK(begin && strncmp(begin, "\r\nBEGIN:VCALENDAR", 17) != 0);
+	const char *end = text ? strstr(text, "\r\nEND:VCALENDAR\r\n") : NULL;
+	CHECK(begin && end && begin < end && strstr(begin, "\r\nEND:") < end);
+	free(text);
+	CHECK_INT(conditional(&maite, "/api/v1/me/calendar.ics", "", etag, NULL), 200);
+	snprintf(extra, sizeof extra, "If-None-Match: %s\r\n", etag);
+	CHECK_INT(conditional(&maite, "/api/v1/me/calendar.ics", extra, etag, NULL), 304);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -329,7 +454,9 @@ int main(void)
 	RUN(test_rotation);
 	RUN(test_url_survives_a_restart);
 	RUN(test_tutor_feed);
+	RUN(test_conditional_get);
 	RUN(test_deactivated_student_loses_the_feed);
+	RUN(test_empty_feed_is_valid);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

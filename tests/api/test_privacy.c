@@ -8,7 +8,8 @@
 // inquiries, lesson notes, messages and audit details, removes its calendar feed,
 // keeps contracts and their amounts; it is audited, repeatable, and all or
 // nothing (refused with 409 when it would leave no active admin, changing
-// nothing).
+// nothing). The export's sections and its audit entries carry exactly the keys
+// docs/openapi.yaml declares for ClientExport and AuditEntry.
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +458,145 @@ static void test_erase_is_one_transaction(void)
 	CHECK_INT(api_status(&boss_admin, "GET", "/api/v1/me", NULL), 200);
 }
 
+/* ---- the export against docs/openapi.yaml ------------------------------------- */
+
+/* docs/openapi.yaml, read whole (caller frees), or NULL. */
+static char *read_openapi(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/../docs/openapi.yaml", ts_web_dir());
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 1 << 20);
+	size_t len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	fclose(f);
+	if (text)
+		text[len] = '\0';
+	return text;
+}
+
+/* The block of components/schemas/name: from its line to the next line indented
+ * four spaces or less (borrowed from yaml, cut with a NUL into a copy). */
+static char *schema_block(const char *yaml, const char *name)
+{
+	char head[96];
+	snprintf(head, sizeof head, "\n    %s:\n", name);
+	const char *start = yaml ? strstr(yaml, head) : NULL;
+	if (!start)
+		return NULL;
+	start += strlen(head);
+	const char *end = start;
+	while ((end = strchr(end, '\n')) && (strncmp(end + 1, "     ", 5) == 0 || end[1] == '\n'))
+		end++;
+	size_t len = end ? (size_t)(end - start) : strlen(start);
+	char *block = malloc(len + 1);
+	if (block) {
+		memcpy(block, start, len);
+		block[len] = '\0';
+	}
+	return block;
+}
+
+/* The schema's own property names (indented eight spaces under "properties:"). */
+static json_t *schema_properties(const char *block)
+{
+	json_t *names = json_array();
+	const char *p = block ? strstr(block, "      properties:\n") : NULL;
+	for (p = p ? strchr(p, '\n') : NULL; p && strncmp(p + 1, "        ", 8) == 0;
+	     p = strchr(p + 1, '\n')) {
+		const char *name = p + 9;
+		if (*name == ' ')
+			continue; /* deeper: a property's own fields */
+		const char *colon = strchr(name, ':');
+		if (colon)
+			json_array_append_new(names, json_stringn(name, (size_t)(colon - name)));
+	}
+	return names;
+}
+
+/* The schema's required list ("      required: [a, b,\n   c]"). */
+static json_t *schema_required(const char *block)
+{
+	json_t *names = json_array();
+	const char *p = block ? strstr(block, "\n      required: [") : NULL;
+	if (!p)
+		p = block && strncmp(block, "      required: [", 16) == 0 ? block - 1 : NULL;
+	const char *end = p ? strchr(p, ']') : NULL;
+	for (p = p ? strchr(p, '[') + 1 : NULL; p && p < end;) {
+		while (p < end && (*p == ' ' || *p == ',' || *p == '\n'))
+			p++;
+		const char *word = p;
+		while (p < end && *p != ',' && *p != ' ' && *p != '\n')
+			p++;
+		if (p > word)
+			json_array_append_new(names, json_stringn(word, (size_t)(p - word)));
+	}
+	return names;
+}
+
+static bool listed(json_t *names, const char *name)
+{
+	size_t i;
+	json_t *n;
+	json_array_foreach(names, i, n)
+		if (strcmp(json_string_value(n), name) == 0)
+			return true;
+	return false;
+}
+
+/* obj has every required key and no key the schema does not declare. */
+static void check_against(json_t *obj, const char *yaml, const char *schema)
+{
+	char *block = schema_block(yaml, schema);
+	json_t *props = schema_properties(block), *required = schema_required(block);
+	const char *key;
+	json_t *value, *n;
+	size_t i;
+	CHECK(json_array_size(props) > 0 && json_array_size(required) > 0);
+	json_object_foreach(obj, key, value)
+		if (!listed(props, key)) {
+			CHECK(listed(props, key));
+			fprintf(stderr, "  %s: \"%s\" is not in docs/openapi.yaml\n", schema, key);
+		}
+	json_array_foreach(required, i, n)
+		if (!json_object_get(obj, json_string_value(n))) {
+			CHECK(json_object_get(obj, json_string_value(n)) != NULL);
+			fprintf(stderr, "  %s: required \"%s\" is missing\n", schema,
+				json_string_value(n));
+		}
+	json_decref(props);
+	json_decref(required);
+	free(block);
+}
+
+static void test_export_matches_its_schema(void)
+{
+	char path[96];
+	char *yaml = read_openapi();
+	CHECK(yaml != NULL);
+	snprintf(path, sizeof path, "/api/v1/clients/%lld/export", (long long)ane_client);
+	json_t *doc = get_json(&admin, path, 200);
+	check_against(doc, yaml, "ClientExport");
+	json_t *audit = json_object_get(doc, "audit"), *entry;
+	size_t i;
+	CHECK(json_array_size(audit) > 0);
+	json_array_foreach(audit, i, entry)
+		check_against(entry, yaml, "AuditEntry");
+	/* A change without a user (the command line's) has a null actor_email; the
+	 * student's own changes name her. */
+	bool by_her = false;
+	json_array_foreach(audit, i, entry) {
+		CHECK(json_is_null(json_object_get(entry, "actor_id")) ==
+		      json_is_null(json_object_get(entry, "actor_email")));
+		if (json_str(entry, "actor_email") && !strcmp(json_str(entry, "actor_email"), ANE_EMAIL))
+			by_her = true;
+	}
+	CHECK(by_her);
+	json_decref(doc);
+	free(yaml);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -469,6 +609,7 @@ int main(void)
 		return 1;
 	}
 	RUN(test_export);
+	RUN(test_export_matches_its_schema);
 	RUN(test_erase);
 	RUN(test_erase_is_one_transaction);
 	CHECK_INT(ts_stop(&server), 0);

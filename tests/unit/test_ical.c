@@ -2,7 +2,8 @@
 // The iCalendar writer (src/util/ical.c): content lines end in CRLF and are folded
 // at 75 octets, a fold never splits a UTF-8 character and unfolding gives the line
 // back; TEXT values escape backslash, semicolon, comma and line breaks and drop
-// other control characters; times are UTC; an event carries what RFC 5545 asks.
+// other control characters; times are UTC; an event carries what RFC 5545 asks;
+// a calendar without events gets the one x-comp placeholder, every time still UTC.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,25 @@ static void test_calendar_and_event(void)
 	hm_buf_release(&b);
 }
 
+static void test_empty_calendar_has_a_component(void)
+{
+	struct hm_buf b;
+	hm_buf_init(&b, 1 << 16);
+	CHECK(hm_ical_begin(&b, "-//Harreman//Harreman 0.1.0//EU", "Harreman: Maite"));
+	CHECK(hm_ical_placeholder(&b));
+	CHECK(hm_ical_end(&b));
+	const char *text = b.data;
+	check_lines(text);
+	/* An x-comp (RFC 5545 §3.6) with a content line in it, before the end. */
+	const char *begin = strstr(text, "\r\nBEGIN:X-HARREMAN-EMPTY\r\n");
+	const char *end = strstr(text, "\r\nEND:X-HARREMAN-EMPTY\r\nEND:VCALENDAR\r\n");
+	CHECK(begin != NULL && end != NULL && begin < end);
+	CHECK(begin && end && strstr(begin + 2, "\r\n") < end); /* one line at least */
+	/* No time at all, so none that is not UTC. */
+	CHECK(strstr(text, "DTSTART") == NULL && strstr(text, "TZID") == NULL);
+	hm_buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(test_times_are_utc);
@@ -191,5 +211,6 @@ int main(void)
 	RUN(test_folding_never_splits_characters);
 	RUN(test_text_escaping);
 	RUN(test_calendar_and_event);
+	RUN(test_empty_calendar_has_a_component);
 	return CHECK_EXIT();
 }
