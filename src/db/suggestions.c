@@ -65,7 +65,48 @@ out:
 	return err;
 }
 
-static enum hm_err read_subscriptions(struct hm_db *db, int64_t client_id, struct hm_suggest_data *g)
+/* Takes the current row of a list read into g's next entry; false when out of
+ * memory. */
+typedef bool take_fn(sqlite3_stmt *stmt, struct hm_suggest_data *g, size_t i);
+
+/* Steps stmt (bound, its LIMIT max) and takes each row as entry *n, *n + 1, ...
+ * while there is room; hands stmt back. */
+static enum hm_err take_rows(struct hm_db *db, sqlite3_stmt *stmt, take_fn *take,
+			     struct hm_suggest_data *g, size_t *n, size_t max, const char *what)
+{
+	enum hm_err err = HM_OK;
+	int rc = SQLITE_DONE;
+	while (*n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!take(stmt, g, *n)) {
+			err = HM_ERR_INTERNAL;
+			break;
+		}
+		(*n)++;
+	}
+	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = hm_db_fail(db, what);
+	hm_db_done(stmt);
+	return err;
+}
+
+static bool take_subscription(sqlite3_stmt *stmt, struct hm_suggest_data *g, size_t i)
+{
+	g->in.subscriptions[i] = (struct hm_suggest_subscription){
+		.contract_id = sqlite3_column_int64(stmt, 0),
+		.subscription = sqlite3_column_int(stmt, 1) != 0,
+		.active = sqlite3_column_int(stmt, 2) != 0,
+		.sessions_total = sqlite3_column_int(stmt, 3),
+		.sessions_used = sqlite3_column_int(stmt, 4),
+	};
+	g->subscription_params[i] = json_pack(
+		"{s:I, s:I, s:s}", "contract_id", (json_int_t)sqlite3_column_int64(stmt, 0),
+		"service_id", (json_int_t)sqlite3_column_int64(stmt, 5), "service_name",
+		(const char *)sqlite3_column_text(stmt, 6));
+	return g->subscription_params[i] != NULL;
+}
+
+static enum hm_err read_subscriptions(struct hm_db *db, int64_t client_id,
+				      struct hm_suggest_data *g)
 {
 	static const char sql[] =
 		"SELECT k.id, k.kind = 'subscription', k.status = 'active', k.sessions_total,"
@@ -73,36 +114,12 @@ static enum hm_err read_subscriptions(struct hm_db *db, int64_t client_id, struc
 		" JOIN services s ON s.id = k.service_id WHERE k.client_id = ?1"
 		" AND k.kind = 'subscription' AND k.status = 'active' ORDER BY k.id LIMIT ?2";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_OK;
-	int rc;
 	if (!stmt)
 		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, client_id);
 	sqlite3_bind_int(stmt, 2, HM_SUGGEST_MAX_SUBSCRIPTIONS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-	       g->in.n_subscriptions < HM_SUGGEST_MAX_SUBSCRIPTIONS) {
-		size_t i = g->in.n_subscriptions;
-		g->in.subscriptions[i] = (struct hm_suggest_subscription){
-			.contract_id = sqlite3_column_int64(stmt, 0),
-			.subscription = sqlite3_column_int(stmt, 1) != 0,
-			.active = sqlite3_column_int(stmt, 2) != 0,
-			.sessions_total = sqlite3_column_int(stmt, 3),
-			.sessions_used = sqlite3_column_int(stmt, 4),
-		};
-		g->subscription_params[i] = json_pack(
-			"{s:I, s:I, s:s}", "contract_id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			"service_id", (json_int_t)sqlite3_column_int64(stmt, 5), "service_name",
-			(const char *)sqlite3_column_text(stmt, 6));
-		if (!g->subscription_params[i]) {
-			err = HM_ERR_INTERNAL;
-			break;
-		}
-		g->in.n_subscriptions++;
-	}
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, "suggestions subscriptions");
-	hm_db_done(stmt);
-	return err;
+	return take_rows(db, stmt, take_subscription, g, &g->in.n_subscriptions,
+			 HM_SUGGEST_MAX_SUBSCRIPTIONS, "suggestions subscriptions");
 }
 
 /* The student's own tutor (an active tutor) and its free slots this week for the
@@ -193,22 +210,39 @@ out:
 	"SELECT s.subject FROM services s WHERE s.id IN (SELECT service_id FROM contracts"  \
 	" WHERE client_id = ?1 UNION SELECT service_id FROM lessons WHERE client_id = ?1)"
 
+static bool take_subject(sqlite3_stmt *stmt, struct hm_suggest_data *g, size_t i)
+{
+	copy_subject(g->in.subjects[i], sqlite3_column_text(stmt, 0));
+	return true;
+}
+
 static enum hm_err read_subjects(struct hm_db *db, int64_t client_id, struct hm_suggest_data *g)
 {
 	static const char sql[] = "SELECT DISTINCT subject FROM (" CLIENT_SUBJECTS ")"
 				  " ORDER BY subject LIMIT ?2";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc;
 	if (!stmt)
 		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, client_id);
 	sqlite3_bind_int(stmt, 2, HM_SUGGEST_MAX_SUBJECTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-	       g->in.n_subjects < HM_SUGGEST_MAX_SUBJECTS)
-		copy_subject(g->in.subjects[g->in.n_subjects++], sqlite3_column_text(stmt, 0));
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK
-						     : hm_db_fail(db, "suggestions subjects");
+	return take_rows(db, stmt, take_subject, g, &g->in.n_subjects, HM_SUGGEST_MAX_SUBJECTS,
+			 "suggestions subjects");
+}
+
+static bool take_event(sqlite3_stmt *stmt, struct hm_suggest_data *g, size_t i)
+{
+	struct hm_suggest_event *e = &g->in.events[i];
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->starts_at = sqlite3_column_int64(stmt, 1);
+	copy_subject(e->subject, sqlite3_column_text(stmt, 2));
+	e->places_left = sqlite3_column_int(stmt, 3);
+	e->registered = sqlite3_column_int(stmt, 4) != 0;
+	g->event_params[i] = json_pack(
+		"{s:I, s:s, s:s, s:s, s:o, s:i}", "event_id", (json_int_t)e->id, "title",
+		(const char *)sqlite3_column_text(stmt, 5), "kind",
+		(const char *)sqlite3_column_text(stmt, 6), "subject", e->subject, "starts_at",
+		time_json(e->starts_at), "places_left", e->places_left > 0 ? e->places_left : 0);
+	return g->event_params[i] != NULL;
 }
 
 static enum hm_err read_events(struct hm_db *db, int64_t client_id, int64_t now,
@@ -223,38 +257,14 @@ static enum hm_err read_events(struct hm_db *db, int64_t client_id, int64_t now,
 		" WHERE e.starts_at > ?2 AND e.starts_at <= ?3 AND e.subject IN (" CLIENT_SUBJECTS ")"
 		" ORDER BY e.starts_at, e.id LIMIT ?4";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_OK;
-	int rc;
 	if (!stmt)
 		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, client_id);
 	sqlite3_bind_int64(stmt, 2, now);
 	sqlite3_bind_int64(stmt, 3, now + (int64_t)HM_SUGGEST_EVENT_DAYS * 86400);
 	sqlite3_bind_int(stmt, 4, HM_SUGGEST_MAX_EVENTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && g->in.n_events < HM_SUGGEST_MAX_EVENTS) {
-		size_t i = g->in.n_events;
-		struct hm_suggest_event *e = &g->in.events[i];
-		e->id = sqlite3_column_int64(stmt, 0);
-		e->starts_at = sqlite3_column_int64(stmt, 1);
-		copy_subject(e->subject, sqlite3_column_text(stmt, 2));
-		e->places_left = sqlite3_column_int(stmt, 3);
-		e->registered = sqlite3_column_int(stmt, 4) != 0;
-		g->event_params[i] = json_pack(
-			"{s:I, s:s, s:s, s:s, s:o, s:i}", "event_id", (json_int_t)e->id, "title",
-			(const char *)sqlite3_column_text(stmt, 5), "kind",
-			(const char *)sqlite3_column_text(stmt, 6), "subject", e->subject,
-			"starts_at", time_json(e->starts_at), "places_left",
-			e->places_left > 0 ? e->places_left : 0);
-		if (!g->event_params[i]) {
-			err = HM_ERR_INTERNAL;
-			break;
-		}
-		g->in.n_events++;
-	}
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, "suggestions events");
-	hm_db_done(stmt);
-	return err;
+	return take_rows(db, stmt, take_event, g, &g->in.n_events, HM_SUGGEST_MAX_EVENTS,
+			 "suggestions events");
 }
 
 static enum hm_err read_lessons(struct hm_db *db, int64_t client_id, int64_t now,

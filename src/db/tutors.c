@@ -46,35 +46,39 @@ enum hm_err hm_db_tutors_list(struct hm_db *db, int64_t after, int limit, json_t
 	return tutors_page(db, 0, after, limit, items, next_after);
 }
 
-enum hm_err hm_db_tutors_user_is_staff(struct hm_db *db, int64_t id, bool *staff)
+/* Runs sql (?1 = id, one row at most): HM_OK with *value its first column, or
+ * HM_ERR_NOT_FOUND without a row. */
+static enum hm_err read_one(struct hm_db *db, const char *sql, int64_t id, int *value,
+			    const char *what)
 {
-	static const char sql[] = "SELECT role IN ('staff', 'admin') FROM users"
-				  " WHERE id = ?1 AND active = 1";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, id);
 	int rc = sqlite3_step(stmt);
-	*staff = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) != 0;
+	*value = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
 	hm_db_done(stmt);
 	if (rc == SQLITE_ROW)
 		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "user role");
+	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, what);
+}
+
+enum hm_err hm_db_tutors_user_is_staff(struct hm_db *db, int64_t id, bool *staff)
+{
+	static const char sql[] = "SELECT role IN ('staff', 'admin') FROM users"
+				  " WHERE id = ?1 AND active = 1";
+	int value = 0;
+	enum hm_err err = read_one(db, sql, id, &value, "user role");
+	*staff = value != 0;
+	return err;
 }
 
 enum hm_err hm_db_tutors_check(struct hm_db *db, int64_t id)
 {
 	static const char sql[] = "SELECT 1 FROM tutors t JOIN users u ON u.id = t.user_id"
 				  " WHERE t.user_id = ?1 AND u.active = 1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "is tutor");
+	int value = 0;
+	return read_one(db, sql, id, &value, "is tutor");
 }
 
 /* Steps a write statement once and hands it back: HM_OK or the logged failure. */
