@@ -31,6 +31,8 @@
 /* Days one GET /slots may span (?from= .. ?to=), and its default. */
 #define HM_SLOTS_DEFAULT_DAYS 7
 #define HM_SLOTS_MAX_DAYS 31
+/* Slots of one tutor computed at once (GET /slots, a student's suggestions). */
+#define HM_SLOTS_GENERATE_MAX 4096
 
 /* A contract's sessions (a subscription of at most this many). */
 #define HM_MAX_SESSIONS 200
@@ -39,6 +41,7 @@
 #define HM_MAX_NAME 200
 #define HM_MAX_EMAIL 254
 #define HM_MAX_PHONE 40
+#define HM_MAX_LEVEL 40 /* a client's or a service's level, "B1" */
 #define HM_MAX_TEXT 10000
 #define HM_MAX_LONG_TEXT 50000
 

@@ -1,411 +1,79 @@
 // SPDX-License-Identifier: MIT
-// GET /me/suggestions: reads a student's own data (loyalty, subscriptions, its
-// dedicated tutor's free slots this week, upcoming events in its subjects, its
-// lessons) into the pure rules of src/domain/suggestions.c and answers what they
-// decide as {kind, message_key, params} items for the pages to translate. The
-// data layer gathers, the rules decide, the handler only writes JSON.
+// GET /me/suggestions: src/db/suggestions.c gathers a student's own data into the
+// input of the pure rules of src/domain/suggestions.c, the rules decide, and this
+// handler answers what they decide as {kind, message_key, params} items for the
+// pages to translate.
 #include <stdlib.h>
-#include <string.h>
 
 #include "harreman/api.h"
-#include "harreman/crm.h"
-#include "harreman/hours.h"
-#include "harreman/loyalty.h"
-#include "harreman/slots.h"
+#include "harreman/db_suggestions.h"
 #include "harreman/suggestions.h"
-#include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
-#define MAX_SLOTS 4096
-
-/* The rules' input, plus the params of each candidate ready for the answer. */
-struct gathered {
-	struct hm_suggest_input in;
-	struct hm_tier tiers[HM_MAX_TIERS];
-	json_t *subscription_params[HM_SUGGEST_MAX_SUBSCRIPTIONS];
-	json_t *event_params[HM_SUGGEST_MAX_EVENTS];
-	json_t *tutor_params;  /* NULL: no tutor slots read */
-	json_t *lesson_params; /* NULL: no past lesson */
-};
-
-static void gathered_release(struct gathered *g)
+/* Copies params and adds key: value (a new reference), or NULL when out of memory. */
+static json_t *params_with(json_t *params, const char *key, json_int_t value)
 {
-	for (size_t i = 0; i < HM_SUGGEST_MAX_SUBSCRIPTIONS; i++)
-		json_decref(g->subscription_params[i]);
-	for (size_t i = 0; i < HM_SUGGEST_MAX_EVENTS; i++)
-		json_decref(g->event_params[i]);
-	json_decref(g->tutor_params);
-	json_decref(g->lesson_params);
-}
-
-static json_t *time_json(int64_t t)
-{
-	char text[HM_RFC3339_LEN];
-	hm_time_format(t, text);
-	return json_string(text);
-}
-
-static void copy_subject(char out[HM_SUGGEST_SUBJECT_LEN], const unsigned char *text)
-{
-	size_t len = text ? strlen((const char *)text) : 0;
-	if (len >= HM_SUGGEST_SUBJECT_LEN)
-		len = HM_SUGGEST_SUBJECT_LEN - 1;
-	if (len)
-		memcpy(out, text, len);
-	out[len] = '\0';
-}
-
-/* ---- data layer ---------------------------------------------------------- */
-
-static enum hm_err read_client(struct hm_db *db, int64_t client_id, struct gathered *g)
-{
-	static const char client_sql[] =
-		"SELECT assistance = 'dedicated', coalesce(tutor_id, 0) FROM clients WHERE id = ?1";
-	static const char count_sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
-	sqlite3_stmt *client = hm_db_stmt(db, client_sql);
-	sqlite3_stmt *count = hm_db_stmt(db, count_sql);
-	enum hm_err err = HM_ERR_INTERNAL;
-	if (!client || !count)
-		goto out;
-	sqlite3_bind_int64(client, 1, client_id);
-	int rc = sqlite3_step(client);
-	if (rc != SQLITE_ROW) {
-		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "suggestions client");
-		goto out;
+	json_t *copy = json_copy(params);
+	if (copy && json_object_set_new(copy, key, json_integer(value)) != 0) {
+		json_decref(copy);
+		copy = NULL;
 	}
-	g->in.dedicated = sqlite3_column_int(client, 0) != 0;
-	g->in.tutor_id = sqlite3_column_int64(client, 1);
-	sqlite3_bind_int64(count, 1, client_id);
-	if (sqlite3_step(count) != SQLITE_ROW) {
-		err = hm_db_fail(db, "suggestions contracts");
-		goto out;
-	}
-	g->in.contracts = sqlite3_column_int(count, 0);
-	err = hm_crm_tiers(db, g->tiers, &g->in.n_tiers);
-	g->in.tiers = g->tiers;
-out:
-	hm_db_done(client);
-	hm_db_done(count);
-	return err;
+	return copy;
 }
-
-static enum hm_err read_subscriptions(struct hm_db *db, int64_t client_id, struct gathered *g)
-{
-	static const char sql[] =
-		"SELECT k.id, k.kind = 'subscription', k.status = 'active', k.sessions_total,"
-		" k.sessions_used, k.service_id, s.name FROM contracts k"
-		" JOIN services s ON s.id = k.service_id WHERE k.client_id = ?1"
-		" AND k.kind = 'subscription' AND k.status = 'active' ORDER BY k.id LIMIT ?2";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_OK;
-	int rc;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id);
-	sqlite3_bind_int(stmt, 2, HM_SUGGEST_MAX_SUBSCRIPTIONS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-	       g->in.n_subscriptions < HM_SUGGEST_MAX_SUBSCRIPTIONS) {
-		size_t i = g->in.n_subscriptions;
-		g->in.subscriptions[i] = (struct hm_suggest_subscription){
-			.contract_id = sqlite3_column_int64(stmt, 0),
-			.subscription = sqlite3_column_int(stmt, 1) != 0,
-			.active = sqlite3_column_int(stmt, 2) != 0,
-			.sessions_total = sqlite3_column_int(stmt, 3),
-			.sessions_used = sqlite3_column_int(stmt, 4),
-		};
-		g->subscription_params[i] = json_pack(
-			"{s:I, s:I, s:s}", "contract_id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			"service_id", (json_int_t)sqlite3_column_int64(stmt, 5), "service_name",
-			(const char *)sqlite3_column_text(stmt, 6));
-		if (!g->subscription_params[i]) {
-			err = HM_ERR_INTERNAL;
-			break;
-		}
-		g->in.n_subscriptions++;
-	}
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, "suggestions subscriptions");
-	hm_db_done(stmt);
-	return err;
-}
-
-/* The student's own tutor (an active tutor) and its free slots this week for the
- * service the student last bought from it (else the first one it teaches, a
- * private lesson first). */
-static enum hm_err read_tutor(struct hm_db *db, int64_t client_id, int64_t now,
-			      struct gathered *g)
-{
-	static const char sql[] =
-		"SELECT u.full_name, (SELECT s.id FROM services s WHERE s.active = 1"
-		"   AND s.subject IN (SELECT subject FROM tutor_subjects WHERE tutor_id = u.id)"
-		"   ORDER BY coalesce((SELECT max(k.id) FROM contracts k WHERE k.client_id = ?2"
-		"     AND k.service_id = s.id AND k.status <> 'cancelled'), 0) DESC,"
-		"     s.kind = 'private' DESC, s.id LIMIT 1)"
-		" FROM users u JOIN tutors t ON t.user_id = u.id"
-		" WHERE u.id = ?1 AND u.active = 1 AND u.role IN ('staff', 'admin')";
-	static const char name_sql[] = "SELECT name FROM services WHERE id = ?1";
-	enum hm_err err = HM_ERR_INTERNAL;
-	struct hm_slot *slots = NULL;
-	struct hm_service svc;
-	char *tutor_name = NULL, *service_name = NULL;
-	int64_t service_id = 0, today;
-	int weekday, rc;
-
-	if (!g->in.dedicated || !g->in.tutor_id)
-		return HM_OK;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, g->in.tutor_id);
-	sqlite3_bind_int64(stmt, 2, client_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		tutor_name = hm_db_column_strdup(stmt, 0);
-		service_id = sqlite3_column_int64(stmt, 1);
-	}
-	hm_db_done(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "suggestions tutor");
-		goto out;
-	}
-	if (rc == SQLITE_DONE || !service_id) {
-		err = HM_OK; /* not an active tutor, or nothing to book with it */
-		goto out;
-	}
-	if (!tutor_name)
-		goto out;
-	if (!(stmt = hm_db_stmt(db, name_sql)))
-		goto out;
-	sqlite3_bind_int64(stmt, 1, service_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		service_name = hm_db_column_strdup(stmt, 0);
-	hm_db_done(stmt);
-	if (!service_name || (err = hm_crm_service(db, service_id, &svc)) != HM_OK)
-		goto out;
-	err = HM_ERR_INTERNAL;
-
-	/* "This week" is what GET /slots shows by default: today and six days more. */
-	struct hm_slot_query q;
-	hm_local_day(now, &today, &weekday);
-	if ((err = hm_crm_slot_query(db, g->in.tutor_id, &svc, today,
-				     today + HM_SUGGEST_WEEK_DAYS - 1, now, &q)) != HM_OK)
-		goto out;
-	err = HM_ERR_INTERNAL;
-	slots = malloc(MAX_SLOTS * sizeof *slots);
-	size_t n = slots ? hm_slots_generate(&q, slots, MAX_SLOTS) : 0;
-	hm_crm_slot_query_release(&q);
-	if (!slots)
-		goto out;
-	g->in.tutor_service_id = service_id;
-	g->in.free_slots = n > INT32_MAX ? INT32_MAX : (int)n;
-	g->tutor_params = json_pack("{s:I, s:s, s:I, s:s, s:i, s:o}", "tutor_id",
-				    (json_int_t)g->in.tutor_id, "tutor_name", tutor_name,
-				    "service_id", (json_int_t)service_id, "service_name",
-				    service_name, "free_slots", g->in.free_slots,
-				    "first_starts_at", n ? time_json(slots[0].starts) : json_null());
-	if (g->tutor_params)
-		err = HM_OK;
-out:
-	free(slots);
-	free(tutor_name);
-	free(service_name);
-	return err;
-}
-
-/* The subjects of the student's services (bought or booked, any status). */
-#define CLIENT_SUBJECTS                                                                   \
-	"SELECT s.subject FROM services s WHERE s.id IN (SELECT service_id FROM contracts"  \
-	" WHERE client_id = ?1 UNION SELECT service_id FROM lessons WHERE client_id = ?1)"
-
-static enum hm_err read_subjects(struct hm_db *db, int64_t client_id, struct gathered *g)
-{
-	static const char sql[] = "SELECT DISTINCT subject FROM (" CLIENT_SUBJECTS ")"
-				  " ORDER BY subject LIMIT ?2";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id);
-	sqlite3_bind_int(stmt, 2, HM_SUGGEST_MAX_SUBJECTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-	       g->in.n_subjects < HM_SUGGEST_MAX_SUBJECTS)
-		copy_subject(g->in.subjects[g->in.n_subjects++], sqlite3_column_text(stmt, 0));
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK
-						     : hm_db_fail(db, "suggestions subjects");
-}
-
-static enum hm_err read_events(struct hm_db *db, int64_t client_id, int64_t now,
-			       struct gathered *g)
-{
-	/* Candidates in the student's subjects; the rules decide which to show. */
-	static const char sql[] =
-		"SELECT e.id, e.starts_at, coalesce(e.subject, ''), e.capacity - (SELECT count(*)"
-		"   FROM event_registrations r WHERE r.event_id = e.id),"
-		" EXISTS (SELECT 1 FROM event_registrations r WHERE r.event_id = e.id"
-		"   AND r.client_id = ?1), e.title, e.kind FROM events e"
-		" WHERE e.starts_at > ?2 AND e.starts_at <= ?3 AND e.subject IN (" CLIENT_SUBJECTS ")"
-		" ORDER BY e.starts_at, e.id LIMIT ?4";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_OK;
-	int rc;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id);
-	sqlite3_bind_int64(stmt, 2, now);
-	sqlite3_bind_int64(stmt, 3, now + (int64_t)HM_SUGGEST_EVENT_DAYS * 86400);
-	sqlite3_bind_int(stmt, 4, HM_SUGGEST_MAX_EVENTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && g->in.n_events < HM_SUGGEST_MAX_EVENTS) {
-		size_t i = g->in.n_events;
-		struct hm_suggest_event *e = &g->in.events[i];
-		e->id = sqlite3_column_int64(stmt, 0);
-		e->starts_at = sqlite3_column_int64(stmt, 1);
-		copy_subject(e->subject, sqlite3_column_text(stmt, 2));
-		e->places_left = sqlite3_column_int(stmt, 3);
-		e->registered = sqlite3_column_int(stmt, 4) != 0;
-		g->event_params[i] = json_pack(
-			"{s:I, s:s, s:s, s:s, s:o, s:i}", "event_id", (json_int_t)e->id, "title",
-			(const char *)sqlite3_column_text(stmt, 5), "kind",
-			(const char *)sqlite3_column_text(stmt, 6), "subject", e->subject,
-			"starts_at", time_json(e->starts_at), "places_left",
-			e->places_left > 0 ? e->places_left : 0);
-		if (!g->event_params[i]) {
-			err = HM_ERR_INTERNAL;
-			break;
-		}
-		g->in.n_events++;
-	}
-	if (err == HM_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = hm_db_fail(db, "suggestions events");
-	hm_db_done(stmt);
-	return err;
-}
-
-static enum hm_err read_lessons(struct hm_db *db, int64_t client_id, int64_t now,
-				struct gathered *g)
-{
-	static const char last_sql[] =
-		"SELECT id, service_id, tutor_id, starts_at, ends_at FROM lessons"
-		" WHERE client_id = ?1 AND status = 'booked' AND ends_at <= ?2"
-		" ORDER BY ends_at DESC, id DESC LIMIT 1";
-	static const char next_sql[] =
-		"SELECT coalesce(min(starts_at), 0) FROM lessons"
-		" WHERE client_id = ?1 AND status = 'booked' AND ends_at > ?2";
-	enum hm_err err = HM_ERR_INTERNAL;
-	sqlite3_stmt *last = hm_db_stmt(db, last_sql);
-	sqlite3_stmt *next = hm_db_stmt(db, next_sql);
-	int rc;
-	if (!last || !next)
-		goto out;
-	sqlite3_bind_int64(last, 1, client_id);
-	sqlite3_bind_int64(last, 2, now);
-	rc = sqlite3_step(last);
-	if (rc == SQLITE_ROW) {
-		g->in.last_lesson_ends = sqlite3_column_int64(last, 4);
-		g->lesson_params = json_pack(
-			"{s:I, s:I, s:I, s:o}", "lesson_id", (json_int_t)sqlite3_column_int64(last, 0),
-			"service_id", (json_int_t)sqlite3_column_int64(last, 1), "tutor_id",
-			(json_int_t)sqlite3_column_int64(last, 2), "last_lesson_at",
-			time_json(sqlite3_column_int64(last, 3)));
-		if (!g->lesson_params)
-			goto out;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "suggestions last lesson");
-		goto out;
-	}
-	sqlite3_bind_int64(next, 1, client_id);
-	sqlite3_bind_int64(next, 2, now);
-	if (sqlite3_step(next) != SQLITE_ROW) {
-		err = hm_db_fail(db, "suggestions next lesson");
-		goto out;
-	}
-	g->in.next_lesson_starts = sqlite3_column_int64(next, 0);
-	err = HM_OK;
-out:
-	hm_db_done(last);
-	hm_db_done(next);
-	return err;
-}
-
-/* ---- the answer ---------------------------------------------------------- */
 
 /* The params of suggestion s (a new reference), or NULL when out of memory. */
-static json_t *params_of(const struct gathered *g, const struct hm_suggestion *s)
+static json_t *params_of(const struct hm_suggest_data *d, const struct hm_suggestion *s)
 {
-	json_t *params = NULL;
 	switch (s->kind) {
 	case HM_SUGGEST_NEXT_DISCOUNT:
 		return json_pack("{s:i, s:i}", "ordinal", s->ordinal, "percent", s->percent);
 	case HM_SUGGEST_SESSIONS_LEFT:
-		params = json_copy(g->subscription_params[s->index]);
-		if (params && json_object_set_new(params, "sessions_left",
-						  json_integer(s->sessions_left)) != 0) {
-			json_decref(params);
-			params = NULL;
-		}
-		return params;
+		return params_with(d->subscription_params[s->index], "sessions_left",
+				   s->sessions_left);
 	case HM_SUGGEST_TUTOR_FREE_SLOTS:
-		return json_incref(g->tutor_params);
+		return json_incref(d->tutor_params);
 	case HM_SUGGEST_UPCOMING_EVENT:
-		return json_incref(g->event_params[s->index]);
+		return json_incref(d->event_params[s->index]);
 	case HM_SUGGEST_BOOK_NEXT_LESSON:
-		params = json_copy(g->lesson_params);
-		if (params &&
-		    json_object_set_new(params, "days_since", json_integer(s->days_since)) != 0) {
-			json_decref(params);
-			params = NULL;
-		}
-		return params;
+		return params_with(d->lesson_params, "days_since", s->days_since);
 	case HM_SUGGEST_KIND_COUNT:
 		break;
 	}
 	return NULL;
 }
 
-void hm_api_me_suggestions(struct hm_request *req, struct hm_reply *reply)
+/* {"items": [...]} from the suggestions the rules made of d (NULL: out of memory). */
+static json_t *suggestions_json(const struct hm_suggest_data *d)
 {
-	struct gathered *g = calloc(1, sizeof *g);
-	struct hm_suggestion out[HM_SUGGEST_MAX];
+	struct hm_suggestion made[HM_SUGGEST_MAX];
+	size_t n = hm_suggestions_make(&d->in, made, HM_SUGGEST_MAX);
 	json_t *items = json_array();
-	int64_t client = 0;
-	enum hm_err err = g && items ? HM_OK : HM_ERR_INTERNAL;
-
-	if (err == HM_OK)
-		err = hm_crm_client_of_user(req->db, req->who.user_id, &client);
-	if (err == HM_OK) {
-		g->in.now = req->now;
-		err = read_client(req->db, client, g);
-	}
-	if (err == HM_OK)
-		err = read_subscriptions(req->db, client, g);
-	if (err == HM_OK)
-		err = read_tutor(req->db, client, req->now, g);
-	if (err == HM_OK)
-		err = read_subjects(req->db, client, g);
-	if (err == HM_OK)
-		err = read_events(req->db, client, req->now, g);
-	if (err == HM_OK)
-		err = read_lessons(req->db, client, req->now, g);
-	size_t n = err == HM_OK ? hm_suggestions_make(&g->in, out, HM_SUGGEST_MAX) : 0;
-	for (size_t i = 0; err == HM_OK && i < n; i++) {
-		json_t *params = params_of(g, &out[i]);
+	for (size_t i = 0; items && i < n; i++) {
+		json_t *params = params_of(d, &made[i]);
 		json_t *item = params ? json_pack("{s:s, s:s, s:o}", "kind",
-						  hm_suggestion_kind_name(out[i].kind),
+						  hm_suggestion_kind_name(made[i].kind),
 						  "message_key",
-						  hm_suggestion_message_key(out[i].kind), "params",
+						  hm_suggestion_message_key(made[i].kind), "params",
 						  params)
 				      : NULL;
-		if (!item || json_array_append_new(items, item) != 0)
-			err = HM_ERR_INTERNAL;
+		if (!item || json_array_append_new(items, item) != 0) {
+			json_decref(items);
+			items = NULL;
+		}
 	}
-	if (g)
-		gathered_release(g);
-	free(g);
-	if (err != HM_OK) {
-		json_decref(items);
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, json_pack("{s:o}", "items", items));
+	return items ? json_pack("{s:o}", "items", items) : NULL;
+}
+
+void hm_api_me_suggestions(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_suggest_data *d = calloc(1, sizeof *d); /* kilobytes: not on the stack */
+	json_t *out = NULL;
+	enum hm_err err = d ? hm_db_suggestions_gather(req->db, req->who.user_id, req->now, d)
+			    : HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		out = suggestions_json(d);
+	if (d)
+		hm_db_suggestions_release(d);
+	free(d);
+	hm_api_reply_result(reply, err, 200, out);
 }

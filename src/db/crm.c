@@ -468,10 +468,24 @@ enum hm_err hm_crm_lesson_json(struct hm_db *db, int64_t lesson_id, json_t **out
 	return err;
 }
 
+/* The loyalty stage of a client with this many contracts not cancelled, as GET
+ * /me/loyalty answers it: {contracts, current_percent, next: {ordinal, percent} or
+ * null at the cap}. NULL when out of memory. */
+static json_t *loyalty_json(const struct hm_tier *tiers, size_t n, int contracts)
+{
+	const struct hm_tier *next = hm_loyalty_next(tiers, n, contracts);
+	return json_pack("{s:i, s:i, s:o}", "contracts", contracts, "current_percent",
+			 hm_loyalty_percent(tiers, n, contracts), "next",
+			 next ? json_pack("{s:i, s:i}", "ordinal", next->from_ordinal, "percent",
+					  next->percent)
+			      : json_null());
+}
+
 enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now, json_t **out)
 {
 	/* long_term while a subscription is active: not cancelled, and with sessions
-	 * left or a booked lesson still to come. */
+	 * left or a booked lesson still to come. active_contracts counts the contracts
+	 * not cancelled (kept by triggers, sql/0005): the loyalty stage. */
 	static const char sql[] =
 		"SELECT c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"
 		" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace,"
@@ -479,8 +493,12 @@ enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now,
 		" EXISTS (SELECT 1 FROM contracts k WHERE k.client_id = c.id"
 		"   AND k.kind = 'subscription' AND k.status = 'active'"
 		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
-		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2)))"
+		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
+		" c.active_contracts"
 		" FROM clients c WHERE c.id = ?1";
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n_tiers = 0;
+	int contracts = 0;
 	enum hm_err err = HM_ERR_NOT_FOUND;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
@@ -496,6 +514,7 @@ enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now,
 			guardian = json_pack("{s:o, s:o, s:o}", "full_name", text_or_null(stmt, 5),
 					     "email", text_or_null(stmt, 6), "phone",
 					     text_or_null(stmt, 7));
+		contracts = sqlite3_column_int(stmt, 17);
 		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
 				 " s:s, s:s, s:o}",
 				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
@@ -518,5 +537,15 @@ enum hm_err hm_crm_client_json(struct hm_db *db, int64_t client_id, int64_t now,
 		err = hm_db_fail(db, "read client");
 	}
 	hm_db_done(stmt);
+	/* The tiers are read after the statement is handed back (they are another one). */
+	if (err == HM_OK)
+		err = hm_crm_tiers(db, tiers, &n_tiers);
+	if (err == HM_OK &&
+	    json_object_set_new(*out, "loyalty", loyalty_json(tiers, n_tiers, contracts)) != 0)
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK && rc == SQLITE_ROW) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return err;
 }

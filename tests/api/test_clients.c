@@ -3,7 +3,8 @@
 // search them by name, e-mail or phone (case-insensitive, % and _ literal), page
 // through them, read and patch them (null clears, absent keeps); the derived
 // relationship follows active subscriptions; a student reads its own record and
-// changes only its profile fields; the contact history (interactions) is staff's.
+// changes only its profile fields; the contact history (interactions) is staff's;
+// the client object carries its loyalty stage, the same as GET /me/loyalty.
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -795,6 +796,92 @@ static void test_interactions(void)
 	http_response_free(&r);
 }
 
+/* ---- the loyalty stage ----------------------------------------------------------- */
+
+/* Checks the loyalty stage of a client object: next_ordinal 0 means next is null. */
+static void check_stage(json_t *client, int contracts, int current, int next_ordinal,
+			int next_percent)
+{
+	json_t *loyalty = json_object_get(client, "loyalty");
+	CHECK(json_is_object(loyalty));
+	CHECK_INT(ival(loyalty, "contracts"), contracts);
+	CHECK_INT(ival(loyalty, "current_percent"), current);
+	json_t *next = json_object_get(loyalty, "next");
+	if (!next_ordinal) {
+		CHECK(json_is_null(next));
+		return;
+	}
+	CHECK_INT(ival(next, "ordinal"), next_ordinal);
+	CHECK_INT(ival(next, "percent"), next_percent);
+}
+
+static void check_client_stage(json_int_t id, int contracts, int current, int next_ordinal,
+			       int next_percent)
+{
+	struct http_response r;
+	char path[64];
+	client_path(path, sizeof path, id, "");
+	CHECK(api_call(&staff, "GET", path, NULL, &r));
+	CHECK_INT(r.status, 200);
+	check_stage(r.json, contracts, current, next_ordinal, next_percent);
+	http_response_free(&r);
+}
+
+static json_int_t one_off_for(json_int_t client)
+{
+	char body[256];
+	snprintf(body, sizeof body,
+		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"channel\":\"phone\"}",
+		 (long long)client, (long long)service_id);
+	return post_id(&staff, "/api/v1/contracts", body, 201);
+}
+
+static void test_loyalty_stage(void)
+{
+	struct http_response r;
+	json_int_t id = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"Loyalty Stage\"}", 201);
+	CHECK(id > 0);
+
+	/* The business plan's tiers: 3rd contract 5 %, 4th 10 %, 5th and later 15 %. */
+	check_client_stage(id, 0, 0, 3, 5);
+	CHECK(one_off_for(id) > 0);
+	json_int_t second = one_off_for(id);
+	CHECK(second > 0);
+	check_client_stage(id, 2, 0, 3, 5);
+
+	/* A cancelled contract does not count. */
+	json_int_t third = one_off_for(id);
+	char cancel[96];
+	snprintf(cancel, sizeof cancel, "/api/v1/contracts/%lld/cancel", (long long)third);
+	CHECK_INT(api_status(&staff, "POST", cancel, NULL), 200);
+	check_client_stage(id, 2, 0, 3, 5);
+
+	for (int i = 0; i < 3; i++)
+		CHECK(one_off_for(id) > 0);
+	check_client_stage(id, 5, 15, 0, 0); /* at the cap: next is null */
+
+	/* In searches too, and read-only. */
+	CHECK(api_call(&staff, "GET", "/api/v1/clients?q=loyalty%20stage", NULL, &r));
+	check_stage(json_array_get(http_json(&r, "items"), 0), 5, 15, 0, 0);
+	http_response_free(&r);
+	char path[64];
+	client_path(path, sizeof path, id, "");
+	CHECK(api_call(&staff, "PATCH", path, "{\"loyalty\":{\"contracts\":9}}", &r));
+	CHECK_INT(r.status, 422);
+	CHECK_STR(http_error_field(&r, "loyalty"), "is read-only");
+	http_response_free(&r);
+
+	/* A student's own record says what GET /me/loyalty says. */
+	struct http_response mine;
+	CHECK(api_call(&student, "GET", "/api/v1/me/client", NULL, &r));
+	CHECK(api_call(&student, "GET", "/api/v1/me/loyalty", NULL, &mine));
+	CHECK_INT(r.status, 200);
+	CHECK_INT(mine.status, 200);
+	CHECK(json_equal(json_object_get(r.json, "loyalty"), mine.json));
+	http_response_free(&r);
+	http_response_free(&mine);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -815,6 +902,7 @@ int main(void)
 	RUN(test_relationship_follows_subscriptions);
 	RUN(test_me_client);
 	RUN(test_interactions);
+	RUN(test_loyalty_stage);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

@@ -16,8 +16,9 @@ import { authForms } from './account.js';
 import { service, state, tutorName } from './state.js';
 import { emit, giftName, tNodes, tx } from './ui.js';
 
-const MIN_WEEKS = 2;
-const MAX_WEEKS = 52;
+// A weekly series' length, as the server allows it (GET /limits).
+const minWeeks = () => state.limits.repeat_weeks_min;
+const maxWeeks = () => state.limits.repeat_weeks_max;
 
 const dlg = {
   slot: null, svc: null, repeat: false, weeks: 4,
@@ -35,7 +36,7 @@ const usingSubscription = () => dlg.pay === 'subscription' && Boolean(dlg.subscr
 const sessionsLeft = (contract) => contract.sessions_total - contract.sessions_used;
 
 function weeksValid() {
-  return Number.isInteger(dlg.weeks) && dlg.weeks >= MIN_WEEKS && dlg.weeks <= MAX_WEEKS;
+  return Number.isInteger(dlg.weeks) && dlg.weeks >= minWeeks() && dlg.weeks <= maxWeeks();
 }
 
 function summary() {
@@ -54,7 +55,7 @@ function summary() {
 function renderQuote() {
   if (!quoteBox) return;
   if (dlg.repeat && !weeksValid()) {
-    fill(quoteBox, h('p', { class: 'muted' }, t('book.confirm.weeks_range', { min: MIN_WEEKS, max: MAX_WEEKS })));
+    fill(quoteBox, h('p', { class: 'muted' }, t('book.confirm.weeks_range', { min: minWeeks(), max: maxWeeks() })));
     return;
   }
   if (usingSubscription()) {
@@ -188,7 +189,7 @@ function repeatFields() {
   const seriesNote = h('p', { class: 'small muted', id: 'series-note', 'aria-live': 'polite' }, seriesText());
   const weeksInput = h('input', {
     id: 'repeat-weeks', name: 'repeat_weeks', type: 'number', inputmode: 'numeric',
-    min: MIN_WEEKS, max: MAX_WEEKS, step: 1, value: dlg.weeks, 'aria-describedby': 'series-note',
+    min: minWeeks(), max: maxWeeks(), step: 1, value: dlg.weeks, 'aria-describedby': 'series-note',
     oninput: (event) => {
       dlg.weeks = Number(event.target.value);
       clearFailure();

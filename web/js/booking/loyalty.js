@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The student's loyalty progress (GET /me/loyalty with the server's tiers from GET
-// /discount-tiers): what the next contract gets, the tier after it, and a small
-// progress indicator towards the top tier. The percents are the server's; the page
-// only looks up which tier an ordinal falls in.
+// The student's loyalty progress as the server states it (GET /me/loyalty: the
+// contracts that count, the current percent, the next tier or null at the cap):
+// what the next contract gets, and a small progress indicator towards the top
+// tier over the table of tiers (GET /discount-tiers, shown only: no percent or
+// stage is computed from it here).
 import { get } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { failedInto, loadingInto, session } from '../shell.js';
-import { state, tierPercent } from './state.js';
+import { state } from './state.js';
 import { tx } from './ui.js';
 
 const view = { loyalty: null, error: null, seq: 0 };
@@ -23,11 +24,13 @@ function renderBody() {
     loadingInto(body);
     return;
   }
-  const { contracts, next } = view.loyalty;
+  const { contracts, current_percent: current, next } = view.loyalty;
   const tiers = state.tiers;
   const nextOrdinal = contracts + 1;
-  const nextPercent = next && next.ordinal === nextOrdinal ? next.percent : tierPercent(nextOrdinal);
-  const later = tiers.find((tier) => tier.from_ordinal > nextOrdinal);
+  // The next contract starts the server's next tier when it is that tier's first
+  // ordinal; otherwise it stays at the current percent.
+  const nextPercent = next && next.ordinal === nextOrdinal ? next.percent : current;
+  const later = next && next.ordinal > nextOrdinal ? next : null;
   const cap = tiers.length ? tiers[tiers.length - 1] : null;
   const parts = [
     h('p', { class: 'loyalty-next', id: 'loyalty-next' }, nextPercent
@@ -45,16 +48,16 @@ function renderBody() {
       t('book.loyalty.progress_value', { count: done, total: steps })));
     parts.push(h('ol', { class: 'plain tiers' }, tiers.map((tier, i) => {
       const last = i === tiers.length - 1;
-      const reached = tier.from_ordinal <= contracts;
-      const isNext = !reached && tier.from_ordinal === nextOrdinal;
+      const reached = !next || tier.from_ordinal < next.ordinal;
+      const isNext = !reached && tier.from_ordinal === next.ordinal && next.ordinal === nextOrdinal;
       return h('li', { class: reached ? 'reached' : (isNext ? 'next' : null) },
         t(last ? 'book.loyalty.tier_last' : 'book.loyalty.tier', { ordinal: tier.from_ordinal, percent: tier.percent }),
         reached ? h('span', { class: 'badge ok' }, t('book.loyalty.reached'))
           : (isNext ? h('span', { class: 'badge warn' }, t('book.loyalty.next_badge')) : null));
     })));
   }
-  if (!next && cap) parts.push(h('p', { class: 'small' }, t('book.loyalty.cap', { percent: cap.percent })));
-  else if (later) parts.push(h('p', { class: 'small' }, t('book.loyalty.later', { ordinal: later.from_ordinal, percent: later.percent })));
+  if (!next && current) parts.push(h('p', { class: 'small' }, t('book.loyalty.cap', { percent: current })));
+  else if (later) parts.push(h('p', { class: 'small' }, t('book.loyalty.later', { ordinal: later.ordinal, percent: later.percent })));
   parts.push(h('p', { class: 'small muted' }, t('book.loyalty.count', { count: contracts }), ' ',
     t('book.loyalty.explain')));
   fill(body, parts);

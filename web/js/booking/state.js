@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: MIT
 // What the booking page knows: the catalogue read once (services, tutors, discount
-// tiers), the visitor's choice (service, tutor filter, week) and the contact
-// channels. Panels read it; only the module that owns a part writes it.
+// tiers, the server's limits), the visitor's choice (service, tutor filter, week)
+// and the contact channels. Panels read it; only the module that owns a part
+// writes it. The tiers are only shown: what a contract gets is the server's to say
+// (GET /me/loyalty, GET /quote).
 import { get } from '../api.js';
 
 export const state = {
   services: [],        // GET /services, active ones
   tutors: new Map(),   // id -> {id, full_name, subjects, bio}
-  tiers: [],           // GET /discount-tiers items, rising
+  tiers: [],           // GET /discount-tiers items, rising (shown, never priced)
+  limits: null,        // GET /limits: repeat_weeks_min/max, booking_horizon_days, ...
   channels: null,      // GET /channels items (contact panel)
   serviceId: null,     // the chosen service
   tutorId: '',         // '' = any tutor
 };
 
-/** Loads services, tutors and tiers (all public). Rejects with an ApiError. */
+/** Loads services, tutors, tiers and limits (all public). Rejects with an ApiError. */
 export async function loadCatalogue() {
-  const [services, tutors, tiers] = await Promise.all([
-    get('/services?limit=200'), get('/tutors?limit=200'), get('/discount-tiers'),
+  const [services, tutors, tiers, limits] = await Promise.all([
+    get('/services?limit=200'), get('/tutors?limit=200'), get('/discount-tiers'), get('/limits'),
   ]);
   state.services = services.items.filter((s) => s.active);
   state.tutors = new Map(tutors.items.map((tutor) => [tutor.id, tutor]));
   state.tiers = tiers.items;
+  state.limits = limits;
 }
 
 export function service(id = state.serviceId) {
@@ -35,13 +39,6 @@ export function tutorsFor(svc) {
 export function tutorName(id) {
   const tutor = state.tutors.get(Number(id));
   return tutor ? tutor.full_name : '';
-}
-
-/** The percent of the tier that applies to the n-th contract (0 below the first). */
-export function tierPercent(ordinal) {
-  let percent = 0;
-  for (const tier of state.tiers) if (tier.from_ordinal <= ordinal) percent = tier.percent;
-  return percent;
 }
 
 /** The phone channel, when the business has one. */

@@ -10,13 +10,14 @@ import { failedInto, loadingInto } from '../shell.js';
 import { state, service, tutorName } from './state.js';
 import { today, tx } from './ui.js';
 
-const MAX_WEEKS_AHEAD = 52;
 const view = { week: null, slots: null, error: null, advanced: false, retryAdvance: false, seq: 0 };
 let root = null;
 let grid = null;
 let onChoose = () => {};
 
 const thisMonday = () => mondayOf(today());
+// The last week shown holds the last day a lesson may be booked (GET /limits).
+const lastMonday = () => mondayOf(addDays(today(), state.limits.booking_horizon_days));
 
 function slotButton(slot, svc) {
   const startsAt = slot.starts_at;
@@ -64,7 +65,7 @@ function renderDays() {
   if (!view.slots.length) {
     notes.push(h('div', { class: 'empty-week' },
       h('p', {}, t('book.week.empty')),
-      view.week < addDays(thisMonday(), 7 * MAX_WEEKS_AHEAD)
+      view.week < lastMonday()
         ? h('button', { type: 'button', class: 'secondary', onclick: () => go(7) }, t('book.week.next'))
         : null));
   }
@@ -77,7 +78,7 @@ export function render() {
   const first = view.week;
   const last = addDays(first, 6);
   const atStart = first <= thisMonday();
-  const atEnd = first >= addDays(thisMonday(), 7 * MAX_WEEKS_AHEAD);
+  const atEnd = first >= lastMonday();
   fill(root,
     h('h2', { id: 'week-title' }, h('span', { class: 'step', 'aria-hidden': 'true' }, '2'),
       tx('span', 'book.week.title')),

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The desk's clients tab: search (GET /clients?q=), create a phone or walk-in client
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
-// form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (GET
-// /discount-tiers for the stage, GET /quote for what the server would charge) and
-// the contact history (GET/POST /clients/{id}/interactions). Taking a contract and
+// form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
+// object's `loyalty`, GET /quote for what the server would charge) and the contact
+// history (GET/POST /clients/{id}/interactions). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
 import { get, patch, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
@@ -214,16 +214,15 @@ function renderRecord(panel, id) {
     content.setAttribute('aria-busy', 'true');
     try {
       const today = businessDate(Date.now());
-      const [client, contracts, lessons, interactions, tiers, allServices, allTutors] = await Promise.all([
+      const [client, contracts, lessons, interactions, allServices, allTutors] = await Promise.all([
         get(`/clients/${id}`),
         fetchAll('/contracts', { client_id: id }),
         fetchAll('/lessons', { client_id: id, from: addDays(today, -300), to: addDays(today, 65) }),
         fetchAll(`/clients/${id}/interactions`),
-        get('/discount-tiers').then((r) => r.items),
         services(), tutors(),
       ]);
       rememberClient(client);
-      data = { client, contracts, lessons, interactions, tiers, allServices, allTutors };
+      data = { client, contracts, lessons, interactions, allServices, allTutors };
       showRecord(content, work, data, { refresh, editing: false });
       if (!keepWork) work.replaceChildren();
     } catch (err) {
@@ -354,19 +353,17 @@ function lessonsCard(data, serviceName, tutorName, ctx) {
     past.length ? [pastList, more] : h('p', { class: 'empty' }, t('staff.client.no_past')));
 }
 
-/** The tier percent for a contract's ordinal (0 below the first tier). */
-export function tierPercent(tiers, ordinal) {
-  let p = 0;
-  for (const tier of tiers) if (tier.from_ordinal <= ordinal) p = tier.percent;
-  return p;
-}
-
+/**
+ * The loyalty stage as the server states it (client.loyalty, the same as GET
+ * /me/loyalty): the contracts that count, the current percent, and the next tier
+ * (null at the cap). The next contract starts that tier when its ordinal is the
+ * tier's; otherwise it stays at the current percent.
+ */
 function loyaltyCard(data, serviceName) {
-  const count = data.contracts.filter((c) => c.status !== 'cancelled').length;
-  const current = tierPercent(data.tiers, count);
-  const nextPercent = tierPercent(data.tiers, count + 1);
-  const cap = data.tiers.length ? data.tiers[data.tiers.length - 1] : null;
-  const steps = cap ? cap.from_ordinal : 0;
+  const { contracts: count, current_percent: current, next } = data.client.loyalty;
+  const ordinal = count + 1;
+  const nextPercent = next && next.ordinal === ordinal ? next.percent : current;
+  const steps = next ? next.ordinal : 0;
   const quoteBox = h('p', { class: 'small', 'aria-live': 'polite' });
   const last = [...data.contracts].filter((c) => c.status !== 'cancelled')
     .sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
@@ -382,12 +379,12 @@ function loyaltyCard(data, serviceName) {
     h('p', { class: 'big-number' }, h('span', { 'data-field': 'contracts' }, String(count)), ' ',
       h('span', { class: 'small muted' }, t('staff.loyalty.contracts', { count }))),
     steps ? h('div', { class: 'progress', 'aria-hidden': 'true' },
-      Array.from({ length: steps }, (_, i) => h('span', { class: i < Math.min(count + 1, steps) ? (i < count ? 'done' : 'next') : null }))) : null,
+      Array.from({ length: steps }, (_, i) => h('span', { class: i < count ? 'done' : (i === count ? 'next' : null) }))) : null,
     h('p', {}, current ? t('staff.loyalty.current', { percent: percent(current) }) : t('staff.loyalty.no_current')),
     h('p', { class: 'next-stage' }, nextPercent
-      ? t('staff.loyalty.next', { ordinal: count + 1, percent: percent(nextPercent) })
-      : t('staff.loyalty.next_none', { ordinal: count + 1, first: data.tiers[0] ? data.tiers[0].from_ordinal : '' })),
-    cap && count + 1 >= cap.from_ordinal ? h('p', { class: 'small muted' }, t('staff.loyalty.at_cap')) : null,
+      ? t('staff.loyalty.next', { ordinal, percent: percent(nextPercent) })
+      : t('staff.loyalty.next_none', { ordinal, first: next ? next.ordinal : '' })),
+    next ? null : h('p', { class: 'small muted' }, t('staff.loyalty.at_cap')),
     quoteBox);
 }
 

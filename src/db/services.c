@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+// Services (include/harreman/db_services.h): the services table as the catalogue
+// shows it. Owns the service object's JSON (read straight from its row), the
+// paged list, and the create and update writes, each one transaction with its
+// audit row.
+#include "harreman/audit.h"
+#include "harreman/db_services.h"
+#include "harreman/banned.h"
+
+static json_t *service_from_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:i, s:b}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "name", (const char *)sqlite3_column_text(stmt, 1),
+			 "subject", (const char *)sqlite3_column_text(stmt, 2),
+			 "level", (const char *)sqlite3_column_text(stmt, 3),
+			 "kind", (const char *)sqlite3_column_text(stmt, 4),
+			 "duration_min", sqlite3_column_int(stmt, 5),
+			 "price_cents", (json_int_t)sqlite3_column_int64(stmt, 6),
+			 "capacity", sqlite3_column_int(stmt, 7),
+			 "active", sqlite3_column_int(stmt, 8) != 0);
+}
+
+/* Services with id > after (all when id is 0, else just that one). */
+static enum hm_err services_page(struct hm_db *db, int64_t id, bool only_active, int64_t after,
+				 int limit, json_t **items, int64_t *next_after)
+{
+	static const char sql[] =
+		"SELECT id, name, subject, level, kind, duration_min, price_cents, capacity, active"
+		" FROM services WHERE id > ?1 AND (?2 = 0 OR id = ?2) AND (?3 = 0 OR active = 1)"
+		" ORDER BY id LIMIT ?4";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int64(stmt, 2, id);
+	sqlite3_bind_int(stmt, 3, only_active);
+	sqlite3_bind_int(stmt, 4, limit + 1);
+	return hm_db_page(db, stmt, limit, service_from_row, items, next_after);
+}
+
+enum hm_err hm_db_services_list(struct hm_db *db, bool only_active, int64_t after, int limit,
+				json_t **items, int64_t *next_after)
+{
+	return services_page(db, 0, only_active, after, limit, items, next_after);
+}
+
+enum hm_err hm_db_services_get(struct hm_db *db, int64_t id, json_t **out)
+{
+	json_t *items = NULL;
+	int64_t next = 0;
+	enum hm_err err = services_page(db, id, false, 0, 1, &items, &next);
+	if (err == HM_OK && json_array_size(items) == 0)
+		err = HM_ERR_NOT_FOUND;
+	if (err == HM_OK)
+		*out = json_incref(json_array_get(items, 0));
+	json_decref(items);
+	return err;
+}
+
+/* Binds in to ?2..?9 as both statements below number them. */
+static void bind_service(sqlite3_stmt *stmt, const struct hm_service_input *in)
+{
+	hm_db_bind_text_or_null(stmt, 2, in->name);
+	hm_db_bind_text_or_null(stmt, 3, in->subject);
+	hm_db_bind_text_or_null(stmt, 4, in->level);
+	hm_db_bind_text_or_null(stmt, 5, in->kind);
+	if (in->duration_present)
+		sqlite3_bind_int64(stmt, 6, in->duration_min);
+	if (in->price_present)
+		sqlite3_bind_int64(stmt, 7, in->price_cents);
+	if (in->capacity_present)
+		sqlite3_bind_int64(stmt, 8, in->capacity);
+	if (in->active_present)
+		sqlite3_bind_int(stmt, 9, in->active);
+}
+
+enum hm_err hm_db_services_create(struct hm_db *db, const struct hm_service_input *in,
+				  json_t *detail, const struct hm_actor *who, json_t **out)
+{
+	/* A private service seats one; level "" and active unless sent. */
+	static const char sql[] =
+		"INSERT INTO services (name, subject, level, kind, duration_min, price_cents,"
+		" capacity, active, created_at) VALUES (?2, ?3, coalesce(?4, ''), ?5, ?6, ?7,"
+		" CASE WHEN ?5 = 'private' THEN 1 ELSE ?8 END, coalesce(?9, 1), ?1)";
+	sqlite3_stmt *stmt = NULL;
+	int64_t id = 0;
+	enum hm_err err = hm_db_begin_stmt(db, sql, &stmt);
+	if (err == HM_OK) {
+		sqlite3_bind_int64(stmt, 1, who->now);
+		bind_service(stmt, in);
+		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(db, "insert service");
+		id = sqlite3_last_insert_rowid(hm_db_handle(db));
+		hm_db_done(stmt);
+	}
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "service.create", "service", id, detail,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = hm_db_services_get(db, id, out);
+	return hm_db_end(db, err);
+}
+
+enum hm_err hm_db_services_update(struct hm_db *db, int64_t id, const struct hm_service_input *in,
+				  json_t *detail, const struct hm_actor *who, json_t **out)
+{
+	static const char sql[] =
+		"UPDATE services SET name = coalesce(?2, name), subject = coalesce(?3, subject),"
+		" level = coalesce(?4, level), kind = coalesce(?5, kind),"
+		" duration_min = coalesce(?6, duration_min), price_cents = coalesce(?7, price_cents),"
+		" capacity = coalesce(?8, capacity), active = coalesce(?9, active) WHERE id = ?1";
+	sqlite3_stmt *stmt = NULL;
+	enum hm_err err = hm_db_begin_stmt(db, sql, &stmt);
+	if (err == HM_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		bind_service(stmt, in);
+		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(db, "update service");
+		hm_db_done(stmt);
+	}
+	if (err == HM_OK && json_object_size(detail) > 0)
+		err = hm_audit_record(db, who->user_id, "service.update", "service", id, detail,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = hm_db_services_get(db, id, out);
+	return hm_db_end(db, err);
+}
