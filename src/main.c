@@ -66,7 +66,8 @@ static struct hm_db *open_migrated(const char *path)
 	return db;
 }
 
-/* The writer's after-commit hook: what a batch queued in the outbox is visible. */
+/* The writer's hook after every batch (committed or not, writer.h): what a
+ * committed batch queued in the outbox is visible now. */
 static void wake_sender(void *app)
 {
 	hm_sender_wake(((struct hm_app *)app)->sender);
