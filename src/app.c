@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Configuration defaults and parsing, and the per-thread database connections
-// (include/harreman/app.h). Each worker thread opens its own connection on first
+// Configuration defaults and parsing (`serve`'s command-line options included),
+// and the per-thread database connections (include/harreman/app.h). Each worker thread opens its own connection on first
 // use; the thread key's destructor closes it when the thread ends.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 #include "harreman/app.h"
 #include "harreman/log.h"
+#include "harreman/mailfmt.h"
+#include "harreman/sender.h"
 #include "harreman/banned.h"
 
 void hm_config_defaults(struct hm_config *cfg)
@@ -68,6 +71,83 @@ bool hm_config_parse_listen(struct hm_config *cfg, const char *text)
 	cfg->listen_host[host_len] = '\0';
 	cfg->listen_port = (uint16_t)port;
 	return true;
+}
+
+/* A whole decimal number from min to max into *out; false for anything else. */
+static bool parse_count(const char *text, long min, long max, unsigned *out)
+{
+	char *end = NULL;
+	long n = strtol(text, &end, 10);
+	if (*end || n < min || n > max)
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+static enum hm_config_args refuse(const char **why, const char *message)
+{
+	*why = message;
+	return HM_CONFIG_ARGS_USAGE_ERROR;
+}
+
+enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char **argv,
+					 const char **why)
+{
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"web", required_argument, NULL, 'w'},
+		{"timezone", required_argument, NULL, 'z'},
+		{"trusted-proxy", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		{"demo", no_argument, NULL, 'D'},
+		{"smtp-url", required_argument, NULL, 'S'},
+		{"smtp-from", required_argument, NULL, 'F'},
+		{"smtp-backoff", required_argument, NULL, 'B'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	*why = NULL;
+	optind = 0; /* glibc: start afresh, whoever used getopt before */
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			if (!hm_config_parse_listen(cfg, optarg))
+				return refuse(why, "--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080");
+			break;
+		case 'd': cfg->db_path = optarg; break;
+		case 'w': cfg->web_dir = optarg; break;
+		case 'z': cfg->timezone = optarg; break;
+		case 'p': cfg->trusted_proxy = optarg; break;
+		case 'D': cfg->demo = true; break;
+		case 'S':
+			if (!hm_sender_url_ok(optarg))
+				return refuse(why, "--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+			cfg->smtp_url = optarg;
+			break;
+		case 'F':
+			if (!hm_mail_address_ok(optarg))
+				return refuse(why, "--smtp-from takes an e-mail address");
+			cfg->smtp_from = optarg;
+			break;
+		case 'B':
+			if (!parse_count(optarg, 1, 86400, &cfg->smtp_backoff))
+				return refuse(why, "--smtp-backoff takes seconds from 1 to 86400");
+			break;
+		case 't':
+			if (!parse_count(optarg, 1, 256, &cfg->threads))
+				return refuse(why, "--threads takes a number from 1 to 256");
+			break;
+		case 'h': return HM_CONFIG_ARGS_HELP;
+		default: return refuse(why, NULL); /* getopt_long has said why */
+		}
+	}
+	if (optind != argc)
+		return refuse(why, "serve takes no positional arguments");
+	if (cfg->smtp_url && !cfg->smtp_from)
+		return refuse(why, "--smtp-url needs --smtp-from ADDR, the sender's address");
+	return HM_CONFIG_ARGS_OK;
 }
 
 bool hm_config_apply_timezone(const char *zone)

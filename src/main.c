@@ -14,10 +14,8 @@
 
 #include "harreman/accounts.h"
 #include "harreman/app.h"
-#include "harreman/audit.h"
 #include "harreman/demo.h"
 #include "harreman/log.h"
-#include "harreman/mailfmt.h"
 #include "harreman/password.h"
 #include "harreman/sender.h"
 #include "harreman/writer.h"
@@ -68,7 +66,8 @@ static struct hm_db *open_migrated(const char *path)
 	return db;
 }
 
-/* The writer's after-commit hook: what a batch queued in the outbox is visible. */
+/* The writer's hook after every batch (committed or not, writer.h): what a
+ * committed batch queued in the outbox is visible now. */
 static void wake_sender(void *app)
 {
 	hm_sender_wake(((struct hm_app *)app)->sender);
@@ -76,20 +75,6 @@ static void wake_sender(void *app)
 
 static int cmd_serve(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"db", required_argument, NULL, 'd'},
-		{"web", required_argument, NULL, 'w'},
-		{"timezone", required_argument, NULL, 'z'},
-		{"trusted-proxy", required_argument, NULL, 'p'},
-		{"threads", required_argument, NULL, 't'},
-		{"demo", no_argument, NULL, 'D'},
-		{"smtp-url", required_argument, NULL, 'S'},
-		{"smtp-from", required_argument, NULL, 'F'},
-		{"smtp-backoff", required_argument, NULL, 'B'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct hm_config cfg;
 	struct hm_app app;
 	struct hm_db *db = NULL;
@@ -98,56 +83,15 @@ static int cmd_serve(int argc, char **argv)
 	struct hm_writer *writer = NULL;
 	bool app_ready = false, curl_ready = false;
 	char secret_path[PATH_MAX];
-	int status = EXIT_FAILURE, opt;
+	int status = EXIT_FAILURE;
 	const char *why = NULL;
 
 	hm_config_defaults(&cfg);
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			if (!hm_config_parse_listen(&cfg, optarg))
-				return usage_error("--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080");
-			break;
-		case 'd': cfg.db_path = optarg; break;
-		case 'w': cfg.web_dir = optarg; break;
-		case 'z': cfg.timezone = optarg; break;
-		case 'p': cfg.trusted_proxy = optarg; break;
-		case 'D': cfg.demo = true; break;
-		case 'S':
-			if (!hm_sender_url_ok(optarg))
-				return usage_error("--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]");
-			cfg.smtp_url = optarg;
-			break;
-		case 'F':
-			if (!hm_mail_address_ok(optarg))
-				return usage_error("--smtp-from takes an e-mail address");
-			cfg.smtp_from = optarg;
-			break;
-		case 'B': {
-			char *end = NULL;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 86400)
-				return usage_error("--smtp-backoff takes seconds from 1 to 86400");
-			cfg.smtp_backoff = (unsigned)n;
-			break;
-		}
-		case 'h': fputs(usage_text, stdout); return EXIT_SUCCESS;
-		case 't': {
-			char *end = NULL;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 256)
-				return usage_error("--threads takes a number from 1 to 256");
-			cfg.threads = (unsigned)n;
-			break;
-		}
-		default:
-			return usage_error(NULL);
-		}
+	switch (hm_config_parse_args(&cfg, argc, argv, &why)) {
+	case HM_CONFIG_ARGS_OK: break;
+	case HM_CONFIG_ARGS_HELP: fputs(usage_text, stdout); return EXIT_SUCCESS;
+	case HM_CONFIG_ARGS_USAGE_ERROR: return usage_error(why);
 	}
-	if (optind != argc)
-		return usage_error("serve takes no positional arguments");
-	if (cfg.smtp_url && !cfg.smtp_from)
-		return usage_error("--smtp-url needs --smtp-from ADDR, the sender's address");
 	if (!hm_config_apply_timezone(cfg.timezone)) {
 		fprintf(stderr, "harreman: unknown time zone %s (is tzdata installed?)\n",
 			cfg.timezone);
@@ -160,7 +104,10 @@ static int cmd_serve(int argc, char **argv)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	if (pthread_sigmask(SIG_BLOCK, &stop_signals, NULL) != 0) {
+		fprintf(stderr, "harreman: cannot block the stop signals\n");
+		goto out;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!hm_app_init(&app, &cfg, &why)) {
@@ -366,19 +313,16 @@ static int cmd_user_add(int argc, char **argv)
 		fprintf(stderr, "harreman: cannot hash the password (out of memory?)\n");
 		goto out;
 	}
-	int64_t now = hm_time_now();
-	json_t *detail = json_pack("{s:s, s:s, s:s}", "email", email, "role", role_name, "via",
-				   "command line");
-	enum hm_err err = detail ? hm_db_begin(db) : HM_ERR_INTERNAL;
-	if (err == HM_OK)
-		err = hm_accounts_create(db, email, hash, name, role, NULL, now, &user_id);
-	if (err == HM_OK)
-		err = hm_audit_record(db, 0, "user.create", "user", user_id, detail, NULL, now);
-	if (err == HM_OK)
-		err = hm_db_commit(db);
-	json_decref(detail);
+	const struct hm_new_user user = {
+		.email = email,
+		.password_hash = hash,
+		.full_name = name,
+		.role = role,
+	};
+	const struct hm_actor cli = {.user_id = 0, .request_id = NULL, .now = hm_time_now()};
+	enum hm_err err = hm_accounts_create_audited(db, &user, &cli, "command line", &user_id,
+						     NULL);
 	if (err != HM_OK) {
-		hm_db_rollback(db);
 		fprintf(stderr, "harreman: %s\n", err == HM_ERR_EMAIL_TAKEN
 			? "that e-mail address is already registered" : "cannot create the user");
 		goto out;

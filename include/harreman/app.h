@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The running application: its configuration and the per-thread database
- * connections every worker uses. Built by main.c, borrowed by everything else. */
+/* The running application: its configuration (defaults and `serve`'s command-line
+ * options) and the per-thread database connections every worker uses. Built by
+ * main.c, borrowed by everything else. */
 #ifndef HARREMAN_APP_H
 #define HARREMAN_APP_H
 
@@ -49,6 +50,23 @@ void hm_config_defaults(struct hm_config *cfg);
 
 /* Parses "ADDR:PORT" (numeric IPv4, or [IPv6]:PORT) into cfg. False when malformed. */
 bool hm_config_parse_listen(struct hm_config *cfg, const char *text);
+
+/* What hm_config_parse_args found. */
+enum hm_config_args {
+	HM_CONFIG_ARGS_OK,          /* cfg holds the options: go on */
+	HM_CONFIG_ARGS_HELP,        /* --help: print the usage on stdout, exit 0 */
+	HM_CONFIG_ARGS_USAGE_ERROR, /* print *why (when not NULL) and the usage, exit 2 */
+};
+
+/* Parses `serve`'s options (argv[0] is the command's name, as getopt_long wants;
+ * optind is restarted) over cfg, which holds the defaults: --listen, --db, --web,
+ * --timezone, --trusted-proxy, --threads, --demo, --smtp-url, --smtp-from,
+ * --smtp-backoff, --help. The strings in cfg then point into argv (borrowed for as
+ * long as cfg). On HM_CONFIG_ARGS_USAGE_ERROR, *why is a static message, or NULL
+ * when getopt_long has already complained on stderr. The time zone is not applied
+ * here (hm_config_apply_timezone). */
+enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char **argv,
+					 const char **why);
 
 /* Sets the process time zone after checking the tz database knows it. */
 bool hm_config_apply_timezone(const char *zone);

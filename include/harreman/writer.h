@@ -28,8 +28,11 @@ struct hm_write_job {
 
 struct hm_writer;
 
-/* Called by the writer thread after every batch that committed (e.g. to wake the
- * outbox's sender: what the batch queued is visible now). */
+/* Called by the writer thread after every batch, whatever became of it: committed,
+ * rolled back, or never begun (the batch's BEGIN failed); always before any job
+ * of the batch is reported done. E.g. to wake the outbox's sender: what a
+ * committed batch queued is visible now, and after a failed batch the wake-up
+ * only costs the sender one pass that finds nothing new. */
 typedef void hm_writer_hook_fn(void *ctx);
 
 /* Starts the thread. db is the shared writer connection (hm_db_share_writer),

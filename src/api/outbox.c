@@ -2,13 +2,14 @@
 // The outbox seen by admins: the messages queued and sent with their delivery
 // state (filtered by state, keyset pages by id), one message with its body and
 // delivery log, and sending a failed or unknown message again. The table and the
-// sender live in src/db/outbox.c and src/mail/sender.c.
+// sender live in src/db/outbox.c and src/mail/sender.c; the retry's transaction
+// in src/db/outbox_retry.c.
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/app.h"
-#include "harreman/audit.h"
 #include "harreman/outbox.h"
+#include "harreman/outbox_retry.h"
 #include "harreman/sender.h"
 #include "harreman/banned.h"
 
@@ -41,13 +42,11 @@ void hm_api_outbox_get(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *msg = NULL;
 	enum hm_err err = hm_outbox_get(req->db, req->path_ids[0], &msg);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, msg);
+	hm_api_reply_result(reply, err, 200, msg);
 }
 
+/* A failed or unknown message goes back in the queue; the sender is woken once
+ * that is committed. */
 void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 {
 	static const char *const allowed[] = {NULL};
@@ -66,24 +65,17 @@ void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 		hm_validate_known(&v, req->json, allowed, NULL);
 	if (!hm_validation_ok(&v)) {
 		hm_api_reply_validation(reply, &v);
-		hm_validation_release(&v);
-		return;
+		goto out;
 	}
-	hm_validation_release(&v);
-	err = hm_db_begin(req->db);
-	if (err == HM_OK)
-		err = hm_outbox_retry(req->db, id, req->now);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "outbox.retry", "outbox", id, NULL,
-				      req->request_id, req->now);
-	if (err == HM_OK)
-		err = hm_outbox_get(req->db, id, &msg);
+	err = hm_outbox_retry_audited(req->db, id, &HM_ACTOR(req), &msg);
 	if (err == HM_ERR_CONFLICT) {
-		hm_db_rollback(req->db);
+		json_decref(msg);
 		hm_reply_error(reply, err, "Only a failed or unknown message can be sent again.");
-		return;
+		goto out;
 	}
-	hm_api_finish(req, reply, err, 200, msg);
+	hm_api_reply_result(reply, err, 200, msg);
 	if (reply->status == 200)
 		hm_sender_wake(req->app->sender);
+out:
+	hm_validation_release(&v);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Users (admin): list, read, create (a student gets its client record), update
-// role, name and active flag. No answer ever carries password or token material.
+// role, name and active flag. Each write is one call into src/db/accounts.c. No
+// answer ever carries password or token material.
 #include "harreman/accounts.h"
 #include "harreman/api.h"
-#include "harreman/audit.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
 
@@ -29,11 +29,7 @@ void hm_api_users_get(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *user = NULL;
 	enum hm_err err = hm_accounts_user_json(req->db, req->path_ids[0], &user);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, user);
+	hm_api_reply_result(reply, err, 200, user);
 }
 
 void hm_api_users_create(struct hm_request *req, struct hm_reply *reply)
@@ -46,7 +42,7 @@ void hm_api_users_create(struct hm_request *req, struct hm_reply *reply)
 	int role = 0;
 	int64_t user_id = 0;
 	char hash[HM_PASSWORD_HASH_LEN];
-	json_t *user = NULL, *detail = NULL;
+	json_t *user = NULL;
 
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, read_only);
@@ -62,28 +58,16 @@ void hm_api_users_create(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, HM_ERR_INTERNAL);
 		goto out;
 	}
-	detail = json_pack("{s:s, s:s}", "email", email, "role", roles[role]);
-	enum hm_err err = detail ? hm_db_begin(req->db) : HM_ERR_INTERNAL;
-	if (err == HM_OK)
-		err = hm_accounts_create(req->db, email, hash, full_name, role_values[role], NULL,
-					 req->now, &user_id);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "user.create", "user", user_id,
-				      detail, req->request_id, req->now);
-	if (err == HM_OK)
-		err = hm_accounts_user_json(req->db, user_id, &user);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 201, user);
-	user = NULL;
+	const struct hm_new_user new_user = {
+		.email = email,
+		.password_hash = hash,
+		.full_name = full_name,
+		.role = role_values[role],
+	};
+	enum hm_err err = hm_accounts_create_audited(req->db, &new_user, &HM_ACTOR(req), NULL,
+						     &user_id, &user);
+	hm_api_reply_result(reply, err, 201, user);
 out:
-	json_decref(user);
-	json_decref(detail);
 	sodium_memzero(hash, sizeof hash);
 	hm_validation_release(&v);
 }
@@ -96,7 +80,6 @@ void hm_api_users_update(struct hm_request *req, struct hm_reply *reply)
 	int role = -1;
 	const char *full_name = NULL;
 	bool active = true, active_present = false;
-	int64_t id = req->path_ids[0];
 	json_t *user = NULL;
 
 	hm_validation_init(&v);
@@ -108,28 +91,19 @@ void hm_api_users_update(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_validation(reply, &v);
 		goto out;
 	}
-	enum hm_err err = hm_db_begin(req->db);
-	if (err == HM_OK)
-		err = hm_accounts_update(req->db, id, role >= 0 ? role_values[role] : HM_ROLE_NONE,
-					 full_name, active_present ? &active : NULL, req->now);
-	if (err == HM_OK && json_object_size(req->json) > 0)
-		err = hm_audit_record(req->db, req->who.user_id, "user.update", "user", id,
-				      req->json, req->request_id, req->now);
-	if (err == HM_OK)
-		err = hm_accounts_user_json(req->db, id, &user);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		if (err == HM_ERR_CONFLICT)
-			hm_reply_error(reply, err, "That would leave no active admin.");
-		else
-			hm_api_reply_err(reply, err);
+	const struct hm_user_change change = {
+		.role = role >= 0 ? role_values[role] : HM_ROLE_NONE,
+		.full_name = full_name,
+		.active = active_present ? &active : NULL,
+	};
+	enum hm_err err = hm_accounts_update_audited(req->db, req->path_ids[0], &change, req->json,
+						     &HM_ACTOR(req), &user);
+	if (err == HM_ERR_CONFLICT) {
+		json_decref(user);
+		hm_reply_error(reply, err, "That would leave no active admin.");
 		goto out;
 	}
-	hm_reply_json(reply, 200, user);
-	user = NULL;
+	hm_api_reply_result(reply, err, 200, user);
 out:
-	json_decref(user);
 	hm_validation_release(&v);
 }

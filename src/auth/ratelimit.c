@@ -66,6 +66,17 @@ out:
 	return err;
 }
 
+enum hm_err hm_ratelimit_record(struct hm_db *db, const struct hm_ratelimit_key *keys, size_t n,
+				int64_t now, int64_t window)
+{
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	for (size_t i = 0; err == HM_OK && i < n; i++)
+		err = hm_ratelimit_hit(db, keys[i].bucket, keys[i].key, now, window);
+	return hm_db_end(db, err);
+}
+
 enum hm_err hm_ratelimit_clear(struct hm_db *db, const char *bucket, const char *key)
 {
 	static const char sql[] = "DELETE FROM rate_events WHERE bucket = ?1 AND key = ?2";

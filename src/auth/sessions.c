@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Sessions and API tokens in the database (include/harreman/sessions.h). Only
-// BLAKE2b hashes of the secrets are stored; lookups go through the hash index.
+// Sessions and API tokens in the database (include/harreman/sessions.h), and the
+// transactions of the auth routes that start or end them (register, login,
+// logout, tokens), audit rows included. Only BLAKE2b hashes of the secrets are
+// stored; lookups go through the hash index.
 #include <string.h>
 
 #include "harreman/accounts.h"
+#include "harreman/audit.h"
+#include "harreman/ratelimit.h"
 #include "harreman/sessions.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
@@ -50,6 +54,89 @@ out:
 	hm_db_done(purge);
 	hm_db_done(insert);
 	return err;
+}
+
+enum hm_err hm_session_json(struct hm_db *db, int64_t user_id, const char *csrf, json_t **out)
+{
+	json_t *user = NULL, *client = NULL;
+	enum hm_err err = hm_accounts_user_json(db, user_id, &user);
+	const char *role = json_string_value(json_object_get(user, "role"));
+	if (err == HM_OK && role && strcmp(role, "student") == 0)
+		err = hm_accounts_client_json_by_user(db, user_id, &client);
+	else if (err == HM_OK)
+		client = json_null();
+	if (err != HM_OK) {
+		json_decref(user);
+		return err;
+	}
+	*out = json_pack("{s:o, s:o, s:o}", "user", user, "client", client, "csrf_token",
+			 csrf ? json_string(csrf) : json_null());
+	return *out ? HM_OK : HM_ERR_INTERNAL;
+}
+
+/* The last steps of register and login: the session of user_id and its answer. */
+static enum hm_err start_session(struct hm_db *db, int64_t user_id, int64_t now,
+				 struct hm_session_new *out)
+{
+	char csrf[HM_TOKEN_TEXT_LEN];
+	int64_t session_id = 0;
+	enum hm_err err = hm_session_create(db, user_id, now, out->token, csrf, &session_id);
+	if (err == HM_OK)
+		err = hm_session_json(db, user_id, csrf, &out->body);
+	return err;
+}
+
+enum hm_err hm_session_register(struct hm_db *db, const struct hm_new_user *u,
+				int64_t replaces_session, const struct hm_actor *who,
+				struct hm_session_new *out)
+{
+	int64_t user_id = 0;
+	out->body = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_accounts_create(db, u->email, u->password_hash, u->full_name, u->role, u->locale,
+				 who->now, &user_id);
+	if (err == HM_OK && replaces_session)
+		err = hm_session_revoke(db, replaces_session);
+	if (err == HM_OK)
+		err = hm_audit_record(db, user_id, "user.register", "user", user_id, NULL,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = start_session(db, user_id, who->now, out);
+	return hm_db_end(db, err);
+}
+
+enum hm_err hm_session_login(struct hm_db *db, const struct hm_login *login,
+			     const struct hm_actor *who, struct hm_session_new *out)
+{
+	out->body = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_ratelimit_clear(db, HM_BUCKET_LOGIN_EMAIL, login->email);
+	if (err == HM_OK && login->rehash)
+		err = hm_accounts_set_password(db, login->user_id, login->rehash);
+	if (err == HM_OK && login->replaces_session)
+		err = hm_session_revoke(db, login->replaces_session);
+	if (err == HM_OK)
+		err = hm_audit_record(db, login->user_id, "session.login", "user", login->user_id,
+				      NULL, who->request_id, who->now);
+	if (err == HM_OK)
+		err = start_session(db, login->user_id, who->now, out);
+	return hm_db_end(db, err);
+}
+
+enum hm_err hm_session_logout(struct hm_db *db, int64_t session_id, const struct hm_actor *who)
+{
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_session_revoke(db, session_id);
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "session.logout", "user", who->user_id, NULL,
+				      who->request_id, who->now);
+	return hm_db_end(db, err);
 }
 
 enum hm_err hm_session_lookup(struct hm_db *db, const char *token, int64_t now,
@@ -128,6 +215,42 @@ enum hm_err hm_api_token_create(struct hm_db *db, int64_t user_id, const char *n
 	return HM_OK;
 }
 
+/* The token's row and its audit row; *out gets the token object. */
+static enum hm_err create_token(struct hm_db *db, const char *name, const struct hm_actor *who,
+				json_t **out)
+{
+	char token[HM_API_TOKEN_TEXT_LEN], created[HM_RFC3339_LEN];
+	int64_t id = 0;
+	json_t *detail = json_pack("{s:s}", "name", name);
+	enum hm_err err = detail ? HM_OK : HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = hm_api_token_create(db, who->user_id, name, who->now, token, &id);
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "token.create", "api_token", id, detail,
+				      who->request_id, who->now);
+	if (err == HM_OK) {
+		hm_time_format(who->now, created);
+		*out = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token",
+				 token, "created_at", created);
+		if (!*out)
+			err = HM_ERR_INTERNAL; /* a token nobody was shown must not stay */
+	}
+	sodium_memzero(token, sizeof token);
+	json_decref(detail);
+	return err;
+}
+
+enum hm_err hm_api_token_create_audited(struct hm_db *db, const char *name,
+					const struct hm_actor *who, json_t **out)
+{
+	*out = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = create_token(db, name, who, out);
+	return hm_db_end(db, err);
+}
+
 enum hm_err hm_api_token_lookup(struct hm_db *db, const char *token, struct hm_identity *who)
 {
 	static const char sql[] =
@@ -172,6 +295,19 @@ enum hm_err hm_api_token_revoke(struct hm_db *db, int64_t id, int64_t owner_id, 
 	if (rc != SQLITE_DONE)
 		return hm_db_fail(db, "revoke api token");
 	return sqlite3_changes(hm_db_handle(db)) ? HM_OK : HM_ERR_NOT_FOUND;
+}
+
+enum hm_err hm_api_token_revoke_audited(struct hm_db *db, int64_t id, int64_t owner_id,
+					const struct hm_actor *who)
+{
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_api_token_revoke(db, id, owner_id, who->now);
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "token.revoke", "api_token", id, NULL,
+				      who->request_id, who->now);
+	return hm_db_end(db, err);
 }
 
 enum hm_err hm_api_token_list(struct hm_db *db, int64_t user_id, json_t **items)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "harreman/accounts.h"
+#include "harreman/audit.h"
 #include "harreman/crm.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
@@ -96,6 +97,37 @@ enum hm_err hm_accounts_create(struct hm_db *db, const char *email, const char *
 	if (role == HM_ROLE_STUDENT)
 		return create_client_for_user(db, *user_id, locale, now);
 	return HM_OK;
+}
+
+/* The audit row of a created user: detail {email, role[, via]}. */
+static enum hm_err audit_created(struct hm_db *db, const struct hm_new_user *u, int64_t user_id,
+				 const struct hm_actor *who, const char *via)
+{
+	json_t *detail = json_pack("{s:s, s:s}", "email", u->email, "role", hm_role_name(u->role));
+	enum hm_err err = HM_ERR_INTERNAL;
+	if (detail && (!via || json_object_set_new(detail, "via", json_string(via)) == 0))
+		err = hm_audit_record(db, who->user_id, "user.create", "user", user_id, detail,
+				      who->request_id, who->now);
+	json_decref(detail);
+	return err;
+}
+
+enum hm_err hm_accounts_create_audited(struct hm_db *db, const struct hm_new_user *u,
+				       const struct hm_actor *who, const char *via,
+				       int64_t *user_id, json_t **user_out)
+{
+	if (user_out)
+		*user_out = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_accounts_create(db, u->email, u->password_hash, u->full_name, u->role, u->locale,
+				 who->now, user_id);
+	if (err == HM_OK)
+		err = audit_created(db, u, *user_id, who, via);
+	if (err == HM_OK && user_out)
+		err = hm_accounts_user_json(db, *user_id, user_out);
+	return hm_db_end(db, err);
 }
 
 enum hm_err hm_accounts_set_password(struct hm_db *db, int64_t user_id, const char *hash)
@@ -260,6 +292,24 @@ enum hm_err hm_accounts_update(struct hm_db *db, int64_t user_id, enum hm_role r
 			return create_client_for_user(db, user_id, NULL, now);
 	}
 	return HM_OK;
+}
+
+enum hm_err hm_accounts_update_audited(struct hm_db *db, int64_t user_id,
+				       const struct hm_user_change *change, json_t *detail,
+				       const struct hm_actor *who, json_t **user_out)
+{
+	*user_out = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_accounts_update(db, user_id, change->role, change->full_name, change->active,
+				 who->now);
+	if (err == HM_OK && json_object_size(detail) > 0)
+		err = hm_audit_record(db, who->user_id, "user.update", "user", user_id, detail,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = hm_accounts_user_json(db, user_id, user_out);
+	return hm_db_end(db, err);
 }
 
 enum hm_err hm_accounts_count(struct hm_db *db, int64_t *count)

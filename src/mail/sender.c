@@ -132,6 +132,43 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return mono_ms() - atomic_load(&up->sender->stop_at_ms) > (int64_t)HM_SENDER_STOP_GRACE * 1000;
 }
 
+/* Keeps the first failure of a series of curl_easy_setopt calls. */
+static void keep_first(CURLcode *rc, CURLcode next)
+{
+	if (*rc == CURLE_OK)
+		*rc = next;
+}
+
+/* Every option of one message's transfer: CURLE_OK, or the first that failed. */
+static CURLcode setup_transfer(struct hm_sender *s, CURL *curl, const char *from,
+			       struct curl_slist *rcpt, struct upload *up, char *errbuf)
+{
+	CURLcode rc = CURLE_OK;
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_URL, s->url));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps"));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_MAIL_FROM, from));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_UPLOAD, 1L));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_READFUNCTION, on_read));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_READDATA, up));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up->len));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_XFERINFODATA, up));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+					    TRANSFER_TIMEOUT));
+	/* One connection per message, closed (QUIT) inside curl_easy_perform, where the
+	 * progress callback can still cut a silent relay short; a cached connection
+	 * would be closed in curl_easy_cleanup, which waits for the QUIT reply with no
+	 * callback at all. */
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L));
+	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf));
+	return rc;
+}
+
 static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg *msg)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", from[300], to[300], error[CURL_ERROR_SIZE + 64];
@@ -167,28 +204,14 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 				       hm_delivery_backoff(s->backoff, msg->attempts), hm_time_now());
 		goto out;
 	}
-	hm_curl.easy_setopt(curl, CURLOPT_URL, s->url);
-	hm_curl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	hm_curl.easy_setopt(curl, CURLOPT_MAIL_FROM, from);
-	hm_curl.easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-	hm_curl.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	hm_curl.easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-	hm_curl.easy_setopt(curl, CURLOPT_READDATA, &up);
-	hm_curl.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)text.len);
-	hm_curl.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	hm_curl.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	hm_curl.easy_setopt(curl, CURLOPT_XFERINFODATA, &up);
-	hm_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	hm_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	hm_curl.easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
-	hm_curl.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, TRANSFER_TIMEOUT);
-	/* One connection per message, closed (QUIT) inside curl_easy_perform, where the
-	 * progress callback can still cut a silent relay short; a cached connection
-	 * would be closed in curl_easy_cleanup, which waits for the QUIT reply with no
-	 * callback at all. */
-	hm_curl.easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
-	hm_curl.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	CURLcode res = hm_curl.easy_perform(curl);
+	/* A transfer that cannot be set up as asked is a failed attempt, not one sent
+	 * with curl's defaults. */
+	CURLcode res = setup_transfer(s, curl, from, rcpt, &up, errbuf);
+	if (res != CURLE_OK)
+		snprintf(errbuf, sizeof errbuf, "cannot set up the transfer: %s",
+			 hm_curl.easy_strerror(res));
+	else
+		res = hm_curl.easy_perform(curl);
 	hm_curl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	now = hm_time_now();
 

@@ -96,16 +96,24 @@ struct hm_writer *hm_writer_start(struct hm_db *db, hm_writer_hook_fn *after_com
 	w->db = db;
 	w->after_commit = after_commit;
 	w->hook_ctx = hook_ctx;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->queued, NULL);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
-		pthread_cond_destroy(&w->queued);
-		pthread_mutex_destroy(&w->lock);
-		free(w);
-		*why = "cannot start the writer thread";
-		return NULL;
-	}
+	bool lock_ready = false, cond_ready = false;
+	if (pthread_mutex_init(&w->lock, NULL) != 0)
+		goto fail;
+	lock_ready = true;
+	if (pthread_cond_init(&w->queued, NULL) != 0)
+		goto fail;
+	cond_ready = true;
+	if (pthread_create(&w->thread, NULL, run, w) != 0)
+		goto fail;
 	return w;
+fail:
+	if (cond_ready)
+		pthread_cond_destroy(&w->queued);
+	if (lock_ready)
+		pthread_mutex_destroy(&w->lock);
+	free(w);
+	*why = "cannot start the writer thread";
+	return NULL;
 }
 
 void hm_writer_submit(struct hm_writer *w, struct hm_write_job *job)
