@@ -81,9 +81,10 @@ void hm_db_set_commit_hook(hm_db_commit_hook_fn *hook);
  * hm_db_batch_commit, hm_db_begin, hm_db_commit and hm_db_rollback on db open,
  * release and roll back a savepoint inside it, so each handler's work stands or
  * falls alone while all of them become durable with one COMMIT (one fsync).
- * hm_db_batch_commit commits (rolls back if that fails), moves the response
- * cache's generation on and gives the lock back; HM_OK only when the batch is
- * durable. hm_db_batch_alive is false once SQLite has rolled the batch back by
+ * hm_db_batch_commit commits (rolls back if that fails), then calls the commit
+ * hook (hm_db_set_commit_hook) whether or not the COMMIT succeeded -- a batch that
+ * rolled back ends here too -- and gives the lock back; HM_OK only when the batch
+ * is durable. hm_db_batch_alive is false once SQLite has rolled the batch back by
  * itself (after an I/O error, say): what ran in it is lost. */
 enum hm_err hm_db_batch_begin(struct hm_db *db);
 enum hm_err hm_db_batch_commit(struct hm_db *db);

@@ -13,10 +13,13 @@
 static sem_t slots;
 static char dummy_hash[HM_PASSWORD_HASH_LEN];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static bool ready; /* set once by password_init: the semaphore exists */
 
 static void password_init(void)
 {
-	sem_init(&slots, 0, MAX_CONCURRENT_HASHES);
+	if (sem_init(&slots, 0, MAX_CONCURRENT_HASHES) != 0)
+		return; /* not ready: every hash and verification fails */
+	ready = true;
 	/* A hash of a random password: verifying against it costs what a real one does. */
 	unsigned char random_pw[24];
 	randombytes_buf(random_pw, sizeof random_pw);
@@ -27,16 +30,20 @@ static void password_init(void)
 	sodium_memzero(random_pw, sizeof random_pw);
 }
 
-static void slot_take(void)
+/* Waits for one of the hashing slots; false when they could not be made. */
+static bool slot_take(void)
 {
-	pthread_once(&once, password_init);
+	if (pthread_once(&once, password_init) != 0 || !ready)
+		return false;
 	while (sem_wait(&slots) != 0)
-		;
+		; /* EINTR: wait again */
+	return true;
 }
 
 bool hm_password_hash(const char *password, char out[HM_PASSWORD_HASH_LEN])
 {
-	slot_take();
+	if (!slot_take())
+		return false;
 	int rc = crypto_pwhash_str(out, password, strlen(password),
 				   crypto_pwhash_OPSLIMIT_INTERACTIVE,
 				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
@@ -46,7 +53,8 @@ bool hm_password_hash(const char *password, char out[HM_PASSWORD_HASH_LEN])
 
 bool hm_password_verify(const char *password, const char *hash)
 {
-	slot_take();
+	if (!slot_take())
+		return false;
 	bool real = hash && hash[0];
 	const char *against = real ? hash : dummy_hash;
 	bool ok = against[0] &&
