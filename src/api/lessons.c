@@ -11,6 +11,7 @@
 #include "harreman/app.h"
 #include "harreman/audit.h"
 #include "harreman/crm.h"
+#include "harreman/db_lessons.h"
 #include "harreman/hours.h"
 #include "harreman/outbox.h"
 #include "harreman/sender.h"
@@ -136,7 +137,9 @@ static enum hm_err insert_lesson(struct hm_db *db, const struct new_lesson *l, i
 	enum hm_err err = HM_OK;
 	if (rc == SQLITE_CONSTRAINT_TRIGGER) {
 		const char *why = sqlite3_errmsg(hm_db_handle(db));
-		err = strcmp(why, "full") == 0 ? HM_ERR_FULL : HM_ERR_SLOT_TAKEN;
+		err = strcmp(why, "full") == 0          ? HM_ERR_FULL
+		      : strcmp(why, "client_busy") == 0 ? HM_ERR_CLIENT_BUSY
+							: HM_ERR_SLOT_TAKEN;
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "insert lesson");
 	} else {
@@ -266,7 +269,7 @@ static bool check_slots(struct hm_request *req, struct hm_reply *reply, const st
 {
 	struct hm_slot_query q;
 	json_t *conflicts = json_array();
-	bool full = false, ok = false;
+	bool full = false, ok = false, busy_client = false;
 	int64_t day;
 	int weekday;
 	hm_local_day(b->starts_list[b->n - 1], &day, &weekday);
@@ -301,10 +304,33 @@ static bool check_slots(struct hm_request *req, struct hm_reply *reply, const st
 		json_array_append_new(conflicts, json_string(at));
 	}
 	if (json_array_size(conflicts) == 0) {
-		ok = true;
-		goto out;
+		/* Free for the tutor: is the client free then too? */
+		bool busy[MAX_WEEKS] = {false};
+		err = hm_db_lessons_client_busy(req->db, b->client_id, b->tutor_id, b->starts_list,
+						b->n, b->service.duration_min, busy);
+		if (err != HM_OK) {
+			hm_api_reply_err(reply, err);
+			goto out;
+		}
+		for (int i = 0; i < b->n; i++) {
+			char at[HM_RFC3339_LEN];
+			hm_time_format(b->starts_list[i], at);
+			if (busy[i])
+				json_array_append_new(conflicts, json_string(at));
+		}
+		if (json_array_size(conflicts) == 0) {
+			ok = true;
+			goto out;
+		}
+		busy_client = true;
 	}
-	if (b->n == 1) {
+	if (busy_client && b->n == 1) {
+		hm_reply_error(reply, HM_ERR_CLIENT_BUSY, NULL);
+	} else if (busy_client) {
+		hm_reply_error(reply, HM_ERR_CLIENT_BUSY,
+			       "The client has another lesson in some weeks; nothing was booked.");
+		json_object_set(json_object_get(reply->json, "error"), "conflicts", conflicts);
+	} else if (b->n == 1) {
 		hm_reply_error(reply, full ? HM_ERR_FULL : HM_ERR_SLOT_TAKEN, NULL);
 	} else {
 		hm_reply_error(reply, HM_ERR_SLOT_TAKEN, "Some weeks are taken; nothing was booked.");
