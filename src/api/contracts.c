@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Contracts and the loyalty discount: making and cancelling contracts, quotes, the
 // discount tiers, branded gifts, a student's loyalty stage and the loyalty report
-// (JSON and CSV). Ordinal, discount and gift are decided in hm_crm_contract_create,
-// inside the request's write transaction.
+// (JSON and CSV). Handlers parse, authorize and render; src/db/contracts.c and
+// src/db/gifts.c own the statements and transactions (ordinal, discount and gift
+// are decided in hm_crm_contract_create, inside the write's transaction).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/app.h"
-#include "harreman/audit.h"
 #include "harreman/buf.h"
 #include "harreman/crm.h"
+#include "harreman/db_contracts.h"
+#include "harreman/db_gifts.h"
+#include "harreman/limits.h"
 #include "harreman/loyalty.h"
 #include "harreman/outbox.h"
 #include "harreman/sender.h"
@@ -22,115 +25,17 @@
 static const char *const contract_kinds[] = {"one_off", "subscription", NULL};
 static const char *const channels[] = {"web", "phone", "email", "in_person", NULL};
 
-/* ---- data layer ---------------------------------------------------------- */
-
-/* Contracts of client_id (0: all), id > after, by id. */
-static enum hm_err contracts_json(struct hm_db *db, int64_t client_id, int64_t after, int limit,
-				  json_t **items, int64_t *next_after)
+/* The reply of a write: status with body, or the error with the db layer's reason
+ * (static text, may be NULL). Takes body. */
+static void reply_written(struct hm_reply *reply, enum hm_err err, int status, json_t *body,
+			  const char *why)
 {
-	static const char sql[] = "SELECT id FROM contracts WHERE id > ?1 AND (?2 = 0 OR"
-				  " client_id = ?2) ORDER BY id LIMIT ?3";
-	enum hm_err err = HM_ERR_INTERNAL;
-	int64_t ids[201];
-	int count = 0, rc;
-	json_t *list = json_array();
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!list || !stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, after);
-	sqlite3_bind_int64(stmt, 2, client_id);
-	sqlite3_bind_int(stmt, 3, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && count <= limit)
-		ids[count++] = sqlite3_column_int64(stmt, 0);
-	hm_db_done(stmt);
-	stmt = NULL;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "list contracts");
-		goto out;
+	if (err != HM_OK && why) {
+		json_decref(body);
+		hm_reply_error(reply, err, why);
+		return;
 	}
-	for (int i = 0; i < count && i < limit; i++) {
-		json_t *contract = NULL;
-		if (hm_crm_contract_json(db, ids[i], &contract) != HM_OK ||
-		    json_array_append_new(list, contract) != 0)
-			goto out;
-	}
-	*next_after = count > limit ? ids[limit - 1] : 0;
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
-}
-
-/* The client of a contract, or HM_ERR_NOT_FOUND. */
-static enum hm_err contract_client(struct hm_db *db, int64_t id, int64_t *client_id,
-				   bool *cancelled)
-{
-	static const char sql[] = "SELECT client_id, status FROM contracts WHERE id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*client_id = sqlite3_column_int64(stmt, 0);
-		*cancelled = strcmp((const char *)sqlite3_column_text(stmt, 1), "cancelled") == 0;
-	}
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "contract client");
-}
-
-/* Cancels a contract and frees the slots of its lessons still to come. */
-static enum hm_err contract_cancel(struct hm_db *db, int64_t id, int64_t now)
-{
-	static const char contract_sql[] =
-		"UPDATE contracts SET status = 'cancelled', cancelled_at = ?2 WHERE id = ?1"
-		" AND status = 'active'";
-	static const char lessons_sql[] =
-		"UPDATE lessons SET status = 'cancelled', cancelled_at = ?2 WHERE contract_id = ?1"
-		" AND status = 'booked' AND starts_at > ?2";
-	enum hm_err err = HM_ERR_INTERNAL;
-	sqlite3_stmt *contract = hm_db_stmt(db, contract_sql);
-	sqlite3_stmt *lessons = hm_db_stmt(db, lessons_sql);
-	if (!contract || !lessons)
-		goto out;
-	sqlite3_bind_int64(contract, 1, id);
-	sqlite3_bind_int64(contract, 2, now);
-	sqlite3_bind_int64(lessons, 1, id);
-	sqlite3_bind_int64(lessons, 2, now);
-	if (sqlite3_step(contract) != SQLITE_DONE || sqlite3_step(lessons) != SQLITE_DONE) {
-		err = hm_db_fail(db, "cancel contract");
-		goto out;
-	}
-	err = HM_OK;
-out:
-	hm_db_done(contract);
-	hm_db_done(lessons);
-	return err;
-}
-
-/* The booked lessons of contract id that start after now: those a cancellation
- * takes with it (at most 200, a subscription's sessions). */
-static enum hm_err future_lessons(struct hm_db *db, int64_t id, int64_t now, int64_t *ids,
-				  size_t max, size_t *n)
-{
-	static const char sql[] = "SELECT id FROM lessons WHERE contract_id = ?1"
-				  " AND status = 'booked' AND starts_at > ?2 ORDER BY starts_at, id";
-	int rc;
-	*n = 0;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, now);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
-		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "future lessons");
+	hm_api_reply_result(reply, err, status, body);
 }
 
 /* ---- making contracts ---------------------------------------------------- */
@@ -143,8 +48,8 @@ struct contract_body {
 	struct hm_service service;
 };
 
-static bool read_contract_body(struct hm_request *req, struct hm_reply *reply, bool staff,
-			       struct contract_body *b)
+static bool read_contract_or_reply(struct hm_request *req, struct hm_reply *reply, bool staff,
+				   struct contract_body *b)
 {
 	static const char *const staff_fields[] = {"client_id", "service_id", "kind", "sessions",
 						   "channel", NULL};
@@ -152,15 +57,21 @@ static bool read_contract_body(struct hm_request *req, struct hm_reply *reply, b
 	static const char *const read_only[] = {"id", "ordinal", "price_cents", "discount_percent",
 						"discount_cents", "list_price_cents", "gift",
 						"status", "sessions_used", NULL};
+	/* API.md v2: a student's contract is always made on the web. */
+	static const char *const student_read_only[] = {
+		"id", "ordinal", "price_cents", "discount_percent", "discount_cents",
+		"list_price_cents", "gift", "status", "sessions_used", "channel", NULL};
 	struct hm_validation v;
 	bool ok = false;
 	hm_validation_init(&v);
-	hm_validate_known(&v, req->json, staff ? staff_fields : student_fields, read_only);
+	hm_validate_known(&v, req->json, staff ? staff_fields : student_fields,
+			  staff ? read_only : student_read_only);
 	if (staff)
 		hm_validate_int(&v, req->json, "client_id", true, 1, INT64_MAX, &b->client_id, NULL);
 	hm_validate_int(&v, req->json, "service_id", true, 1, INT64_MAX, &b->service_id, NULL);
 	hm_validate_enum(&v, req->json, "kind", true, contract_kinds, &b->kind);
-	hm_validate_int(&v, req->json, "sessions", false, 1, 200, &b->sessions, &b->sessions_present);
+	hm_validate_int(&v, req->json, "sessions", false, 1, HM_MAX_SESSIONS, &b->sessions,
+			&b->sessions_present);
 	if (staff)
 		hm_validate_enum(&v, req->json, "channel", true, channels, &b->channel);
 	if (b->kind == 0 && b->sessions_present && b->sessions != 1)
@@ -191,46 +102,52 @@ static bool read_contract_body(struct hm_request *req, struct hm_reply *reply, b
 	return ok;
 }
 
-static void make_contract(struct hm_request *req, struct hm_reply *reply,
-			  const struct contract_body *b, const char *channel)
+/* The contract to make from a checked body. */
+static struct hm_new_contract new_contract(const struct contract_body *b, const char *channel)
 {
-	struct hm_new_contract c = {
+	return (struct hm_new_contract){
 		.client_id = b->client_id,
 		.service = &b->service,
 		.subscription = b->kind == 1,
 		.sessions = (int)b->sessions,
 		.sessions_used = 0,
 		.channel = channel,
-		.created_by = req->who.user_id,
-		.now = req->now,
 	};
-	int64_t id = 0;
-	json_t *body = NULL;
-	enum hm_err err = hm_db_begin(req->db);
-	if (err == HM_OK)
-		err = hm_crm_contract_create(req->db, &c, req->request_id, &id);
-	if (err == HM_OK)
-		err = hm_crm_contract_json(req->db, id, &body);
-	hm_api_finish(req, reply, err, 201, body);
 }
 
 void hm_api_contracts_create(struct hm_request *req, struct hm_reply *reply)
 {
 	struct contract_body b = {.kind = -1, .channel = -1};
-	if (read_contract_body(req, reply, true, &b))
-		make_contract(req, reply, &b, channels[b.channel]);
+	json_t *out = NULL;
+
+	if (!read_contract_or_reply(req, reply, true, &b))
+		return;
+	struct hm_new_contract c = new_contract(&b, channels[b.channel]);
+	enum hm_err err = hm_db_contracts_create(req->db, &c, &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 201, out);
+}
+
+/* The caller's own client record: false when it answered (a student without one). */
+static bool own_client_or_reply(struct hm_request *req, struct hm_reply *reply,
+				int64_t *client_id)
+{
+	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, client_id);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	return err == HM_OK;
 }
 
 void hm_api_me_contracts_create(struct hm_request *req, struct hm_reply *reply)
 {
 	struct contract_body b = {.kind = -1, .channel = -1};
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &b.client_id);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
+	json_t *out = NULL;
+
+	if (!own_client_or_reply(req, reply, &b.client_id) ||
+	    !read_contract_or_reply(req, reply, false, &b))
 		return;
-	}
-	if (read_contract_body(req, reply, false, &b))
-		make_contract(req, reply, &b, "web");
+	struct hm_new_contract c = new_contract(&b, "web");
+	enum hm_err err = hm_db_contracts_create(req->db, &c, &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 201, out);
 }
 
 /* ---- reading and cancelling ---------------------------------------------- */
@@ -242,7 +159,7 @@ static void reply_contracts(struct hm_request *req, struct hm_reply *reply, int6
 	json_t *items = NULL;
 	if (!hm_query_page(req, reply, &limit, &after))
 		return;
-	enum hm_err err = contracts_json(req->db, client_id, after, limit, &items, &next);
+	enum hm_err err = hm_db_contracts_list(req->db, client_id, after, limit, &items, &next);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -264,120 +181,114 @@ void hm_api_contracts_list(struct hm_request *req, struct hm_reply *reply)
 void hm_api_me_contracts_list(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client_id);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	reply_contracts(req, reply, client_id);
+	if (own_client_or_reply(req, reply, &client_id))
+		reply_contracts(req, reply, client_id);
 }
 
 void hm_api_contracts_get(struct hm_request *req, struct hm_reply *reply)
 {
-	json_t *body = NULL;
-	enum hm_err err = hm_crm_contract_json(req->db, req->path_ids[0], &body);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, body);
+	json_t *out = NULL;
+	enum hm_err err = hm_crm_contract_json(req->db, req->path_ids[0], &out);
+	hm_api_reply_result(reply, err, 200, out);
 }
 
 void hm_api_contracts_cancel(struct hm_request *req, struct hm_reply *reply)
 {
-	int64_t id = req->path_ids[0], client_id = 0, lessons[200];
-	size_t n_lessons = 0;
-	bool cancelled = false;
-	json_t *body = NULL;
 	struct hm_outbox_env env;
+	json_t *out = NULL;
+	const char *why = NULL;
+
 	hm_outbox_env_of(&req->app->cfg, &env);
-	enum hm_err err = hm_db_begin(req->db);
+	enum hm_err err = hm_db_contracts_cancel(req->db, req->path_ids[0], &HM_ACTOR(req), &env,
+						 &out, &why);
+	reply_written(reply, err, 200, out, why);
 	if (err == HM_OK)
-		err = contract_client(req->db, id, &client_id, &cancelled);
-	if (err == HM_OK && cancelled) {
-		hm_db_rollback(req->db);
-		hm_reply_error(reply, HM_ERR_CONFLICT, "The contract is already cancelled.");
-		return;
-	}
-	if (err == HM_OK)
-		err = future_lessons(req->db, id, req->now, lessons, 200, &n_lessons);
-	if (err == HM_OK)
-		err = contract_cancel(req->db, id, req->now);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "contract.cancel", "contract", id,
-				      NULL, req->request_id, req->now);
-	/* The lessons it took with it: one message for all of them. */
-	if (err == HM_OK && n_lessons)
-		err = hm_outbox_lessons_cancelled(req->db, &env, lessons, n_lessons, req->now);
-	if (err == HM_OK)
-		err = hm_crm_contract_json(req->db, id, &body);
-	hm_api_finish(req, reply, err, 200, body);
-	if (reply->status == 200 && n_lessons)
 		hm_sender_wake(req->app->sender);
 }
 
 /* ---- quote ---------------------------------------------------------------- */
 
-void hm_api_quote(struct hm_request *req, struct hm_reply *reply)
+struct quote_query {
+	int64_t service_id, client_id, sessions;
+	struct hm_service service;
+};
+
+/* A positive whole number ?key= into *out, a bad one into v. */
+static void query_id(const struct hm_request *req, struct hm_validation *v, const char *key,
+		     int64_t *out)
 {
 	json_t *fields = NULL;
-	int64_t service_id = 0, client_id = 0, sessions = 1;
-	const char *kind = hm_query_get(req, "kind");
-	struct hm_service svc;
-	struct hm_contract_terms terms;
-	bool staff = req->who.role != HM_ROLE_STUDENT;
-	enum hm_err err = HM_OK;
+	if (!hm_api_query_id(req, key, out, &fields))
+		hm_validation_fail(v, key, json_string_value(json_object_get(fields, key)));
+	json_decref(fields);
+}
 
-	hm_api_query_id(req, "service_id", &service_id, &fields);
-	hm_api_query_id(req, "sessions", &sessions, &fields);
+/* ?service_id=&kind=&sessions= (and client_id= from staff), every bad one named at
+ * once: false when it answered. */
+static bool read_quote_or_reply(struct hm_request *req, struct hm_reply *reply,
+				struct quote_query *q)
+{
+	struct hm_validation v;
+	const char *kind = hm_query_get(req, "kind");
+	bool staff = req->who.role != HM_ROLE_STUDENT, one_off = false, ok = false;
+	enum hm_err err = HM_OK;
+	char sessions_rule[64];
+	snprintf(sessions_rule, sizeof sessions_rule, "must be 1 for one_off, at most %d",
+		 HM_MAX_SESSIONS);
+
+	hm_validation_init(&v);
+	q->sessions = 1;
+	query_id(req, &v, "service_id", &q->service_id);
+	query_id(req, &v, "sessions", &q->sessions);
 	if (staff)
-		hm_api_query_id(req, "client_id", &client_id, &fields);
-	else if (hm_query_get(req, "client_id") && !fields)
-		fields = json_pack("{s:s}", "client_id", "unknown field");
-	if (!fields && !service_id)
-		fields = json_pack("{s:s}", "service_id", "is required");
-	if (!fields && staff && !client_id)
-		fields = json_pack("{s:s}", "client_id", "is required");
-	if (!fields && (!kind || (strcmp(kind, "one_off") != 0 && strcmp(kind, "subscription") != 0)))
-		fields = json_pack("{s:s}", "kind", "must be one of: one_off, subscription");
-	if (!fields && strcmp(kind, "subscription") == 0 && !hm_query_get(req, "sessions"))
-		fields = json_pack("{s:s}", "sessions", "is required for a subscription");
-	if (!fields && (sessions > 200 || (strcmp(kind, "one_off") == 0 && sessions != 1)))
-		fields = json_pack("{s:s}", "sessions", "must be 1 for one_off, at most 200");
-	if (!fields) {
-		err = hm_crm_service(req->db, service_id, &svc);
-		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !svc.active)) {
-			fields = json_pack("{s:s}", "service_id", "no such service");
+		query_id(req, &v, "client_id", &q->client_id);
+	else if (hm_query_get(req, "client_id"))
+		hm_validation_fail(&v, "client_id", "unknown field");
+	if (!hm_query_get(req, "service_id"))
+		hm_validation_fail(&v, "service_id", "is required");
+	if (staff && !hm_query_get(req, "client_id"))
+		hm_validation_fail(&v, "client_id", "is required");
+	if (!kind || (strcmp(kind, "one_off") != 0 && strcmp(kind, "subscription") != 0))
+		hm_validation_fail(&v, "kind", "must be one of: one_off, subscription");
+	else if (!(one_off = strcmp(kind, "one_off") == 0) && !hm_query_get(req, "sessions"))
+		hm_validation_fail(&v, "sessions", "is required for a subscription");
+	if (q->sessions > HM_MAX_SESSIONS || (one_off && q->sessions != 1))
+		hm_validation_fail(&v, "sessions", sessions_rule);
+	if (hm_validation_ok(&v)) {
+		err = hm_crm_service(req->db, q->service_id, &q->service);
+		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !q->service.active)) {
+			hm_validation_fail(&v, "service_id", "no such service");
 			err = HM_OK;
 		}
 	}
-	if (!fields && err == HM_OK) {
-		if (staff) {
-			bool exists = false;
-			err = hm_crm_client_exists(req->db, client_id, &exists);
-			if (err == HM_OK && !exists)
-				fields = json_pack("{s:s}", "client_id", "no such client");
-		} else {
-			err = hm_crm_client_of_user(req->db, req->who.user_id, &client_id);
-		}
+	if (hm_validation_ok(&v) && err == HM_OK && staff) {
+		bool exists = false;
+		err = hm_crm_client_exists(req->db, q->client_id, &exists);
+		if (err == HM_OK && !exists)
+			hm_validation_fail(&v, "client_id", "no such client");
+	} else if (hm_validation_ok(&v) && err == HM_OK) {
+		err = hm_crm_client_of_user(req->db, req->who.user_id, &q->client_id);
 	}
-	if (err == HM_OK && fields) {
-		hm_reply_invalid(reply, fields);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	else if (!hm_validation_ok(&v))
+		hm_api_reply_validation(reply, &v);
+	else
+		ok = true;
+	hm_validation_release(&v);
+	return ok;
+}
+
+void hm_api_quote(struct hm_request *req, struct hm_reply *reply)
+{
+	struct quote_query q = {0};
+	json_t *out = NULL;
+
+	if (!read_quote_or_reply(req, reply, &q))
 		return;
-	}
-	if (err == HM_OK)
-		err = hm_crm_contract_terms(req->db, client_id, &svc, (int)sessions, &terms);
-	json_t *gift = err == HM_OK ? hm_crm_gift_json(req->db, terms.gift_id) : NULL;
-	if (err != HM_OK || !gift) {
-		json_decref(fields);
-		hm_api_reply_err(reply, err == HM_OK ? HM_ERR_INTERNAL : err);
-		return;
-	}
-	hm_reply_json(reply, 200,
-		      json_pack("{s:i, s:I, s:i, s:I, s:I, s:o}", "ordinal", terms.ordinal,
-				"list_price_cents", (json_int_t)terms.list_cents, "discount_percent",
-				terms.percent, "discount_cents", (json_int_t)terms.discount_cents,
-				"price_cents", (json_int_t)terms.price_cents, "gift", gift));
+	enum hm_err err = hm_db_contracts_quote(req->db, q.client_id, &q.service, (int)q.sessions,
+						&out);
+	hm_api_reply_result(reply, err, 200, out);
 }
 
 /* ---- discount tiers -------------------------------------------------------- */
@@ -397,35 +308,32 @@ void hm_api_tiers_get(struct hm_request *req, struct hm_reply *reply)
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n = 0;
 	enum hm_err err = hm_crm_tiers(req->db, tiers, &n);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, 200, tiers_json(tiers, n));
-	reply->cache_until = INT64_MAX;
+	hm_api_reply_result(reply, err, 200, err == HM_OK ? tiers_json(tiers, n) : NULL);
+	if (err == HM_OK)
+		reply->cache_until = INT64_MAX;
 }
 
-void hm_api_tiers_put(struct hm_request *req, struct hm_reply *reply)
+/* {items: [{from_ordinal, percent}, ...]} into tiers[0..*n): false when it answered. */
+static bool read_tiers_or_reply(struct hm_request *req, struct hm_reply *reply,
+				struct hm_tier tiers[HM_MAX_TIERS], size_t *n)
 {
 	static const char *const allowed[] = {"items", NULL};
-	static const char clear_sql[] = "DELETE FROM discount_tiers";
-	static const char add_sql[] =
-		"INSERT INTO discount_tiers (from_ordinal, percent) VALUES (?1, ?2)";
 	struct hm_validation v;
-	struct hm_tier tiers[HM_MAX_TIERS];
-	size_t n = 0, bad = 0, i;
+	size_t bad = 0, i;
 	const char *why = NULL;
+	char field[40], too_many[64];
 	json_t *items = json_object_get(req->json, "items"), *item;
+	snprintf(too_many, sizeof too_many, "must be a list of at most %d tiers", HM_MAX_TIERS);
 
+	*n = 0;
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, NULL);
 	if (!json_is_array(items) || json_array_size(items) > HM_MAX_TIERS) {
-		hm_validation_fail(&v, "items", "must be a list of at most 20 tiers");
+		hm_validation_fail(&v, "items", too_many);
 	} else {
 		json_array_foreach(items, i, item) {
 			json_t *from = json_object_get(item, "from_ordinal");
 			json_t *percent = json_object_get(item, "percent");
-			char field[40];
 			snprintf(field, sizeof field, "items[%zu]", i);
 			if (!json_is_object(item) || json_object_size(item) != 2 ||
 			    !json_is_integer(from) || !json_is_integer(percent) ||
@@ -434,94 +342,39 @@ void hm_api_tiers_put(struct hm_request *req, struct hm_reply *reply)
 				hm_validation_fail(&v, field, "must be {from_ordinal, percent} with whole numbers");
 				continue;
 			}
-			tiers[n].from_ordinal = (int)json_integer_value(from);
-			tiers[n].percent = (int)json_integer_value(percent);
-			n++;
+			tiers[*n].from_ordinal = (int)json_integer_value(from);
+			tiers[*n].percent = (int)json_integer_value(percent);
+			(*n)++;
 		}
 	}
-	if (hm_validation_ok(&v) && !hm_loyalty_tiers_valid(tiers, n, &bad, &why)) {
-		char field[40];
+	if (hm_validation_ok(&v) && !hm_loyalty_tiers_valid(tiers, *n, &bad, &why)) {
 		snprintf(field, sizeof field, "items[%zu]", bad);
 		hm_validation_fail(&v, field, why);
 	}
-	if (!hm_validation_ok(&v)) {
+	bool ok = hm_validation_ok(&v);
+	if (!ok)
 		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
-	enum hm_err err = hm_db_begin(req->db);
-	sqlite3_stmt *clear = err == HM_OK ? hm_db_stmt(req->db, clear_sql) : NULL;
-	sqlite3_stmt *add = err == HM_OK ? hm_db_stmt(req->db, add_sql) : NULL;
-	if (err == HM_OK && (!clear || !add))
-		err = HM_ERR_INTERNAL;
-	if (err == HM_OK && sqlite3_step(clear) != SQLITE_DONE)
-		err = hm_db_fail(req->db, "clear tiers");
-	hm_db_done(clear);
-	for (i = 0; err == HM_OK && i < n; i++) {
-		sqlite3_bind_int(add, 1, tiers[i].from_ordinal);
-		sqlite3_bind_int(add, 2, tiers[i].percent);
-		if (sqlite3_step(add) != SQLITE_DONE)
-			err = hm_db_fail(req->db, "add tier");
-		sqlite3_reset(add);
-	}
-	hm_db_done(add);
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, "tiers.put", "discount_tiers", 0,
-				      req->json, req->request_id, req->now);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, 200, tiers_json(tiers, n));
-out:
 	hm_validation_release(&v);
+	return ok;
+}
+
+void hm_api_tiers_put(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n = 0;
+
+	if (!read_tiers_or_reply(req, reply, tiers, &n))
+		return;
+	enum hm_err err = hm_db_contracts_tiers_put(req->db, tiers, n, req->json, &HM_ACTOR(req));
+	hm_api_reply_result(reply, err, 200, err == HM_OK ? tiers_json(tiers, n) : NULL);
 }
 
 /* ---- gifts ------------------------------------------------------------------ */
 
-static enum hm_err gifts_json(struct hm_db *db, int64_t id, bool show_stock, json_t **items)
-{
-	static const char sql[] = "SELECT id, key, name, stock FROM gifts WHERE (?1 = 0 OR id = ?1)"
-				  " ORDER BY id";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc;
-	if (!list || !stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t stock = sqlite3_column_int64(stmt, 3);
-		json_t *gift = json_pack("{s:I, s:s, s:s}", "id",
-					 (json_int_t)sqlite3_column_int64(stmt, 0), "key",
-					 (const char *)sqlite3_column_text(stmt, 1), "name",
-					 (const char *)sqlite3_column_text(stmt, 2));
-		if (gift && show_stock)
-			json_object_set_new(gift, "stock", json_integer(stock));
-		else if (gift)
-			json_object_set_new(gift, "in_stock", json_boolean(stock > 0));
-		if (!gift || json_array_append_new(list, gift) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		hm_db_fail(db, "list gifts");
-		goto out;
-	}
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
-}
-
 void hm_api_gifts_list(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *items = NULL;
-	enum hm_err err = gifts_json(req->db, 0, req->who.role == HM_ROLE_ADMIN, &items);
+	enum hm_err err = hm_db_gifts_list(req->db, req->who.role == HM_ROLE_ADMIN, &items);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -530,136 +383,122 @@ void hm_api_gifts_list(struct hm_request *req, struct hm_reply *reply)
 	reply->cache_until = INT64_MAX;
 }
 
-static void gift_write(struct hm_request *req, struct hm_reply *reply, bool create)
+/* A gift's body (key only when creating): false when it answered 422. */
+static bool read_gift_or_reply(struct hm_request *req, struct hm_reply *reply, bool create,
+			       struct hm_gift_input *in)
 {
-	static const char insert_sql[] = "INSERT INTO gifts (key, name, stock) VALUES (?1, ?2, ?3)";
-	static const char update_sql[] = "UPDATE gifts SET name = coalesce(?2, name),"
-					 " stock = coalesce(?3, stock) WHERE id = ?1";
 	static const char *const create_fields[] = {"key", "name", "stock", NULL};
 	static const char *const update_fields[] = {"name", "stock", NULL};
 	static const char *const read_only[] = {"id", "key", "in_stock", NULL};
 	static const char *const create_read_only[] = {"id", "in_stock", NULL};
 	struct hm_validation v;
-	const char *key = NULL, *name = NULL;
-	int64_t stock = 0, id = create ? 0 : req->path_ids[0];
-	bool stock_present = false;
-	json_t *items = NULL;
 
 	hm_validation_init(&v);
-	if (!create) {
-		json_t *existing = NULL;
-		enum hm_err found = gifts_json(req->db, id, true, &existing);
-		bool missing = found == HM_OK && json_array_size(existing) == 0;
-		json_decref(existing);
-		if (found != HM_OK || missing) {
-			hm_api_reply_err(reply, found != HM_OK ? found : HM_ERR_NOT_FOUND);
-			goto out;
-		}
-	}
 	hm_validate_known(&v, req->json, create ? create_fields : update_fields,
 			  create ? create_read_only : read_only);
 	if (create) {
-		hm_validate_text(&v, req->json, "key", true, 40, &key);
-		if (key && strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))
+		hm_validate_text(&v, req->json, "key", true, 40, &in->key);
+		if (in->key &&
+		    strspn(in->key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(in->key))
 			hm_validation_fail(&v, "key", "must be lower-case letters, digits or _");
 	}
-	hm_validate_text(&v, req->json, "name", create, HM_MAX_NAME, &name);
-	hm_validate_int(&v, req->json, "stock", false, 0, 1000000, &stock, &stock_present);
-	if (!hm_validation_ok(&v)) {
+	hm_validate_text(&v, req->json, "name", create, HM_MAX_NAME, &in->name);
+	hm_validate_int(&v, req->json, "stock", false, 0, 1000000, &in->stock, &in->stock_present);
+	in->detail = req->json;
+	bool ok = hm_validation_ok(&v);
+	if (!ok)
 		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
-	enum hm_err err = hm_db_begin(req->db);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, create ? insert_sql : update_sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
-	if (err == HM_OK) {
-		if (create) {
-			sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(stmt, 3, stock);
-		} else {
-			sqlite3_bind_int64(stmt, 1, id);
-			hm_db_bind_text_or_null(stmt, 2, name);
-			if (stock_present)
-				sqlite3_bind_int64(stmt, 3, stock);
-		}
-		int rc = sqlite3_step(stmt);
-		if (rc == SQLITE_CONSTRAINT_UNIQUE)
-			err = HM_ERR_CONFLICT;
-		else if (rc != SQLITE_DONE)
-			err = hm_db_fail(req->db, "write gift");
-		else if (create)
-			id = sqlite3_last_insert_rowid(hm_db_handle(req->db));
-		else if (sqlite3_changes(hm_db_handle(req->db)) == 0)
-			err = HM_ERR_NOT_FOUND;
-		hm_db_done(stmt);
-	}
-	if (err == HM_OK)
-		err = hm_audit_record(req->db, req->who.user_id, create ? "gift.create" : "gift.update",
-				      "gift", id, req->json, req->request_id, req->now);
-	if (err == HM_OK)
-		err = gifts_json(req->db, id, true, &items);
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		if (err == HM_ERR_CONFLICT)
-			hm_reply_error(reply, err, "A gift with that key exists already.");
-		else
-			hm_api_reply_err(reply, err);
-		goto out;
-	}
-	hm_reply_json(reply, create ? 201 : 200, json_incref(json_array_get(items, 0)));
-out:
-	json_decref(items);
 	hm_validation_release(&v);
+	return ok;
 }
 
 void hm_api_gifts_create(struct hm_request *req, struct hm_reply *reply)
 {
-	gift_write(req, reply, true);
+	struct hm_gift_input in = {0};
+	json_t *out = NULL;
+
+	if (!read_gift_or_reply(req, reply, true, &in))
+		return;
+	enum hm_err err = hm_db_gifts_create(req->db, &in, &HM_ACTOR(req), &out);
+	reply_written(reply, err, 201, out,
+		      err == HM_ERR_CONFLICT ? "A gift with that key exists already." : NULL);
 }
 
 void hm_api_gifts_update(struct hm_request *req, struct hm_reply *reply)
 {
-	gift_write(req, reply, false);
+	struct hm_gift_input in = {0};
+	json_t *out = NULL;
+
+	/* A gift that does not exist is 404 whatever the body says. */
+	enum hm_err err = hm_db_gifts_get(req->db, req->path_ids[0], NULL);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return;
+	}
+	if (!read_gift_or_reply(req, reply, false, &in))
+		return;
+	err = hm_db_gifts_update(req->db, req->path_ids[0], &in, &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 200, out);
 }
 
 /* ---- loyalty -------------------------------------------------------------- */
 
 void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n = 0;
 	int64_t client_id = 0, contracts = 0;
+	json_t *out = NULL;
 	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client_id);
 	if (err == HM_OK)
 		err = hm_crm_tiers(req->db, tiers, &n);
-	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && !stmt)
-		err = HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = hm_db_contracts_count(req->db, client_id, &contracts);
 	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, client_id);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			contracts = sqlite3_column_int64(stmt, 0);
-		else
-			err = hm_db_fail(req->db, "count contracts");
-		hm_db_done(stmt);
-	}
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	const struct hm_tier *next = hm_loyalty_next(tiers, n, (int)contracts);
-	hm_reply_json(reply, 200,
-		      json_pack("{s:I, s:i, s:o}", "contracts", (json_int_t)contracts,
+		const struct hm_tier *next = hm_loyalty_next(tiers, n, (int)contracts);
+		out = json_pack("{s:I, s:i, s:o}", "contracts", (json_int_t)contracts,
 				"current_percent", hm_loyalty_percent(tiers, n, (int)contracts),
 				"next", next ? json_pack("{s:i, s:i}", "ordinal", next->from_ordinal,
 							 "percent", next->percent)
-					     : json_null()));
+					     : json_null());
+	}
+	hm_api_reply_result(reply, err, 200, out);
+}
+
+/* The whole report in one CSV download; at most this many clients. */
+#define LOYALTY_CSV_ROWS 1000000
+#define LOYALTY_CSV_CAP ((size_t)32 << 20)
+
+static const char *const loyalty_columns[] = {"client_id",	      "full_name",
+					      "contracts",	      "current_percent",
+					      "next_percent",	      "discount_total_cents",
+					      "last_contract_at"};
+#define LOYALTY_COLUMNS (sizeof loyalty_columns / sizeof loyalty_columns[0])
+
+/* The report's rows as JSON objects (the first limit of n). */
+static json_t *loyalty_json(const struct hm_loyalty_row *rows, size_t n, size_t limit,
+			    const struct hm_tier *tiers, size_t n_tiers)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; items && i < n && i < limit; i++) {
+		const struct hm_loyalty_row *r = &rows[i];
+		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, r->contracts);
+		char at[HM_RFC3339_LEN];
+		hm_time_format(r->last_contract_at, at);
+		json_t *row = json_pack("{s:I, s:s, s:i, s:i, s:o, s:I, s:s}", "client_id",
+					(json_int_t)r->client_id, "full_name", r->full_name,
+					"contracts", r->contracts, "current_percent",
+					hm_loyalty_percent(tiers, n_tiers, r->contracts),
+					"next_percent",
+					next ? json_integer(next->percent) : json_null(),
+					"discount_total_cents", (json_int_t)r->discount_cents,
+					"last_contract_at", at);
+		if (!row || json_array_append_new(items, row) != 0) {
+			json_decref(items);
+			items = NULL;
+		}
+	}
+	return items;
 }
 
 /* One CSV field per RFC 4180: quoted when it holds a comma, quote or line break;
@@ -677,98 +516,94 @@ static bool csv_field(struct hm_buf *out, const char *text, bool last)
 	return ok && hm_buf_append(out, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
-void hm_api_loyalty_report(struct hm_request *req, struct hm_reply *reply)
+/* The report's rows as CSV text into out (a byte-order mark, the header row, one
+ * line per client). False when out ran out of room or memory. */
+static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, size_t n,
+			const struct hm_tier *tiers, size_t n_tiers)
 {
-	static const char sql[] =
-		"SELECT c.id, c.full_name, count(*), sum(k.discount_cents), max(k.created_at)"
-		" FROM contracts k JOIN clients c ON c.id = k.client_id"
-		" WHERE k.status <> 'cancelled' AND c.id > ?1 GROUP BY c.id ORDER BY c.id LIMIT ?2";
-	static const char *const columns[] = {"client_id", "full_name", "contracts",
-					      "current_percent", "next_percent",
-					      "discount_total_cents", "last_contract_at"};
-	const char *format = hm_query_get(req, "format");
-	bool csv = format && strcmp(format, "csv") == 0;
-	struct hm_tier tiers[HM_MAX_TIERS];
-	size_t n_tiers = 0;
-	int limit = 0, count = 0, rc = SQLITE_DONE;
-	int64_t after = 0, last = 0;
-	struct hm_buf text;
-	json_t *items = json_array();
-	sqlite3_stmt *stmt = NULL;
-	enum hm_err err = HM_OK;
+	bool ok = hm_buf_append(out, "\xEF\xBB\xBF", 3); /* UTF-8 byte-order mark */
+	for (size_t i = 0; ok && i < LOYALTY_COLUMNS; i++)
+		ok = csv_field(out, loyalty_columns[i], i == LOYALTY_COLUMNS - 1);
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct hm_loyalty_row *r = &rows[i];
+		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, r->contracts);
+		char num[5][24], at[HM_RFC3339_LEN];
+		hm_time_format(r->last_contract_at, at);
+		snprintf(num[0], sizeof num[0], "%lld", (long long)r->client_id);
+		snprintf(num[1], sizeof num[1], "%d", r->contracts);
+		snprintf(num[2], sizeof num[2], "%d",
+			 hm_loyalty_percent(tiers, n_tiers, r->contracts));
+		num[3][0] = '\0';
+		if (next)
+			snprintf(num[3], sizeof num[3], "%d", next->percent);
+		snprintf(num[4], sizeof num[4], "%lld", (long long)r->discount_cents);
+		ok = csv_field(out, num[0], false) && csv_field(out, r->full_name, false) &&
+		     csv_field(out, num[1], false) && csv_field(out, num[2], false) &&
+		     csv_field(out, num[3], false) && csv_field(out, num[4], false) &&
+		     csv_field(out, at, true);
+	}
+	return ok;
+}
 
-	hm_buf_init(&text, 32 << 20);
-	if (format && !csv) {
-		hm_reply_invalid(reply, json_pack("{s:s}", "format", "must be csv (or absent for JSON)"));
-		goto out;
-	}
-	if (!csv && !hm_query_page(req, reply, &limit, &after))
-		goto out;
-	if (csv)
-		limit = 1000000; /* the whole report */
-	err = hm_crm_tiers(req->db, tiers, &n_tiers);
-	stmt = err == HM_OK ? hm_db_stmt(req->db, sql) : NULL;
-	if (err == HM_OK && (!stmt || !items))
+static void reply_loyalty_csv(struct hm_request *req, struct hm_reply *reply,
+			      const struct hm_tier *tiers, size_t n_tiers)
+{
+	struct hm_loyalty_row *rows = NULL;
+	size_t n = 0, len = 0;
+	struct hm_buf text;
+	char *data = NULL;
+	hm_buf_init(&text, LOYALTY_CSV_CAP);
+	enum hm_err err = hm_db_contracts_loyalty_rows(req->db, 0, LOYALTY_CSV_ROWS, &rows, &n);
+	if (err == HM_OK && (!loyalty_csv(&text, rows, n, tiers, n_tiers) ||
+			     !(data = hm_buf_detach(&text, &len))))
 		err = HM_ERR_INTERNAL;
-	bool ok = err == HM_OK;
-	if (ok && csv) {
-		ok = hm_buf_append(&text, "\xEF\xBB\xBF", 3); /* UTF-8 byte-order mark */
-		for (size_t i = 0; ok && i < 7; i++)
-			ok = csv_field(&text, columns[i], i == 6);
-	}
-	if (ok) {
-		sqlite3_bind_int64(stmt, 1, after);
-		sqlite3_bind_int(stmt, 2, limit + 1);
-	}
-	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (++count > limit)
-			break;
-		last = sqlite3_column_int64(stmt, 0);
-		int contracts = sqlite3_column_int(stmt, 2);
-		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, contracts);
-		char at[HM_RFC3339_LEN];
-		hm_time_format(sqlite3_column_int64(stmt, 4), at);
-		const char *name = (const char *)sqlite3_column_text(stmt, 1);
-		int current = hm_loyalty_percent(tiers, n_tiers, contracts);
-		int64_t discount = sqlite3_column_int64(stmt, 3);
-		if (csv) {
-			char num[7][24];
-			snprintf(num[0], sizeof num[0], "%lld", (long long)last);
-			snprintf(num[2], sizeof num[2], "%d", contracts);
-			snprintf(num[3], sizeof num[3], "%d", current);
-			snprintf(num[4], sizeof num[4], "%s", "");
-			if (next)
-				snprintf(num[4], sizeof num[4], "%d", next->percent);
-			snprintf(num[5], sizeof num[5], "%lld", (long long)discount);
-			ok = csv_field(&text, num[0], false) && csv_field(&text, name, false) &&
-			     csv_field(&text, num[2], false) && csv_field(&text, num[3], false) &&
-			     csv_field(&text, num[4], false) && csv_field(&text, num[5], false) &&
-			     csv_field(&text, at, true);
-		} else {
-			json_t *row = json_pack("{s:I, s:s, s:i, s:i, s:o, s:I, s:s}", "client_id",
-						(json_int_t)last, "full_name", name, "contracts",
-						contracts, "current_percent", current, "next_percent",
-						next ? json_integer(next->percent) : json_null(),
-						"discount_total_cents", (json_int_t)discount,
-						"last_contract_at", at);
-			ok = row && json_array_append_new(items, row) == 0;
-		}
-	}
-	if (ok && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ok = hm_db_fail(req->db, "loyalty report") == HM_OK;
-	if (!ok) {
-		hm_api_reply_err(reply, err != HM_OK ? err : HM_ERR_INTERNAL);
-		goto out;
-	}
-	if (csv) {
-		hm_reply_raw(reply, 200, "text/csv; charset=utf-8", text.data, text.len);
+	if (err == HM_OK) {
+		hm_reply_raw_owned(reply, 200, "text/csv; charset=utf-8", data, len);
 		hm_reply_header(reply, "Content-Disposition", "attachment; filename=\"loyalty.csv\"");
 	} else {
-		hm_api_reply_page(reply, items, count > limit ? last : 0);
-		items = NULL;
+		hm_api_reply_err(reply, err);
 	}
-out:
-	hm_db_done(stmt);
+	hm_db_contracts_loyalty_free(rows, n);
 	hm_buf_release(&text);
-	json_decref(items);
+}
+
+static void reply_loyalty_json(struct hm_request *req, struct hm_reply *reply,
+			       const struct hm_tier *tiers, size_t n_tiers)
+{
+	struct hm_loyalty_row *rows = NULL;
+	size_t n = 0;
+	int limit = 0;
+	int64_t after = 0;
+	if (!hm_query_page(req, reply, &limit, &after))
+		return;
+	enum hm_err err = hm_db_contracts_loyalty_rows(req->db, after, limit, &rows, &n);
+	json_t *items = err == HM_OK ? loyalty_json(rows, n, (size_t)limit, tiers, n_tiers) : NULL;
+	if (err == HM_OK && !items)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		hm_api_reply_page(reply, items,
+				  n > (size_t)limit ? rows[limit - 1].client_id : 0);
+	else
+		hm_api_reply_err(reply, err);
+	hm_db_contracts_loyalty_free(rows, n);
+}
+
+void hm_api_loyalty_report(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n_tiers = 0;
+	const char *format = hm_query_get(req, "format");
+	bool csv = format && strcmp(format, "csv") == 0;
+
+	if (format && !csv) {
+		hm_reply_invalid(reply, json_pack("{s:s}", "format", "must be csv (or absent for JSON)"));
+		return;
+	}
+	enum hm_err err = hm_crm_tiers(req->db, tiers, &n_tiers);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	else if (csv)
+		reply_loyalty_csv(req, reply, tiers, n_tiers);
+	else
+		reply_loyalty_json(req, reply, tiers, n_tiers);
 }

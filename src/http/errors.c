@@ -16,6 +16,8 @@ static const struct hm_err_info table[HM_ERR_COUNT_] = {
 	[HM_ERR_METHOD_NOT_ALLOWED] = {405, "method_not_allowed",
 				       "This path does not take that method."},
 	[HM_ERR_SLOT_TAKEN] = {409, "slot_taken", "That time is already taken."},
+	[HM_ERR_CLIENT_BUSY] = {409, "client_busy",
+				 "The client already has a lesson at that time."},
 	[HM_ERR_FULL] = {409, "full", "No seats left."},
 	[HM_ERR_TOO_LATE_TO_CANCEL] = {409, "too_late_to_cancel",
 				       "Lessons can be cancelled until 24 hours before."},

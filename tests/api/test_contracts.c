@@ -353,6 +353,14 @@ static void test_contract_validation(void)
 			fprintf(stderr, "  body %s -> %d %s\n", body, r.status, r.body);
 		http_response_free(&r);
 	}
+	/* API.md v2: a student's contract is always made on the web, so channel is
+	 * read-only for a student (whatever its value). */
+	fill(body, sizeof body, "{\"service_id\":$1,\"kind\":\"one_off\",\"channel\":\"web\"}",
+	     svc_a, 0);
+	CHECK(api_call(&st[0], "POST", "/api/v1/me/contracts", body, &r));
+	CHECK_INT(r.status, 422);
+	CHECK_STR(http_error_field(&r, "channel"), "is read-only");
+	http_response_free(&r);
 	/* Unknown and inactive services. */
 	CHECK_INT(me_contract(&st[0], 999999, "one_off", 0, &r), 422);
 	CHECK(http_error_field(&r, "service_id") != NULL);
@@ -835,6 +843,15 @@ static void test_quote(void)
 	CHECK(api_call(&st[2], "GET", path, NULL, &q));
 	CHECK_INT(q.status, 422);
 	CHECK(http_error_field(&q, "service_id") != NULL);
+	http_response_free(&q);
+	/* Every bad field is named at once. */
+	CHECK(api_call(&st[2], "GET", "/api/v1/quote?kind=monthly&sessions=0&client_id=1", NULL,
+		       &q));
+	CHECK_INT(q.status, 422);
+	CHECK(http_error_field(&q, "service_id") != NULL);
+	CHECK(http_error_field(&q, "kind") != NULL);
+	CHECK(http_error_field(&q, "sessions") != NULL);
+	CHECK(http_error_field(&q, "client_id") != NULL);
 	http_response_free(&q);
 	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off", (long long)svc_off);
 	CHECK(api_call(&st[2], "GET", path, NULL, &q));

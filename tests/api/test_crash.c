@@ -7,13 +7,14 @@
 // it gave. Afterwards, with the server stopped cleanly, the database is opened
 // directly and must hold every answered write as answered, nothing half-written
 // (contracts' sessions, prices, gifts and audit rows agree with their lessons),
-// pass integrity_check and foreign_key_check, have no tutor double-booked, no
-// gift stock below zero (the admin stocks gifts first; replaying API.md's gift
-// rule in id order gives every contract's gift), and per client ordinals 1..n in
-// the order contracts were made (nothing is cancelled by this load). Every answer
-// is 201 or 409 (slot_taken, no_sessions_left), or none because of a kill: never
-// a 5xx, never a lost answer while the server was up. Randomness is only in the
-// timing: the verdict does not depend on where the kills land.
+// pass integrity_check and foreign_key_check, have no tutor double-booked and no
+// client in two lessons at once, no gift stock below zero (the admin stocks gifts
+// first; replaying API.md's gift rule in id order gives every contract's gift), and
+// per client ordinals 1..n in the order contracts were made (nothing is cancelled by
+// this load). Every answer is 201 or 409 (slot_taken, client_busy,
+// no_sessions_left), or none because of a kill: never a 5xx, never a lost answer
+// while the server was up. Randomness is only in the timing: the verdict does not
+// depend on where the kills land.
 //
 // HM_CRASH_ROUNDS sets the number of rounds (default 50, at least 20); after the
 // 20th, no round starts once the time budget is spent.
@@ -475,8 +476,8 @@ static bool op_book(struct worker *w, bool series, bool with_sub)
 			record_contract(http_json(&r, "contract"), w->client_id);
 	} else if (r.status == 409 && with_sub && code_is(&r, "no_sessions_left")) {
 		w->sub_id = 0; /* an unanswered booking used its last session */
-	} else if (r.status == 409 && code_is(&r, "slot_taken")) {
-		/* someone else got it first */
+	} else if (r.status == 409 && (code_is(&r, "slot_taken") || code_is(&r, "client_busy"))) {
+		/* someone else got it first, or the student has a lesson then already */
 	} else if (r.status != 0) {
 		note_unexpected(body, &r);
 	}
@@ -948,6 +949,12 @@ static void check_all_lessons(sqlite3 *db)
 	/* No double booking: any two booked lessons of one tutor that overlap. */
 	CHECK_INT(query_int(db, "SELECT count(*) FROM lessons a JOIN lessons b"
 				" ON a.tutor_id = b.tutor_id AND a.id < b.id"
+				" WHERE a.status = 'booked' AND b.status = 'booked'"
+				" AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"),
+		  0);
+	/* No client in two lessons at once (sql/0006). */
+	CHECK_INT(query_int(db, "SELECT count(*) FROM lessons a JOIN lessons b"
+				" ON a.client_id = b.client_id AND a.id < b.id"
 				" WHERE a.status = 'booked' AND b.status = 'booked'"
 				" AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"),
 		  0);

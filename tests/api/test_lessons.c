@@ -775,6 +775,146 @@ static void test_race_for_one_slot(void)
 	CHECK(!slot_open(svc_private, tutor_a, today + 7, at));
 }
 
+/* ---- a client is never in two lessons at once ---------------------------------- */
+
+static struct student busy_st[2];
+
+static void test_client_busy(void)
+{
+	struct http_response r;
+	char at[HM_RFC3339_LEN];
+	CHECK(make_student(&busy_st[0], "ane@busy.lessons.test", "Ane Busy", "10.1.3.1"));
+
+	/* Ane books tutor A on day 30 at 17:00, then tutor B at 17:30 the same day: the
+	 * tutor is free, Ane is not. Nothing is written. */
+	book(&busy_st[0].c, svc_private, tutor_a, today + 30, 17 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+	book(&busy_st[0].c, svc_chess, tutor_b, today + 30, 17 * 60 + 30, "", &r);
+	CHECK_INT(r.status, 409);
+	CHECK_STR(http_error_code(&r), "client_busy");
+	CHECK(json_object_get(http_json(&r, "error"), "conflicts") == NULL);
+	http_response_free(&r);
+	/* At the very same time too, and from staff for her. */
+	char extra[96];
+	snprintf(extra, sizeof extra, ",\"client_id\":%lld", (long long)busy_st[0].client_id);
+	book(&staff, svc_chess, tutor_b, today + 30, 17 * 60, extra, &r);
+	CHECK_INT(r.status, 409);
+	CHECK_STR(http_error_code(&r), "client_busy");
+	http_response_free(&r);
+	CHECK_INT(count_items(&busy_st[0].c, "/api/v1/me/contracts"), 1);
+	CHECK_INT(count_items(&busy_st[0].c, "/api/v1/me/lessons"), 1);
+	local_at(today + 30, 17 * 60 + 30, at);
+	CHECK(slot_open(svc_chess, tutor_b, today + 30, at));
+	/* Right after the lesson is fine. */
+	book(&busy_st[0].c, svc_chess, tutor_b, today + 30, 18 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+
+	/* A series with one week overlapping: 409 client_busy naming that week, nothing
+	 * booked. */
+	book(&busy_st[0].c, svc_chess, tutor_b, today + 23, 17 * 60, ",\"repeat_weeks\":3", &r);
+	CHECK_INT(r.status, 409);
+	CHECK_STR(http_error_code(&r), "client_busy");
+	json_t *conflicts = json_object_get(http_json(&r, "error"), "conflicts");
+	CHECK(json_is_array(conflicts));
+	CHECK_INT(json_array_size(conflicts), 1);
+	local_at(today + 30, 17 * 60, at);
+	CHECK_STR(json_string_value(json_array_get(conflicts, 0)), at);
+	http_response_free(&r);
+	CHECK_INT(count_items(&busy_st[0].c, "/api/v1/me/contracts"), 2);
+	CHECK_INT(count_items(&busy_st[0].c, "/api/v1/me/lessons"), 2);
+
+	/* A walk-in at a time the client had a lesson with another tutor. */
+	CHECK(make_student(&busy_st[1], "unai@busy.lessons.test", "Unai Busy", "10.1.3.2"));
+	snprintf(extra, sizeof extra, ",\"client_id\":%lld", (long long)busy_st[1].client_id);
+	char walk[160];
+	snprintf(walk, sizeof walk, "%s,\"attendance\":\"attended\"", extra);
+	book(&staff, svc_private, tutor_a, today - 3, 9 * 60, walk, &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+	book(&staff, svc_chess, tutor_b, today - 3, 9 * 60 + 30, walk, &r);
+	CHECK_INT(r.status, 409);
+	CHECK_STR(http_error_code(&r), "client_busy");
+	http_response_free(&r);
+	/* Cancelled lessons do not count. */
+	book(&busy_st[1].c, svc_private, tutor_a, today + 31, 12 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	json_int_t id = ival(r.json, "id");
+	http_response_free(&r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/lessons/%lld/cancel", (long long)id);
+	CHECK_INT(api_status(&busy_st[1].c, "POST", path, NULL), 200);
+	book(&busy_st[1].c, svc_chess, tutor_b, today + 31, 12 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+}
+
+/* The same student books two tutors at the same hour from two connections at
+ * once: exactly one 201, the other 409 client_busy, and no stray contract. */
+static pthread_barrier_t busy_barrier;
+struct busy_racer {
+	struct api_client c;
+	char body[256];
+	int status;
+	char code[32];
+};
+
+static void *busy_racer(void *arg)
+{
+	struct busy_racer *b = arg;
+	struct http_response r;
+	pthread_barrier_wait(&busy_barrier);
+	api_call(&b->c, "POST", "/api/v1/lessons", b->body, &r);
+	b->status = r.status;
+	snprintf(b->code, sizeof b->code, "%s", http_error_code(&r) ? http_error_code(&r) : "");
+	http_response_free(&r);
+	return NULL;
+}
+
+static void test_race_client_busy(void)
+{
+	struct student s;
+	struct busy_racer rc[2];
+	CHECK(make_student(&s, "racer@busy.lessons.test", "Racer Busy", "10.1.3.3"));
+	for (int k = 0; k < 2; k++) {
+		api_client_at(&rc[k].c, server.port, "10.1.3.3");
+		CHECK_INT(api_login(&rc[k].c, "racer@busy.lessons.test", PW), 200);
+	}
+	const json_int_t svcs[2] = {svc_private, svc_chess}, tutors[2] = {tutor_a, tutor_b};
+	const int rounds = 6;
+	for (int round = 0; round < rounds; round++) {
+		char at[HM_RFC3339_LEN];
+		pthread_t threads[2];
+		local_at(today + 33, (9 + round) * 60, at);
+		for (int k = 0; k < 2; k++)
+			snprintf(rc[k].body, sizeof rc[k].body,
+				 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"}",
+				 (long long)svcs[k], (long long)tutors[k], at);
+		CHECK_INT(pthread_barrier_init(&busy_barrier, NULL, 2), 0);
+		for (int k = 0; k < 2; k++)
+			CHECK_INT(pthread_create(&threads[k], NULL, busy_racer, &rc[k]), 0);
+		for (int k = 0; k < 2; k++)
+			pthread_join(threads[k], NULL);
+		pthread_barrier_destroy(&busy_barrier);
+		int won = 0, busy = 0;
+		for (int k = 0; k < 2; k++) {
+			if (rc[k].status == 201)
+				won++;
+			else if (rc[k].status == 409 && strcmp(rc[k].code, "client_busy") == 0)
+				busy++;
+			else
+				fprintf(stderr, "round %d racer %d: %d %s\n", round, k, rc[k].status,
+					rc[k].code);
+		}
+		CHECK_INT(won, 1);
+		CHECK_INT(busy, 1);
+	}
+	/* One lesson and one contract per round, nothing more. */
+	CHECK_INT(count_items(&rc[0].c, "/api/v1/me/lessons"), rounds);
+	CHECK_INT(count_items(&rc[0].c, "/api/v1/me/contracts"), rounds);
+}
+
 /* ---- staff booking ----------------------------------------------------------- */
 
 static void test_staff_books_for_a_client(void)
@@ -1281,6 +1421,8 @@ int main(void)
 	RUN(test_weekly_series);
 	RUN(test_series_keeps_local_time_across_dst);
 	RUN(test_race_for_one_slot);
+	RUN(test_client_busy);
+	RUN(test_race_client_busy);
 	RUN(test_staff_books_for_a_client);
 	RUN(test_cancel);
 	RUN(test_24_hour_rule);

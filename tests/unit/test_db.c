@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The database layer on :memory: with sql/ applied: migrations and the business
-// plan's seeds, the contract counts kept by triggers, the statement cache, group
-// commit's savepoints, rate-limit windows, accounts.
+// plan's seeds, the contract counts kept by triggers, a client never in two lessons
+// at once (sql/0006), the statement cache, group commit's savepoints, rate-limit
+// windows, accounts.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "harreman/accounts.h"
 #include "harreman/db.h"
+#include "harreman/db_lessons.h"
 #include "harreman/migrations.h"
 #include "harreman/ratelimit.h"
 
@@ -177,6 +180,87 @@ static void test_active_contracts_are_counted_on_upgrade(void)
 	hm_db_close(db);
 }
 
+/* Two tutors (users 10 and 11) for the lesson triggers, on top of SEED_SQL. */
+#define TUTORS_SQL                                                                         \
+	"INSERT INTO users (id, email, password_hash, full_name, role, created_at,"        \
+	" updated_at) VALUES (10, 'a@t', 'x', 'A', 'staff', 0, 0), (11, 'b@t', 'x', 'B',"  \
+	" 'staff', 0, 0);"                                                                 \
+	"INSERT INTO tutors (user_id, updated_at) VALUES (10, 0), (11, 0)"
+/* A booked lesson of client, tutor, [starts, ends). */
+static enum hm_err add_lesson(struct hm_db *db, int client, int tutor, int starts, int ends)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO lessons (client_id, tutor_id, service_id, starts_at, ends_at,"
+		 " created_at) VALUES (%d, %d, 1, %d, %d, 0)",
+		 client, tutor, starts, ends);
+	return hm_db_exec(db, sql);
+}
+
+static void test_a_client_is_never_in_two_lessons(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_exec(db, SEED_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, TUTORS_SQL), HM_OK);
+	CHECK_INT(add_lesson(db, 1, 10, 3600, 7200), HM_OK);
+	/* Another tutor, overlapping: the trigger refuses with client_busy. */
+	CHECK_INT(add_lesson(db, 1, 11, 5400, 9000), HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "client_busy");
+	CHECK_INT(add_lesson(db, 1, 11, 0, 3601), HM_ERR_INTERNAL);
+	CHECK_INT(add_lesson(db, 1, 11, 3600, 7200), HM_ERR_INTERNAL);
+	/* The same tutor is the tutor trigger's: slot_taken. */
+	CHECK_INT(add_lesson(db, 1, 10, 5400, 9000), HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "slot_taken");
+	/* Back to back, another client, or a cancelled lesson: fine. */
+	CHECK_INT(add_lesson(db, 1, 11, 7200, 9000), HM_OK);
+	CHECK_INT(add_lesson(db, 2, 11, 7200, 9000), HM_ERR_INTERNAL); /* tutor 11 is busy */
+	CHECK_INT(add_lesson(db, 2, 11, 9000, 10800), HM_OK);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM lessons"), 3);
+	CHECK_INT(hm_db_exec(db, "UPDATE lessons SET status = 'cancelled' WHERE id = 1"), HM_OK);
+	CHECK_INT(add_lesson(db, 1, 11, 3600, 5400), HM_OK);
+	/* Booking the cancelled one again, or moving a lesson onto another: refused. */
+	CHECK_INT(hm_db_exec(db, "UPDATE lessons SET status = 'booked' WHERE id = 1"),
+		  HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "client_busy");
+	CHECK_INT(add_lesson(db, 1, 10, 10800, 12600), HM_OK);
+	CHECK_INT(hm_db_exec(db, "UPDATE lessons SET starts_at = 8000, ends_at = 9500 WHERE id = 5"),
+		  HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "client_busy");
+
+	/* The pre-check asks the same question (client 1: tutor 11 at 3600-5400 and
+	 * 7200-9000, tutor 10 at 10800-12600). */
+	const int64_t starts[3] = {3000, 5400, 10800};
+	bool busy[3] = {false, true, true};
+	CHECK_INT(hm_db_lessons_client_busy(db, 1, 10, starts, 3, 30, busy), HM_OK);
+	CHECK(busy[0] && !busy[1] && !busy[2]);
+	CHECK_INT(hm_db_lessons_client_busy(db, 1, 11, starts, 3, 30, busy), HM_OK);
+	CHECK(!busy[0] && !busy[1] && busy[2]);
+	hm_db_close(db);
+}
+
+static void test_client_busy_migrates_over_existing_overlaps(void)
+{
+	/* A database from before the rule (schema version 5) where a client is in two
+	 * lessons at once: the migration succeeds and keeps both. */
+	const char *why = NULL;
+	struct hm_db *db = hm_db_open(":memory:");
+	CHECK(db != NULL);
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(hm_db_exec(db, hm_migrations[i].sql), HM_OK);
+	CHECK_INT(hm_db_exec(db, "PRAGMA user_version = 5"), HM_OK);
+	CHECK_INT(hm_db_exec(db, SEED_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, TUTORS_SQL), HM_OK);
+	CHECK_INT(add_lesson(db, 1, 10, 3600, 7200), HM_OK);
+	CHECK_INT(add_lesson(db, 1, 11, 3600, 7200), HM_OK);
+	CHECK_INT(hm_db_migrate(db, &why), HM_OK);
+	CHECK_INT(hm_db_schema_version(db), hm_migration_count);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM lessons WHERE status = 'booked'"), 2);
+	/* Only new writes are guarded; cancelling one of the two is one of them. */
+	CHECK_INT(add_lesson(db, 1, 11, 5400, 9000), HM_ERR_INTERNAL);
+	CHECK_INT(hm_db_exec(db, "UPDATE lessons SET status = 'cancelled' WHERE id = 2"), HM_OK);
+	hm_db_close(db);
+}
+
 static void test_a_batch_keeps_each_handlers_work_apart(void)
 {
 	struct hm_db *db = fresh_db();
@@ -321,6 +405,8 @@ int main(void)
 	RUN(test_transactions_roll_back);
 	RUN(test_active_contracts_are_counted_by_triggers);
 	RUN(test_active_contracts_are_counted_on_upgrade);
+	RUN(test_a_client_is_never_in_two_lessons);
+	RUN(test_client_busy_migrates_over_existing_overlaps);
 	RUN(test_a_batch_keeps_each_handlers_work_apart);
 	RUN(test_rate_limit_window);
 	RUN(test_accounts);

@@ -223,8 +223,9 @@ function repeatFields() {
 function failureBox() {
   const f = dlg.failure;
   if (!f) return h('div', { class: 'form-error', 'data-role': 'form-error', role: 'alert', hidden: true });
+  const list = f.code === 'client_busy' ? 'book.confirm.busy_conflicts' : 'book.confirm.conflicts';
   const children = [h('p', {}, f.conflicts.length
-    ? t('book.confirm.conflicts', { count: f.conflicts.length }) : errorText({ code: f.code }))];
+    ? t(list, { count: f.conflicts.length }) : errorText({ code: f.code }))];
   if (f.conflicts.length) {
     children.push(h('ul', { class: 'conflicts' }, f.conflicts.map((c) => h('li', {}, dateTime(c)))));
     children.push(h('p', { class: 'small' }, t('book.confirm.conflicts_hint')));
@@ -340,10 +341,12 @@ async function book(event) {
   } catch (err) {
     dlg.busy = false;
     form.removeAttribute('aria-busy');
-    if (err.code === 'slot_taken' || err.code === 'full' || (err.fields && err.fields.starts_at)) {
+    const refused = ['slot_taken', 'full', 'client_busy'];
+    if (refused.includes(err.code) || (err.fields && err.fields.starts_at)) {
       const conflicts = err.extra && Array.isArray(err.extra.conflicts) ? err.extra.conflicts : [];
       // A series can be tried again with fewer weeks; a single taken slot cannot.
-      dlg.failure = { code: err.code === 'full' ? 'full' : 'slot_taken', conflicts, taken: !conflicts.length };
+      const code = refused.includes(err.code) ? err.code : 'slot_taken';
+      dlg.failure = { code, conflicts, taken: !conflicts.length };
       onRefreshWeek();
       render();
       const focus = dialog.querySelector('#confirm-other') || dialog.querySelector('[data-role=form-error]');

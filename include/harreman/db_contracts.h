@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Contracts in the database: making and cancelling them (each one transaction,
+ * audit row and messages included), lists, quotes, the discount tiers, a client's
+ * count of contracts and the rows of the loyalty report. Ordinal, discount and gift
+ * of a new contract are decided by hm_crm_contract_create inside the transaction.
+ * All functions borrow the connection; JSON results are owned by the caller. */
+#ifndef HARREMAN_DB_CONTRACTS_H
+#define HARREMAN_DB_CONTRACTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harreman/crm.h"
+#include "harreman/db.h"
+
+struct hm_outbox_env;
+struct hm_tier;
+
+/* Makes contract c (its created_by and now are taken from who) in one transaction;
+ * *out: the contract (caller owns). HM_ERR_INTERNAL on failure. */
+enum hm_err hm_db_contracts_create(struct hm_db *db, const struct hm_new_contract *c,
+				   const struct hm_actor *who, json_t **out);
+
+/* One page of contracts of client_id (0: all), id > after, by id: *items (caller
+ * owns) and *next_after (0 on the last page). limit is at most HM_PAGE_MAX. */
+enum hm_err hm_db_contracts_list(struct hm_db *db, int64_t client_id, int64_t after, int limit,
+				 json_t **items, int64_t *next_after);
+
+/* Cancels contract id in one transaction with the lessons it still had to come
+ * (their client is told in one message), audited; *out: the contract (caller
+ * owns). HM_ERR_NOT_FOUND, HM_ERR_CONFLICT (cancelled already; *why, static text,
+ * says so), HM_ERR_INTERNAL. */
+enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm_actor *who,
+				   const struct hm_outbox_env *env, json_t **out,
+				   const char **why);
+
+/* What a new contract of svc with sessions sessions would cost client_id now:
+ * *out {ordinal, list_price_cents, discount_percent, discount_cents, price_cents,
+ * gift} (caller owns). Writes nothing. */
+enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id,
+				  const struct hm_service *svc, int sessions, json_t **out);
+
+/* The number of contracts of client_id that are not cancelled (0 for none). */
+enum hm_err hm_db_contracts_count(struct hm_db *db, int64_t client_id, int64_t *count);
+
+/* Replaces the discount tiers with tiers[0..n) in one transaction, audited with
+ * detail (borrowed, may be NULL). */
+enum hm_err hm_db_contracts_tiers_put(struct hm_db *db, const struct hm_tier *tiers, size_t n,
+				      json_t *detail, const struct hm_actor *who);
+
+/* One row of the loyalty report: a client with contracts that are not cancelled. */
+struct hm_loyalty_row {
+	int64_t client_id;
+	char *full_name; /* owned by the rows (hm_db_contracts_loyalty_free) */
+	int contracts;
+	int64_t discount_cents, last_contract_at;
+};
+
+/* The report's rows for clients with id > after, by id, at most limit + 1 (the
+ * extra one says a next page exists): *rows (free with
+ * hm_db_contracts_loyalty_free) and *n. */
+enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int limit,
+					 struct hm_loyalty_row **rows, size_t *n);
+void hm_db_contracts_loyalty_free(struct hm_loyalty_row *rows, size_t n);
+
+#endif
