@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Clients in the database: search, the create and update writes with their audit
  * rows, and the contact history (interactions). The client object itself is
- * crm.h's hm_crm_client_json. Every function borrows the connection; JSON results
+ * crm.h's hm_db_clients_json. Every function borrows the connection; JSON results
  * are owned by the caller. */
 #ifndef HARREMAN_DB_CLIENTS_H
 #define HARREMAN_DB_CLIENTS_H
@@ -60,5 +60,14 @@ enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_
 enum hm_err hm_db_clients_interaction_add(struct hm_db *db, int64_t id, const char *channel,
 					  const char *direction, const char *summary,
 					  const struct hm_actor *who, json_t **out);
+
+/* The client record of a user (a student): HM_OK and *client_id, or NOT_FOUND. */
+enum hm_err hm_db_clients_of_user(struct hm_db *db, int64_t user_id, int64_t *client_id);
+
+/* Whether client id exists. */
+enum hm_err hm_db_clients_exists(struct hm_db *db, int64_t client_id, bool *exists);
+
+/* The client object (relationship derived at now). */
+enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now, json_t **out);
 
 #endif

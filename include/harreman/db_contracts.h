@@ -2,7 +2,7 @@
 /* Contracts in the database: making and cancelling them (each one transaction,
  * audit row and messages included), lists, quotes, the discount tiers, a client's
  * count of contracts and the rows of the loyalty report. Ordinal, discount and gift
- * of a new contract are decided by hm_crm_contract_create inside the transaction.
+ * of a new contract are decided by hm_db_contracts_insert inside the transaction.
  * All functions borrow the connection; JSON results are owned by the caller. */
 #ifndef HARREMAN_DB_CONTRACTS_H
 #define HARREMAN_DB_CONTRACTS_H
@@ -11,8 +11,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "harreman/crm.h"
 #include "harreman/db.h"
+#include "harreman/db_services.h"
+
+/* A contract to make. */
+struct hm_new_contract {
+	int64_t client_id;
+	const struct hm_service *service;
+	bool subscription;
+	int sessions;
+	int sessions_used;   /* used at once (lessons booked with it) */
+	const char *channel; /* "web", "phone", "email", "in_person" */
+	int64_t created_by;  /* user id, 0 for none */
+	int64_t now;
+};
+
+/* The loyalty figures a new contract for client_id would get now: ordinal, price,
+ * and the gift that would go with it (0 when none is in stock). */
+struct hm_contract_terms {
+	int ordinal;
+	int64_t list_cents, discount_cents, price_cents;
+	int percent;
+	int64_t gift_id;
+};
 
 struct hm_outbox_env;
 struct hm_tier;
@@ -63,5 +84,27 @@ struct hm_loyalty_row {
 enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int limit,
 					 struct hm_loyalty_row **rows, size_t *n);
 void hm_db_contracts_loyalty_free(struct hm_loyalty_row *rows, size_t n);
+
+/* The current discount tiers, sorted (at most HM_MAX_TIERS). */
+struct hm_tier;
+enum hm_err hm_db_contracts_tiers(struct hm_db *db, struct hm_tier *tiers, size_t *n);
+
+enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id,
+				  const struct hm_service *svc, int sessions,
+				  struct hm_contract_terms *out);
+
+/* Makes the contract inside the caller's transaction (ordinal, discount and gift
+ * stock are read and written under the same write lock) and audits it. */
+enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contract *c,
+				   const char *request_id, int64_t *contract_id);
+
+/* The contract object. HM_ERR_NOT_FOUND when there is none. */
+enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t **out);
+
+/* The loyalty stage of a client with this many contracts not cancelled, as GET
+ * /me/loyalty answers it: {contracts, current_percent, next: {ordinal, percent} or
+ * null at the cap}. A new object (caller owns); NULL when out of memory. */
+struct hm_tier;
+json_t *hm_db_contracts_loyalty_json(const struct hm_tier *tiers, size_t n, int contracts);
 
 #endif

@@ -37,4 +37,8 @@ enum hm_err hm_db_gifts_create(struct hm_db *db, const struct hm_gift_input *in,
 enum hm_err hm_db_gifts_update(struct hm_db *db, int64_t id, const struct hm_gift_input *in,
 			       const struct hm_actor *who, json_t **out);
 
+/* The gift object {id, key, name} of gift_id, or JSON null for 0 (or a gift that
+ * no longer exists). NULL on a database error or out of memory: never "no gift". */
+json_t *hm_db_gifts_json(struct hm_db *db, int64_t gift_id);
+
 #endif

@@ -88,4 +88,7 @@ struct hm_lesson_log {
 enum hm_err hm_db_lessons_log(struct hm_db *db, int64_t id, const struct hm_lesson_log *log,
 			      const struct hm_actor *who, json_t **out, const char **why);
 
+/* The lesson object, with its contract embedded. */
+enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out);
+
 #endif

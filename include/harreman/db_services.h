@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Services in the database: the catalogue's list, one service's object, and the
  * create and update writes with their audit rows. (The struct hm_service that the
- * booking code reads is crm.h's hm_crm_service.) Every function borrows the
+ * booking code reads is crm.h's hm_db_services_read.) Every function borrows the
  * connection; JSON results are owned by the caller. */
 #ifndef HARREMAN_DB_SERVICES_H
 #define HARREMAN_DB_SERVICES_H
@@ -44,5 +44,18 @@ enum hm_err hm_db_services_create(struct hm_db *db, const struct hm_service_inpu
  * HM_ERR_NOT_FOUND when there is no service id. */
 enum hm_err hm_db_services_update(struct hm_db *db, int64_t id, const struct hm_service_input *in,
 				  json_t *detail, const struct hm_actor *who, json_t **out);
+
+struct hm_service {
+	int64_t id;
+	char kind[16];       /* "private", "group", "workshop" */
+	char subject[64];
+	int duration_min;
+	int64_t price_cents;
+	int capacity;
+	bool active;
+};
+
+/* Reads service id: HM_OK, HM_ERR_NOT_FOUND or HM_ERR_INTERNAL. */
+enum hm_err hm_db_services_read(struct hm_db *db, int64_t id, struct hm_service *out);
 
 #endif

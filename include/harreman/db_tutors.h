@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "harreman/db.h"
+#include "harreman/slots.h"
+#include "harreman/db_services.h"
 #include "harreman/hours.h"
 
 /* Tutors a single GET /slots looks at (the first ones by id). */
@@ -63,5 +65,17 @@ enum hm_err hm_db_tutors_availability_put(struct hm_db *db, int64_t id,
  * ids go into out, their count into *n. */
 enum hm_err hm_db_tutors_teaching(struct hm_db *db, const char *subject, int64_t tutor_id,
 				  int64_t out[HM_DB_TUTORS_PER_SUBJECT], size_t *n);
+
+/* Does tutor_id (a tutor profile of an active staff or admin user) teach subject? */
+enum hm_err hm_db_tutors_teaches(struct hm_db *db, int64_t tutor_id, const char *subject,
+				 bool *teaches);
+
+/* A tutor's slot query for service over local days [first_day, last_day]: windows
+ * and booked lessons are read into storage the caller frees with
+ * hm_db_tutors_slot_query_release. */
+enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id, const struct hm_service *svc,
+			      int64_t first_day, int64_t last_day, int64_t now,
+			      struct hm_slot_query *q);
+void hm_db_tutors_slot_query_release(struct hm_slot_query *q);
 
 #endif

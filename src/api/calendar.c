@@ -14,7 +14,7 @@
 #include "harreman/api.h"
 #include "harreman/app.h"
 #include "harreman/conditional.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
 #include "harreman/db_calendar.h"
 #include "harreman/ical.h"
 #include "harreman/token.h"
@@ -153,7 +153,7 @@ static void answer_feed(struct hm_request *req, struct hm_reply *reply, int64_t 
 static bool client_of_user_or_reply(struct hm_request *req, struct hm_reply *reply,
 				    int64_t *client_id)
 {
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, client_id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 	if (err != HM_OK)
 		hm_api_reply_err(reply, err);
 	return err == HM_OK;

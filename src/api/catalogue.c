@@ -9,7 +9,6 @@
 
 #include "harreman/api.h"
 #include "harreman/buf.h"
-#include "harreman/crm.h"
 #include "harreman/db_services.h"
 #include "harreman/db_tutors.h"
 #include "harreman/hours.h"
@@ -268,7 +267,7 @@ void hm_api_services_update(struct hm_request *req, struct hm_reply *reply)
 	int64_t id = req->path_ids[0];
 	json_t *out = NULL;
 
-	enum hm_err err = hm_crm_service(req->db, id, &current);
+	enum hm_err err = hm_db_services_read(req->db, id, &current);
 	if (err != HM_OK) { /* 404 comes before 422 */
 		hm_api_reply_err(reply, err);
 		return;
@@ -333,7 +332,7 @@ static bool read_slots_query_or_reply(struct hm_request *req, struct hm_reply *r
 	if (!hm_query_get(req, "service_id") && !fields)
 		fields = json_pack("{s:s}", "service_id", "is required");
 	if (!fields && service_id) {
-		err = hm_crm_service(req->db, service_id, &sq->svc);
+		err = hm_db_services_read(req->db, service_id, &sq->svc);
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !sq->svc.active)) {
 			fields = json_pack("{s:s}", "service_id", "no such service");
 			err = HM_OK;
@@ -368,11 +367,11 @@ static enum hm_err listed_slots(struct hm_db *db, const struct slots_query *sq, 
 		err = hm_db_tutors_teaching(db, sq->svc.subject, sq->tutor_id, tutors, &n_tutors);
 	for (size_t t = 0; err == HM_OK && t < n_tutors; t++) {
 		struct hm_slot_query q;
-		err = hm_crm_slot_query(db, tutors[t], &sq->svc, sq->first, sq->last, now, &q);
+		err = hm_db_tutors_slot_query(db, tutors[t], &sq->svc, sq->first, sq->last, now, &q);
 		if (err != HM_OK)
 			break;
 		size_t found = hm_slots_generate(&q, slots, HM_SLOTS_GENERATE_MAX);
-		hm_crm_slot_query_release(&q);
+		hm_db_tutors_slot_query_release(&q);
 		if (found > HM_SLOTS_GENERATE_MAX)
 			found = HM_SLOTS_GENERATE_MAX;
 		if (*n + found > listed_alloc) {

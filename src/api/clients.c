@@ -2,11 +2,10 @@
 // Clients: staff keep the records (also of phone and walk-in clients who never
 // log in), search them, and log the contact history; a student reads its own
 // record and changes its profile fields. Each handler checks its input, calls
-// src/db/clients.c (the client object is hm_crm_client_json's) and answers.
+// src/db/clients.c (the client object is hm_db_clients_json's) and answers.
 #include <string.h>
 
 #include "harreman/api.h"
-#include "harreman/crm.h"
 #include "harreman/db_clients.h"
 #include "harreman/limits.h"
 #include "harreman/validate.h"
@@ -168,7 +167,7 @@ void hm_api_clients_create(struct hm_request *req, struct hm_reply *reply)
 void hm_api_clients_get(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *out = NULL;
-	enum hm_err err = hm_crm_client_json(req->db, req->path_ids[0], req->now, &out);
+	enum hm_err err = hm_db_clients_json(req->db, req->path_ids[0], req->now, &out);
 	hm_api_reply_result(reply, err, 200, out);
 }
 
@@ -177,7 +176,7 @@ void hm_api_clients_update(struct hm_request *req, struct hm_reply *reply)
 	struct client_form f;
 	json_t *out = NULL;
 	bool exists = false;
-	enum hm_err err = hm_crm_client_exists(req->db, req->path_ids[0], &exists);
+	enum hm_err err = hm_db_clients_exists(req->db, req->path_ids[0], &exists);
 	if (err != HM_OK || !exists) { /* 404 comes before 422 */
 		hm_api_reply_err(reply, err != HM_OK ? err : HM_ERR_NOT_FOUND);
 		return;
@@ -192,9 +191,9 @@ void hm_api_me_client_get(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t id = 0;
 	json_t *out = NULL;
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &id);
 	if (err == HM_OK)
-		err = hm_crm_client_json(req->db, id, req->now, &out);
+		err = hm_db_clients_json(req->db, id, req->now, &out);
 	hm_api_reply_result(reply, err, 200, out);
 }
 
@@ -203,7 +202,7 @@ void hm_api_me_client_update(struct hm_request *req, struct hm_reply *reply)
 	struct client_form f;
 	int64_t id = 0;
 	json_t *out = NULL;
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &id);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -240,7 +239,7 @@ void hm_api_interactions_create(struct hm_request *req, struct hm_reply *reply)
 	bool exists = false;
 	json_t *out = NULL;
 
-	enum hm_err err = hm_crm_client_exists(req->db, id, &exists);
+	enum hm_err err = hm_db_clients_exists(req->db, id, &exists);
 	if (err != HM_OK || !exists) { /* 404 comes before 422 */
 		hm_api_reply_err(reply, err != HM_OK ? err : HM_ERR_NOT_FOUND);
 		return;

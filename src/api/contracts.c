@@ -3,7 +3,7 @@
 // discount tiers, branded gifts, a student's loyalty stage and the loyalty report
 // (JSON and CSV). Handlers parse, authorize and render; src/db/contracts.c and
 // src/db/gifts.c own the statements and transactions (ordinal, discount and gift
-// are decided in hm_crm_contract_create, inside the write's transaction).
+// are decided in hm_db_contracts_insert, inside the write's transaction).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,8 @@
 #include "harreman/api.h"
 #include "harreman/app.h"
 #include "harreman/buf.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
+#include "harreman/db_services.h"
 #include "harreman/db_contracts.h"
 #include "harreman/db_gifts.h"
 #include "harreman/limits.h"
@@ -81,7 +82,7 @@ static bool read_contract_or_reply(struct hm_request *req, struct hm_reply *repl
 	if (!b->sessions_present)
 		b->sessions = 1;
 	if (hm_validation_ok(&v) && b->service_id) {
-		enum hm_err err = hm_crm_service(req->db, b->service_id, &b->service);
+		enum hm_err err = hm_db_services_read(req->db, b->service_id, &b->service);
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !b->service.active))
 			hm_validation_fail(&v, "service_id", "no such service");
 		else if (err != HM_OK)
@@ -89,7 +90,7 @@ static bool read_contract_or_reply(struct hm_request *req, struct hm_reply *repl
 	}
 	if (hm_validation_ok(&v) && staff) {
 		bool exists = false;
-		if (hm_crm_client_exists(req->db, b->client_id, &exists) != HM_OK)
+		if (hm_db_clients_exists(req->db, b->client_id, &exists) != HM_OK)
 			v.oom = true;
 		else if (!exists)
 			hm_validation_fail(&v, "client_id", "no such client");
@@ -131,7 +132,7 @@ void hm_api_contracts_create(struct hm_request *req, struct hm_reply *reply)
 static bool own_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 				int64_t *client_id)
 {
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, client_id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 	if (err != HM_OK)
 		hm_api_reply_err(reply, err);
 	return err == HM_OK;
@@ -188,7 +189,7 @@ void hm_api_me_contracts_list(struct hm_request *req, struct hm_reply *reply)
 void hm_api_contracts_get(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *out = NULL;
-	enum hm_err err = hm_crm_contract_json(req->db, req->path_ids[0], &out);
+	enum hm_err err = hm_db_contracts_json(req->db, req->path_ids[0], &out);
 	hm_api_reply_result(reply, err, 200, out);
 }
 
@@ -255,7 +256,7 @@ static bool read_quote_or_reply(struct hm_request *req, struct hm_reply *reply,
 	if (q->sessions > HM_MAX_SESSIONS || (one_off && q->sessions != 1))
 		hm_validation_fail(&v, "sessions", sessions_rule);
 	if (hm_validation_ok(&v)) {
-		err = hm_crm_service(req->db, q->service_id, &q->service);
+		err = hm_db_services_read(req->db, q->service_id, &q->service);
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !q->service.active)) {
 			hm_validation_fail(&v, "service_id", "no such service");
 			err = HM_OK;
@@ -263,11 +264,11 @@ static bool read_quote_or_reply(struct hm_request *req, struct hm_reply *reply,
 	}
 	if (hm_validation_ok(&v) && err == HM_OK && staff) {
 		bool exists = false;
-		err = hm_crm_client_exists(req->db, q->client_id, &exists);
+		err = hm_db_clients_exists(req->db, q->client_id, &exists);
 		if (err == HM_OK && !exists)
 			hm_validation_fail(&v, "client_id", "no such client");
 	} else if (hm_validation_ok(&v) && err == HM_OK) {
-		err = hm_crm_client_of_user(req->db, req->who.user_id, &q->client_id);
+		err = hm_db_clients_of_user(req->db, req->who.user_id, &q->client_id);
 	}
 	if (err != HM_OK)
 		hm_api_reply_err(reply, err);
@@ -307,7 +308,7 @@ void hm_api_tiers_get(struct hm_request *req, struct hm_reply *reply)
 {
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n = 0;
-	enum hm_err err = hm_crm_tiers(req->db, tiers, &n);
+	enum hm_err err = hm_db_contracts_tiers(req->db, tiers, &n);
 	hm_api_reply_result(reply, err, 200, err == HM_OK ? tiers_json(tiers, n) : NULL);
 	if (err == HM_OK)
 		reply->cache_until = INT64_MAX;
@@ -449,19 +450,13 @@ void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 	size_t n = 0;
 	int64_t client_id = 0, contracts = 0;
 	json_t *out = NULL;
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client_id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &client_id);
 	if (err == HM_OK)
-		err = hm_crm_tiers(req->db, tiers, &n);
+		err = hm_db_contracts_tiers(req->db, tiers, &n);
 	if (err == HM_OK)
 		err = hm_db_contracts_count(req->db, client_id, &contracts);
-	if (err == HM_OK) {
-		const struct hm_tier *next = hm_loyalty_next(tiers, n, (int)contracts);
-		out = json_pack("{s:I, s:i, s:o}", "contracts", (json_int_t)contracts,
-				"current_percent", hm_loyalty_percent(tiers, n, (int)contracts),
-				"next", next ? json_pack("{s:i, s:i}", "ordinal", next->from_ordinal,
-							 "percent", next->percent)
-					     : json_null());
-	}
+	if (err == HM_OK)
+		out = hm_db_contracts_loyalty_json(tiers, n, (int)contracts);
 	hm_api_reply_result(reply, err, 200, out);
 }
 
@@ -599,7 +594,7 @@ void hm_api_loyalty_report(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, json_pack("{s:s}", "format", "must be csv (or absent for JSON)"));
 		return;
 	}
-	enum hm_err err = hm_crm_tiers(req->db, tiers, &n_tiers);
+	enum hm_err err = hm_db_contracts_tiers(req->db, tiers, &n_tiers);
 	if (err != HM_OK)
 		hm_api_reply_err(reply, err);
 	else if (csv)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harreman/api.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
 #include "harreman/db_contributions.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
@@ -57,7 +57,7 @@ void hm_api_contributions_list(struct hm_request *req, struct hm_reply *reply)
 		return;
 	enum hm_err err = HM_OK;
 	if (req->who.role == HM_ROLE_STUDENT) {
-		err = hm_crm_client_of_user(req->db, req->who.user_id, &viewer.client_id);
+		err = hm_db_clients_of_user(req->db, req->who.user_id, &viewer.client_id);
 		if (err == HM_ERR_NOT_FOUND)
 			err = HM_OK; /* no record: sees what the public sees */
 	}
@@ -101,7 +101,7 @@ void hm_api_contributions_create(struct hm_request *req, struct hm_reply *reply)
 	int64_t client = 0;
 	json_t *out = NULL;
 
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &client);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &client);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err); /* no client record: 404 before any 422 */
 		return;

@@ -6,7 +6,7 @@
 // within capacity and closed once an event starts, even when students race for
 // the last places.
 #include "harreman/api.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
 #include "harreman/db_events.h"
 #include "harreman/hours.h"
 #include "harreman/timefmt.h"
@@ -25,7 +25,7 @@ static enum hm_err viewer_client(struct hm_request *req, int64_t *client_id)
 	*client_id = 0;
 	if (req->who.role != HM_ROLE_STUDENT)
 		return HM_OK;
-	return hm_crm_client_of_user(req->db, req->who.user_id, client_id);
+	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 }
 
 /* ---- validation ------------------------------------------------------------ */

@@ -11,7 +11,9 @@
 
 #include "harreman/api.h"
 #include "harreman/app.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
+#include "harreman/db_services.h"
+#include "harreman/db_tutors.h"
 #include "harreman/db_lessons.h"
 #include "harreman/hours.h"
 #include "harreman/limits.h"
@@ -91,11 +93,11 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	}
 	b->n = weeks_present ? (int)b->repeat_weeks : 1;
 	if (hm_validation_ok(&v)) {
-		enum hm_err err = hm_crm_service(req->db, b->service_id, &b->service);
+		enum hm_err err = hm_db_services_read(req->db, b->service_id, &b->service);
 		bool teaches = false;
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !b->service.active))
 			hm_validation_fail(&v, "service_id", "no such service");
-		else if (err != HM_OK || hm_crm_tutor_teaches(req->db, b->tutor_id,
+		else if (err != HM_OK || hm_db_tutors_teaches(req->db, b->tutor_id,
 							       b->service.subject, &teaches) != HM_OK)
 			v.oom = true;
 		else if (!teaches)
@@ -103,7 +105,7 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	}
 	if (hm_validation_ok(&v) && b->staff) {
 		bool exists = false;
-		if (hm_crm_client_exists(req->db, b->client_id, &exists) != HM_OK)
+		if (hm_db_clients_exists(req->db, b->client_id, &exists) != HM_OK)
 			v.oom = true;
 		else if (!exists)
 			hm_validation_fail(&v, "client_id", "no such client");
@@ -138,7 +140,7 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 	int weekday;
 	hm_local_day(b->starts_list[b->n - 1], &last, &weekday);
 	hm_local_day(b->starts, &first, &weekday);
-	enum hm_err err = hm_crm_slot_query(req->db, b->tutor_id, &b->service, first, last,
+	enum hm_err err = hm_db_tutors_slot_query(req->db, b->tutor_id, &b->service, first, last,
 					    req->now, &q);
 	if (err != HM_OK)
 		return err;
@@ -162,7 +164,7 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 		if (json_array_append_new(conflicts, json_string(at)) != 0)
 			err = HM_ERR_INTERNAL;
 	}
-	hm_crm_slot_query_release(&q);
+	hm_db_tutors_slot_query_release(&q);
 	return err;
 }
 
@@ -225,7 +227,7 @@ static bool checked_booking_or_reply(struct hm_request *req, struct hm_reply *re
 	b->channel = b->attendance = b->pace = -1;
 	b->staff = req->who.role != HM_ROLE_STUDENT;
 	if (!b->staff) {
-		enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &b->client_id);
+		enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &b->client_id);
 		if (err != HM_OK) {
 			hm_api_reply_err(reply, err);
 			return false;
@@ -357,7 +359,7 @@ void hm_api_me_lessons(struct hm_request *req, struct hm_reply *reply)
 	f.any_time = !hm_query_get(req, "from") && !hm_query_get(req, "to");
 	if (!read_days_or_reply(req, reply, &f, NULL))
 		return;
-	enum hm_err err = hm_crm_client_of_user(req->db, req->who.user_id, &f.client_id);
+	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &f.client_id);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -371,7 +373,7 @@ static enum hm_err caller_client(struct hm_request *req, int64_t *client_id)
 	*client_id = 0;
 	if (req->who.role != HM_ROLE_STUDENT)
 		return HM_OK;
-	return hm_crm_client_of_user(req->db, req->who.user_id, client_id);
+	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 }
 
 void hm_api_lessons_get(struct hm_request *req, struct hm_reply *reply)

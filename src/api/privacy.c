@@ -4,7 +4,7 @@
 // be forgotten). What each covers, table by table, and the one transaction of each
 // are in src/db/privacy.c; here the requests are checked and answered.
 #include "harreman/api.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
 #include "harreman/db_privacy.h"
 #include "harreman/banned.h"
 
@@ -12,7 +12,7 @@
 static bool client_exists_or_reply(struct hm_request *req, struct hm_reply *reply)
 {
 	bool exists = false;
-	enum hm_err err = hm_crm_client_exists(req->db, req->path_ids[0], &exists);
+	enum hm_err err = hm_db_clients_exists(req->db, req->path_ids[0], &exists);
 	if (err == HM_OK && !exists)
 		err = HM_ERR_NOT_FOUND;
 	if (err != HM_OK)

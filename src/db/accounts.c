@@ -4,7 +4,7 @@
 
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -180,12 +180,12 @@ enum hm_err hm_accounts_user_json(struct hm_db *db, int64_t user_id, json_t **ou
 enum hm_err hm_accounts_client_json_by_user(struct hm_db *db, int64_t user_id, json_t **out)
 {
 	int64_t client_id = 0;
-	enum hm_err err = hm_crm_client_of_user(db, user_id, &client_id);
+	enum hm_err err = hm_db_clients_of_user(db, user_id, &client_id);
 	if (err == HM_ERR_NOT_FOUND) {
 		*out = json_null();
 		return HM_OK;
 	}
-	return err == HM_OK ? hm_crm_client_json(db, client_id, hm_time_now(), out) : err;
+	return err == HM_OK ? hm_db_clients_json(db, client_id, hm_time_now(), out) : err;
 }
 
 enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t **items,

@@ -2,14 +2,16 @@
 // Clients (include/harreman/db_clients.h): the clients and interactions tables.
 // Owns the client search, the client create and update writes (each one
 // transaction with its audit row, the tutor_id check included) and the contact
-// history's JSON, read and write. The client object is hm_crm_client_json's.
+// history's JSON, read and write. The client object is hm_db_clients_json's.
 #include <string.h>
 
 #include "harreman/audit.h"
-#include "harreman/crm.h"
 #include "harreman/db_clients.h"
 #include "harreman/limits.h"
 #include "harreman/timefmt.h"
+#include "harreman/db_contracts.h"
+#include "harreman/db_json.h"
+#include "harreman/loyalty.h"
 #include "harreman/banned.h"
 
 /* ---- search -------------------------------------------------------------- */
@@ -62,7 +64,7 @@ enum hm_err hm_db_clients_search(struct hm_db *db, const char *q, int64_t after,
 	}
 	for (int i = 0; i < count && i < limit; i++) {
 		json_t *client = NULL;
-		if (hm_crm_client_json(db, ids[i], now, &client) != HM_OK ||
+		if (hm_db_clients_json(db, ids[i], now, &client) != HM_OK ||
 		    json_array_append_new(list, client) != 0)
 			goto out;
 	}
@@ -164,7 +166,7 @@ enum hm_err hm_db_clients_create(struct hm_db *db, const struct hm_client_input 
 				      who->request_id, who->now);
 	}
 	if (err == HM_OK)
-		err = hm_crm_client_json(db, id, who->now, out);
+		err = hm_db_clients_json(db, id, who->now, out);
 	return hm_db_end(db, err);
 }
 
@@ -204,7 +206,7 @@ enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_c
 		err = hm_audit_record(db, who->user_id, "client.update", "client", id, NULL,
 				      who->request_id, who->now);
 	if (err == HM_OK)
-		err = hm_crm_client_json(db, id, who->now, out);
+		err = hm_db_clients_json(db, id, who->now, out);
 	return hm_db_end(db, err);
 }
 
@@ -232,7 +234,7 @@ static json_t *interaction_from_row(sqlite3_stmt *stmt)
 static enum hm_err client_check(struct hm_db *db, int64_t id)
 {
 	bool exists = false;
-	enum hm_err err = hm_crm_client_exists(db, id, &exists);
+	enum hm_err err = hm_db_clients_exists(db, id, &exists);
 	return err == HM_OK && !exists ? HM_ERR_NOT_FOUND : err;
 }
 
@@ -300,4 +302,104 @@ enum hm_err hm_db_clients_interaction_add(struct hm_db *db, int64_t id, const ch
 	if (err == HM_OK)
 		err = interaction_get(db, row, out);
 	return hm_db_end(db, err);
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+enum hm_err hm_db_clients_of_user(struct hm_db *db, int64_t user_id, int64_t *client_id)
+{
+	static const char sql[] = "SELECT id FROM clients WHERE user_id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, user_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*client_id = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	if (rc == SQLITE_ROW)
+		return HM_OK;
+	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "client of user");
+}
+
+enum hm_err hm_db_clients_exists(struct hm_db *db, int64_t client_id, bool *exists)
+{
+	static const char sql[] = "SELECT 1 FROM clients WHERE id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id);
+	int rc = sqlite3_step(stmt);
+	*exists = rc == SQLITE_ROW;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "client exists");
+}
+
+enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now, json_t **out)
+{
+	/* long_term while a subscription is active: not cancelled, and with sessions
+	 * left or a booked lesson still to come. active_contracts counts the contracts
+	 * not cancelled (kept by triggers, sql/0005): the loyalty stage. */
+	static const char sql[] =
+		"SELECT c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"
+		" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace,"
+		" c.preferred_channel, c.locale, c.notes, c.created_at,"
+		" EXISTS (SELECT 1 FROM contracts k WHERE k.client_id = c.id"
+		"   AND k.kind = 'subscription' AND k.status = 'active'"
+		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
+		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
+		" c.active_contracts"
+		" FROM clients c WHERE c.id = ?1";
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n_tiers = 0;
+	int contracts = 0;
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id);
+	sqlite3_bind_int64(stmt, 2, now);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		json_t *guardian = json_null();
+		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
+		    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
+		    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
+			guardian = json_pack("{s:o, s:o, s:o}", "full_name", hm_db_json_text(stmt, 5),
+					     "email", hm_db_json_text(stmt, 6), "phone",
+					     hm_db_json_text(stmt, 7));
+		contracts = sqlite3_column_int(stmt, 17);
+		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
+				 " s:s, s:s, s:o}",
+				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+				 "user_id", hm_db_json_int(stmt, 1),
+				 "full_name", (const char *)sqlite3_column_text(stmt, 2),
+				 "email", hm_db_json_text(stmt, 3),
+				 "phone", hm_db_json_text(stmt, 4),
+				 "guardian", guardian,
+				 "relationship", sqlite3_column_int(stmt, 16) ? "long_term" : "one_off",
+				 "assistance", (const char *)sqlite3_column_text(stmt, 8),
+				 "tutor_id", hm_db_json_int(stmt, 9),
+				 "level", hm_db_json_text(stmt, 10),
+				 "pace", hm_db_json_text(stmt, 11),
+				 "preferred_channel", hm_db_json_text(stmt, 12),
+				 "locale", (const char *)sqlite3_column_text(stmt, 13),
+				 "notes", (const char *)sqlite3_column_text(stmt, 14),
+				 "created_at", hm_db_json_time(stmt, 15));
+		err = *out ? HM_OK : HM_ERR_INTERNAL;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read client");
+	}
+	hm_db_done(stmt);
+	/* The tiers are read after the statement is handed back (they are another one). */
+	if (err == HM_OK)
+		err = hm_db_contracts_tiers(db, tiers, &n_tiers);
+	if (err == HM_OK &&
+	    json_object_set_new(*out, "loyalty", hm_db_contracts_loyalty_json(tiers, n_tiers, contracts)) != 0)
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK && rc == SQLITE_ROW) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
 }

@@ -11,6 +11,9 @@
 #include "harreman/limits.h"
 #include "harreman/loyalty.h"
 #include "harreman/outbox.h"
+#include "harreman/db_gifts.h"
+#include "harreman/db_json.h"
+#include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
 /* ---- making and listing -------------------------------------------------- */
@@ -25,9 +28,9 @@ enum hm_err hm_db_contracts_create(struct hm_db *db, const struct hm_new_contrac
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
-	err = hm_crm_contract_create(db, &made, who->request_id, &id);
+	err = hm_db_contracts_insert(db, &made, who->request_id, &id);
 	if (err == HM_OK)
-		err = hm_crm_contract_json(db, id, out);
+		err = hm_db_contracts_json(db, id, out);
 	return hm_db_end(db, err);
 }
 
@@ -58,7 +61,7 @@ enum hm_err hm_db_contracts_list(struct hm_db *db, int64_t client_id, int64_t af
 	}
 	for (int i = 0; i < count && i < limit; i++) {
 		json_t *contract = NULL;
-		if ((err = hm_crm_contract_json(db, ids[i], &contract)) != HM_OK)
+		if ((err = hm_db_contracts_json(db, ids[i], &contract)) != HM_OK)
 			goto out;
 		err = HM_ERR_INTERNAL;
 		if (json_array_append_new(list, contract) != 0)
@@ -168,7 +171,7 @@ enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm
 	if (err == HM_OK && n_lessons)
 		err = hm_outbox_lessons_cancelled(db, env, lessons, n_lessons, who->now);
 	if (err == HM_OK)
-		err = hm_crm_contract_json(db, id, out);
+		err = hm_db_contracts_json(db, id, out);
 	return hm_db_end(db, err);
 }
 
@@ -177,11 +180,11 @@ enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm
 enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id,
 				  const struct hm_service *svc, int sessions, json_t **out)
 {
-	struct hm_contract_terms terms;
-	enum hm_err err = hm_crm_contract_terms(db, client_id, svc, sessions, &terms);
+	struct hm_contract_terms terms = {0};
+	enum hm_err err = hm_db_contracts_terms(db, client_id, svc, sessions, &terms);
 	if (err != HM_OK)
 		return err;
-	json_t *gift = hm_crm_gift_json(db, terms.gift_id);
+	json_t *gift = hm_db_gifts_json(db, terms.gift_id);
 	*out = gift ? json_pack("{s:i, s:I, s:i, s:I, s:I, s:o}", "ordinal", terms.ordinal,
 				"list_price_cents", (json_int_t)terms.list_cents,
 				"discount_percent", terms.percent, "discount_cents",
@@ -292,4 +295,192 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 	*rows = list;
 	*n = count;
 	return HM_OK;
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+enum hm_err hm_db_contracts_tiers(struct hm_db *db, struct hm_tier *tiers, size_t *n)
+{
+	static const char sql[] =
+		"SELECT from_ordinal, percent FROM discount_tiers ORDER BY from_ordinal";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	int rc;
+	*n = 0;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < HM_MAX_TIERS) {
+		tiers[*n].from_ordinal = sqlite3_column_int(stmt, 0);
+		tiers[*n].percent = sqlite3_column_int(stmt, 1);
+		(*n)++;
+	}
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "read tiers");
+}
+
+/* The loyalty stage of a client with this many contracts not cancelled, as GET
+ * /me/loyalty answers it: {contracts, current_percent, next: {ordinal, percent} or
+ * null at the cap}. NULL when out of memory. */
+json_t *hm_db_contracts_loyalty_json(const struct hm_tier *tiers, size_t n, int contracts)
+{
+	const struct hm_tier *next = hm_loyalty_next(tiers, n, contracts);
+	return json_pack("{s:i, s:i, s:o}", "contracts", contracts, "current_percent",
+			 hm_loyalty_percent(tiers, n, contracts), "next",
+			 next ? json_pack("{s:i, s:i}", "ordinal", next->from_ordinal, "percent",
+					  next->percent)
+			      : json_null());
+}
+
+enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id,
+				  const struct hm_service *svc, int sessions,
+				  struct hm_contract_terms *out)
+{
+	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
+	static const char count_sql[] =
+		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+	/* The gift with the most stock, ties by lowest id; none when all are out. (Not
+	 * "ORDER BY stock DESC, id LIMIT 1": that sorts in a temporary b-tree, built
+	 * anew for every contract.) */
+	static const char gift_sql[] =
+		"SELECT id FROM gifts WHERE stock > 0 AND stock = (SELECT max(stock) FROM gifts)"
+		" ORDER BY id LIMIT 1";
+	struct hm_tier tiers[HM_MAX_TIERS];
+	struct hm_price price;
+	size_t n_tiers = 0;
+	enum hm_err err;
+	sqlite3_stmt *count = hm_db_stmt(db, count_sql);
+	sqlite3_stmt *gift = hm_db_stmt(db, gift_sql);
+	if (!count || !gift)
+		return HM_ERR_INTERNAL;
+	if ((err = hm_db_contracts_tiers(db, tiers, &n_tiers)) != HM_OK)
+		return err;
+	sqlite3_bind_int64(count, 1, client_id);
+	int rc = sqlite3_step(count);
+	int64_t existing = rc == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+	hm_db_done(count);
+	if (rc != SQLITE_ROW)
+		return hm_db_fail(db, "count contracts");
+	rc = sqlite3_step(gift);
+	out->gift_id = rc == SQLITE_ROW ? sqlite3_column_int64(gift, 0) : 0;
+	hm_db_done(gift);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return hm_db_fail(db, "pick gift");
+
+	out->ordinal = (int)existing + 1;
+	out->percent = hm_loyalty_percent(tiers, n_tiers, out->ordinal);
+	if (!hm_loyalty_price(svc->price_cents, sessions, out->percent, &price))
+		return HM_ERR_INTERNAL;
+	out->list_cents = price.list_cents;
+	out->discount_cents = price.discount_cents;
+	out->price_cents = price.price_cents;
+	return HM_OK;
+}
+
+enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contract *c,
+				   const char *request_id, int64_t *contract_id)
+{
+	static const char insert_sql[] =
+		"INSERT INTO contracts (client_id, service_id, kind, sessions_total, sessions_used,"
+		" ordinal, list_price_cents, discount_percent, discount_cents, price_cents, gift_id,"
+		" channel, created_at, created_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	/* stock > 0 in the WHERE: the CHECK (stock >= 0) is the backstop, not the rule. */
+	static const char stock_sql[] = "UPDATE gifts SET stock = stock - 1 WHERE id = ?1 AND stock > 0";
+	struct hm_contract_terms terms = {0};
+	enum hm_err err = hm_db_contracts_terms(db, c->client_id, c->service, c->sessions, &terms);
+	if (err != HM_OK)
+		return err;
+	sqlite3_stmt *stock = hm_db_stmt(db, stock_sql);
+	sqlite3_stmt *insert = hm_db_stmt(db, insert_sql);
+	if (!stock || !insert)
+		return HM_ERR_INTERNAL;
+	if (terms.gift_id) {
+		sqlite3_bind_int64(stock, 1, terms.gift_id);
+		int rc = sqlite3_step(stock);
+		bool taken = rc == SQLITE_DONE && sqlite3_changes(hm_db_handle(db)) == 1;
+		hm_db_done(stock);
+		if (rc != SQLITE_DONE)
+			return hm_db_fail(db, "take gift");
+		if (!taken)
+			terms.gift_id = 0;
+	}
+	sqlite3_bind_int64(insert, 1, c->client_id);
+	sqlite3_bind_int64(insert, 2, c->service->id);
+	sqlite3_bind_text(insert, 3, c->subscription ? "subscription" : "one_off", -1, SQLITE_STATIC);
+	sqlite3_bind_int(insert, 4, c->sessions);
+	sqlite3_bind_int(insert, 5, c->sessions_used);
+	sqlite3_bind_int(insert, 6, terms.ordinal);
+	sqlite3_bind_int64(insert, 7, terms.list_cents);
+	sqlite3_bind_int(insert, 8, terms.percent);
+	sqlite3_bind_int64(insert, 9, terms.discount_cents);
+	sqlite3_bind_int64(insert, 10, terms.price_cents);
+	if (terms.gift_id)
+		sqlite3_bind_int64(insert, 11, terms.gift_id);
+	sqlite3_bind_text(insert, 12, c->channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(insert, 13, c->now);
+	if (c->created_by)
+		sqlite3_bind_int64(insert, 14, c->created_by);
+	int rc = sqlite3_step(insert);
+	hm_db_done(insert);
+	if (rc != SQLITE_DONE)
+		return hm_db_fail(db, "insert contract");
+	*contract_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	json_t *detail = json_pack("{s:I, s:i, s:i, s:I}", "client_id", (json_int_t)c->client_id,
+				   "ordinal", terms.ordinal, "discount_percent", terms.percent,
+				   "price_cents", (json_int_t)terms.price_cents);
+	err = detail ? hm_audit_record(db, c->created_by, "contract.create", "contract",
+				       *contract_id, detail, request_id, c->now)
+		     : HM_ERR_INTERNAL;
+	json_decref(detail);
+	return err;
+}
+
+enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t **out)
+{
+	static const char sql[] =
+		"SELECT id, client_id, service_id, kind, sessions_total, sessions_used, ordinal,"
+		" list_price_cents, discount_percent, discount_cents, price_cents, gift_id, channel,"
+		" status, created_at, cancelled_at FROM contracts WHERE id = ?1";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, contract_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		int64_t gift_id = sqlite3_column_int64(stmt, 11);
+		*out = json_pack(
+			"{s:I, s:I, s:I, s:s, s:i, s:i, s:i, s:I, s:i, s:I, s:I, s:n, s:s, s:s,"
+			" s:o, s:o}",
+			"id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			"client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
+			"service_id", (json_int_t)sqlite3_column_int64(stmt, 2),
+			"kind", (const char *)sqlite3_column_text(stmt, 3),
+			"sessions_total", sqlite3_column_int(stmt, 4),
+			"sessions_used", sqlite3_column_int(stmt, 5),
+			"ordinal", sqlite3_column_int(stmt, 6),
+			"list_price_cents", (json_int_t)sqlite3_column_int64(stmt, 7),
+			"discount_percent", sqlite3_column_int(stmt, 8),
+			"discount_cents", (json_int_t)sqlite3_column_int64(stmt, 9),
+			"price_cents", (json_int_t)sqlite3_column_int64(stmt, 10),
+			"gift",
+			"channel", (const char *)sqlite3_column_text(stmt, 12),
+			"status", (const char *)sqlite3_column_text(stmt, 13),
+			"created_at", hm_db_json_time(stmt, 14),
+			"cancelled_at", hm_db_json_time(stmt, 15));
+		hm_db_done(stmt);
+		if (!*out)
+			return HM_ERR_INTERNAL;
+		/* The gift is read after the statement is handed back (it is another one). */
+		json_t *gift = hm_db_gifts_json(db, gift_id);
+		if (!gift || json_object_set_new(*out, "gift", gift) != 0) {
+			json_decref(*out);
+			*out = NULL;
+			return HM_ERR_INTERNAL;
+		}
+		return HM_OK;
+	}
+	if (rc != SQLITE_DONE)
+		err = hm_db_fail(db, "read contract");
+	hm_db_done(stmt);
+	return err;
 }

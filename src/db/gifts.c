@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Branded gifts in the database (include/harreman/db_gifts.h): the list, one gift,
 // and their writes, each one transaction with its audit row. Which contract gets
-// a gift is decided in hm_crm_contract_create.
+// a gift is decided in hm_db_contracts_insert.
 #include <stdlib.h>
 
 #include "harreman/audit.h"
@@ -114,4 +114,29 @@ enum hm_err hm_db_gifts_update(struct hm_db *db, int64_t id, const struct hm_gif
 			       const struct hm_actor *who, json_t **out)
 {
 	return id > 0 ? write_gift(db, id, in, who, out) : HM_ERR_NOT_FOUND;
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+json_t *hm_db_gifts_json(struct hm_db *db, int64_t gift_id)
+{
+	static const char sql[] = "SELECT id, key, name FROM gifts WHERE id = ?1";
+	json_t *gift = NULL;
+	if (gift_id <= 0)
+		return json_null();
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, gift_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		gift = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+				 "key", (const char *)sqlite3_column_text(stmt, 1), "name",
+				 (const char *)sqlite3_column_text(stmt, 2));
+	else if (rc == SQLITE_DONE)
+		gift = json_null(); /* deleted since: the contract keeps no gift to show */
+	else
+		(void)hm_db_fail(db, "read gift"); /* an error is not "no gift": NULL */
+	hm_db_done(stmt);
+	return gift;
 }

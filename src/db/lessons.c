@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "harreman/audit.h"
-#include "harreman/crm.h"
 #include "harreman/db_lessons.h"
 #include "harreman/limits.h"
 #include "harreman/outbox.h"
+#include "harreman/db_contracts.h"
+#include "harreman/db_json.h"
 #include "harreman/banned.h"
 
 /* ---- reading ------------------------------------------------------------- */
@@ -91,7 +92,7 @@ enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, j
 	struct lesson_row row = {0};
 	enum hm_err err = visible_row(db, id, client_id, &row);
 	if (err == HM_OK && out)
-		err = hm_crm_lesson_json(db, row.id, out);
+		err = hm_db_lessons_json(db, row.id, out);
 	return err;
 }
 
@@ -136,7 +137,7 @@ enum hm_err hm_db_lessons_list(struct hm_db *db, const struct hm_lesson_filter *
 		goto out;
 	for (int i = 0; i < count && i < limit; i++) {
 		json_t *lesson = NULL;
-		if ((err = hm_crm_lesson_json(db, ids[i], &lesson)) != HM_OK)
+		if ((err = hm_db_lessons_json(db, ids[i], &lesson)) != HM_OK)
 			goto out;
 		err = HM_ERR_INTERNAL;
 		if (json_array_append_new(list, lesson) != 0)
@@ -270,7 +271,7 @@ static enum hm_err lessons_json(struct hm_db *db, const int64_t *ids, int n, jso
 	enum hm_err err = list ? HM_OK : HM_ERR_INTERNAL;
 	for (int i = 0; err == HM_OK && i < n; i++) {
 		json_t *lesson = NULL;
-		err = hm_crm_lesson_json(db, ids[i], &lesson);
+		err = hm_db_lessons_json(db, ids[i], &lesson);
 		if (err == HM_OK && json_array_append_new(list, lesson) != 0)
 			err = HM_ERR_INTERNAL;
 	}
@@ -304,7 +305,7 @@ enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 			.created_by = who->user_id,
 			.now = who->now,
 		};
-		err = hm_crm_contract_create(db, &c, who->request_id, &contract_id);
+		err = hm_db_contracts_insert(db, &c, who->request_id, &contract_id);
 	} else {
 		err = use_sessions(db, contract_id, b->client_id, b->service->id, b->n);
 	}
@@ -389,7 +390,7 @@ enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id
 	if (err == HM_OK && row.starts_at > who->now)
 		err = hm_outbox_lessons_cancelled(db, env, &row.id, 1, who->now);
 	if (err == HM_OK)
-		err = hm_crm_lesson_json(db, row.id, out);
+		err = hm_db_lessons_json(db, row.id, out);
 	return hm_db_end(db, err);
 }
 
@@ -425,6 +426,57 @@ enum hm_err hm_db_lessons_log(struct hm_db *db, int64_t id, const struct hm_less
 		err = hm_audit_record(db, who->user_id, "lesson.log", "lesson", row.id, log->detail,
 				      who->request_id, who->now);
 	if (err == HM_OK)
-		err = hm_crm_lesson_json(db, row.id, out);
+		err = hm_db_lessons_json(db, row.id, out);
 	return hm_db_end(db, err);
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out)
+{
+	static const char sql[] =
+		"SELECT id, client_id, tutor_id, service_id, contract_id, starts_at, ends_at, status,"
+		" attendance, notes, channel, created_at, cancelled_at, logged_at FROM lessons"
+		" WHERE id = ?1";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	int64_t contract_id = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, lesson_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		contract_id = sqlite3_column_int64(stmt, 4);
+		*out = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o,"
+				 " s:o}",
+				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+				 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
+				 "tutor_id", (json_int_t)sqlite3_column_int64(stmt, 2),
+				 "service_id", (json_int_t)sqlite3_column_int64(stmt, 3),
+				 "contract_id", hm_db_json_int(stmt, 4),
+				 "starts_at", hm_db_json_time(stmt, 5),
+				 "ends_at", hm_db_json_time(stmt, 6),
+				 "status", (const char *)sqlite3_column_text(stmt, 7),
+				 "attendance", hm_db_json_text(stmt, 8),
+				 "notes", (const char *)sqlite3_column_text(stmt, 9),
+				 "channel", (const char *)sqlite3_column_text(stmt, 10),
+				 "created_at", hm_db_json_time(stmt, 11),
+				 "cancelled_at", hm_db_json_time(stmt, 12),
+				 "logged_at", hm_db_json_time(stmt, 13));
+		err = *out ? HM_OK : HM_ERR_INTERNAL;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read lesson");
+	}
+	hm_db_done(stmt);
+	if (err != HM_OK || !contract_id)
+		return err;
+	json_t *contract = NULL;
+	err = hm_db_contracts_json(db, contract_id, &contract);
+	if (err == HM_OK && json_object_set_new(*out, "contract", contract) != 0)
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
 }

@@ -11,7 +11,9 @@
 
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
+#include "harreman/db_contracts.h"
+#include "harreman/db_lessons.h"
 #include "harreman/db_json.h"
 #include "harreman/db_privacy.h"
 #include "harreman/limits.h"
@@ -183,9 +185,9 @@ struct section {
  * hm_db_privacy_export writes first; in the order of the document. */
 static const struct section export_sections[] = {
 	{"contracts", "SELECT id FROM contracts WHERE client_id = ?1 ORDER BY id",
-	 hm_crm_contract_json, NULL},
+	 hm_db_contracts_json, NULL},
 	{"lessons", "SELECT id FROM lessons WHERE client_id = ?1 ORDER BY starts_at, id",
-	 hm_crm_lesson_json, NULL},
+	 hm_db_lessons_json, NULL},
 	{"interactions",
 	 "SELECT id, client_id, channel, direction, summary, user_id, created_at"
 	 " FROM interactions WHERE client_id = ?1 ORDER BY id",
@@ -294,7 +296,7 @@ static enum hm_err export_head(struct hm_db *db, const struct subject *s, int64_
 	char now_text[HM_RFC3339_LEN];
 	json_t *client = NULL, *user = NULL;
 	hm_time_format(now, now_text);
-	enum hm_err err = hm_crm_client_json(db, s->client_id, now, &client);
+	enum hm_err err = hm_db_clients_json(db, s->client_id, now, &client);
 	if (err == HM_OK && s->user_id)
 		err = hm_accounts_user_json(db, s->user_id, &user);
 	if (err != HM_OK) {
@@ -397,6 +399,6 @@ enum hm_err hm_db_privacy_erase(struct hm_db *db, int64_t client_id, const struc
 	if (err == HM_OK)
 		err = audit_erase(db, &s, who);
 	if (err == HM_OK)
-		err = hm_crm_client_json(db, s.client_id, who->now, out);
+		err = hm_db_clients_json(db, s.client_id, who->now, out);
 	return hm_db_end(db, err);
 }

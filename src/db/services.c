@@ -3,6 +3,8 @@
 // shows it. Owns the service object's JSON (read straight from its row), the
 // paged list, and the create and update writes, each one transaction with its
 // audit row.
+#include <string.h>
+
 #include "harreman/audit.h"
 #include "harreman/db_services.h"
 #include "harreman/banned.h"
@@ -123,4 +125,45 @@ enum hm_err hm_db_services_update(struct hm_db *db, int64_t id, const struct hm_
 	if (err == HM_OK)
 		err = hm_db_services_get(db, id, out);
 	return hm_db_end(db, err);
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+/* Copies a text column into out (cut to size - 1 bytes). */
+static void copy_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	size_t len = text ? strlen((const char *)text) : 0;
+	if (len >= size)
+		len = size - 1;
+	if (len)
+		memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+enum hm_err hm_db_services_read(struct hm_db *db, int64_t id, struct hm_service *out)
+{
+	static const char sql[] =
+		"SELECT id, kind, subject, duration_min, price_cents, capacity, active"
+		" FROM services WHERE id = ?1";
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(stmt, 0);
+		copy_text(stmt, 1, out->kind, sizeof out->kind);
+		copy_text(stmt, 2, out->subject, sizeof out->subject);
+		out->duration_min = sqlite3_column_int(stmt, 3);
+		out->price_cents = sqlite3_column_int64(stmt, 4);
+		out->capacity = sqlite3_column_int(stmt, 5);
+		out->active = sqlite3_column_int(stmt, 6) != 0;
+		err = HM_OK;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read service");
+	}
+	hm_db_done(stmt);
+	return err;
 }

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harreman/crm.h"
+#include "harreman/db_clients.h"
+#include "harreman/db_contracts.h"
+#include "harreman/db_services.h"
+#include "harreman/db_tutors.h"
 #include "harreman/db_suggestions.h"
 #include "harreman/hours.h"
 #include "harreman/limits.h"
@@ -57,7 +60,7 @@ static enum hm_err read_client(struct hm_db *db, int64_t client_id, struct hm_su
 		goto out;
 	}
 	g->in.contracts = sqlite3_column_int(count, 0);
-	err = hm_crm_tiers(db, g->tiers, &g->in.n_tiers);
+	err = hm_db_contracts_tiers(db, g->tiers, &g->in.n_tiers);
 	g->in.tiers = g->tiers;
 out:
 	hm_db_done(client);
@@ -173,20 +176,20 @@ static enum hm_err read_tutor(struct hm_db *db, int64_t client_id, int64_t now,
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		service_name = hm_db_column_strdup(stmt, 0);
 	hm_db_done(stmt);
-	if (!service_name || (err = hm_crm_service(db, service_id, &svc)) != HM_OK)
+	if (!service_name || (err = hm_db_services_read(db, service_id, &svc)) != HM_OK)
 		goto out;
 	err = HM_ERR_INTERNAL;
 
 	/* "This week" is what GET /slots shows by default: today and six days more. */
 	struct hm_slot_query q;
 	hm_local_day(now, &today, &weekday);
-	if ((err = hm_crm_slot_query(db, g->in.tutor_id, &svc, today,
+	if ((err = hm_db_tutors_slot_query(db, g->in.tutor_id, &svc, today,
 				     today + HM_SUGGEST_WEEK_DAYS - 1, now, &q)) != HM_OK)
 		goto out;
 	err = HM_ERR_INTERNAL;
 	slots = malloc(HM_SLOTS_GENERATE_MAX * sizeof *slots);
 	size_t n = slots ? hm_slots_generate(&q, slots, HM_SLOTS_GENERATE_MAX) : 0;
-	hm_crm_slot_query_release(&q);
+	hm_db_tutors_slot_query_release(&q);
 	if (!slots)
 		goto out;
 	g->in.tutor_service_id = service_id;
@@ -319,7 +322,7 @@ enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t user_id, int64_t 
 	int64_t client = 0;
 	memset(d, 0, sizeof *d);
 	d->in.now = now;
-	enum hm_err err = hm_crm_client_of_user(db, user_id, &client);
+	enum hm_err err = hm_db_clients_of_user(db, user_id, &client);
 	if (err == HM_OK)
 		err = read_client(db, client, d);
 	if (err == HM_OK)

@@ -7,6 +7,9 @@
 
 #include "harreman/audit.h"
 #include "harreman/db_tutors.h"
+#include "harreman/db_services.h"
+#include "harreman/hours.h"
+#include "harreman/slots.h"
 #include "harreman/banned.h"
 
 /* ---- profiles ------------------------------------------------------------ */
@@ -265,4 +268,119 @@ enum hm_err hm_db_tutors_teaching(struct hm_db *db, const char *subject, int64_t
 		out[(*n)++] = sqlite3_column_int64(stmt, 0);
 	hm_db_done(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "tutors for service");
+}
+
+/* ---- shared with the other resources (once src/db/crm.c) ---- */
+
+enum hm_err hm_db_tutors_teaches(struct hm_db *db, int64_t tutor_id, const char *subject,
+				 bool *teaches)
+{
+	static const char sql[] =
+		"SELECT 1 FROM tutor_subjects ts JOIN users u ON u.id = ts.tutor_id"
+		" WHERE ts.tutor_id = ?1 AND ts.subject = ?2 AND u.active = 1"
+		" AND u.role IN ('staff', 'admin')";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, tutor_id);
+	sqlite3_bind_text(stmt, 2, subject, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	*teaches = rc == SQLITE_ROW;
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "tutor teaches");
+}
+
+enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id, const struct hm_service *svc,
+			      int64_t first_day, int64_t last_day, int64_t now,
+			      struct hm_slot_query *q)
+{
+	static const char windows_sql[] =
+		"SELECT weekday, starts, ends FROM availability WHERE tutor_id = ?1";
+	/* Lessons of one group session are counted together. */
+	static const char booked_sql[] =
+		"SELECT starts_at, max(ends_at), service_id, count(*) FROM lessons"
+		" WHERE tutor_id = ?1 AND status = 'booked' AND starts_at < ?3 AND ends_at > ?2"
+		/* a lesson lasts at most 600 minutes: a lower bound the index can use */
+		" AND starts_at > ?2 - 36000"
+		" GROUP BY service_id, starts_at ORDER BY starts_at";
+	enum hm_err err = HM_ERR_INTERNAL;
+	struct hm_weekly_window *windows = NULL;
+	struct hm_booked *booked = NULL;
+	size_t n_windows = 0, n_booked = 0, cap_windows = 16, cap_booked = 32;
+	sqlite3_stmt *ws = hm_db_stmt(db, windows_sql);
+	sqlite3_stmt *bs = hm_db_stmt(db, booked_sql);
+	int rc;
+
+	memset(q, 0, sizeof *q);
+	windows = malloc(cap_windows * sizeof *windows);
+	booked = malloc(cap_booked * sizeof *booked);
+	if (!ws || !bs || !windows || !booked)
+		goto out;
+	sqlite3_bind_int64(ws, 1, tutor_id);
+	while ((rc = sqlite3_step(ws)) == SQLITE_ROW) {
+		struct hm_weekly_window w = {.weekday = sqlite3_column_int(ws, 0)};
+		if (!hm_hhmm_parse((const char *)sqlite3_column_text(ws, 1), false, &w.start_min) ||
+		    !hm_hhmm_parse((const char *)sqlite3_column_text(ws, 2), true, &w.end_min))
+			continue;
+		if (n_windows == cap_windows) {
+			void *bigger = realloc(windows, (cap_windows *= 2) * sizeof *windows);
+			if (!bigger)
+				goto out;
+			windows = bigger;
+		}
+		windows[n_windows++] = w;
+	}
+	if (rc != SQLITE_DONE) {
+		hm_db_fail(db, "read availability");
+		goto out;
+	}
+	/* A day either side: lessons near midnight and daylight-saving shifts. */
+	sqlite3_bind_int64(bs, 1, tutor_id);
+	sqlite3_bind_int64(bs, 2, hm_local_instant(first_day - 1, 0));
+	sqlite3_bind_int64(bs, 3, hm_local_instant(last_day + 2, 0));
+	while ((rc = sqlite3_step(bs)) == SQLITE_ROW) {
+		if (n_booked == cap_booked) {
+			void *bigger = realloc(booked, (cap_booked *= 2) * sizeof *booked);
+			if (!bigger)
+				goto out;
+			booked = bigger;
+		}
+		booked[n_booked++] = (struct hm_booked){
+			.starts = sqlite3_column_int64(bs, 0),
+			.ends = sqlite3_column_int64(bs, 1),
+			.service_id = sqlite3_column_int64(bs, 2),
+			.seats_taken = sqlite3_column_int(bs, 3),
+		};
+	}
+	if (rc != SQLITE_DONE) {
+		hm_db_fail(db, "read booked lessons");
+		goto out;
+	}
+	q->windows = windows;
+	q->n_windows = n_windows;
+	q->booked = booked;
+	q->n_booked = n_booked;
+	q->service_id = svc->id;
+	q->duration_min = svc->duration_min;
+	q->capacity = svc->capacity;
+	q->shared = strcmp(svc->kind, "private") != 0;
+	q->first_day = first_day;
+	q->last_day = last_day;
+	q->now = now;
+	windows = NULL;
+	booked = NULL;
+	err = HM_OK;
+out:
+	hm_db_done(ws);
+	hm_db_done(bs);
+	free(windows);
+	free(booked);
+	return err;
+}
+
+void hm_db_tutors_slot_query_release(struct hm_slot_query *q)
+{
+	free((void *)(uintptr_t)q->windows);
+	free((void *)(uintptr_t)q->booked);
+	memset(q, 0, sizeof *q);
 }

@@ -2,7 +2,7 @@
 // The benchmark's business: fills a migrated database with a tutoring business of
 // realistic size in one transaction, then lists the free slots the booking run will
 // book. Linked against the core library, so the free slots come from the server's
-// own slot rules (hm_crm_slot_query + hm_slots_generate), not from a copy of them.
+// own slot rules (hm_db_tutors_slot_query + hm_slots_generate), not from a copy of them.
 //
 // What it makes (user 1, the office's staff login, must already exist: its
 // password hash is copied to every generated user, so all share one password):
@@ -29,7 +29,8 @@
 #include <time.h>
 
 #include "harreman/app.h"
-#include "harreman/crm.h"
+#include "harreman/db_services.h"
+#include "harreman/db_tutors.h"
 #include "harreman/db.h"
 #include "harreman/hours.h"
 #include "harreman/slots.h"
@@ -391,12 +392,12 @@ int main(int argc, char **argv)
 	for (int t = 0; t < N_TUTORS; t++) {
 		struct hm_service svc;
 		struct hm_slot_query q;
-		if (hm_crm_service(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
-		    hm_crm_slot_query(db, FIRST_TUTOR_ID + t, &svc, today, today + PREBOOK_DAYS - 1,
+		if (hm_db_services_read(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
+		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, today, today + PREBOOK_DAYS - 1,
 				      now, &q) != HM_OK)
 			die("slot query");
 		size_t n = hm_slots_generate(&q, slots, MAX_SLOTS_PER_TUTOR);
-		hm_crm_slot_query_release(&q);
+		hm_db_tutors_slot_query_release(&q);
 		for (size_t i = 0; i < n && i < MAX_SLOTS_PER_TUTOR; i++) {
 			if (i % 5 >= 2)
 				continue;
@@ -431,12 +432,12 @@ int main(int argc, char **argv)
 	for (int t = 0; t < N_TUTORS; t++) {
 		struct hm_service svc;
 		struct hm_slot_query q;
-		if (hm_crm_service(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
-		    hm_crm_slot_query(db, FIRST_TUTOR_ID + t, &svc, monday + 7, today + SLOT_DAYS,
+		if (hm_db_services_read(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
+		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, monday + 7, today + SLOT_DAYS,
 				      now, &q) != HM_OK)
 			die("slot query");
 		size_t n = hm_slots_generate(&q, slots, MAX_SLOTS_PER_TUTOR);
-		hm_crm_slot_query_release(&q);
+		hm_db_tutors_slot_query_release(&q);
 		for (size_t i = 0; i < n && i < MAX_SLOTS_PER_TUTOR; i++) {
 			rows[total][0] = slots[i].starts;
 			rows[total][1] = FIRST_TUTOR_ID + t;
