@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "harreman/db.h"
-#include "harreman/http.h"
+#include "harreman/identity.h"
 #include "harreman/password.h"
 
 /* What login needs to know about a user. */

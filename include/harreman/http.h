@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "harreman/errors.h"
+#include "harreman/identity.h"
 
 #define HM_MAX_BODY ((size_t)64 * 1024)
 #define HM_MAX_QUERY_ARGS 32
@@ -27,23 +28,6 @@ enum hm_method {
 	HM_PATCH = 1 << 4,
 	HM_DELETE = 1 << 5,
 	HM_OTHER = 1 << 6,
-};
-
-enum hm_role {
-	HM_ROLE_NONE = 0, /* anonymous */
-	HM_ROLE_STUDENT,
-	HM_ROLE_STAFF,
-	HM_ROLE_ADMIN,
-};
-
-/* Who is asking; filled by the dispatcher from the session cookie or bearer token. */
-struct hm_identity {
-	int64_t user_id;      /* 0 when anonymous */
-	enum hm_role role;
-	bool via_cookie;      /* authenticated by the session cookie (CSRF applies) */
-	bool via_bearer;      /* authenticated by an API token */
-	int64_t session_id;   /* the session row, when via_cookie */
-	char csrf_token[48];  /* the session's CSRF token, when via_cookie */
 };
 
 struct hm_query_arg {

@@ -14,7 +14,7 @@
 
 #include "harreman/accounts.h"
 #include "harreman/db.h"
-#include "harreman/http.h"
+#include "harreman/identity.h"
 #include "harreman/token.h"
 
 #define HM_SESSION_COOKIE "hm_session"
