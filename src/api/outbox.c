@@ -2,14 +2,13 @@
 // The outbox seen by admins: the messages queued and sent with their delivery
 // state (filtered by state, keyset pages by id), one message with its body and
 // delivery log, and sending a failed or unknown message again. The table and the
-// sender live in src/db/outbox.c and src/mail/sender.c; the retry's transaction
-// in src/db/outbox_retry.c.
+// sender live in src/db/outbox.c (the retry's transaction too) and
+// src/mail/sender.c.
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/app.h"
 #include "harreman/outbox.h"
-#include "harreman/outbox_retry.h"
 #include "harreman/sender.h"
 #include "harreman/banned.h"
 
