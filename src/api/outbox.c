@@ -48,10 +48,8 @@ void hm_api_outbox_get(struct hm_request *req, struct hm_reply *reply)
  * that is committed. */
 void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char *const allowed[] = {NULL};
 	int64_t id = req->path_ids[0];
 	json_t *msg = NULL;
-	struct hm_validation v;
 	enum hm_err err = hm_outbox_get(req->db, id, &msg); /* 404 before 422 */
 	json_decref(msg);
 	msg = NULL;
@@ -59,22 +57,15 @@ void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, err);
 		return;
 	}
-	hm_validation_init(&v);
-	if (req->json)
-		hm_validate_known(&v, req->json, allowed, NULL);
-	if (!hm_validation_ok(&v)) {
-		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
+	if (!hm_api_no_fields_or_reply(req, reply))
+		return;
 	err = hm_outbox_retry_audited(req->db, id, &HM_ACTOR(req), &msg);
 	if (err == HM_ERR_CONFLICT) {
 		json_decref(msg);
 		hm_reply_error(reply, err, "Only a failed or unknown message can be sent again.");
-		goto out;
+		return;
 	}
 	hm_api_reply_result(reply, err, 200, msg);
 	if (reply->status == 200)
 		hm_sender_wake(req->app->sender);
-out:
-	hm_validation_release(&v);
 }
