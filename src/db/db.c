@@ -491,14 +491,15 @@ void hm_db_rollback(struct hm_db *db)
 	release_write_lock(db);
 }
 
-enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
-		       json_t **items, int64_t *next_after)
+/* hm_db_page, with what in the log; limit INT_MAX: every row. */
+static enum hm_err rows_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+			     json_t **items, int64_t *next_after, const char *what)
 {
 	enum hm_err err = HM_ERR_INTERNAL;
 	json_t *list = json_array();
 	int64_t last = 0;
 	int count = 0, rc = SQLITE_DONE;
-	if (!list)
+	if (!list || !stmt)
 		goto out;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (++count > limit)
@@ -509,7 +510,7 @@ enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_ro
 			goto out;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "list page");
+		err = hm_db_fail(db, what);
 		goto out;
 	}
 	*next_after = count > limit ? last : 0;
@@ -522,30 +523,17 @@ out:
 	return err;
 }
 
+enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+		       json_t **items, int64_t *next_after)
+{
+	return rows_page(db, stmt, limit, row, items, next_after, "list page");
+}
+
 enum hm_err hm_db_rows(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **items,
 		       const char *what)
 {
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
-	int rc;
-	if (!list || !stmt)
-		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *item = row(stmt);
-		if (!item || json_array_append_new(list, item) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, what);
-		goto out;
-	}
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	int64_t next_after = 0;
+	return rows_page(db, stmt, INT_MAX, row, items, &next_after, what);
 }
 
 enum hm_err hm_db_row(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **out,
