@@ -153,6 +153,14 @@ void hm_api_finish(struct hm_request *req, struct hm_reply *reply, enum hm_err e
 /* Answers 422 from a validation collector (or 500 when it ran out of memory). */
 void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v);
 
+/* Ends a validation: true when v found nothing, else answers 422 (or 500 when it
+ * ran out of memory) and false. Releases v in both cases. */
+bool hm_api_validation_ok_or_reply(struct hm_reply *reply, struct hm_validation *v);
+
+/* For a body that takes no fields: true for an empty body or {}, else answers 422
+ * naming every field sent (or 500) and false. */
+bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply);
+
 /* The one reply of a handler after its db call: status with body when err is
  * HM_OK (a NULL body then means out of memory: 500), else the error for err.
  * Takes body in every case. */

@@ -125,6 +125,36 @@ typedef json_t *hm_db_row_fn(sqlite3_stmt *stmt);
 enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
 		       json_t **items, int64_t *next_after);
 
+/* Every row of stmt (from hm_db_stmt, bound by the caller; NULL is
+ * HM_ERR_INTERNAL) made by row into a new array: HM_OK and *items (caller owns),
+ * HM_ERR_INTERNAL when row gives NULL or, logged as what (hm_db_fail), on an
+ * error; *items is written only on HM_OK. Hands stmt back (hm_db_done). */
+enum hm_err hm_db_rows(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **items,
+		       const char *what);
+
+/* Steps stmt (from hm_db_stmt, bound by the caller; NULL is HM_ERR_INTERNAL) once
+ * and hands it back (hm_db_done): HM_OK with *out the row made by row (caller
+ * owns), HM_ERR_NOT_FOUND without a row, HM_ERR_INTERNAL when row gives NULL or,
+ * logged as what (hm_db_fail), on an error. *out is NULL unless HM_OK. */
+enum hm_err hm_db_row(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **out,
+		      const char *what);
+
+/* hm_db_row on the statement of sql with ?1 bound to id. sql has static storage
+ * (the statement cache keys on its address, see hm_db_stmt). */
+enum hm_err hm_db_row_by_id(struct hm_db *db, const char *sql, int64_t id, hm_db_row_fn *row,
+			    json_t **out, const char *what);
+
+/* Runs sql (static storage; ?1 = id; one row at most): HM_OK with *value its first
+ * column, HM_ERR_NOT_FOUND without a row, or hm_db_fail(db, what) on an error.
+ * *value is written only on HM_OK. */
+enum hm_err hm_db_int_by_id(struct hm_db *db, const char *sql, int64_t id, int64_t *value,
+			    const char *what);
+
+/* Runs sql (static storage; ?1 = id): HM_OK with *exists whether it gave a row, or
+ * hm_db_fail(db, what) on an error (*exists false). */
+enum hm_err hm_db_exists_by_id(struct hm_db *db, const char *sql, int64_t id, bool *exists,
+			       const char *what);
+
 /* Copies a text column (caller frees; NULL for SQL NULL or out of memory). */
 char *hm_db_column_strdup(sqlite3_stmt *stmt, int col);
 

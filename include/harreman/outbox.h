@@ -123,4 +123,12 @@ enum hm_err hm_outbox_get(struct hm_db *db, int64_t id, json_t **out);
  * state. */
 enum hm_err hm_outbox_retry(struct hm_db *db, int64_t id, int64_t now);
 
+/* Puts the failed or unknown message id back in the queue (hm_outbox_retry) and
+ * writes the audit row "outbox.retry" by who, in one transaction; *out gets the
+ * message as hm_outbox_get shows it (caller owns *out whatever the result: NULL
+ * unless the transaction got that far). HM_ERR_NOT_FOUND, HM_ERR_CONFLICT (any
+ * other state) or HM_ERR_INTERNAL with nothing written. */
+enum hm_err hm_outbox_retry_audited(struct hm_db *db, int64_t id, const struct hm_actor *who,
+				    json_t **out);
+
 #endif

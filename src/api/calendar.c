@@ -167,21 +167,6 @@ static bool has_secret_or_reply(struct hm_request *req, struct hm_reply *reply)
 	return req->app->has_secret;
 }
 
-/* An empty body or {}: any field answers 422 naming it. */
-static bool no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
-{
-	static const char *const none[] = {NULL};
-	struct hm_validation v;
-	hm_validation_init(&v);
-	if (req->json)
-		hm_validate_known(&v, req->json, none, NULL);
-	bool ok = hm_validation_ok(&v);
-	if (!ok)
-		hm_api_reply_validation(reply, &v);
-	hm_validation_release(&v);
-	return ok;
-}
-
 /* ---- handlers --------------------------------------------------------------------- */
 
 void hm_api_me_calendar(struct hm_request *req, struct hm_reply *reply)
@@ -199,8 +184,8 @@ void hm_api_me_calendar_rotate(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	if (!has_secret_or_reply(req, reply) ||
-	    !client_of_user_or_reply(req, reply, &client_id) || !no_fields_or_reply(req, reply))
+	if (!has_secret_or_reply(req, reply) || !client_of_user_or_reply(req, reply, &client_id) ||
+	    !hm_api_no_fields_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_calendar_rotate(req->db, req->app->secret, client_id,
 						&HM_ACTOR(req), &out);

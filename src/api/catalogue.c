@@ -23,17 +23,6 @@
 
 static const char *const service_kinds[] = {"private", "group", "workshop", NULL};
 
-/* Ends a validation: true when v found nothing, else answers 422 (or 500) and
- * false. Releases v in both cases. */
-static bool validation_or_reply(struct hm_reply *reply, struct hm_validation *v)
-{
-	bool ok = hm_validation_ok(v);
-	if (!ok)
-		hm_api_reply_validation(reply, v);
-	hm_validation_release(v);
-	return ok;
-}
-
 /* ---- tutors -------------------------------------------------------------- */
 
 void hm_api_tutors_list(struct hm_request *req, struct hm_reply *reply)
@@ -77,7 +66,7 @@ static bool read_profile_or_reply(struct hm_request *req, struct hm_reply *reply
 	}
 	hm_validate_text_or_empty(&v, req->json, "bio", HM_MAX_TEXT, &bio, &bio_present);
 	p->bio = bio_present && bio ? bio : ""; /* a profile without bio has an empty one */
-	return validation_or_reply(reply, &v);
+	return hm_api_validation_ok_or_reply(reply, &v);
 }
 
 void hm_api_tutors_put(struct hm_request *req, struct hm_reply *reply)
@@ -165,7 +154,7 @@ static bool read_windows_or_reply(struct hm_request *req, struct hm_reply *reply
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, read_only);
 	*n = read_windows(&v, req->json, w);
-	return validation_or_reply(reply, &v);
+	return hm_api_validation_ok_or_reply(reply, &v);
 }
 
 void hm_api_availability_put(struct hm_request *req, struct hm_reply *reply)
@@ -247,7 +236,7 @@ static bool read_service_or_reply(struct hm_request *req, struct hm_reply *reply
 		if (becomes_private && capacity != 1)
 			hm_validation_fail(&v, "capacity", "a private service has capacity 1");
 	}
-	return validation_or_reply(reply, &v);
+	return hm_api_validation_ok_or_reply(reply, &v);
 }
 
 void hm_api_services_create(struct hm_request *req, struct hm_reply *reply)

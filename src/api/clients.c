@@ -17,17 +17,6 @@ static const char *const channels[] = {"phone", "email", "web", "in_person", NUL
 static const char *const locales[] = {"eu", "es", "en", NULL};
 static const char *const directions[] = {"in", "out", NULL};
 
-/* Ends a validation: true when v found nothing, else answers 422 (or 500) and
- * false. Releases v in both cases. */
-static bool validation_or_reply(struct hm_reply *reply, struct hm_validation *v)
-{
-	bool ok = hm_validation_ok(v);
-	if (!ok)
-		hm_api_reply_validation(reply, v);
-	hm_validation_release(v);
-	return ok;
-}
-
 /* A client body read: the db input, and the buffers its e-mails point into. */
 struct client_form {
 	struct hm_client_input in;
@@ -118,7 +107,7 @@ static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 	in->pace = choice(paces, pace);
 	in->channel = choice(channels, channel);
 	in->locale = choice(locales, locale);
-	return validation_or_reply(reply, &v);
+	return hm_api_validation_ok_or_reply(reply, &v);
 }
 
 /* The reply of a client write: the one field a write can find bad is tutor_id. */
@@ -249,7 +238,7 @@ void hm_api_interactions_create(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_enum(&v, req->json, "channel", true, channels, &channel);
 	hm_validate_enum(&v, req->json, "direction", true, directions, &direction);
 	hm_validate_long_text(&v, req->json, "summary", true, HM_MAX_TEXT, &summary);
-	if (!validation_or_reply(reply, &v))
+	if (!hm_api_validation_ok_or_reply(reply, &v))
 		return;
 	err = hm_db_clients_interaction_add(req->db, id, channels[channel], directions[direction],
 					    summary, &HM_ACTOR(req), &out);

@@ -48,3 +48,22 @@ void hm_api_reply_result(struct hm_reply *reply, enum hm_err err, int status, js
 	}
 	hm_reply_json(reply, status, body);
 }
+
+bool hm_api_validation_ok_or_reply(struct hm_reply *reply, struct hm_validation *v)
+{
+	bool ok = hm_validation_ok(v);
+	if (!ok)
+		hm_api_reply_validation(reply, v);
+	hm_validation_release(v);
+	return ok;
+}
+
+bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
+{
+	static const char *const none[] = {NULL};
+	struct hm_validation v;
+	hm_validation_init(&v);
+	if (req->json)
+		hm_validate_known(&v, req->json, none, NULL);
+	return hm_api_validation_ok_or_reply(reply, &v);
+}

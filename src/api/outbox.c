@@ -2,14 +2,13 @@
 // The outbox seen by admins: the messages queued and sent with their delivery
 // state (filtered by state, keyset pages by id), one message with its body and
 // delivery log, and sending a failed or unknown message again. The table and the
-// sender live in src/db/outbox.c and src/mail/sender.c; the retry's transaction
-// in src/db/outbox_retry.c.
+// sender live in src/db/outbox.c (the retry's transaction too) and
+// src/mail/sender.c.
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/app.h"
 #include "harreman/outbox.h"
-#include "harreman/outbox_retry.h"
 #include "harreman/sender.h"
 #include "harreman/banned.h"
 
@@ -49,10 +48,8 @@ void hm_api_outbox_get(struct hm_request *req, struct hm_reply *reply)
  * that is committed. */
 void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char *const allowed[] = {NULL};
 	int64_t id = req->path_ids[0];
 	json_t *msg = NULL;
-	struct hm_validation v;
 	enum hm_err err = hm_outbox_get(req->db, id, &msg); /* 404 before 422 */
 	json_decref(msg);
 	msg = NULL;
@@ -60,22 +57,15 @@ void hm_api_outbox_retry(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, err);
 		return;
 	}
-	hm_validation_init(&v);
-	if (req->json)
-		hm_validate_known(&v, req->json, allowed, NULL);
-	if (!hm_validation_ok(&v)) {
-		hm_api_reply_validation(reply, &v);
-		goto out;
-	}
+	if (!hm_api_no_fields_or_reply(req, reply))
+		return;
 	err = hm_outbox_retry_audited(req->db, id, &HM_ACTOR(req), &msg);
 	if (err == HM_ERR_CONFLICT) {
 		json_decref(msg);
 		hm_reply_error(reply, err, "Only a failed or unknown message can be sent again.");
-		goto out;
+		return;
 	}
 	hm_api_reply_result(reply, err, 200, msg);
 	if (reply->status == 200)
 		hm_sender_wake(req->app->sender);
-out:
-	hm_validation_release(&v);
 }

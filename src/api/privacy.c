@@ -20,21 +20,6 @@ static bool client_exists_or_reply(struct hm_request *req, struct hm_reply *repl
 	return err == HM_OK;
 }
 
-/* An empty body or {}: any field answers 422 naming it. */
-static bool no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
-{
-	static const char *const none[] = {NULL};
-	struct hm_validation v;
-	hm_validation_init(&v);
-	if (req->json)
-		hm_validate_known(&v, req->json, none, NULL);
-	bool ok = hm_validation_ok(&v);
-	if (!ok)
-		hm_api_reply_validation(reply, &v);
-	hm_validation_release(&v);
-	return ok;
-}
-
 void hm_api_clients_export(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *out = NULL;
@@ -45,7 +30,7 @@ void hm_api_clients_export(struct hm_request *req, struct hm_reply *reply)
 void hm_api_clients_erase(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *out = NULL;
-	if (!client_exists_or_reply(req, reply) || !no_fields_or_reply(req, reply))
+	if (!client_exists_or_reply(req, reply) || !hm_api_no_fields_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_privacy_erase(req->db, req->path_ids[0], &HM_ACTOR(req), &out);
 	if (err == HM_ERR_CONFLICT) {

@@ -310,36 +310,21 @@ enum hm_err hm_api_token_revoke_audited(struct hm_db *db, int64_t id, int64_t ow
 	return hm_db_end(db, err);
 }
 
+static json_t *token_from_row(sqlite3_stmt *stmt)
+{
+	char at[HM_RFC3339_LEN];
+	hm_time_format(sqlite3_column_int64(stmt, 2), at);
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "name", (const char *)sqlite3_column_text(stmt, 1), "created_at", at);
+}
+
 enum hm_err hm_api_token_list(struct hm_db *db, int64_t user_id, json_t **items)
 {
 	static const char sql[] =
 		"SELECT id, name, created_at FROM api_tokens"
 		" WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY id";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!list || !stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char at[HM_RFC3339_LEN];
-		hm_time_format(sqlite3_column_int64(stmt, 2), at);
-		json_t *item = json_pack("{s:I, s:s, s:s}", "id",
-					 (json_int_t)sqlite3_column_int64(stmt, 0), "name",
-					 (const char *)sqlite3_column_text(stmt, 1), "created_at", at);
-		if (!item || json_array_append_new(list, item) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		hm_db_fail(db, "list api tokens");
-		goto out;
-	}
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, user_id);
+	return hm_db_rows(db, stmt, token_from_row, items, "list api tokens");
 }

@@ -161,20 +161,7 @@ enum hm_err hm_accounts_user_json(struct hm_db *db, int64_t user_id, json_t **ou
 {
 	static const char sql[] =
 		"SELECT id, email, full_name, role, active, created_at FROM users WHERE id = ?1";
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = user_from_row(stmt);
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read user");
-	}
-	hm_db_done(stmt);
-	return err;
+	return hm_db_row_by_id(db, sql, user_id, user_from_row, out, "read user");
 }
 
 enum hm_err hm_accounts_client_json_by_user(struct hm_db *db, int64_t user_id, json_t **out)
@@ -244,14 +231,7 @@ out:
 static enum hm_err has_client(struct hm_db *db, int64_t user_id, bool *found)
 {
 	static const char sql[] = "SELECT 1 FROM clients WHERE user_id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc = sqlite3_step(stmt);
-	*found = rc == SQLITE_ROW;
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "find client");
+	return hm_db_exists_by_id(db, sql, user_id, found, "find client");
 }
 
 enum hm_err hm_accounts_update(struct hm_db *db, int64_t user_id, enum hm_role role,

@@ -258,16 +258,7 @@ enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_
 static enum hm_err interaction_get(struct hm_db *db, int64_t id, json_t **out)
 {
 	static const char sql[] = INTERACTION_COLUMNS " WHERE id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	*out = rc == SQLITE_ROW ? interaction_from_row(stmt) : NULL;
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return *out ? HM_OK : HM_ERR_INTERNAL;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read interaction");
+	return hm_db_row_by_id(db, sql, id, interaction_from_row, out, "read interaction");
 }
 
 enum hm_err hm_db_clients_interaction_add(struct hm_db *db, int64_t id, const char *channel,
@@ -309,30 +300,13 @@ enum hm_err hm_db_clients_interaction_add(struct hm_db *db, int64_t id, const ch
 enum hm_err hm_db_clients_of_user(struct hm_db *db, int64_t user_id, int64_t *client_id)
 {
 	static const char sql[] = "SELECT id FROM clients WHERE user_id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, user_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*client_id = sqlite3_column_int64(stmt, 0);
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "client of user");
+	return hm_db_int_by_id(db, sql, user_id, client_id, "client of user");
 }
 
 enum hm_err hm_db_clients_exists(struct hm_db *db, int64_t client_id, bool *exists)
 {
 	static const char sql[] = "SELECT 1 FROM clients WHERE id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id);
-	int rc = sqlite3_step(stmt);
-	*exists = rc == SQLITE_ROW;
-	hm_db_done(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "client exists");
+	return hm_db_exists_by_id(db, sql, client_id, exists, "client exists");
 }
 
 enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now, json_t **out)

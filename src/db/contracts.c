@@ -83,17 +83,11 @@ out:
 static enum hm_err contract_cancelled(struct hm_db *db, int64_t id, bool *cancelled)
 {
 	static const char sql[] = "SELECT status = 'cancelled' FROM contracts WHERE id = ?1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*cancelled = sqlite3_column_int(stmt, 0) != 0;
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "contract status");
+	int64_t value = 0;
+	enum hm_err err = hm_db_int_by_id(db, sql, id, &value, "contract status");
+	if (err == HM_OK)
+		*cancelled = value != 0;
+	return err;
 }
 
 /* The booked lessons of contract id that start after now: those a cancellation

@@ -59,22 +59,12 @@ enum hm_err hm_db_contributions_get(struct hm_db *db, int64_t id,
 	static const char sql[] =
 		"SELECT " CONTRIBUTION_COLUMNS " FROM contributions c WHERE c.id = ?3";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	*out = NULL;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, viewer->client_id);
-	sqlite3_bind_int(stmt, 2, viewer->staff);
-	sqlite3_bind_int64(stmt, 3, id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = contribution_from_row(stmt);
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read contribution");
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, viewer->client_id);
+		sqlite3_bind_int(stmt, 2, viewer->staff);
+		sqlite3_bind_int64(stmt, 3, id);
 	}
-	hm_db_done(stmt);
-	return err;
+	return hm_db_row(db, stmt, contribution_from_row, out, "read contribution");
 }
 
 enum hm_err hm_db_contributions_list(struct hm_db *db, const struct hm_contribution_viewer *viewer,

@@ -491,14 +491,15 @@ void hm_db_rollback(struct hm_db *db)
 	release_write_lock(db);
 }
 
-enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
-		       json_t **items, int64_t *next_after)
+/* hm_db_page, with what in the log; limit INT_MAX: every row. */
+static enum hm_err rows_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+			     json_t **items, int64_t *next_after, const char *what)
 {
 	enum hm_err err = HM_ERR_INTERNAL;
 	json_t *list = json_array();
 	int64_t last = 0;
 	int count = 0, rc = SQLITE_DONE;
-	if (!list)
+	if (!list || !stmt)
 		goto out;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (++count > limit)
@@ -509,7 +510,7 @@ enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_ro
 			goto out;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "list page");
+		err = hm_db_fail(db, what);
 		goto out;
 	}
 	*next_after = count > limit ? last : 0;
@@ -520,6 +521,71 @@ out:
 	hm_db_done(stmt);
 	json_decref(list);
 	return err;
+}
+
+enum hm_err hm_db_page(struct hm_db *db, sqlite3_stmt *stmt, int limit, hm_db_row_fn *row,
+		       json_t **items, int64_t *next_after)
+{
+	return rows_page(db, stmt, limit, row, items, next_after, "list page");
+}
+
+enum hm_err hm_db_rows(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **items,
+		       const char *what)
+{
+	int64_t next_after = 0;
+	return rows_page(db, stmt, INT_MAX, row, items, &next_after, what);
+}
+
+enum hm_err hm_db_row(struct hm_db *db, sqlite3_stmt *stmt, hm_db_row_fn *row, json_t **out,
+		      const char *what)
+{
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	*out = NULL;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = row(stmt);
+		err = *out ? HM_OK : HM_ERR_INTERNAL;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, what);
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+enum hm_err hm_db_row_by_id(struct hm_db *db, const char *sql, int64_t id, hm_db_row_fn *row,
+			    json_t **out, const char *what)
+{
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, id);
+	return hm_db_row(db, stmt, row, out, what);
+}
+
+enum hm_err hm_db_int_by_id(struct hm_db *db, const char *sql, int64_t id, int64_t *value,
+			    const char *what)
+{
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	if (rc == SQLITE_ROW)
+		return HM_OK;
+	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, what);
+}
+
+enum hm_err hm_db_exists_by_id(struct hm_db *db, const char *sql, int64_t id, bool *exists,
+			       const char *what)
+{
+	int64_t value = 0;
+	enum hm_err err = hm_db_int_by_id(db, sql, id, &value, what);
+	*exists = err == HM_OK;
+	return err == HM_ERR_NOT_FOUND ? HM_OK : err;
 }
 
 char *hm_db_column_strdup(sqlite3_stmt *stmt, int col)

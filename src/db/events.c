@@ -56,20 +56,11 @@ static enum hm_err event_json(struct hm_db *db, int64_t id, int64_t viewer_clien
 {
 	static const char sql[] = "SELECT " EVENT_COLUMNS " FROM events e WHERE e.id = ?2";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, viewer_client);
-	sqlite3_bind_int64(stmt, 2, id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = event_from_row(stmt);
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read event");
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, viewer_client);
+		sqlite3_bind_int64(stmt, 2, id);
 	}
-	hm_db_done(stmt);
-	return err;
+	return hm_db_row(db, stmt, event_from_row, out, "read event");
 }
 
 enum hm_err hm_db_events_state(struct hm_db *db, int64_t id, int64_t client_id,

@@ -8,42 +8,32 @@
 #include "harreman/db_gifts.h"
 #include "harreman/banned.h"
 
+/* A gift with its stock (the last column says whether to show it) or whether it is
+ * in stock. */
+static json_t *gift_from_row(sqlite3_stmt *stmt)
+{
+	int64_t stock = sqlite3_column_int64(stmt, 3);
+	json_t *gift = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+				 "key", (const char *)sqlite3_column_text(stmt, 1), "name",
+				 (const char *)sqlite3_column_text(stmt, 2));
+	if (gift && sqlite3_column_int(stmt, 4))
+		json_object_set_new(gift, "stock", json_integer(stock));
+	else if (gift)
+		json_object_set_new(gift, "in_stock", json_boolean(stock > 0));
+	return gift;
+}
+
 /* Gifts with id (0: all), by id, into a new array. */
 static enum hm_err gifts_json(struct hm_db *db, int64_t id, bool show_stock, json_t **items)
 {
-	static const char sql[] = "SELECT id, key, name, stock FROM gifts WHERE (?1 = 0 OR id = ?1)"
-				  " ORDER BY id";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *list = json_array();
+	static const char sql[] = "SELECT id, key, name, stock, ?2 FROM gifts"
+				  " WHERE (?1 = 0 OR id = ?1) ORDER BY id";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc;
-	if (!list || !stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t stock = sqlite3_column_int64(stmt, 3);
-		json_t *gift = json_pack("{s:I, s:s, s:s}", "id",
-					 (json_int_t)sqlite3_column_int64(stmt, 0), "key",
-					 (const char *)sqlite3_column_text(stmt, 1), "name",
-					 (const char *)sqlite3_column_text(stmt, 2));
-		if (gift && show_stock)
-			json_object_set_new(gift, "stock", json_integer(stock));
-		else if (gift)
-			json_object_set_new(gift, "in_stock", json_boolean(stock > 0));
-		if (!gift || json_array_append_new(list, gift) != 0)
-			goto out;
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int(stmt, 2, show_stock);
 	}
-	if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "list gifts");
-		goto out;
-	}
-	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	return hm_db_rows(db, stmt, gift_from_row, items, "list gifts");
 }
 
 enum hm_err hm_db_gifts_list(struct hm_db *db, bool show_stock, json_t **items)

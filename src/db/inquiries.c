@@ -56,22 +56,12 @@ static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 enum hm_err hm_db_inquiries_get(struct hm_db *db, int64_t id, int64_t now, json_t **out)
 {
 	static const char sql[] = "SELECT " INQUIRY_COLUMNS " FROM inquiries WHERE id = ?1";
-	enum hm_err err = HM_ERR_NOT_FOUND;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	*out = NULL;
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, now);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = inquiry_from_row(stmt);
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read inquiry");
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, now);
 	}
-	hm_db_done(stmt);
-	return err;
+	return hm_db_row(db, stmt, inquiry_from_row, out, "read inquiry");
 }
 
 enum hm_err hm_db_inquiries_list(struct hm_db *db, const char *status, int64_t now, int limit,

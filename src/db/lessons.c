@@ -432,42 +432,35 @@ enum hm_err hm_db_lessons_log(struct hm_db *db, int64_t id, const struct hm_less
 
 /* ---- shared with the other resources (once src/db/crm.c) ---- */
 
+static json_t *lesson_from_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
+			 "tutor_id", (json_int_t)sqlite3_column_int64(stmt, 2),
+			 "service_id", (json_int_t)sqlite3_column_int64(stmt, 3),
+			 "contract_id", hm_db_json_int(stmt, 4),
+			 "starts_at", hm_db_json_time(stmt, 5),
+			 "ends_at", hm_db_json_time(stmt, 6),
+			 "status", (const char *)sqlite3_column_text(stmt, 7),
+			 "attendance", hm_db_json_text(stmt, 8),
+			 "notes", (const char *)sqlite3_column_text(stmt, 9),
+			 "channel", (const char *)sqlite3_column_text(stmt, 10),
+			 "created_at", hm_db_json_time(stmt, 11),
+			 "cancelled_at", hm_db_json_time(stmt, 12),
+			 "logged_at", hm_db_json_time(stmt, 13));
+}
+
 enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out)
 {
 	static const char sql[] =
 		"SELECT id, client_id, tutor_id, service_id, contract_id, starts_at, ends_at, status,"
 		" attendance, notes, channel, created_at, cancelled_at, logged_at FROM lessons"
 		" WHERE id = ?1";
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	int64_t contract_id = 0;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, lesson_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		contract_id = sqlite3_column_int64(stmt, 4);
-		*out = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o,"
-				 " s:o}",
-				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-				 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-				 "tutor_id", (json_int_t)sqlite3_column_int64(stmt, 2),
-				 "service_id", (json_int_t)sqlite3_column_int64(stmt, 3),
-				 "contract_id", hm_db_json_int(stmt, 4),
-				 "starts_at", hm_db_json_time(stmt, 5),
-				 "ends_at", hm_db_json_time(stmt, 6),
-				 "status", (const char *)sqlite3_column_text(stmt, 7),
-				 "attendance", hm_db_json_text(stmt, 8),
-				 "notes", (const char *)sqlite3_column_text(stmt, 9),
-				 "channel", (const char *)sqlite3_column_text(stmt, 10),
-				 "created_at", hm_db_json_time(stmt, 11),
-				 "cancelled_at", hm_db_json_time(stmt, 12),
-				 "logged_at", hm_db_json_time(stmt, 13));
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read lesson");
-	}
-	hm_db_done(stmt);
+	enum hm_err err = hm_db_row_by_id(db, sql, lesson_id, lesson_from_row, out, "read lesson");
+	/* contract_id is null (0 here) for a lesson without a contract. */
+	int64_t contract_id =
+		err == HM_OK ? json_integer_value(json_object_get(*out, "contract_id")) : 0;
 	if (err != HM_OK || !contract_id)
 		return err;
 	json_t *contract = NULL;

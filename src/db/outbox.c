@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "harreman/app.h"
+#include "harreman/audit.h"
 #include "harreman/hours.h"
 #include "harreman/log.h"
 #include "harreman/mailfmt.h"
@@ -736,59 +737,37 @@ static json_t *attempt_from_row(sqlite3_stmt *stmt)
 			 "retry_at", time_or_null(stmt, 6));
 }
 
+/* outbox_from_row with the body (the last column). */
+static json_t *message_from_row(sqlite3_stmt *stmt)
+{
+	json_t *msg = outbox_from_row(stmt);
+	if (msg && json_object_set_new(msg, "body", text_or_null(stmt, 16)) != 0) {
+		json_decref(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 enum hm_err hm_outbox_get(struct hm_db *db, int64_t id, json_t **out)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLUMNS ", body FROM outbox WHERE id = ?1";
 	static const char log_sql[] =
 		"SELECT attempt, started_at, finished_at, outcome, smtp_code, detail, retry_at"
 		" FROM outbox_attempts WHERE outbox_id = ?1 ORDER BY id LIMIT 500";
-	enum hm_err err = HM_ERR_NOT_FOUND;
-	json_t *msg = NULL, *log = json_array();
-	int rc;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt || !log) {
-		json_decref(log);
-		return HM_ERR_INTERNAL;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		msg = outbox_from_row(stmt);
-		if (!msg || json_object_set_new(msg, "body", text_or_null(stmt, 16)) != 0)
-			err = HM_ERR_INTERNAL;
-		else
-			err = HM_OK;
-	} else if (rc != SQLITE_DONE) {
-		err = hm_db_fail(db, "read message");
-	}
-	hm_db_done(stmt);
-	if (err != HM_OK)
-		goto out;
-	stmt = hm_db_stmt(db, log_sql);
-	if (!stmt) {
-		err = HM_ERR_INTERNAL;
-		goto out;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *row = attempt_from_row(stmt);
-		if (!row || json_array_append_new(log, row) != 0) {
-			err = HM_ERR_INTERNAL;
-			break;
-		}
-	}
-	hm_db_done(stmt);
-	if (err == HM_OK && rc != SQLITE_DONE)
-		err = hm_db_fail(db, "read delivery log");
-	if (err == HM_OK && json_object_set(msg, "log", log) != 0)
-		err = HM_ERR_INTERNAL;
-out:
-	json_decref(log);
+	json_t *msg = NULL, *log = NULL;
+	enum hm_err err = hm_db_row_by_id(db, sql, id, message_from_row, &msg, "read message");
 	if (err == HM_OK) {
-		*out = msg;
-		msg = NULL;
+		sqlite3_stmt *stmt = hm_db_stmt(db, log_sql);
+		if (stmt)
+			sqlite3_bind_int64(stmt, 1, id);
+		err = hm_db_rows(db, stmt, attempt_from_row, &log, "read delivery log");
 	}
-	json_decref(msg);
+	if (err == HM_OK && json_object_set_new(msg, "log", log) != 0)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		*out = msg;
+	else
+		json_decref(msg);
 	return err;
 }
 
@@ -808,13 +787,23 @@ enum hm_err hm_outbox_retry(struct hm_db *db, int64_t id, int64_t now)
 	enum hm_err err = step(db, stmt, "retry message");
 	if (err != HM_OK || sqlite3_changes(hm_db_handle(db)) > 0)
 		return err;
-	stmt = hm_db_stmt(db, exists_sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_ERR_CONFLICT;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "find message");
+	int64_t one = 0;
+	err = hm_db_int_by_id(db, exists_sql, id, &one, "find message");
+	return err == HM_OK ? HM_ERR_CONFLICT : err; /* there, in another state */
+}
+
+enum hm_err hm_outbox_retry_audited(struct hm_db *db, int64_t id, const struct hm_actor *who,
+				    json_t **out)
+{
+	*out = NULL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_outbox_retry(db, id, who->now);
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "outbox.retry", "outbox", id, NULL,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = hm_outbox_get(db, id, out);
+	return hm_db_end(db, err);
 }

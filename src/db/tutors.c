@@ -49,29 +49,12 @@ enum hm_err hm_db_tutors_list(struct hm_db *db, int64_t after, int limit, json_t
 	return tutors_page(db, 0, after, limit, items, next_after);
 }
 
-/* Runs sql (?1 = id, one row at most): HM_OK with *value its first column, or
- * HM_ERR_NOT_FOUND without a row. */
-static enum hm_err read_one(struct hm_db *db, const char *sql, int64_t id, int *value,
-			    const char *what)
-{
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	int rc = sqlite3_step(stmt);
-	*value = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
-	hm_db_done(stmt);
-	if (rc == SQLITE_ROW)
-		return HM_OK;
-	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, what);
-}
-
 enum hm_err hm_db_tutors_user_is_staff(struct hm_db *db, int64_t id, bool *staff)
 {
 	static const char sql[] = "SELECT role IN ('staff', 'admin') FROM users"
 				  " WHERE id = ?1 AND active = 1";
-	int value = 0;
-	enum hm_err err = read_one(db, sql, id, &value, "user role");
+	int64_t value = 0;
+	enum hm_err err = hm_db_int_by_id(db, sql, id, &value, "user role");
 	*staff = value != 0;
 	return err;
 }
@@ -80,8 +63,8 @@ enum hm_err hm_db_tutors_check(struct hm_db *db, int64_t id)
 {
 	static const char sql[] = "SELECT 1 FROM tutors t JOIN users u ON u.id = t.user_id"
 				  " WHERE t.user_id = ?1 AND u.active = 1";
-	int value = 0;
-	return read_one(db, sql, id, &value, "is tutor");
+	int64_t value = 0;
+	return hm_db_int_by_id(db, sql, id, &value, "is tutor");
 }
 
 /* Steps a write statement once and hands it back: HM_OK or the logged failure. */
@@ -162,35 +145,26 @@ enum hm_err hm_db_tutors_put(struct hm_db *db, int64_t id, const struct hm_tutor
 
 /* ---- availability -------------------------------------------------------- */
 
+static json_t *window_from_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:i, s:s, s:s}", "weekday", sqlite3_column_int(stmt, 0), "starts",
+			 (const char *)sqlite3_column_text(stmt, 1), "ends",
+			 (const char *)sqlite3_column_text(stmt, 2));
+}
+
 static enum hm_err availability_read(struct hm_db *db, int64_t tutor_id, json_t **out)
 {
 	static const char sql[] = "SELECT weekday, starts, ends FROM availability"
 				  " WHERE tutor_id = ?1 ORDER BY weekday, starts";
-	enum hm_err err = HM_ERR_INTERNAL;
-	json_t *windows = json_array();
+	json_t *windows = NULL;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	int rc;
-	if (!windows || !stmt)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, tutor_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *w = json_pack("{s:i, s:s, s:s}", "weekday", sqlite3_column_int(stmt, 0),
-				      "starts", (const char *)sqlite3_column_text(stmt, 1), "ends",
-				      (const char *)sqlite3_column_text(stmt, 2));
-		if (!w || json_array_append_new(windows, w) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		hm_db_fail(db, "read availability");
-		goto out;
-	}
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, tutor_id);
+	enum hm_err err = hm_db_rows(db, stmt, window_from_row, &windows, "read availability");
+	if (err != HM_OK)
+		return err;
 	*out = json_pack("{s:I, s:o}", "tutor_id", (json_int_t)tutor_id, "windows", windows);
-	windows = NULL;
-	err = *out ? HM_OK : HM_ERR_INTERNAL;
-out:
-	hm_db_done(stmt);
-	json_decref(windows);
-	return err;
+	return *out ? HM_OK : HM_ERR_INTERNAL;
 }
 
 enum hm_err hm_db_tutors_availability_get(struct hm_db *db, int64_t id, json_t **out)
