@@ -145,11 +145,6 @@ void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after
 /* Answers the error for err: 500 for HM_ERR_INTERNAL, its own code otherwise. */
 void hm_api_reply_err(struct hm_reply *reply, enum hm_err err);
 
-/* Ends a write: commits when err is HM_OK and answers status with body; otherwise
- * (or when the commit fails) rolls back and answers the error. Takes body. */
-void hm_api_finish(struct hm_request *req, struct hm_reply *reply, enum hm_err err, int status,
-		   json_t *body);
-
 /* Answers 422 from a validation collector (or 500 when it ran out of memory). */
 void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v);
 

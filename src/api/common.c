@@ -17,20 +17,6 @@ void hm_api_reply_err(struct hm_reply *reply, enum hm_err err)
 	hm_reply_error(reply, err, NULL);
 }
 
-void hm_api_finish(struct hm_request *req, struct hm_reply *reply, enum hm_err err, int status,
-		   json_t *body)
-{
-	if (err == HM_OK)
-		err = hm_db_commit(req->db);
-	if (err != HM_OK) {
-		hm_db_rollback(req->db);
-		json_decref(body);
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	hm_reply_json(reply, status, body);
-}
-
 void hm_api_reply_validation(struct hm_reply *reply, struct hm_validation *v)
 {
 	if (v->oom)
