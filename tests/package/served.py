@@ -46,30 +46,34 @@ class Server:
             cmd += ["--web", web]
         cmd += list(extra)
         print("+ " + " ".join(cmd), flush=True)
+        # Unbuffered bytes: select() sees exactly what has not been read yet.
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, env=dict(os.environ,
+                                     bufsize=0, env=dict(os.environ,
                                      GLIBC_TUNABLES="glibc.malloc.tcache_count=0"))
         self.log = []
+        seen = b""
         deadline = time.monotonic() + START_SECONDS
         while True:
+            m = re.search(rb"listening on http://127\.0\.0\.1:(\d+)/", seen)
+            if m:
+                self.base = f"http://127.0.0.1:{m.group(1).decode()}"
+                self.log.append(seen.decode(errors="replace"))
+                print(seen.decode(errors="replace").rstrip(), flush=True)
+                return
             left = deadline - time.monotonic()
             if left <= 0:
                 self.kill()
-                fail(f"the server printed no 'listening' line in {START_SECONDS} s")
+                fail(f"the server printed no 'listening' line in {START_SECONDS} s:\n"
+                     + seen.decode(errors="replace"))
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if not ready:
                 continue
-            line = self.proc.stdout.readline()
-            if not line:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
                 self.proc.wait(timeout=5)
-                fail("the server exited at start (" + str(self.proc.returncode) + "):\n"
-                     + "".join(self.log))
-            self.log.append(line)
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)
-            if m:
-                self.base = f"http://127.0.0.1:{m.group(1)}"
-                print(line.rstrip(), flush=True)
-                return
+                fail(f"the server exited at start ({self.proc.returncode}):\n"
+                     + seen.decode(errors="replace"))
+            seen += chunk
 
     def request(self, method, path, body=None, headers=None):
         """(status, headers, body bytes); never raises for an HTTP status."""
@@ -102,7 +106,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill()
             fail(f"the server did not stop within {STOP_SECONDS} s of SIGTERM")
-        self.log.append(out)
+        self.log.append(out.decode(errors="replace"))
         if self.proc.returncode != 0:
             print("".join(self.log), flush=True)
             fail(f"the server exited {self.proc.returncode} after SIGTERM, expected 0")
