@@ -123,6 +123,9 @@ try:
         check(line in unit, f"harreman.service has {line}")
     with open(UNITS[2]) as f:
         check("OnCalendar=" in f.read(), "harreman-backup.timer has OnCalendar=")
+    for link in ("/etc/systemd/system/multi-user.target.wants/harreman.service",
+                 "/etc/systemd/system/timers.target.wants/harreman-backup.timer"):
+        check(os.path.islink(link), f"enabled without a running systemd: {link}")
     check(shutil.which("systemd-analyze") is not None,
           "systemd-analyze is there to check the units (scripts/deps test installs systemd)")
     verify = subprocess.run(["systemd-analyze", "verify", *UNITS], capture_output=True,
@@ -205,4 +208,9 @@ for d, existed in dirs_before.items():
     if not existed:
         check(not os.path.exists(d), f"{d} (empty) is gone")
 check(user_before or not user_exists("harreman"), "the user the test made is gone")
+left = []
+for top in ("/etc/systemd/system", "/var/lib/systemd"):
+    for where, subdirs, files in os.walk(top):
+        left += [os.path.join(where, n) for n in files + subdirs if "harreman" in n]
+check(not left, f"no unit links or systemd state left ({left})")
 print("package test passed", flush=True)
