@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  harreman user add --role admin|staff|student --email E --name N --db PATH\n"
 	"        (the password comes from HARREMAN_PASSWORD, or else standard input)\n"
 	"  harreman backup OUT --db PATH\n"
+	"  harreman restore BACKUP --db PATH   (PATH must not exist)\n"
 	"  harreman --help | --version\n"
 	"\n"
 	"serve defaults: --listen 127.0.0.1:8080 --db harreman.db --timezone Europe/Madrid\n";
@@ -194,7 +195,7 @@ out:
 	return status;
 }
 
-/* Parses `--db PATH` and nothing else (migrate, backup). */
+/* Parses `--db PATH` and nothing else (migrate, backup, restore). */
 static bool parse_db_only(int argc, char **argv, const char **db_path)
 {
 	static const struct option options[] = {
@@ -235,6 +236,20 @@ static int cmd_backup(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	printf("backed up %s to %s\n", path, out);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	const char *path, *why = NULL;
+	if (!parse_db_only(argc, argv, &path) || optind != argc - 1)
+		return usage_error("restore needs BACKUP and --db PATH");
+	const char *backup = argv[optind];
+	if (hm_db_restore(backup, path, &why) != HM_OK) {
+		fprintf(stderr, "harreman: restore of %s to %s failed: %s\n", backup, path, why);
+		return EXIT_FAILURE;
+	}
+	printf("restored %s to %s\n", backup, path);
 	return EXIT_SUCCESS;
 }
 
@@ -359,6 +374,8 @@ int main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "backup") == 0)
 		return cmd_backup(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0)
 		return cmd_user_add(argc - 2, argv + 2);
 	return usage_error("unknown command");

@@ -168,6 +168,14 @@ int hm_db_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
  * under out_path. */
 enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why);
 
+/* Restores the backup at backup_path as a new database db_path, the same way
+ * hm_db_backup writes (temporary name, integrity_check, sync, link). Refuses
+ * (HM_ERR_CONFLICT) when db_path or its -wal, -shm or -journal file exists (a
+ * server may hold it; a stale -wal would be replayed into the restored file), or
+ * when the backup is not a Harreman database of a schema this build knows. Writes
+ * nothing beside the backup. */
+enum hm_err hm_db_restore(const char *backup_path, const char *db_path, const char **why);
+
 /* How many times a busy connection waited for a lock, process-wide. */
 uint64_t hm_db_busy_retries(void);
 

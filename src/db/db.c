@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One SQLite connection (include/harreman/db.h): pragmas, a busy handler that
 // counts its waits, a prepared-statement cache, transactions and migrations.
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -689,7 +690,9 @@ static bool copy_verifies(sqlite3 *dst)
  * refuses an existing name atomically; then the directory is synced. A backup
  * killed at any moment leaves at most "OUT.partial-PID", never a corrupt file
  * under the final name. */
-enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why)
+/* hm_db_backup and hm_db_restore: src opened with src_flags (a URI for a restore). */
+static enum hm_err copy_database(const char *src_path, int src_flags, const char *out_path,
+				 const char **why)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_backup *backup = NULL;
@@ -709,7 +712,7 @@ enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char 
 		*why = "the output file exists already or cannot be created";
 		return HM_ERR_INTERNAL;
 	}
-	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(src_path, &src, src_flags, NULL) != SQLITE_OK) {
 		*why = "cannot open the database";
 		goto out;
 	}
@@ -777,6 +780,75 @@ out:
 	if (created)
 		unlink(tmp_path); /* the copy lives on under out_path, or not at all */
 	return err;
+}
+
+enum hm_err hm_db_backup(const char *src_path, const char *out_path, const char **why)
+{
+	return copy_database(src_path, SQLITE_OPEN_READONLY, out_path, why);
+}
+
+/* The backup's schema version, read without writing anything beside it; -1 when it
+ * cannot be read (not a database). uri is "file:...?immutable=1". */
+static int backup_schema_version(const char *uri)
+{
+	sqlite3 *conn = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int version = -1;
+	if (sqlite3_open_v2(uri, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(conn);
+	return version;
+}
+
+enum hm_err hm_db_restore(const char *backup_path, const char *db_path, const char **why)
+{
+	static const char *const companions[] = {"", "-wal", "-shm", "-journal"};
+	static _Thread_local char message[PATH_MAX + 128];
+	char name[PATH_MAX], uri[PATH_MAX * 3 + 32];
+	struct stat st;
+
+	*why = NULL;
+	for (size_t i = 0; i < sizeof companions / sizeof *companions; i++) {
+		if ((size_t)snprintf(name, sizeof name, "%s%s", db_path, companions[i]) >= sizeof name) {
+			*why = "the database path is too long";
+			return HM_ERR_INTERNAL;
+		}
+		if (lstat(name, &st) == 0 || errno != ENOENT) {
+			snprintf(message, sizeof message, "%s exists: stop the server and move the "
+				 "database and its -wal and -shm files aside first", name);
+			*why = message;
+			return HM_ERR_CONFLICT;
+		}
+	}
+	if (access(backup_path, R_OK) != 0) {
+		*why = "cannot read the backup";
+		return HM_ERR_INTERNAL;
+	}
+	/* The backup is a file nobody writes: opened immutable, SQLite leaves no -wal or
+	 * -shm beside it. Every byte outside [A-Za-z0-9/._-] is percent-encoded. */
+	size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)backup_path; *p; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || strchr("/._-", *p);
+		n += (size_t)snprintf(uri + n, sizeof uri - n, plain ? "%c" : "%%%02X", *p);
+	}
+	snprintf(uri + n, sizeof uri - n, "?immutable=1");
+	int version = backup_schema_version(uri);
+	if (version < 1 || version > hm_migration_count) {
+		if (version < 1)
+			*why = "the backup is not a Harreman database";
+		else {
+			snprintf(message, sizeof message, "the backup has schema version %d but this "
+				 "harreman knows only up to %d; use a newer harreman", version,
+				 hm_migration_count);
+			*why = message;
+		}
+		return HM_ERR_CONFLICT;
+	}
+	return copy_database(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, db_path, why);
 }
 
 int64_t hm_db_memory_used(void)
