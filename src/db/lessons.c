@@ -288,6 +288,7 @@ enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 {
 	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	int64_t contract_id = b->contract_id;
+	*items = NULL;
 	bool made_contract = contract_id == 0;
 	if (b->n < 1 || b->n > HM_REPEAT_WEEKS_MAX)
 		return HM_ERR_INTERNAL;
@@ -321,7 +322,12 @@ enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 		err = hm_outbox_lessons_booked(db, env, ids, (size_t)b->n, who->now);
 	if (err == HM_OK)
 		err = lessons_json(db, ids, b->n, items);
-	return hm_db_end(db, err);
+	err = hm_db_end(db, err);
+	if (err != HM_OK) { /* the COMMIT itself may fail: nothing to show then */
+		json_decref(*items);
+		*items = NULL;
+	}
+	return err;
 }
 
 /* ---- cancelling and logging ---------------------------------------------- */

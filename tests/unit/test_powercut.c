@@ -23,7 +23,7 @@
 
 #include "check.h"
 #include "crashvfs.h"
-#include "harreman/crm.h"
+#include "harreman/db_services.h"
 #include "harreman/db.h"
 #include "harreman/db_contracts.h"
 #include "harreman/db_lessons.h"
@@ -498,7 +498,7 @@ static bool epoch_start(struct run *r, struct epoch *e, int number)
 	e->db = open_db(r, e->path);
 	bool ok = e->db && hm_db_migrate(e->db, &why_not) == HM_OK &&
 		  hm_db_exec(e->db, seed_sql) == HM_OK &&
-		  hm_crm_service(e->db, 1, &e->service) == HM_OK;
+		  hm_db_services_read(e->db, 1, &e->service) == HM_OK;
 	hm_log_set_level(HM_LOG_INFO);
 	if (!ok) {
 		fprintf(stderr, "powercut: cannot set up %s: %s\n", e->path,
