@@ -7,6 +7,7 @@
 #ifndef HARREMAN_LOG_H
 #define HARREMAN_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum hm_log_level { HM_LOG_DEBUG, HM_LOG_INFO, HM_LOG_WARN, HM_LOG_ERROR };
@@ -20,10 +21,11 @@ void hm_log_set_level(enum hm_log_level level);
 void hm_log(enum hm_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Writes the counts of lines whose second is over and that have not come again
- * ("... (repeated N times in the last second)"). The server's housekeeping calls
- * it twice a second; nothing is counted and never told. Any thread. */
-void hm_log_flush_repeats(void);
+/* Writes the counts of lines whose second is over (all: every count, at a stop)
+ * and that have not come again ("... (repeated N times in the last second)"). The
+ * server's housekeeping calls it twice a second, and its stop with all: nothing
+ * is counted and never told. Any thread. */
+void hm_log_flush_repeats(bool all);
 
 /* The clock the repeat counting reads, in milliseconds (monotonic); NULL
  * restores the real one. For tests. */

@@ -528,7 +528,7 @@ static void *housekeeper(void *arg)
 		 * when no request comes (once a second at most), and of the lines the log
 		 * held back (log.h). */
 		(void)hm_db_file_check(false);
-		hm_log_flush_repeats();
+		hm_log_flush_repeats(false);
 		if (server->in_flight == 0 && server->started == seen && seen != released) {
 			hm_cache_drop_stale(hm_time_now());
 			hm_app_release_memory();
@@ -646,6 +646,7 @@ void hm_server_stop(struct hm_server *server)
 	pthread_mutex_unlock(&server->lock);
 	if (server->housekeeper_running)
 		pthread_join(server->housekeeper, NULL);
+	hm_log_flush_repeats(true); /* the counts of the last second, before the end */
 	pthread_cond_destroy(&server->stop);
 
 	MHD_stop_daemon(server->daemon);

@@ -141,12 +141,12 @@ static void flush_one(struct repeat *r, long long now)
 	}
 }
 
-void hm_log_flush_repeats(void)
+void hm_log_flush_repeats(bool all)
 {
 	long long now = atomic_load(&clock_ms)();
 	pthread_mutex_lock(&repeats_lock);
 	for (size_t i = 0; i < REPEAT_SLOTS; i++)
-		if (repeats[i].used && now - repeats[i].window_start >= REPEAT_WINDOW_MS)
+		if (repeats[i].used && (all || now - repeats[i].window_start >= REPEAT_WINDOW_MS))
 			flush_one(&repeats[i], now);
 	pthread_mutex_unlock(&repeats_lock);
 }

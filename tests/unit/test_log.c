@@ -79,7 +79,7 @@ static void test_a_flood_is_one_line_a_second(void)
 	/* Quiet afterwards: nothing held back, nothing to flush. */
 	fake_ms += 5000;
 	capture();
-	hm_log_flush_repeats();
+	hm_log_flush_repeats(false);
 	out = take_output();
 	CHECK_STR(out, "");
 	free(out);
@@ -92,13 +92,13 @@ static void test_the_flush_tells_a_count_that_would_wait(void)
 	hm_log_warn("smtp: relay refused");
 	hm_log_warn("smtp: relay refused");
 	fake_ms += 999;
-	hm_log_flush_repeats(); /* not a second yet */
+	hm_log_flush_repeats(false); /* not a second yet */
 	char *out = take_output();
 	CHECK_INT(count_of(out, "\n"), 1);
 	free(out);
 	fake_ms += 1;
 	capture();
-	hm_log_flush_repeats();
+	hm_log_flush_repeats(false);
 	out = take_output();
 	CHECK_INT(count_of(out, "\n"), 1);
 	CHECK(strstr(out, " WARN  smtp: relay refused (repeated 2 times in the last second)\n") !=
@@ -107,9 +107,23 @@ static void test_the_flush_tells_a_count_that_would_wait(void)
 	/* The count is told once. */
 	fake_ms += 2000;
 	capture();
-	hm_log_flush_repeats();
+	hm_log_flush_repeats(false);
 	out = take_output();
 	CHECK_STR(out, "");
+	free(out);
+}
+
+static void test_a_stop_tells_every_count(void)
+{
+	fake_ms += 10000;
+	capture();
+	hm_log_error("writer: batch lost");
+	hm_log_error("writer: batch lost");
+	fake_ms += 10;
+	hm_log_flush_repeats(true);
+	char *out = take_output();
+	CHECK_INT(count_of(out, "ERROR writer: batch lost (repeated 1 time in the last second)\n"), 1);
+	CHECK_INT(count_of(out, "\n"), 2);
 	free(out);
 }
 
@@ -129,7 +143,7 @@ static void test_other_text_or_level_is_another_line(void)
 	free(out);
 	fake_ms += 1000;
 	capture();
-	hm_log_flush_repeats();
+	hm_log_flush_repeats(false);
 	out = take_output();
 	CHECK_INT(count_of(out, "ERROR request failed: a (repeated 1 time in the last second)\n"), 1);
 	CHECK_INT(count_of(out, "\n"), 1);
@@ -164,7 +178,7 @@ static void test_a_full_table_keeps_the_counts(void)
 	free(out);
 	fake_ms += 1000;
 	capture();
-	hm_log_flush_repeats();
+	hm_log_flush_repeats(false);
 	out = take_output();
 	CHECK_INT(count_of(out, "disk still full (repeated 199 times in the last second)\n"), 1);
 	free(out);
@@ -197,6 +211,7 @@ int main(void)
 
 	RUN(test_a_flood_is_one_line_a_second);
 	RUN(test_the_flush_tells_a_count_that_would_wait);
+	RUN(test_a_stop_tells_every_count);
 	RUN(test_other_text_or_level_is_another_line);
 	RUN(test_a_full_table_keeps_the_counts);
 	RUN(test_long_lines_are_always_written);
