@@ -116,8 +116,16 @@ static int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	app_ready = true;
+	if (hm_db_check_writable(cfg.db_path, &why) != HM_OK) {
+		fprintf(stderr, "harreman: %s\n", why);
+		goto out;
+	}
 	if (!(db = open_migrated(cfg.db_path)))
 		goto out;
+	if (hm_db_watch(db, &why) != HM_OK) {
+		fprintf(stderr, "harreman: %s: %s\n", cfg.db_path, why);
+		goto out;
+	}
 	/* The key beside the database (not in it) that calendar feed tokens derive from. */
 	snprintf(secret_path, sizeof secret_path, "%s.secret", cfg.db_path);
 	if (!hm_app_load_secret(&app, secret_path, &why)) {

@@ -16,7 +16,9 @@
 struct hm_db;
 
 /* Opens (creating when missing) the database at path and sets the pragmas.
- * Returns NULL and logs why on failure. Free with hm_db_close. */
+ * Returns NULL and logs why on failure. Free with hm_db_close. Once a file is
+ * watched (hm_db_watch), a connection is only opened on that very file: never
+ * created, and refused when another file has taken its path. */
 struct hm_db *hm_db_open(const char *path);
 
 /* Finalizes the cached statements and closes the connection. NULL is fine. */
@@ -186,5 +188,41 @@ int64_t hm_db_memory_used(void);
  * schema: fails when the file is gone, corrupt or locked out), else
  * HM_ERR_UNAVAILABLE. */
 enum hm_err hm_db_check_readable(struct hm_db *db);
+
+/* ---- the database file, watched for the operator --------------------------- */
+
+/* What has become of the server's database file since it started (hm_db_watch). */
+enum hm_db_file {
+	HM_DB_FILE_OK,        /* the file opened at start, writable (or nothing watched) */
+	HM_DB_FILE_READ_ONLY, /* still that file, but this process may not write it (or
+			       * SQLite refused a write as read-only in the last second) */
+	HM_DB_FILE_GONE,      /* no file at the path: whatever is written is lost */
+	HM_DB_FILE_REPLACED,  /* another file (device, inode) at the path */
+};
+
+/* The startup check of `serve`: the database at path, its -wal and -shm files
+ * (those that exist) and its directory can be written with this process's
+ * effective ids. A server that could only read would answer every write with an
+ * error, so it does not start: HM_ERR_UNAVAILABLE, with *why (a thread-local
+ * sentence naming the file, the user and the fix). */
+enum hm_err hm_db_check_writable(const char *path, const char **why);
+
+/* Starts watching the file of db (the server's first connection, at start, before
+ * other threads use the database): remembers its path, device and inode. Refuses
+ * (HM_ERR_UNAVAILABLE, *why a static sentence) a connection SQLite could only
+ * open read-only. Once per process. */
+enum hm_err hm_db_watch(struct hm_db *db, const char **why);
+
+/* The watched file's state: a stat of the path (gone? another inode?) and
+ * access(W_OK) with the effective ids. fresh: checked now; else checked at most
+ * once a second process-wide, the last finding answering in between. Each change
+ * of state is logged once (ERROR when it goes wrong, INFO when it is right
+ * again). HM_DB_FILE_OK when nothing is watched (the command line). Any thread.
+ * hm_db_begin and hm_db_batch_begin refuse to write (HM_ERR_UNAVAILABLE, nothing
+ * logged) unless it is HM_DB_FILE_OK. */
+enum hm_db_file hm_db_file_check(bool fresh);
+
+/* A sentence for a 503's message on state (static). */
+const char *hm_db_file_message(enum hm_db_file state);
 
 #endif

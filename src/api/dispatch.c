@@ -199,6 +199,15 @@ static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 		return true;
 	}
 
+	/* The operator's database file gone or replaced: nothing is read from, nor
+	 * written into, a file that will not be there after a restart; read-only: only
+	 * the writes are refused (docs/decisions.md, issue 19). */
+	enum hm_db_file file = hm_db_file_check(false);
+	if (file == HM_DB_FILE_GONE || file == HM_DB_FILE_REPLACED ||
+	    (file == HM_DB_FILE_READ_ONLY && is_unsafe(req->method))) {
+		hm_reply_error(reply, HM_ERR_UNAVAILABLE, hm_db_file_message(file));
+		return true;
+	}
 	req->db = hm_app_db(app);
 	if (!req->db) {
 		hm_reply_error(reply, HM_ERR_UNAVAILABLE, NULL);
@@ -301,8 +310,9 @@ void hm_dispatch_end(struct hm_request *req, struct hm_reply *reply)
 		char path[160];
 		hm_log_escape(req->path, path, sizeof path);
 		hm_log_redact_path(path, sizeof path);
-		hm_log_error("request %s: %s %s answered %d", req->request_id, req->method_name,
-			     path, reply->status);
+		/* No request id in the text: identical lines are counted, not repeated
+		 * (log.h); the access log line ties the id to its 500. */
+		hm_log_error("%s %s answered %d", req->method_name, path, reply->status);
 	}
 	add_security_headers(req, reply);
 	json_decref(req->json);

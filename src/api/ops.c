@@ -10,8 +10,15 @@
 #include "harreman/metrics.h"
 #include "harreman/banned.h"
 
+/* 503 when the database file is gone, replaced or cannot be written (checked now,
+ * not from the last second's finding), or cannot be read. */
 void hm_api_healthz(struct hm_request *req, struct hm_reply *reply)
 {
+	enum hm_db_file file = hm_db_file_check(true);
+	if (file != HM_DB_FILE_OK) {
+		hm_reply_error(reply, HM_ERR_UNAVAILABLE, hm_db_file_message(file));
+		return;
+	}
 	if (hm_db_check_readable(req->db) != HM_OK) {
 		hm_reply_error(reply, HM_ERR_UNAVAILABLE, "The database is unavailable.");
 		return;

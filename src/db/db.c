@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // One SQLite connection (include/harreman/db.h): pragmas, a busy handler that
-// counts its waits, a prepared-statement cache, transactions and migrations.
+// counts its waits, a prepared-statement cache, transactions and migrations, the
+// small readers the table modules share, online backup and restore; and the watch
+// on the server's database file (gone, replaced, read-only), which the write path
+// and /healthz consult.
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harreman/casefold.h"
@@ -124,9 +128,199 @@ static int on_busy(void *ctx, int count)
 	return 1;
 }
 
+/* ---- the watched file (hm_db_watch) --------------------------------------- */
+
+/* The directory of path into out ("." for a bare name). */
+static void dir_of(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
+enum hm_err hm_db_check_writable(const char *path, const char **why)
+{
+	static _Thread_local char message[PATH_MAX + 256];
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char dir[PATH_MAX], file[PATH_MAX];
+	struct stat st;
+	const char *what = "directory";
+	*why = NULL;
+	dir_of(path, dir, sizeof dir);
+	snprintf(file, sizeof file, "%s", dir);
+	/* SQLite creates the -wal and -shm files beside the database (and the
+	 * database itself the first time). */
+	bool ok = faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0;
+	for (size_t i = 0; ok && i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+		what = "file";
+		ok = stat(file, &st) != 0 || faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) == 0;
+	}
+	if (ok)
+		return HM_OK;
+	snprintf(message, sizeof message,
+		 "the database's %s %s cannot be written by this user (uid %ld): %s; harreman"
+		 " does not start read-only: make it writable for this user (chmod, chown), or"
+		 " run harreman as its owner", what, file, (long)geteuid(), strerror(errno));
+	*why = message;
+	return HM_ERR_UNAVAILABLE;
+}
+
+
+
+#define FILE_CHECK_INTERVAL_MS 1000
+
+/* The server's database file: its path and identity at start (written once,
+ * before armed), the state last found and when (monotonic milliseconds), and when
+ * SQLite last refused a write as read-only (0: never). lock: one check, and one
+ * logged change, at a time. */
+static struct {
+	pthread_mutex_t lock;
+	atomic_bool armed;
+	char path[PATH_MAX];
+	dev_t dev;
+	ino_t ino;
+	atomic_int state;
+	_Atomic long long checked_ms;
+	_Atomic long long refused_ms;
+} watched = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1; /* never 0 */
+}
+
+static enum hm_db_file file_state(long long now)
+{
+	struct stat st;
+	if (stat(watched.path, &st) != 0)
+		return HM_DB_FILE_GONE;
+	if (st.st_dev != watched.dev || st.st_ino != watched.ino)
+		return HM_DB_FILE_REPLACED;
+	if (faccessat(AT_FDCWD, watched.path, R_OK | W_OK, AT_EACCESS) != 0)
+		return HM_DB_FILE_READ_ONLY;
+	long long refused = atomic_load(&watched.refused_ms);
+	if (refused && now - refused < FILE_CHECK_INTERVAL_MS)
+		return HM_DB_FILE_READ_ONLY;
+	return HM_DB_FILE_OK;
+}
+
+/* Records state (watched.lock held), telling the log of a change once. */
+static void note_state(enum hm_db_file state)
+{
+	enum hm_db_file before = (enum hm_db_file)atomic_exchange(&watched.state, (int)state);
+	if (before == state)
+		return;
+	switch (state) {
+	case HM_DB_FILE_OK:
+		hm_log_info("database: %s is writable again: requests are served again",
+			    watched.path);
+		break;
+	case HM_DB_FILE_READ_ONLY:
+		hm_log_error("database: %s cannot be written (read-only for this user, or a"
+			     " read-only file system): writes are refused (503) and /healthz"
+			     " answers 503 until it can", watched.path);
+		break;
+	case HM_DB_FILE_GONE:
+		hm_log_error("database: %s is gone (deleted or moved away) under the running"
+			     " server: what were written now would be lost, so every API request"
+			     " is refused (503) and /healthz answers 503; put the file back and"
+			     " restart harreman", watched.path);
+		break;
+	case HM_DB_FILE_REPLACED:
+		hm_log_error("database: %s was replaced by another file under the running"
+			     " server: every API request is refused (503) and /healthz answers"
+			     " 503; restart harreman to serve the new file", watched.path);
+		break;
+	}
+}
+
+enum hm_err hm_db_watch(struct hm_db *db, const char **why)
+{
+	const char *path = sqlite3_db_filename(db->handle, "main");
+	struct stat st;
+	*why = NULL;
+	if (sqlite3_db_readonly(db->handle, "main") == 1) {
+		*why = "SQLite could open the database only read-only: this user cannot write it";
+		return HM_ERR_UNAVAILABLE;
+	}
+	if (!path || !*path || strlen(path) >= sizeof watched.path || stat(path, &st) != 0) {
+		*why = "cannot find the database file on disk";
+		return HM_ERR_UNAVAILABLE;
+	}
+	memcpy(watched.path, path, strlen(path) + 1);
+	watched.dev = st.st_dev;
+	watched.ino = st.st_ino;
+	atomic_store(&watched.state, HM_DB_FILE_OK);
+	atomic_store(&watched.checked_ms, monotonic_ms());
+	atomic_store(&watched.armed, true);
+	return HM_OK;
+}
+
+enum hm_db_file hm_db_file_check(bool fresh)
+{
+	if (!atomic_load(&watched.armed))
+		return HM_DB_FILE_OK;
+	long long now = monotonic_ms();
+	long long last = atomic_load(&watched.checked_ms);
+	/* At most once a second: the thread that moves checked_ms on checks. */
+	if (!fresh && (now - last < FILE_CHECK_INTERVAL_MS ||
+		       !atomic_compare_exchange_strong(&watched.checked_ms, &last, now)))
+		return (enum hm_db_file)atomic_load(&watched.state);
+	atomic_store(&watched.checked_ms, now);
+	pthread_mutex_lock(&watched.lock);
+	enum hm_db_file state = file_state(now);
+	note_state(state);
+	pthread_mutex_unlock(&watched.lock);
+	return state;
+}
+
+const char *hm_db_file_message(enum hm_db_file state)
+{
+	switch (state) {
+	case HM_DB_FILE_OK:
+		break;
+	case HM_DB_FILE_READ_ONLY:
+		return "The database cannot be written right now; nothing can be saved. Try again later.";
+	case HM_DB_FILE_GONE:
+		return "The database file is gone; nothing can be read or saved until the server is"
+		       " restarted on it.";
+	case HM_DB_FILE_REPLACED:
+		return "The database file was replaced; the server must be restarted to serve it.";
+	}
+	return "The database is available.";
+}
+
+/* SQLite refused a write of a watched server as read-only: writes are refused
+ * for a second, then tried again (hm_db_file_check). */
+static void note_write_refused(void)
+{
+	if (!atomic_load(&watched.armed))
+		return;
+	atomic_store(&watched.refused_ms, monotonic_ms());
+	pthread_mutex_lock(&watched.lock);
+	if (atomic_load(&watched.state) == HM_DB_FILE_OK)
+		note_state(HM_DB_FILE_READ_ONLY);
+	pthread_mutex_unlock(&watched.lock);
+}
+
+/* False (writes refused) while the watched file is not fine. */
+static bool file_writable(void)
+{
+	return hm_db_file_check(false) == HM_DB_FILE_OK;
+}
+
 enum hm_err hm_db_fail(struct hm_db *db, const char *context)
 {
 	hm_log_error("database: %s: %s", context, db ? sqlite3_errmsg(db->handle) : "no connection");
+	if (db && (sqlite3_errcode(db->handle) & 0xff) == SQLITE_READONLY)
+		note_write_refused();
 	return HM_ERR_INTERNAL;
 }
 
@@ -170,11 +364,22 @@ struct hm_db *hm_db_open(const char *path)
 	db->slots = calloc(db->n_slots, sizeof *db->slots);
 	if (!db->slots)
 		goto fail;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-		    SQLITE_OPEN_EXRESCODE;
+	/* A watched server's file is never created afresh (it was deleted: a new,
+	 * empty database would take its place), nor another file taken for it. */
+	bool watching = atomic_load(&watched.armed);
+	int flags = SQLITE_OPEN_READWRITE | (watching ? 0 : SQLITE_OPEN_CREATE) |
+		    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	struct stat st;
 	if (sqlite3_open_v2(path, &db->handle, flags, NULL) != SQLITE_OK) {
 		hm_log_error("database: cannot open %s: %s", path,
 			     db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		if (watching)
+			(void)hm_db_file_check(true); /* gone? every thread hears of it now */
+		goto fail;
+	}
+	if (watching && (stat(path, &st) != 0 || st.st_dev != watched.dev ||
+			 st.st_ino != watched.ino)) {
+		(void)hm_db_file_check(true); /* every thread hears of it now */
 		goto fail;
 	}
 	sqlite3_busy_handler(db->handle, on_busy, db);
@@ -384,6 +589,8 @@ bool hm_db_batch_alive(struct hm_db *db)
 
 enum hm_err hm_db_batch_begin(struct hm_db *db)
 {
+	if (!file_writable())
+		return HM_ERR_UNAVAILABLE;
 	if (!db->writing)
 		take_write_lock(db);
 	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin a batch");
@@ -415,6 +622,8 @@ enum hm_err hm_db_begin(struct hm_db *db)
 		db->in_savepoint = err == HM_OK;
 		return err;
 	}
+	if (!file_writable())
+		return HM_ERR_UNAVAILABLE;
 	if (!db->writing)
 		take_write_lock(db);
 	enum hm_err err = run_cached(db, "BEGIN IMMEDIATE", "begin");
@@ -659,18 +868,6 @@ static bool sync_path(const char *path, bool directory)
 		return false;
 	bool ok = fsync(fd) == 0;
 	return close(fd) == 0 && ok;
-}
-
-/* The directory of path into out ("." for a bare name). */
-static void dir_of(const char *path, char *out, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(out, size, ".");
-	else if (slash == path)
-		snprintf(out, size, "/");
-	else
-		snprintf(out, size, "%.*s", (int)(slash - path), path);
 }
 
 /* Reads every page of the copy back: integrity_check says "ok". */

@@ -23,6 +23,7 @@
 
 #include "harreman/app.h"
 #include "harreman/buf.h"
+#include "harreman/db.h"
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
 #include "harreman/metrics.h"
@@ -496,8 +497,9 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	hm_log_warn("http: %s", line);
 }
 
-/* Once the server has had no request for a whole tick (half a second) after some
- * work, it gives memory back: cached answers that can no longer be served,
+/* Every tick (half a second) the housekeeper checks the database file and writes
+ * the log's held-back counts. Once the server has had no request for a whole tick
+ * after some work, it gives memory back: cached answers that can no longer be served,
  * SQLite's page caches and prepared statements, and the allocator's free lists (the
  * box is small; see docs/performance.md). server->lock is held throughout, so no
  * request can begin -- nor use a connection -- while caches are dropped. */
@@ -522,6 +524,11 @@ static void *housekeeper(void *arg)
 			;
 		if (server->stopping)
 			break;
+		/* The operator hears of a database file gone, replaced or read-only even
+		 * when no request comes (once a second at most), and of the lines the log
+		 * held back (log.h). */
+		(void)hm_db_file_check(false);
+		hm_log_flush_repeats(false);
 		if (server->in_flight == 0 && server->started == seen && seen != released) {
 			hm_cache_drop_stale(hm_time_now());
 			hm_app_release_memory();
@@ -639,6 +646,7 @@ void hm_server_stop(struct hm_server *server)
 	pthread_mutex_unlock(&server->lock);
 	if (server->housekeeper_running)
 		pthread_join(server->housekeeper, NULL);
+	hm_log_flush_repeats(true); /* the counts of the last second, before the end */
 	pthread_cond_destroy(&server->stop);
 
 	MHD_stop_daemon(server->daemon);
