@@ -18,8 +18,7 @@ void hm_log_set_level(enum hm_log_level level);
 /* Writes one line, or counts it when the same level and text was written less
  * than a second ago; the next one after that second carries the count. Any
  * thread. */
-void hm_log(enum hm_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void hm_log(enum hm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes the counts of lines whose second is over (all: every count, at a stop)
  * and that have not come again ("... (repeated N times in the last second)"). The

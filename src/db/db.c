@@ -26,22 +26,22 @@
 #define BUSY_TIMEOUT_MS 5000
 
 struct stmt_slot {
-	const char *sql;      /* the key: the SQL text's address */
+	const char *sql; /* the key: the SQL text's address */
 	sqlite3_stmt *stmt;
 };
 
 struct hm_db {
 	sqlite3 *handle;
 	struct stmt_slot *slots;
-	size_t n_slots;       /* a power of two */
+	size_t n_slots; /* a power of two */
 	size_t used;
-	int busy_waited_ms;   /* within the current wait */
-	bool writing;         /* holds the write lock (between begin and commit/rollback) */
-	bool swapped;         /* while writing: handle and slots are the shared writer's */
-	bool batch;           /* a group commit's transaction is open (hm_db_batch_begin):
+	int busy_waited_ms;    /* within the current wait */
+	bool writing;          /* holds the write lock (between begin and commit/rollback) */
+	bool swapped;          /* while writing: handle and slots are the shared writer's */
+	bool batch;            /* a group commit's transaction is open (hm_db_batch_begin):
 			       * begin, commit and rollback work on a savepoint */
-	bool in_savepoint;    /* batch: a handler's savepoint is open */
-	int64_t data_version; /* PRAGMA data_version last seen (other connections' commits) */
+	bool in_savepoint;     /* batch: a handler's savepoint is open */
+	int64_t data_version;  /* PRAGMA data_version last seen (other connections' commits) */
 	int64_t total_changes; /* sqlite3_total_changes64 last seen (this connection's writes) */
 };
 
@@ -158,19 +158,19 @@ enum hm_err hm_db_check_writable(const char *path, const char **why)
 	for (size_t i = 0; ok && i < sizeof suffixes / sizeof suffixes[0]; i++) {
 		snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
 		what = "file";
-		ok = stat(file, &st) != 0 || faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) == 0;
+		ok = stat(file, &st) != 0 ||
+		     faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) == 0;
 	}
 	if (ok)
 		return HM_OK;
 	snprintf(message, sizeof message,
 		 "the database's %s %s cannot be written by this user (uid %ld): %s; harreman"
 		 " does not start read-only: make it writable for this user (chmod, chown), or"
-		 " run harreman as its owner", what, file, (long)geteuid(), strerror(errno));
+		 " run harreman as its owner",
+		 what, file, (long)geteuid(), strerror(errno));
 	*why = message;
 	return HM_ERR_UNAVAILABLE;
 }
-
-
 
 #define FILE_CHECK_INTERVAL_MS 1000
 
@@ -225,18 +225,21 @@ static void note_state(enum hm_db_file state)
 	case HM_DB_FILE_READ_ONLY:
 		hm_log_error("database: %s cannot be written (read-only for this user, or a"
 			     " read-only file system): writes are refused (503) and /healthz"
-			     " answers 503 until it can", watched.path);
+			     " answers 503 until it can",
+			     watched.path);
 		break;
 	case HM_DB_FILE_GONE:
 		hm_log_error("database: %s is gone (deleted or moved away) under the running"
 			     " server: what were written now would be lost, so every API request"
 			     " is refused (503) and /healthz answers 503; put the file back and"
-			     " restart harreman", watched.path);
+			     " restart harreman",
+			     watched.path);
 		break;
 	case HM_DB_FILE_REPLACED:
 		hm_log_error("database: %s was replaced by another file under the running"
 			     " server: every API request is refused (503) and /healthz answers"
-			     " 503; restart harreman to serve the new file", watched.path);
+			     " 503; restart harreman to serve the new file",
+			     watched.path);
 		break;
 	}
 }
@@ -284,8 +287,7 @@ enum hm_db_file hm_db_file_check(bool fresh)
 const char *hm_db_file_message(enum hm_db_file state)
 {
 	switch (state) {
-	case HM_DB_FILE_OK:
-		break;
+	case HM_DB_FILE_OK: break;
 	case HM_DB_FILE_READ_ONLY:
 		return "The database cannot be written right now; nothing can be saved. Try again later.";
 	case HM_DB_FILE_GONE:
@@ -318,7 +320,8 @@ static bool file_writable(void)
 
 enum hm_err hm_db_fail(struct hm_db *db, const char *context)
 {
-	hm_log_error("database: %s: %s", context, db ? sqlite3_errmsg(db->handle) : "no connection");
+	hm_log_error("database: %s: %s", context,
+		     db ? sqlite3_errmsg(db->handle) : "no connection");
 	if (db && (sqlite3_errcode(db->handle) & 0xff) == SQLITE_READONLY)
 		note_write_refused();
 	return HM_ERR_INTERNAL;
@@ -377,8 +380,8 @@ struct hm_db *hm_db_open(const char *path)
 			(void)hm_db_file_check(true); /* gone? every thread hears of it now */
 		goto fail;
 	}
-	if (watching && (stat(path, &st) != 0 || st.st_dev != watched.dev ||
-			 st.st_ino != watched.ino)) {
+	if (watching &&
+	    (stat(path, &st) != 0 || st.st_dev != watched.dev || st.st_ino != watched.ino)) {
 		(void)hm_db_file_check(true); /* every thread hears of it now */
 		goto fail;
 	}
@@ -646,7 +649,8 @@ enum hm_err hm_db_commit(struct hm_db *db)
 	if (db->batch) {
 		/* Durable with the batch's COMMIT; the answer waits for it (writer.h). */
 		enum hm_err err = db->in_savepoint
-			? run_cached(db, "RELEASE handler", "release a savepoint") : HM_ERR_INTERNAL;
+					  ? run_cached(db, "RELEASE handler", "release a savepoint")
+					  : HM_ERR_INTERNAL;
 		if (err != HM_OK)
 			hm_db_rollback(db);
 		db->in_savepoint = false;
@@ -835,7 +839,8 @@ enum hm_err hm_db_migrate(struct hm_db *db, const char **why)
 	if (current > hm_migration_count) {
 		snprintf(message, sizeof message,
 			 "the database has schema version %d but this harreman knows only up to %d;"
-			 " use a newer harreman", current, hm_migration_count);
+			 " use a newer harreman",
+			 current, hm_migration_count);
 		*why = message;
 		return HM_ERR_CONFLICT;
 	}
@@ -852,7 +857,7 @@ enum hm_err hm_db_migrate(struct hm_db *db, const char **why)
 		}
 		hm_log_info("database: applied migration %04d_%s", m->version, m->name);
 		continue;
-fail:
+	fail:
 		snprintf(message, sizeof message, "migration %04d_%s failed", m->version, m->name);
 		*why = message;
 		return HM_ERR_INTERNAL;
@@ -991,7 +996,8 @@ static int backup_schema_version(const char *uri)
 	sqlite3 *conn = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int version = -1;
-	if (sqlite3_open_v2(uri, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+	if (sqlite3_open_v2(uri, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
+		    SQLITE_OK &&
 	    sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
 	    sqlite3_step(stmt) == SQLITE_ROW)
 		version = sqlite3_column_int(stmt, 0);
@@ -1009,13 +1015,16 @@ enum hm_err hm_db_restore(const char *backup_path, const char *db_path, const ch
 
 	*why = NULL;
 	for (size_t i = 0; i < sizeof companions / sizeof *companions; i++) {
-		if ((size_t)snprintf(name, sizeof name, "%s%s", db_path, companions[i]) >= sizeof name) {
+		if ((size_t)snprintf(name, sizeof name, "%s%s", db_path, companions[i]) >=
+		    sizeof name) {
 			*why = "the database path is too long";
 			return HM_ERR_INTERNAL;
 		}
 		if (lstat(name, &st) == 0 || errno != ENOENT) {
-			snprintf(message, sizeof message, "%s exists: stop the server and move the "
-				 "database and its -wal and -shm files aside first", name);
+			snprintf(message, sizeof message,
+				 "%s exists: stop the server and move the "
+				 "database and its -wal and -shm files aside first",
+				 name);
 			*why = message;
 			return HM_ERR_CONFLICT;
 		}
@@ -1038,9 +1047,10 @@ enum hm_err hm_db_restore(const char *backup_path, const char *db_path, const ch
 		if (version < 1)
 			*why = "the backup is not a Harreman database";
 		else {
-			snprintf(message, sizeof message, "the backup has schema version %d but this "
-				 "harreman knows only up to %d; use a newer harreman", version,
-				 hm_migration_count);
+			snprintf(message, sizeof message,
+				 "the backup has schema version %d but this "
+				 "harreman knows only up to %d; use a newer harreman",
+				 version, hm_migration_count);
 			*why = message;
 		}
 		return HM_ERR_CONFLICT;

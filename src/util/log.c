@@ -187,8 +187,11 @@ static void log_text(int level, const char *text)
 	}
 	if (oldest->used)
 		flush_one(oldest, now); /* its count is not lost with it */
-	*oldest = (struct repeat){.level = level, .used = true, .hash = hash,
-				  .window_start = now, .seen = ++repeats_seen};
+	*oldest = (struct repeat){.level = level,
+				  .used = true,
+				  .hash = hash,
+				  .window_start = now,
+				  .seen = ++repeats_seen};
 	memcpy(oldest->text, text, len + 1);
 	write_line(level, text, 0);
 	pthread_mutex_unlock(&repeats_lock);

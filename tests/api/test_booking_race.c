@@ -24,8 +24,7 @@
 
 static struct test_server server;
 /* Eight workers whatever the machine: the racers' requests really run at once. */
-static const char *const serve_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8",
-					 NULL};
+static const char *const serve_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8", NULL};
 
 struct racer {
 	struct api_client c;
@@ -130,7 +129,8 @@ static int booked_between(int64_t day, int64_t from, int64_t to)
 		 (long long)tutor_id, date, date);
 	api_call(&staff, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, l) {
+	json_array_foreach(http_json(&r, "items"), i, l)
+	{
 		int64_t t = 0;
 		const char *status = json_str(l, "status");
 		if (hm_time_parse(json_str(l, "starts_at"), &t) && t >= from && t < to && status &&
@@ -188,9 +188,8 @@ static void test_overlapping_races(void)
 	static const struct {
 		int day, minute, offset;
 	} rounds[] = {
-		{2, 20 * 60, 5},       {2, 23 * 60 + 45, 10}, {3, 16 * 60 + 15, 0},
-		{3, 10 * 60, 5},       {4, 8 * 60 + 30, 10},  {4, 18 * 60, 0},
-		{5, 21 * 60 + 30, 5},  {5, 0, 10},
+		{2, 20 * 60, 5},      {2, 23 * 60 + 45, 10}, {3, 16 * 60 + 15, 0}, {3, 10 * 60, 5},
+		{4, 8 * 60 + 30, 10}, {4, 18 * 60, 0},       {5, 21 * 60 + 30, 5}, {5, 0, 10},
 	};
 	for (size_t i = 0; i < sizeof rounds / sizeof rounds[0]; i++)
 		round_at(today + rounds[i].day, rounds[i].minute, rounds[i].offset);

@@ -137,7 +137,8 @@ static void check_writes_refused(uint16_t port, int n)
 		    json_str(error, "message") && strlen(json_str(error, "message")) > 20)
 			refused++;
 		else
-			fprintf(stderr, "  write %d answered %d %s\n", i, r.status, code ? code : "");
+			fprintf(stderr, "  write %d answered %d %s\n", i, r.status,
+				code ? code : "");
 		http_response_free(&r);
 	}
 	CHECK_INT(refused, n);

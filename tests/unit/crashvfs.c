@@ -105,12 +105,8 @@ static void image_truncate(struct image *img, size_t size)
 static void image_apply(struct image *img, const struct op *op)
 {
 	switch (op->kind) {
-	case OP_WRITE:
-		image_write(img, op->off, op->data, op->len);
-		break;
-	case OP_TRUNC:
-		image_truncate(img, (size_t)op->off);
-		break;
+	case OP_WRITE: image_write(img, op->off, op->data, op->len); break;
+	case OP_TRUNC: image_truncate(img, (size_t)op->off); break;
 	case OP_CREATE:
 		img->exists = true;
 		img->size = 0;
@@ -129,8 +125,7 @@ static void ops_clear(struct crec *rec)
 	rec->n_ops = 0;
 }
 
-static void ops_push(struct crec *rec, enum op_kind kind, int64_t off, const void *data,
-		     size_t len)
+static void ops_push(struct crec *rec, enum op_kind kind, int64_t off, const void *data, size_t len)
 {
 	if (rec->n_ops == rec->cap_ops) {
 		size_t cap = rec->cap_ops ? rec->cap_ops * 2 : 64;
@@ -641,7 +636,8 @@ static bool write_image(const struct crec *rec, const struct image *img)
 		for (size_t i = 0; ok && i < rec->n_ops; i++) {
 			const struct op *op = &rec->ops[i];
 			if (op->kind == OP_WRITE)
-				ok = write_range(fd, img, (size_t)op->off, (size_t)op->off + op->len);
+				ok = write_range(fd, img, (size_t)op->off,
+						 (size_t)op->off + op->len);
 			else if (op->kind == OP_TRUNC) /* bytes past it came back, or were zeros */
 				ok = write_range(fd, img, (size_t)op->off, img->size);
 		}

@@ -122,7 +122,8 @@ static void test_a_stop_tells_every_count(void)
 	fake_ms += 10;
 	hm_log_flush_repeats(true);
 	char *out = take_output();
-	CHECK_INT(count_of(out, "ERROR writer: batch lost (repeated 1 time in the last second)\n"), 1);
+	CHECK_INT(count_of(out, "ERROR writer: batch lost (repeated 1 time in the last second)\n"),
+		  1);
 	CHECK_INT(count_of(out, "\n"), 2);
 	free(out);
 }
@@ -145,7 +146,8 @@ static void test_other_text_or_level_is_another_line(void)
 	capture();
 	hm_log_flush_repeats(false);
 	out = take_output();
-	CHECK_INT(count_of(out, "ERROR request failed: a (repeated 1 time in the last second)\n"), 1);
+	CHECK_INT(count_of(out, "ERROR request failed: a (repeated 1 time in the last second)\n"),
+		  1);
 	CHECK_INT(count_of(out, "\n"), 1);
 	free(out);
 }

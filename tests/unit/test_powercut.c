@@ -31,8 +31,8 @@
 #include "harreman/outbox.h"
 
 #define CUTS_DEFAULT 1000
-#define CUTS_PER_EPOCH 25   /* a fresh database every so many cuts */
-#define WRITES_MAX 12       /* per round */
+#define CUTS_PER_EPOCH 25 /* a fresh database every so many cuts */
+#define WRITES_MAX 12     /* per round */
 #define SERIES_MAX 4
 #define EPOCH_WRITES (CUTS_PER_EPOCH * WRITES_MAX)
 #define CONTROL_CUTS 20
@@ -53,17 +53,17 @@ enum wstate {
 struct write {
 	int kind;
 	enum wstate state;
-	int group;     /* its transaction: a batch's writes share one */
-	int64_t now;   /* created_at of every row it makes: its identity */
+	int group;   /* its transaction: a batch's writes share one */
+	int64_t now; /* created_at of every row it makes: its identity */
 	int64_t client_id, tutor_id;
-	int n;                       /* lessons it books */
-	int64_t starts[SERIES_MAX];  /* one hour each */
-	bool makes_contract;         /* else the lessons draw on contract_in */
+	int n;                      /* lessons it books */
+	int64_t starts[SERIES_MAX]; /* one hour each */
+	bool makes_contract;        /* else the lessons draw on contract_in */
 	bool subscription;
-	int sessions;                /* of the contract it makes */
-	int64_t contract_in;         /* a subscription's id (the write `from` made it) */
-	int from;                    /* index of that write; -1: none */
-	int drawn;                   /* sessions of this write's contract taken so far */
+	int sessions;        /* of the contract it makes */
+	int64_t contract_in; /* a subscription's id (the write `from` made it) */
+	int from;            /* index of that write; -1: none */
+	int drawn;           /* sessions of this write's contract taken so far */
 	/* What the answer said; for a write found whole after the cut, what was found. */
 	int64_t lesson_ids[SERIES_MAX];
 	int64_t contract_id;
@@ -360,7 +360,8 @@ static enum found find(struct epoch *e, struct write *w)
 		if (sqlite3_column_int64(ls, 1) != w->client_id ||
 		    sqlite3_column_int64(ls, 2) != w->tutor_id ||
 		    sqlite3_column_int64(ls, 3) != e->service.id ||
-		    sqlite3_column_int64(ls, 4) != (w->makes_contract ? contract_id : w->contract_in) ||
+		    sqlite3_column_int64(ls, 4) !=
+			    (w->makes_contract ? contract_id : w->contract_in) ||
 		    sqlite3_column_int64(ls, 5) != w->starts[i] ||
 		    sqlite3_column_int64(ls, 6) != w->starts[i] + 3600 ||
 		    strcmp((const char *)sqlite3_column_text(ls, 7), "booked") != 0) {
@@ -384,15 +385,16 @@ static enum found find(struct epoch *e, struct write *w)
 	if (w->state == W_ACKED) {
 		for (int i = 0; i < w->n; i++)
 			if (lesson_ids[i] != w->lesson_ids[i]) {
-				say("lesson %d is %" PRId64 ", answered %" PRId64, i,
-				    lesson_ids[i], w->lesson_ids[i]);
+				say("lesson %d is %" PRId64 ", answered %" PRId64, i, lesson_ids[i],
+				    w->lesson_ids[i]);
 				goto out;
 			}
 		if (w->makes_contract && (contract_id != w->contract_id || ordinal != w->ordinal ||
 					  price != w->price_cents)) {
 			say("contract %" PRId64 " ordinal %d price %" PRId64 ", answered %" PRId64
 			    " ordinal %d price %" PRId64,
-			    contract_id, ordinal, price, w->contract_id, w->ordinal, w->price_cents);
+			    contract_id, ordinal, price, w->contract_id, w->ordinal,
+			    w->price_cents);
 			goto out;
 		}
 	} else {
@@ -544,8 +546,8 @@ static bool one_write(struct epoch *e, int group, struct write **out)
 		e->n_writes++;
 		enum hm_err err = kinds[k].run(e, w);
 		w->state = err == kinds[k].expect && err != HM_OK ? W_REFUSED
-			   : err == HM_OK                        ? W_ACKED
-								 : W_INFLIGHT;
+			   : err == HM_OK                         ? W_ACKED
+								  : W_INFLIGHT;
 		if (w->state == W_INFLIGHT && !crashvfs_is_cut()) {
 			fprintf(stderr, "powercut: %s answered %d with the power on\n",
 				kinds[k].name, (int)err);
@@ -602,8 +604,9 @@ static void round_of_writes(struct run *r, struct epoch *e, bool armed)
 		r->fig.writes += (uint64_t)done;
 		if (done)
 			r->fig.ops_per_write = r->fig.ops_per_write
-				? 0.9 * r->fig.ops_per_write + 0.1 * ((double)used / done)
-				: (double)used / done;
+						       ? 0.9 * r->fig.ops_per_write +
+								 0.1 * ((double)used / done)
+						       : (double)used / done;
 		crashvfs_cut(); /* between transactions */
 	}
 }
@@ -644,8 +647,9 @@ static int verify(struct run *r, struct epoch *e)
 		case W_ACKED:
 			r->fig.verified++;
 			if (f != WHOLE)
-				problem(r, e, &problems, "acknowledged %s (created_at %" PRId64
-					") %s", k->name, w->now, f == ABSENT ? "lost" : why);
+				problem(r, e, &problems,
+					"acknowledged %s (created_at %" PRId64 ") %s", k->name,
+					w->now, f == ABSENT ? "lost" : why);
 			break;
 		case W_REFUSED:
 			r->fig.refusals_verified++;
@@ -680,8 +684,7 @@ static int verify(struct run *r, struct epoch *e)
 					e->writes[w->from].drawn--;
 			}
 			break;
-		case W_GONE:
-			break;
+		case W_GONE: break;
 		}
 		if (w->state == W_ACKED) {
 			lessons += w->n;
@@ -761,13 +764,16 @@ static int run_cuts(struct run *r, int cuts, time_t deadline)
 			e->db = open_db(r, e->path);
 			int problems = e->db ? verify(r, e) : 1;
 			if (!e->db && !r->quiet)
-				fprintf(stderr, "powercut: seed %" PRIu64 ", cut %d: %s does not open\n",
+				fprintf(stderr,
+					"powercut: seed %" PRIu64 ", cut %d: %s does not open\n",
 					r->seed, r->fig.cuts, e->path);
 			if (problems) {
 				r->fig.failed_cuts++;
 				if (!r->quiet)
-					fprintf(stderr, "powercut: replay with HM_POWERCUT_SEED=%" PRIu64
-						" (cut seed %" PRIu64 ")\n", r->seed, cut_seed);
+					fprintf(stderr,
+						"powercut: replay with HM_POWERCUT_SEED=%" PRIu64
+						" (cut seed %" PRIu64 ")\n",
+						r->seed, cut_seed);
 				break; /* the database is not what the rest assumes */
 			}
 		}
@@ -841,11 +847,11 @@ int main(void)
 		" torn; %" PRIu64 " creations/deletions/truncations kept, %" PRIu64
 		" dropped; %d clean restarts between cuts; %.0f VFS operations a write; %.1f s\n",
 		r.seed, r.synchronous ? ", synchronous=" : "", r.synchronous ? r.synchronous : "",
-		r.fig.cuts, r.fig.cuts_in_flight,
-		r.fig.acked, r.fig.verified, r.fig.refusals_verified, r.fig.inflight_whole,
-		r.fig.inflight_gone, r.fig.loss.pieces_kept, r.fig.loss.pieces_dropped,
-		r.fig.loss.sectors_torn, r.fig.loss.other_kept, r.fig.loss.other_dropped,
-		r.fig.restarts, r.fig.ops_per_write, seconds);
+		r.fig.cuts, r.fig.cuts_in_flight, r.fig.acked, r.fig.verified,
+		r.fig.refusals_verified, r.fig.inflight_whole, r.fig.inflight_gone,
+		r.fig.loss.pieces_kept, r.fig.loss.pieces_dropped, r.fig.loss.sectors_torn,
+		r.fig.loss.other_kept, r.fig.loss.other_dropped, r.fig.restarts,
+		r.fig.ops_per_write, seconds);
 	CHECK_INT(failed, 0);
 	CHECK_INT(r.fig.cuts, cuts);
 	if (cuts >= CUTS_DEFAULT) { /* the cases that matter did happen */
