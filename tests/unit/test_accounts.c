@@ -66,10 +66,13 @@ static void test_create_audited(void)
 			     "\"role\":\"admin\",\"via\":\"command line\"}'"),
 		  1);
 
-	/* Taken: neither a user nor an audit row, and no user object. */
-	user = json_object();
+	/* Taken: neither a user nor an audit row, and no user object (*out is set to
+	 * NULL, whatever the caller's variable held). */
+	json_t *placeholder = json_object();
+	user = placeholder;
 	CHECK_INT(hm_accounts_create_audited(db, &u, &cli, NULL, &id, &user), HM_ERR_EMAIL_TAKEN);
 	CHECK(user == NULL);
+	json_decref(placeholder);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM users"), 1);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log"), 1);
 
