@@ -49,6 +49,11 @@ struct hm_answer_input {
 enum hm_err hm_db_answers_create(struct hm_db *db, const struct hm_answer_input *in,
 				 const struct hm_actor *who, json_t **out);
 
+/* Inserts an answer and indexes it inside the caller's transaction, not audited
+ * (the demo data): *id the new answer's. */
+enum hm_err hm_db_answers_insert(struct hm_db *db, const struct hm_answer_input *in,
+				 const struct hm_actor *who, int64_t *id);
+
 /* Changes answer id, audited "answer.update"; *out the answer after it.
  * HM_ERR_NOT_FOUND. */
 enum hm_err hm_db_answers_update(struct hm_db *db, int64_t id, const struct hm_answer_input *in,

@@ -17,7 +17,7 @@
 #include "harreman/messages.h"
 
 /* Letters of the prefix term (a shorter word gets none). */
-#define HM_TERMS_PREFIX 5
+#define HM_TERMS_PREFIX 4
 
 struct sb_stemmer;
 

@@ -177,6 +177,14 @@ static enum hm_err write_answer(struct hm_db *db, int64_t *id, const struct hm_a
 	return err;
 }
 
+enum hm_err hm_db_answers_insert(struct hm_db *db, const struct hm_answer_input *in,
+				 const struct hm_actor *who, int64_t *id)
+{
+	*id = 0;
+	enum hm_err err = write_answer(db, id, in, who);
+	return err == HM_OK ? reindex(db, *id, true) : err;
+}
+
 /* A create (id 0) or an update, audited and read back, in one transaction. */
 static enum hm_err save_answer(struct hm_db *db, int64_t id, const struct hm_answer_input *in,
 			       const struct hm_actor *who, json_t **out)
@@ -186,12 +194,15 @@ static enum hm_err save_answer(struct hm_db *db, int64_t id, const struct hm_ans
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
-	if (!create)
+	if (create) {
+		err = hm_db_answers_insert(db, in, who, &id);
+	} else {
 		err = reindex(db, id, false);
-	if (err == HM_OK)
-		err = write_answer(db, &id, in, who);
-	if (err == HM_OK)
-		err = reindex(db, id, true);
+		if (err == HM_OK)
+			err = write_answer(db, &id, in, who);
+		if (err == HM_OK)
+			err = reindex(db, id, true);
+	}
 	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, create ? "answer.create" : "answer.update",
 				      "answer", id, in->detail, who->request_id, who->now);
