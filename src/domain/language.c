@@ -3,7 +3,8 @@
 // counts, per language, the stopwords of a text (two points each) and the letters
 // and endings only one of the three languages writes (one point each: Spanish
 // accents and "¿", Basque "tx", "tz" and case endings, English "th", "w" and
-// "-ing"), and picks the highest score.
+// "-ing"; c, v, q, y and w for both languages that are not Basque), and picks the
+// highest score.
 #include <string.h>
 
 #include "harreman/language.h"
@@ -70,7 +71,9 @@ static void score_letters(const char *word, int score[HM_LOCALE_COUNT])
 	static const char *const es_endings[] = {"cion", "ción", "mente", "idad", "ado",
 						 "ada",  "ido",  "os",    "as",   "ar",
 						 "er",   "ir",   NULL};
-	static const char *const en_endings[] = {"ing", "tion", "ed", "ly", "ness", NULL};
+	static const char *const en_endings[] = {"ing",  "tion", "ions", "ed",  "ly",
+						 "ness", "nt",   "st",   "ss",  "ge",
+						 "ce",   "ty",   "ry",   "ght", NULL};
 	static const char *const *const endings[HM_LOCALE_COUNT] = {eu_endings, es_endings,
 								    en_endings};
 	size_t len = strlen(word);
@@ -78,6 +81,10 @@ static void score_letters(const char *word, int score[HM_LOCALE_COUNT])
 		score[HM_LOCALE_EU]++;
 	if (strstr(word, "th") || strchr(word, 'w') || strstr(word, "ck"))
 		score[HM_LOCALE_EN]++;
+	if (strpbrk(word, "cvqyw")) { /* letters Basque does not write */
+		score[HM_LOCALE_ES]++;
+		score[HM_LOCALE_EN]++;
+	}
 	/* á é í ó ú and ñ (Basque writes ñ in a few names only) */
 	for (const char *a = word; (a = strchr(a, '\xc3')) != NULL; a++)
 		if (strchr("\xa1\xa9\xad\xb3\xba\xb1", a[1]) && a[1]) {

@@ -27,7 +27,12 @@ static size_t letter_len(const unsigned char *s, size_t len)
 static size_t char_len(const unsigned char *s, size_t len)
 {
 	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-	return n <= len ? n : 1;
+	if (n > len)
+		return 1;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 1;
+	return n;
 }
 
 bool hm_word_next(const char *text, size_t len, size_t *pos, char word[HM_WORD_MAX + 1],
