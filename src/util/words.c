@@ -64,7 +64,9 @@ bool hm_word_next(const char *text, size_t len, size_t *pos, char word[HM_WORD_M
 static char plain_of(uint32_t c)
 {
 	static const char plain[32] = "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0y";
-	return c >= 0xE0 && c <= 0xFF ? plain[c - 0xE0] : 0;
+	if (c < 0xE0 || c > 0xFF)
+		return 0;
+	return plain[c - 0xE0];
 }
 
 size_t hm_word_unaccent(char *word)
