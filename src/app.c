@@ -114,7 +114,9 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		switch (opt) {
 		case 'l':
 			if (!hm_config_parse_listen(cfg, optarg))
-				return refuse(why, "--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080");
+				return refuse(
+					why,
+					"--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080");
 			break;
 		case 'd': cfg->db_path = optarg; break;
 		case 'w': cfg->web_dir = optarg; break;
@@ -123,7 +125,9 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		case 'D': cfg->demo = true; break;
 		case 'S':
 			if (!hm_sender_url_ok(optarg))
-				return refuse(why, "--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+				return refuse(
+					why,
+					"--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]");
 			cfg->smtp_url = optarg;
 			break;
 		case 'F':

@@ -323,8 +323,9 @@ static int cmd_user_add(int argc, char **argv)
 	enum hm_err err = hm_accounts_create_audited(db, &user, &cli, "command line", &user_id,
 						     NULL);
 	if (err != HM_OK) {
-		fprintf(stderr, "harreman: %s\n", err == HM_ERR_EMAIL_TAKEN
-			? "that e-mail address is already registered" : "cannot create the user");
+		fprintf(stderr, "harreman: %s\n",
+			err == HM_ERR_EMAIL_TAKEN ? "that e-mail address is already registered"
+						  : "cannot create the user");
 		goto out;
 	}
 	printf("created %s user %lld <%s>\n", role_name, (long long)user_id, email);

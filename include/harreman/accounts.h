@@ -29,7 +29,7 @@ struct hm_new_user {
 	const char *password_hash; /* hm_password_hash's; the caller wipes it */
 	const char *full_name;
 	enum hm_role role;
-	const char *locale;        /* a student's client record; NULL gives "eu" */
+	const char *locale; /* a student's client record; NULL gives "eu" */
 };
 
 /* What a user update changes: NULL and HM_ROLE_NONE leave a field as it is. */

@@ -142,14 +142,13 @@ hm_handler_fn hm_api_audit_list;
 /* src/api/query.c: query strings several resources share. */
 /* Parses a positive integer query parameter; absent leaves *out. On a bad value
  * records "must be a positive whole number" into fields (created when NULL). */
-bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out,
-		     json_t **fields);
+bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out, json_t **fields);
 
 /* Local days [from, to] from ?from= and ?to= (YYYY-MM-DD), defaulting to today and
  * today + default_span - 1; refuses to > from + max_span - 1 and bad dates into
  * fields. */
-bool hm_api_query_days(const struct hm_request *req, int default_span, int max_span,
-		       int64_t *from, int64_t *to, json_t **fields);
+bool hm_api_query_days(const struct hm_request *req, int default_span, int max_span, int64_t *from,
+		       int64_t *to, json_t **fields);
 
 /* Answers a list page {items, next_after}; takes ownership of items. */
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after);

@@ -13,20 +13,20 @@
 #include "harreman/db.h"
 
 struct hm_config {
-	char listen_host[64];      /* "127.0.0.1" */
-	uint16_t listen_port;      /* 8080; 0 picks a free port */
-	const char *db_path;       /* borrowed from argv or a default */
+	char listen_host[64]; /* "127.0.0.1" */
+	uint16_t listen_port; /* 8080; 0 picks a free port */
+	const char *db_path;  /* borrowed from argv or a default */
 	const char *web_dir;
 	const char *timezone;      /* "Europe/Madrid" */
 	const char *trusted_proxy; /* an address, or NULL */
 	bool demo;
-	unsigned threads;          /* worker threads; 0 = one per CPU */
+	unsigned threads; /* worker threads; 0 = one per CPU */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	unsigned connection_timeout; /* seconds a connection may stay idle */
-	const char *smtp_url;      /* "smtp://host:port" or "smtps://...", or NULL: no relay */
-	const char *smtp_from;     /* the From address of outgoing mail, or NULL */
-	unsigned smtp_backoff;     /* seconds before the first retry; doubles per attempt */
+	const char *smtp_url;        /* "smtp://host:port" or "smtps://...", or NULL: no relay */
+	const char *smtp_from;       /* the From address of outgoing mail, or NULL */
+	unsigned smtp_backoff;       /* seconds before the first retry; doubles per attempt */
 };
 
 struct hm_sender;
@@ -36,13 +36,13 @@ struct hm_writer;
 
 struct hm_app {
 	struct hm_config cfg;
-	char web_root[PATH_MAX];   /* realpath of cfg.web_dir */
-	pthread_key_t db_key;      /* this thread's struct hm_db * */
-	struct hm_sender *sender;  /* the outbox's sender thread (borrowed), or NULL */
-	struct hm_writer *writer;  /* the group-commit writer (borrowed), or NULL: write
+	char web_root[PATH_MAX];               /* realpath of cfg.web_dir */
+	pthread_key_t db_key;                  /* this thread's struct hm_db * */
+	struct hm_sender *sender;              /* the outbox's sender thread (borrowed), or NULL */
+	struct hm_writer *writer;              /* the group-commit writer (borrowed), or NULL: write
 				    * handlers run on the request's own thread */
 	unsigned char secret[HM_SECRET_BYTES]; /* the server's key (calendar feed tokens) */
-	bool has_secret;           /* secret was loaded (hm_app_load_secret) */
+	bool has_secret;                       /* secret was loaded (hm_app_load_secret) */
 };
 
 /* Fills cfg with the defaults. */

@@ -28,7 +28,7 @@ bool hm_etag_list_matches(const char *list, const char *etag);
  * present (and If-Modified-Since is then ignored, RFC 9110 §13.2.2); otherwise
  * If-Modified-Since holds when last_modified is not after its date. NULL headers
  * are absent. */
-bool hm_not_modified(const char *if_none_match, const char *if_modified_since,
-		     const char *etag, int64_t last_modified);
+bool hm_not_modified(const char *if_none_match, const char *if_modified_since, const char *etag,
+		     int64_t last_modified);
 
 #endif

@@ -43,11 +43,11 @@ struct hm_calendar_lesson {
 	int64_t id;
 	int64_t starts, ends;
 	int64_t created;
-	int64_t changed;       /* when the lesson last changed (booked, cancelled, logged) */
+	int64_t changed; /* when the lesson last changed (booked, cancelled, logged) */
 	bool cancelled;
-	const char *service;   /* the service's name */
-	const char *tutor;     /* the tutor's name ("" when none) */
-	const char *client;    /* the client's name */
+	const char *service; /* the service's name */
+	const char *tutor;   /* the tutor's name ("" when none) */
+	const char *client;  /* the client's name */
 };
 
 /* What a feed's reader does with it: begin once with the calendar owner's name,
@@ -65,9 +65,8 @@ struct hm_calendar_reader {
  * recorded to have changed: a lesson's booking, cancellation or logging, the
  * names' rows (clients, users), the services' creation, and the moment the latest
  * lesson left the window. HM_ERR_NOT_FOUND when there is no such client or tutor. */
-enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				int64_t now, const struct hm_calendar_reader *reader,
-				int64_t *last_modified);
+enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,
+				const struct hm_calendar_reader *reader, int64_t *last_modified);
 
 /* The window and size of a feed (docs/openapi.yaml says them too). */
 #define HM_CALENDAR_PAST ((int64_t)180 * 86400)

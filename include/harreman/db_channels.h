@@ -44,10 +44,10 @@ enum hm_err hm_db_channels_get(struct hm_db *db, int64_t id, struct hm_channel *
 
 /* What a PATCH changes; NULL text and false flags leave that part as it is. */
 struct hm_channel_change {
-	const char *label, *value;   /* borrowed */
-	bool set_response_hours;     /* response_hours given: */
-	int64_t response_hours;      /* its hours, 0 for none (JSON null) */
-	bool set_hours;              /* replace the weekly hours with: */
+	const char *label, *value;            /* borrowed */
+	bool set_response_hours;              /* response_hours given: */
+	int64_t response_hours;               /* its hours, 0 for none (JSON null) */
+	bool set_hours;                       /* replace the weekly hours with: */
 	const struct hm_weekly_window *hours; /* borrowed, n_hours <= HM_CHANNEL_MAX_HOURS */
 	size_t n_hours;
 };

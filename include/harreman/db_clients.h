@@ -50,8 +50,8 @@ enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_c
 /* One page of client id's interactions {id, client_id, channel, direction,
  * summary, user_id, created_at}, oldest first, id > after, at most limit.
  * HM_ERR_NOT_FOUND when there is no client id. */
-enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_t after,
-					    int limit, json_t **items, int64_t *next_after);
+enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_t after, int limit,
+					    json_t **items, int64_t *next_after);
 
 /* Logs a contact with client id (channel, direction and summary checked by the
  * caller, borrowed) by who, and audits it ("interaction.create"), in one

@@ -53,14 +53,13 @@ enum hm_err hm_db_contracts_list(struct hm_db *db, int64_t client_id, int64_t af
  * owns). HM_ERR_NOT_FOUND, HM_ERR_CONFLICT (cancelled already; *why, static text,
  * says so), HM_ERR_INTERNAL. */
 enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm_actor *who,
-				   const struct hm_outbox_env *env, json_t **out,
-				   const char **why);
+				   const struct hm_outbox_env *env, json_t **out, const char **why);
 
 /* What a new contract of svc with sessions sessions would cost client_id now:
  * *out {ordinal, list_price_cents, discount_percent, discount_cents, price_cents,
  * gift} (caller owns). Writes nothing. */
-enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id,
-				  const struct hm_service *svc, int sessions, json_t **out);
+enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
+				  int sessions, json_t **out);
 
 /* The number of contracts of client_id that are not cancelled (0 for none). */
 enum hm_err hm_db_contracts_count(struct hm_db *db, int64_t client_id, int64_t *count);
@@ -89,9 +88,8 @@ void hm_db_contracts_loyalty_free(struct hm_loyalty_row *rows, size_t n);
 struct hm_tier;
 enum hm_err hm_db_contracts_tiers(struct hm_db *db, struct hm_tier *tiers, size_t *n);
 
-enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id,
-				  const struct hm_service *svc, int sessions,
-				  struct hm_contract_terms *out);
+enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
+				  int sessions, struct hm_contract_terms *out);
 
 /* Makes the contract inside the caller's transaction (ordinal, discount and gift
  * stock are read and written under the same write lock) and audits it. */

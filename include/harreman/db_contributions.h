@@ -36,7 +36,7 @@ enum hm_err hm_db_contributions_list(struct hm_db *db, const struct hm_contribut
 
 /* A new contribution; strings borrowed and already valid. */
 struct hm_contribution_input {
-	const char *kind;        /* "blog_post", "material", "method" */
+	const char *kind; /* "blog_post", "material", "method" */
 	const char *title, *body;
 	const char *credit_name; /* NULL: the client's full name as it is now */
 };

@@ -51,8 +51,8 @@ enum hm_err hm_db_events_list(struct hm_db *db, const struct hm_event_range *ran
 /* Creates the event in (every field but subject given) by who and audits
  * "event.create" with detail (borrowed, may be NULL), in one transaction; *out gets
  * the event. HM_ERR_INTERNAL; on any error nothing was written. */
-enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *in,
-				json_t *detail, const struct hm_actor *who, json_t **out);
+enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *in, json_t *detail,
+				const struct hm_actor *who, json_t **out);
 
 /* Changes event id as in says (nothing at all, not even updated_at, when in
  * changes no field) and audits "event.update" with detail, in one transaction;

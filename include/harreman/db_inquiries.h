@@ -20,10 +20,10 @@
 
 /* A new inquiry; every string is borrowed and already valid. */
 struct hm_inquiry_input {
-	const char *channel;     /* "email", "web", "phone" */
+	const char *channel; /* "email", "web", "phone" */
 	const char *full_name;
-	const char *email;       /* NULL: none */
-	const char *phone;       /* NULL: none */
+	const char *email; /* NULL: none */
+	const char *phone; /* NULL: none */
 	const char *subject;
 	const char *message;
 	const char *locale;      /* NULL: none given */

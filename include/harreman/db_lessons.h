@@ -21,18 +21,17 @@ struct hm_outbox_env;
  * (API.md: a client is never in two lessons at once; an overlap with the same tutor
  * is slot_taken). busy has room for n. HM_OK or HM_ERR_INTERNAL. */
 enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				      const int64_t *starts, int n, int duration_min,
-				      bool *busy);
+				      const int64_t *starts, int n, int duration_min, bool *busy);
 
 /* A booking to write (every pointer borrowed for the call). */
 struct hm_booking {
 	int64_t client_id, tutor_id;
-	int64_t contract_id;             /* a contract of the client to use; 0: make one */
+	int64_t contract_id; /* a contract of the client to use; 0: make one */
 	const struct hm_service *service;
-	const int64_t *starts;           /* n starts, the first one the earliest */
+	const int64_t *starts; /* n starts, the first one the earliest */
 	int n;
-	const char *channel;             /* of the lessons and of a contract made here */
-	const char *attendance;          /* a walk-in, logged at once; NULL: booked ahead */
+	const char *channel;              /* of the lessons and of a contract made here */
+	const char *attendance;           /* a walk-in, logged at once; NULL: booked ahead */
 	const char *notes, *level, *pace; /* a walk-in's log; NULL: none, unchanged */
 };
 
@@ -69,16 +68,16 @@ enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, j
  * notice seconds remain before it starts. *out: the lesson (caller owns). Errors:
  * HM_ERR_NOT_FOUND, HM_ERR_CONFLICT (cancelled already), HM_ERR_TOO_LATE_TO_CANCEL,
  * HM_ERR_INTERNAL; *why (static text, may stay NULL) explains a 409. */
-enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id,
-				 int64_t notice, const struct hm_actor *who,
-				 const struct hm_outbox_env *env, json_t **out, const char **why);
+enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id, int64_t notice,
+				 const struct hm_actor *who, const struct hm_outbox_env *env,
+				 json_t **out, const char **why);
 
 /* The attendance log of a lesson that started. */
 struct hm_lesson_log {
-	const char *attendance;  /* "attended" or "no_show" */
-	const char *notes;       /* NULL: unchanged */
+	const char *attendance;   /* "attended" or "no_show" */
+	const char *notes;        /* NULL: unchanged */
 	const char *level, *pace; /* the client's; NULL: unchanged */
-	json_t *detail;          /* the audit row's detail (borrowed, may be NULL) */
+	json_t *detail;           /* the audit row's detail (borrowed, may be NULL) */
 };
 
 /* Logs lesson id in one transaction (the lesson, its client's level and pace, the

@@ -47,7 +47,7 @@ enum hm_err hm_db_services_update(struct hm_db *db, int64_t id, const struct hm_
 
 struct hm_service {
 	int64_t id;
-	char kind[16];       /* "private", "group", "workshop" */
+	char kind[16]; /* "private", "group", "workshop" */
 	char subject[64];
 	int duration_min;
 	int64_t price_cents;

@@ -20,8 +20,8 @@ struct hm_suggest_data {
 	struct hm_tier tiers[HM_MAX_TIERS];
 	json_t *subscription_params[HM_SUGGEST_MAX_SUBSCRIPTIONS]; /* per in.subscriptions[i] */
 	json_t *event_params[HM_SUGGEST_MAX_EVENTS];               /* per in.events[i] */
-	json_t *tutor_params;  /* NULL: no tutor slots read */
-	json_t *lesson_params; /* NULL: no past lesson */
+	json_t *tutor_params;                                      /* NULL: no tutor slots read */
+	json_t *lesson_params;                                     /* NULL: no past lesson */
 };
 
 /* Fills *d (overwritten: its old contents are not released) with the data of the

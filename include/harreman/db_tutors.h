@@ -57,8 +57,7 @@ enum hm_err hm_db_tutors_availability_get(struct hm_db *db, int64_t id, json_t *
  * error nothing was written. */
 enum hm_err hm_db_tutors_availability_put(struct hm_db *db, int64_t id,
 					  const struct hm_weekly_window *w, size_t n,
-					  json_t *detail, const struct hm_actor *who,
-					  json_t **out);
+					  json_t *detail, const struct hm_actor *who, json_t **out);
 
 /* The tutors (active staff and admins) who teach subject, by id, at most
  * HM_DB_TUTORS_PER_SUBJECT; only tutor_id when it is not 0. Writes no allocation:
@@ -73,9 +72,9 @@ enum hm_err hm_db_tutors_teaches(struct hm_db *db, int64_t tutor_id, const char 
 /* A tutor's slot query for service over local days [first_day, last_day]: windows
  * and booked lessons are read into storage the caller frees with
  * hm_db_tutors_slot_query_release. */
-enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id, const struct hm_service *svc,
-			      int64_t first_day, int64_t last_day, int64_t now,
-			      struct hm_slot_query *q);
+enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
+				    const struct hm_service *svc, int64_t first_day,
+				    int64_t last_day, int64_t now, struct hm_slot_query *q);
 void hm_db_tutors_slot_query_release(struct hm_slot_query *q);
 
 #endif

@@ -26,8 +26,7 @@ enum hm_delivery_verdict {
  * SMTP reply (0 when there was none: no connection, a timeout); attempts counts
  * this one. A 5xx reply is permanent; anything else is tried again until
  * max_attempts attempts were made. */
-enum hm_delivery_verdict hm_delivery_judge(bool ok, int smtp_code, int attempts,
-					   int max_attempts);
+enum hm_delivery_verdict hm_delivery_judge(bool ok, int smtp_code, int attempts, int max_attempts);
 
 /* The state of a message found in `sending` when the sender starts (the process
  * died while delivering it): "queued" when the DATA phase had not begun (the relay

@@ -16,7 +16,6 @@
 extern const struct hm_route hm_routes[];
 extern const size_t hm_route_count;
 
-
 /* Answers req into reply (initialised by the caller, released by the caller), every
  * handler on the calling thread. */
 void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *reply);

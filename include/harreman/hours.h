@@ -50,8 +50,8 @@ bool hm_date_parse(const char *text, int64_t *day);
  * Returns false, with *next_change 0 and *open_now meaningless, when there is no
  * answer: memory for the window edges ran out, or t (or an edge) has no local
  * time libc can represent. The caller answers 500 then, never "never changes". */
-bool hm_hours_state(const struct hm_weekly_window *windows, size_t n, int64_t t,
-		    bool *open_now, int64_t *next_change);
+bool hm_hours_state(const struct hm_weekly_window *windows, size_t n, int64_t t, bool *open_now,
+		    int64_t *next_change);
 
 /* True when no two windows of one weekday overlap (touching is fine). */
 bool hm_windows_disjoint(const struct hm_weekly_window *windows, size_t n);

@@ -42,7 +42,7 @@ struct hm_db;
 struct hm_request {
 	enum hm_method method;
 	const char *method_name;
-	const char *path;          /* percent-decoded, without the query string */
+	const char *path; /* percent-decoded, without the query string */
 	struct hm_query_arg query[HM_MAX_QUERY_ARGS];
 	size_t n_query;
 
@@ -50,31 +50,31 @@ struct hm_request {
 	const char *content_type;
 	const char *cookie;
 	const char *authorization;
-	const char *csrf_header;   /* X-CSRF-Token */
-	const char *if_none_match; /* for static files and calendar feeds */
+	const char *csrf_header;       /* X-CSRF-Token */
+	const char *if_none_match;     /* for static files and calendar feeds */
 	const char *if_modified_since; /* for calendar feeds */
 
-	const char *remote_addr;   /* the client: the peer, or X-Forwarded-For via a trusted proxy */
+	const char *remote_addr; /* the client: the peer, or X-Forwarded-For via a trusted proxy */
 	bool remote_is_loopback;
-	bool tls;                  /* came over TLS (X-Forwarded-Proto: https via a trusted proxy) */
+	bool tls; /* came over TLS (X-Forwarded-Proto: https via a trusted proxy) */
 
-	const char *body;          /* raw body bytes (not NUL-terminated by contract) */
+	const char *body; /* raw body bytes (not NUL-terminated by contract) */
 	size_t body_len;
-	bool body_too_large;       /* declared or streamed over HM_MAX_BODY */
-	bool target_too_long;      /* over HM_MAX_TARGET or HM_MAX_QUERY_ARGS (query dropped) */
+	bool body_too_large;  /* declared or streamed over HM_MAX_BODY */
+	bool target_too_long; /* over HM_MAX_TARGET or HM_MAX_QUERY_ARGS (query dropped) */
 
-	int64_t now;               /* the request's clock, seconds since the epoch */
+	int64_t now; /* the request's clock, seconds since the epoch */
 	char request_id[17];
 
 	/* Filled by the dispatcher. */
 	int64_t path_ids[HM_MAX_PATH_IDS]; /* the {id} segments of the matched route */
-	json_t *json;              /* the parsed body object, owned by the dispatcher */
+	json_t *json;                      /* the parsed body object, owned by the dispatcher */
 	struct hm_identity who;
-	bool checked;              /* the route's check passed on the request's thread
+	bool checked;    /* the route's check passed on the request's thread
 				    * (router.h, hm_check_fn) */
-	int route_index;           /* index in the route table, -1 when none matched */
+	int route_index; /* index in the route table, -1 when none matched */
 	struct hm_app *app;
-	struct hm_db *db;          /* this thread's database connection */
+	struct hm_db *db; /* this thread's database connection */
 };
 
 struct hm_header {
@@ -85,14 +85,14 @@ struct hm_header {
 /* One reply; owns everything it points to and is released with hm_reply_release. */
 struct hm_reply {
 	int status;
-	json_t *json;              /* a JSON body (owned), or */
-	char *body;                /* a raw body (owned, malloc'd), with */
+	json_t *json; /* a JSON body (owned), or */
+	char *body;   /* a raw body (owned, malloc'd), with */
 	size_t body_len;
-	const char *content_type;  /* static; for raw bodies and files */
-	int file_fd;               /* a file to send (owned; -1 for none) */
+	const char *content_type; /* static; for raw bodies and files */
+	int file_fd;              /* a file to send (owned; -1 for none) */
 	off_t file_size;
-	bool is_page;              /* static content: page CSP instead of the API's */
-	int64_t cache_until;       /* HM_CACHEABLE routes: the answer holds until this
+	bool is_page;        /* static content: page CSP instead of the API's */
+	int64_t cache_until; /* HM_CACHEABLE routes: the answer holds until this
 				    * instant while the data does not change (INT64_MAX:
 				    * no time limit); 0 = do not cache */
 	struct hm_header headers[HM_MAX_REPLY_HEADERS];
@@ -109,13 +109,13 @@ void hm_reply_json(struct hm_reply *reply, int status, json_t *body);
 void hm_reply_no_content(struct hm_reply *reply);
 
 /* Answers status with a raw body copied from data, of the given static type. */
-void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type,
-		  const char *data, size_t len);
+void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type, const char *data,
+		  size_t len);
 
 /* Answers status with data as the body, taking ownership of data (malloc'd; freed
  * even on failure). */
-void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type,
-			char *data, size_t len);
+void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type, char *data,
+			size_t len);
 
 /* Turns a JSON body into its compact encoding plus a newline in reply->body, once;
  * false when memory runs out (the reply is then left as it was). */

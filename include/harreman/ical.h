@@ -16,14 +16,14 @@
 
 /* One VEVENT. Strings are borrowed UTF-8; NULL leaves the property out. */
 struct hm_ical_event {
-	const char *uid;         /* stable: the same event always has the same UID */
-	int64_t dtstamp;         /* when the event's information last changed */
-	int64_t created;         /* 0: left out */
+	const char *uid; /* stable: the same event always has the same UID */
+	int64_t dtstamp; /* when the event's information last changed */
+	int64_t created; /* 0: left out */
 	int64_t starts, ends;
 	const char *summary;
 	const char *description;
-	bool cancelled;          /* STATUS:CANCELLED, else STATUS:CONFIRMED */
-	int sequence;            /* revision: 0, then higher after each change */
+	bool cancelled; /* STATUS:CANCELLED, else STATUS:CONFIRMED */
+	int sequence;   /* revision: 0, then higher after each change */
 };
 
 /* Writes t as a UTC DATE-TIME ("YYYYMMDDTHHMMSSZ"). */

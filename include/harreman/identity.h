@@ -18,12 +18,12 @@ enum hm_role {
 
 /* Who is asking; filled by the dispatcher from the session cookie or bearer token. */
 struct hm_identity {
-	int64_t user_id;      /* 0 when anonymous */
+	int64_t user_id; /* 0 when anonymous */
 	enum hm_role role;
-	bool via_cookie;      /* authenticated by the session cookie (CSRF applies) */
-	bool via_bearer;      /* authenticated by an API token */
-	int64_t session_id;   /* the session row, when via_cookie */
-	char csrf_token[48];  /* the session's CSRF token, when via_cookie */
+	bool via_cookie;     /* authenticated by the session cookie (CSRF applies) */
+	bool via_bearer;     /* authenticated by an API token */
+	int64_t session_id;  /* the session row, when via_cookie */
+	char csrf_token[48]; /* the session's CSRF token, when via_cookie */
 };
 
 #endif

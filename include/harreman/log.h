@@ -10,8 +10,7 @@ enum hm_log_level { HM_LOG_DEBUG, HM_LOG_INFO, HM_LOG_WARN, HM_LOG_ERROR };
 /* Messages below this level are dropped (default HM_LOG_INFO). */
 void hm_log_set_level(enum hm_log_level level);
 
-void hm_log(enum hm_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void hm_log(enum hm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copies untrusted text (a request path) into out for a log line: control bytes,
  * quotes and backslashes become \xNN, so nobody can forge or split a line. */

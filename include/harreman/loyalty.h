@@ -26,17 +26,16 @@ const struct hm_tier *hm_loyalty_next(const struct hm_tier *tiers, size_t n, int
 /* Checks a tier list as PUT /discount-tiers requires: at most HM_MAX_TIERS,
  * from_ordinal >= 2 and strictly rising, percent 1..100 and strictly rising.
  * On failure *bad is the index of the first bad tier and *why says what. */
-bool hm_loyalty_tiers_valid(const struct hm_tier *tiers, size_t n, size_t *bad,
-			    const char **why);
+bool hm_loyalty_tiers_valid(const struct hm_tier *tiers, size_t n, size_t *bad, const char **why);
 
 /* round_half_up(cents * percent / 100) for cents >= 0, percent 0..100. */
 int64_t hm_loyalty_discount(int64_t cents, int percent);
 
 struct hm_price {
-	int64_t list_cents;     /* unit price × sessions */
+	int64_t list_cents; /* unit price × sessions */
 	int percent;
 	int64_t discount_cents;
-	int64_t price_cents;    /* list - discount */
+	int64_t price_cents; /* list - discount */
 };
 
 /* Prices sessions at unit_cents each with percent off. False when the inputs are

@@ -50,11 +50,11 @@ struct hm_msg_params {
 	const char *service, *tutor;       /* lessons */
 	const struct hm_local_time *times; /* lessons: each start, local time */
 	size_t n_times;
-	const char *zone;                  /* the business time zone, "Europe/Madrid" */
-	const char *subject;               /* inquiries: the inquiry's subject */
-	const char *message;               /* inquiries: what the sender wrote (quoted) */
-	const char *reply;                 /* inquiry answered: the answer */
-	int response_hours;                /* inquiry received: promised hours, 0 for none */
+	const char *zone;                    /* the business time zone, "Europe/Madrid" */
+	const char *subject;                 /* inquiries: the inquiry's subject */
+	const char *message;                 /* inquiries: what the sender wrote (quoted) */
+	const char *reply;                   /* inquiry answered: the answer */
+	int response_hours;                  /* inquiry received: promised hours, 0 for none */
 	const struct hm_msg_answer *answers; /* inquiry received: suggested answers */
 	size_t n_answers;
 };
@@ -67,7 +67,6 @@ bool hm_msg_render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm
 /* Appends a local time as the language writes it: "2026ko azaroaren 24a,
  * asteartea, 16:00", "martes, 24 de noviembre de 2026, 16:00", "Tuesday 24
  * November 2026, 16:00". */
-bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t,
-			struct hm_buf *out);
+bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out);
 
 #endif

@@ -4,7 +4,7 @@
 #define HARREMAN_MIGRATIONS_H
 
 struct hm_migration {
-	int version;     /* the NNNN of sql/NNNN_name.sql; PRAGMA user_version after it */
+	int version; /* the NNNN of sql/NNNN_name.sql; PRAGMA user_version after it */
 	const char *name;
 	const char *sql; /* NUL-terminated */
 };

@@ -72,8 +72,8 @@ enum hm_err hm_outbox_recover(struct hm_db *db, int64_t now, int *requeued, int 
 /* A claimed message (strings owned; release with hm_outbox_msg_release). */
 struct hm_outbox_msg {
 	int64_t id;
-	int attempts;        /* counting this one */
-	int64_t log_id;      /* this attempt's delivery-log row */
+	int attempts;   /* counting this one */
+	int64_t log_id; /* this attempt's delivery-log row */
 	int64_t created_at;
 	char *to, *subject, *body, *message_id;
 };
@@ -97,8 +97,7 @@ enum hm_err hm_outbox_finish(struct hm_db *db, const struct hm_outbox_msg *msg,
 
 /* Gives back an attempt that was stopped before its DATA phase (the server is
  * stopping): `queued` again, due now, the log row closed as `interrupted`. */
-enum hm_err hm_outbox_interrupted(struct hm_db *db, const struct hm_outbox_msg *msg,
-				  int64_t now);
+enum hm_err hm_outbox_interrupted(struct hm_db *db, const struct hm_outbox_msg *msg, int64_t now);
 
 /* Ends an attempt that was cut off after its DATA phase began and before the
  * relay answered it (a timeout, a dropped connection, the server stopping):

@@ -24,9 +24,8 @@ struct hm_ratelimit_key {
 
 /* Decides whether (bucket, key) already has max events within the window ending at
  * now: *limited, and *retry_after seconds until one more is allowed (>= 1). */
-enum hm_err hm_ratelimit_check(struct hm_db *db, const char *bucket, const char *key,
-			       int64_t now, int64_t window, int max, bool *limited,
-			       int64_t *retry_after);
+enum hm_err hm_ratelimit_check(struct hm_db *db, const char *bucket, const char *key, int64_t now,
+			       int64_t window, int max, bool *limited, int64_t *retry_after);
 
 /* Records one event for (bucket, key) at now, and forgets events older than window.
  * A step: needs the caller's transaction. */

@@ -48,20 +48,20 @@ typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);
 typedef bool hm_check_fn(struct hm_request *req, struct hm_reply *reply);
 
 struct hm_route {
-	unsigned methods;       /* enum hm_method bits */
-	const char *pattern;    /* "/api/v1/users/{id}"; a segment may also be "{token}"
+	unsigned methods;    /* enum hm_method bits */
+	const char *pattern; /* "/api/v1/users/{id}"; a segment may also be "{token}"
 				 * plus a literal suffix ("/calendar/{token}.ics"):
 				 * 1..64 base64url characters, read from req->path */
 	hm_handler_fn *handler;
-	unsigned access;        /* enum hm_access bits; 0 is refused by the tests */
-	unsigned flags;         /* enum hm_route_flags bits */
-	hm_check_fn *precheck;  /* a write's check before it is queued, or NULL */
+	unsigned access;       /* enum hm_access bits; 0 is refused by the tests */
+	unsigned flags;        /* enum hm_route_flags bits */
+	hm_check_fn *precheck; /* a write's check before it is queued, or NULL */
 };
 
 enum hm_match {
 	HM_MATCH_FOUND,
-	HM_MATCH_NO_PATH,      /* 404 */
-	HM_MATCH_NO_METHOD,    /* 405; *allowed holds the methods the path takes */
+	HM_MATCH_NO_PATH,   /* 404 */
+	HM_MATCH_NO_METHOD, /* 405; *allowed holds the methods the path takes */
 };
 
 /* Finds the route for method and path in table[0..n). On HM_MATCH_FOUND, *index is

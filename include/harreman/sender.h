@@ -12,8 +12,8 @@
 
 #include "harreman/app.h"
 
-#define HM_SENDER_TICK 300       /* the longest sleep, seconds */
-#define HM_SENDER_STOP_GRACE 5   /* seconds a message already going out may finish */
+#define HM_SENDER_TICK 300     /* the longest sleep, seconds */
+#define HM_SENDER_STOP_GRACE 5 /* seconds a message already going out may finish */
 
 struct hm_sender;
 

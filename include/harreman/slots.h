@@ -25,11 +25,11 @@ struct hm_slot_query {
 	size_t n_windows;
 	int64_t service_id;
 	int duration_min;
-	int capacity;        /* 1 for private */
-	bool shared;         /* group or workshop: several clients share one session */
-	int64_t first_day;   /* local days since the epoch, both ends included */
+	int capacity;      /* 1 for private */
+	bool shared;       /* group or workshop: several clients share one session */
+	int64_t first_day; /* local days since the epoch, both ends included */
 	int64_t last_day;
-	int64_t now;         /* slots starting at or before now are left out */
+	int64_t now;                    /* slots starting at or before now are left out */
 	const struct hm_booked *booked; /* the tutor's lessons in the range */
 	size_t n_booked;
 };

@@ -13,7 +13,6 @@
 
 #include "harreman/limits.h"
 
-
 struct hm_validation {
 	json_t *fields; /* field → message; NULL while no field is bad (owned) */
 	bool oom;       /* an allocation failed: answer 500 */
@@ -43,8 +42,8 @@ void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, b
 
 /* A multi-line text (messages, summaries): line breaks and tabs allowed, other
  * control characters not; when required, not empty or only white space. */
-void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field,
-			   bool required, size_t max_chars, const char **out);
+void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field, bool required,
+			   size_t max_chars, const char **out);
 
 /* Like hm_validate_text but an empty string and null are allowed (to clear it). */
 void hm_validate_text_or_empty(struct hm_validation *v, json_t *obj, const char *field,
@@ -83,7 +82,7 @@ void hm_validate_subject(struct hm_validation *v, json_t *obj, const char *field
 /* Pure checks, also used by the command line. */
 bool hm_text_is_valid(const char *s, size_t max_chars); /* trimmed 1..max, no controls */
 bool hm_email_normalize(const char *in, char out[HM_MAX_EMAIL + 1]);
-size_t hm_utf8_chars(const char *s); /* code points in a valid UTF-8 string */
+size_t hm_utf8_chars(const char *s);     /* code points in a valid UTF-8 string */
 bool hm_subject_is_valid(const char *s); /* see hm_validate_subject */
 
 /* Parsing a request body. RFC 8259 allows what this API cannot take: a string

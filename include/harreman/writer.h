@@ -21,9 +21,9 @@ struct hm_write_job {
 	 * could not be committed (everything the job wrote is gone). The writer does
 	 * not touch the job after this call, so done may hand it to another thread. */
 	void (*done)(struct hm_write_job *job, bool durable);
-	void *ctx;                  /* the submitter's */
-	struct hm_write_job *next;  /* the writer's */
-	bool lost;                  /* the writer's */
+	void *ctx;                 /* the submitter's */
+	struct hm_write_job *next; /* the writer's */
+	bool lost;                 /* the writer's */
 };
 
 struct hm_writer;
@@ -37,8 +37,8 @@ typedef void hm_writer_hook_fn(void *ctx);
 
 /* Starts the thread. db is the shared writer connection (hm_db_share_writer),
  * borrowed until hm_writer_stop. NULL with *why when the thread cannot start. */
-struct hm_writer *hm_writer_start(struct hm_db *db, hm_writer_hook_fn *after_commit,
-				  void *hook_ctx, const char **why);
+struct hm_writer *hm_writer_start(struct hm_db *db, hm_writer_hook_fn *after_commit, void *hook_ctx,
+				  const char **why);
 
 /* Queues job (borrowed until its done call). Safe from any thread. */
 void hm_writer_submit(struct hm_writer *writer, struct hm_write_job *job);

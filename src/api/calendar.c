@@ -29,8 +29,8 @@
 /* A feed being written: the text, and what the lessons' rows need. */
 struct feed {
 	struct hm_buf text;
-	char install[17];     /* this installation's part of the UIDs */
-	bool by_client;       /* a student's feed: its events name the tutor */
+	char install[17]; /* this installation's part of the UIDs */
+	bool by_client;   /* a student's feed: its events name the tutor */
 	size_t events;
 	int64_t last_modified;
 	char etag[ETAG_LEN];
@@ -62,8 +62,7 @@ static bool feed_lesson(void *ctx, const struct hm_calendar_lesson *l)
 	snprintf(uid, sizeof uid, "lesson-%lld-%s@harreman", (long long)l->id, f->install);
 	/* The student sees whom it learns with; the tutor whom it teaches. */
 	const char *whom = f->by_client ? l->tutor : l->client;
-	snprintf(summary, sizeof summary, "%s, %s", l->service ? l->service : "",
-		 whom ? whom : "");
+	snprintf(summary, sizeof summary, "%s, %s", l->service ? l->service : "", whom ? whom : "");
 	struct hm_ical_event e = {
 		.uid = uid,
 		.created = l->created,
@@ -124,8 +123,8 @@ static void reply_feed(const struct hm_request *req, struct hm_reply *reply, enu
 		hm_api_reply_err(reply, HM_ERR_INTERNAL);
 		return;
 	}
-	if (hm_not_modified(req->if_none_match, settled ? req->if_modified_since : NULL,
-			    f->etag, f->last_modified)) {
+	if (hm_not_modified(req->if_none_match, settled ? req->if_modified_since : NULL, f->etag,
+			    f->last_modified)) {
 		reply->status = 304;
 		return;
 	}
@@ -175,8 +174,8 @@ void hm_api_me_calendar(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	if (!has_secret_or_reply(req, reply) || !client_of_user_or_reply(req, reply, &client_id))
 		return;
-	enum hm_err err = hm_db_calendar_url(req->db, req->app->secret, client_id,
-					     &HM_ACTOR(req), &out);
+	enum hm_err err = hm_db_calendar_url(req->db, req->app->secret, client_id, &HM_ACTOR(req),
+					     &out);
 	hm_api_reply_result(reply, err, 200, out);
 }
 

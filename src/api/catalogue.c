@@ -59,10 +59,12 @@ static bool read_profile_or_reply(struct hm_request *req, struct hm_reply *reply
 	} else {
 		size_t i;
 		json_t *s;
-		json_array_foreach(p->subjects, i, s)
-			if (!json_is_string(s) || !hm_subject_is_valid(json_string_value(s)))
-				hm_validation_fail(&v, "subjects",
-						   "each subject must be a key: lower-case letters, digits, - or _");
+		json_array_foreach(p->subjects, i,
+				   s) if (!json_is_string(s) ||
+					  !hm_subject_is_valid(json_string_value(s)))
+			hm_validation_fail(
+				&v, "subjects",
+				"each subject must be a key: lower-case letters, digits, - or _");
 	}
 	hm_validate_text_or_empty(&v, req->json, "bio", HM_MAX_TEXT, &bio, &bio_present);
 	p->bio = bio_present && bio ? bio : ""; /* a profile without bio has an empty one */
@@ -111,7 +113,8 @@ static size_t read_windows(struct hm_validation *v, json_t *body,
 		hm_validation_fail(v, "windows", "must be a list of at most 50 windows");
 		return 0;
 	}
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		char field[32];
 		snprintf(field, sizeof field, "windows[%zu]", i);
 		json_t *weekday = json_object_get(item, "weekday");
@@ -122,8 +125,9 @@ static size_t read_windows(struct hm_validation *v, json_t *body,
 		const char *key;
 		json_t *value;
 		json_object_foreach(item, key, value)
-			known = known && (strcmp(key, allowed[0]) == 0 || strcmp(key, allowed[1]) == 0 ||
-					  strcmp(key, allowed[2]) == 0);
+			known = known &&
+				(strcmp(key, allowed[0]) == 0 || strcmp(key, allowed[1]) == 0 ||
+				 strcmp(key, allowed[2]) == 0);
 		if (!json_is_object(item) || !known) {
 			hm_validation_fail(v, field, "must be {weekday, starts, ends}");
 		} else if (!json_is_integer(weekday) || json_integer_value(weekday) < 1 ||
@@ -202,8 +206,9 @@ void hm_api_services_list(struct hm_request *req, struct hm_reply *reply)
 static bool read_service_or_reply(struct hm_request *req, struct hm_reply *reply,
 				  const struct hm_service *current, struct hm_service_input *in)
 {
-	static const char *const allowed[] = {"name", "subject", "level", "kind", "duration_min",
-					      "price_cents", "capacity", "active", NULL};
+	static const char *const allowed[] = {"name",     "subject",      "level",
+					      "kind",     "duration_min", "price_cents",
+					      "capacity", "active",       NULL};
 	static const char *const read_only[] = {"id", NULL};
 	struct hm_validation v;
 	json_t *body = req->json;
@@ -231,7 +236,8 @@ static bool read_service_or_reply(struct hm_request *req, struct hm_reply *reply
 			hm_validation_fail(&v, "capacity",
 					   "is required for group services and workshops");
 	} else {
-		bool becomes_private = kind == 0 || (kind < 0 && strcmp(current->kind, "private") == 0);
+		bool becomes_private = kind == 0 ||
+				       (kind < 0 && strcmp(current->kind, "private") == 0);
 		int64_t capacity = in->capacity_present ? in->capacity : current->capacity;
 		if (becomes_private && capacity != 1)
 			hm_validation_fail(&v, "capacity", "a private service has capacity 1");
@@ -293,9 +299,11 @@ static bool slots_text(const struct listed_slot *list, size_t n, struct hm_buf *
 		char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
 		hm_time_format(list[i].slot.starts, starts);
 		hm_time_format(list[i].slot.ends, ends);
-		ok = hm_buf_printf(out, "%s{\"tutor_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-				   "\"seats_left\":%d}", i ? "," : "", (long long)list[i].tutor_id,
-				   starts, ends, list[i].slot.seats_left);
+		ok = hm_buf_printf(out,
+				   "%s{\"tutor_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\","
+				   "\"seats_left\":%d}",
+				   i ? "," : "", (long long)list[i].tutor_id, starts, ends,
+				   list[i].slot.seats_left);
 	}
 	return ok && hm_buf_append(out, "]}\n", 3);
 }
@@ -356,7 +364,8 @@ static enum hm_err listed_slots(struct hm_db *db, const struct slots_query *sq, 
 		err = hm_db_tutors_teaching(db, sq->svc.subject, sq->tutor_id, tutors, &n_tutors);
 	for (size_t t = 0; err == HM_OK && t < n_tutors; t++) {
 		struct hm_slot_query q;
-		err = hm_db_tutors_slot_query(db, tutors[t], &sq->svc, sq->first, sq->last, now, &q);
+		err = hm_db_tutors_slot_query(db, tutors[t], &sq->svc, sq->first, sq->last, now,
+					      &q);
 		if (err != HM_OK)
 			break;
 		size_t found = hm_slots_generate(&q, slots, HM_SLOTS_GENERATE_MAX);

@@ -37,13 +37,15 @@ static void read_guardian(struct hm_validation *v, json_t *guardian, struct clie
 	bool p1 = false, p2 = false, gmail_present = false;
 	hm_validation_init(&g);
 	hm_validate_known(&g, guardian, guardian_fields, NULL);
-	hm_validate_text_or_empty(&g, guardian, "full_name", HM_MAX_NAME, &f->in.guardian_name, &p1);
+	hm_validate_text_or_empty(&g, guardian, "full_name", HM_MAX_NAME, &f->in.guardian_name,
+				  &p1);
 	if (!json_is_null(json_object_get(guardian, "email")))
 		hm_validate_email(&g, guardian, "email", false, f->guardian_email, &gmail_present);
 	hm_validate_text_or_empty(&g, guardian, "phone", HM_MAX_PHONE, &f->in.guardian_phone, &p2);
 	f->in.guardian_email = gmail_present ? f->guardian_email : NULL;
 	if (!hm_validation_ok(&g))
-		hm_validation_fail(v, "guardian", "full_name (200), email (valid) and phone (40) only");
+		hm_validation_fail(v, "guardian",
+				   "full_name (200), email (valid) and phone (40) only");
 	hm_validation_release(&g);
 }
 
@@ -52,16 +54,17 @@ static void read_guardian(struct hm_validation *v, json_t *guardian, struct clie
 static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply, bool create,
 				 bool staff, struct client_form *f)
 {
-	static const char *const staff_fields[] = {
-		"full_name", "email", "phone", "guardian", "assistance", "tutor_id", "level",
-		"pace", "preferred_channel", "locale", "notes", NULL};
-	static const char *const student_fields[] = {"full_name", "phone", "guardian",
+	static const char *const staff_fields[] = {"full_name", "email",      "phone",
+						   "guardian",  "assistance", "tutor_id",
+						   "level",     "pace",       "preferred_channel",
+						   "locale",    "notes",      NULL};
+	static const char *const student_fields[] = {"full_name",         "phone",  "guardian",
 						     "preferred_channel", "locale", NULL};
-	static const char *const read_only[] = {"id", "user_id", "relationship", "loyalty",
-						"created_at", NULL};
+	static const char *const read_only[] = {"id",      "user_id",    "relationship",
+						"loyalty", "created_at", NULL};
 	static const char *const student_read_only[] = {
-		"id", "user_id", "relationship", "loyalty", "created_at", "email", "assistance",
-		"tutor_id", "level", "pace", "notes", NULL};
+		"id",         "user_id",  "relationship", "loyalty", "created_at", "email",
+		"assistance", "tutor_id", "level",        "pace",    "notes",      NULL};
 	struct hm_validation v;
 	struct hm_client_input *in = &f->in;
 	json_t *body = req->json;
@@ -90,7 +93,8 @@ static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 		json_t *tutor = json_object_get(body, "tutor_id");
 		in->tutor_present = tutor != NULL;
 		if (tutor && !json_is_null(tutor))
-			hm_validate_int(&v, body, "tutor_id", false, 1, INT64_MAX, &in->tutor_id, NULL);
+			hm_validate_int(&v, body, "tutor_id", false, 1, INT64_MAX, &in->tutor_id,
+					NULL);
 		hm_validate_text_or_empty(&v, body, "level", HM_MAX_LEVEL, &in->level,
 					  &in->level_present);
 		in->pace_present = json_object_get(body, "pace") != NULL;

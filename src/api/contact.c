@@ -66,8 +66,8 @@ void hm_api_channels_list(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK && !(items = json_array()))
 		err = HM_ERR_INTERNAL;
 	for (size_t i = 0; err == HM_OK && i < n; i++)
-		if (json_array_append_new(items, hm_api_channel_json(&channels[i], at,
-								&earliest_change)) != 0)
+		if (json_array_append_new(
+			    items, hm_api_channel_json(&channels[i], at, &earliest_change)) != 0)
 			err = HM_ERR_INTERNAL;
 	hm_db_channels_free(channels, n);
 	if (err != HM_OK) {
@@ -98,10 +98,12 @@ static void validate_hours(struct hm_validation *v, json_t *hours, struct hm_wee
 	size_t i;
 	json_t *h;
 	if (!json_is_array(hours) || json_array_size(hours) > HM_CHANNEL_MAX_HOURS) {
-		hm_validation_fail(v, "hours", "must be a list of at most 28 {weekday, opens, closes}");
+		hm_validation_fail(v, "hours",
+				   "must be a list of at most 28 {weekday, opens, closes}");
 		return;
 	}
-	json_array_foreach(hours, i, h) {
+	json_array_foreach(hours, i, h)
+	{
 		json_t *weekday = json_object_get(h, "weekday");
 		struct hm_weekly_window win = {0};
 		if (!json_is_object(h) || json_object_size(h) != 3 || !json_is_integer(weekday) ||
@@ -183,8 +185,8 @@ static bool inquiry_rate_ok_or_reply(struct hm_request *req, struct hm_reply *re
 static bool read_inquiry_or_reply(struct hm_request *req, struct hm_reply *reply,
 				  struct hm_inquiry_input *in, char email[HM_MAX_EMAIL + 1])
 {
-	static const char *const allowed[] = {"channel", "full_name", "email", "phone", "subject",
-					      "message", "locale", NULL};
+	static const char *const allowed[] = {"channel", "full_name", "email",  "phone",
+					      "subject", "message",   "locale", NULL};
 	struct hm_validation v;
 	int channel = -1, locale = -1;
 	bool email_present = false, phone_present = false;
@@ -194,8 +196,7 @@ static bool read_inquiry_or_reply(struct hm_request *req, struct hm_reply *reply
 	hm_validate_enum(&v, req->json, "channel", true, inquiry_channels, &channel);
 	hm_validate_text(&v, req->json, "full_name", true, HM_MAX_NAME, &in->full_name);
 	hm_validate_email(&v, req->json, "email", false, email, &email_present);
-	hm_validate_text_or_empty(&v, req->json, "phone", HM_MAX_PHONE, &in->phone,
-				  &phone_present);
+	hm_validate_text_or_empty(&v, req->json, "phone", HM_MAX_PHONE, &in->phone, &phone_present);
 	hm_validate_text(&v, req->json, "subject", true, HM_MAX_NAME, &in->subject);
 	hm_validate_long_text(&v, req->json, "message", true, HM_MAX_TEXT, &in->message);
 	hm_validate_enum(&v, req->json, "locale", false, locales, &locale);
@@ -266,8 +267,7 @@ static bool inquiry_exists_or_reply(struct hm_request *req, struct hm_reply *rep
 }
 
 /* A POST /inquiries/{id}/answer body: *text borrows its reply. */
-static bool read_answer_or_reply(struct hm_request *req, struct hm_reply *reply,
-				 const char **text)
+static bool read_answer_or_reply(struct hm_request *req, struct hm_reply *reply, const char **text)
 {
 	static const char *const allowed[] = {"reply", NULL};
 	struct hm_validation v;

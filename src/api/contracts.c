@@ -52,23 +52,39 @@ struct contract_body {
 static bool read_contract_or_reply(struct hm_request *req, struct hm_reply *reply, bool staff,
 				   struct contract_body *b)
 {
-	static const char *const staff_fields[] = {"client_id", "service_id", "kind", "sessions",
-						   "channel", NULL};
+	static const char *const staff_fields[] = {"client_id", "service_id", "kind",
+						   "sessions",  "channel",    NULL};
 	static const char *const student_fields[] = {"service_id", "kind", "sessions", NULL};
-	static const char *const read_only[] = {"id", "ordinal", "price_cents", "discount_percent",
-						"discount_cents", "list_price_cents", "gift",
-						"status", "sessions_used", NULL};
+	static const char *const read_only[] = {"id",
+						"ordinal",
+						"price_cents",
+						"discount_percent",
+						"discount_cents",
+						"list_price_cents",
+						"gift",
+						"status",
+						"sessions_used",
+						NULL};
 	/* API.md v2: a student's contract is always made on the web. */
-	static const char *const student_read_only[] = {
-		"id", "ordinal", "price_cents", "discount_percent", "discount_cents",
-		"list_price_cents", "gift", "status", "sessions_used", "channel", NULL};
+	static const char *const student_read_only[] = {"id",
+							"ordinal",
+							"price_cents",
+							"discount_percent",
+							"discount_cents",
+							"list_price_cents",
+							"gift",
+							"status",
+							"sessions_used",
+							"channel",
+							NULL};
 	struct hm_validation v;
 	bool ok = false;
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, staff ? staff_fields : student_fields,
 			  staff ? read_only : student_read_only);
 	if (staff)
-		hm_validate_int(&v, req->json, "client_id", true, 1, INT64_MAX, &b->client_id, NULL);
+		hm_validate_int(&v, req->json, "client_id", true, 1, INT64_MAX, &b->client_id,
+				NULL);
 	hm_validate_int(&v, req->json, "service_id", true, 1, INT64_MAX, &b->service_id, NULL);
 	hm_validate_enum(&v, req->json, "kind", true, contract_kinds, &b->kind);
 	hm_validate_int(&v, req->json, "sessions", false, 1, HM_MAX_SESSIONS, &b->sessions,
@@ -129,8 +145,7 @@ void hm_api_contracts_create(struct hm_request *req, struct hm_reply *reply)
 }
 
 /* The caller's own client record: false when it answered (a student without one). */
-static bool own_client_or_reply(struct hm_request *req, struct hm_reply *reply,
-				int64_t *client_id)
+static bool own_client_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t *client_id)
 {
 	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 	if (err != HM_OK)
@@ -298,9 +313,9 @@ static json_t *tiers_json(const struct hm_tier *tiers, size_t n)
 {
 	json_t *items = json_array();
 	for (size_t i = 0; items && i < n; i++)
-		json_array_append_new(items, json_pack("{s:i, s:i}", "from_ordinal",
-						       tiers[i].from_ordinal, "percent",
-						       tiers[i].percent));
+		json_array_append_new(items,
+				      json_pack("{s:i, s:i}", "from_ordinal", tiers[i].from_ordinal,
+						"percent", tiers[i].percent));
 	return items ? json_pack("{s:o}", "items", items) : NULL;
 }
 
@@ -332,15 +347,20 @@ static bool read_tiers_or_reply(struct hm_request *req, struct hm_reply *reply,
 	if (!json_is_array(items) || json_array_size(items) > HM_MAX_TIERS) {
 		hm_validation_fail(&v, "items", too_many);
 	} else {
-		json_array_foreach(items, i, item) {
+		json_array_foreach(items, i, item)
+		{
 			json_t *from = json_object_get(item, "from_ordinal");
 			json_t *percent = json_object_get(item, "percent");
 			snprintf(field, sizeof field, "items[%zu]", i);
 			if (!json_is_object(item) || json_object_size(item) != 2 ||
 			    !json_is_integer(from) || !json_is_integer(percent) ||
-			    json_integer_value(from) > 1000000 || json_integer_value(from) < -1000000 ||
-			    json_integer_value(percent) > 1000 || json_integer_value(percent) < -1000) {
-				hm_validation_fail(&v, field, "must be {from_ordinal, percent} with whole numbers");
+			    json_integer_value(from) > 1000000 ||
+			    json_integer_value(from) < -1000000 ||
+			    json_integer_value(percent) > 1000 ||
+			    json_integer_value(percent) < -1000) {
+				hm_validation_fail(
+					&v, field,
+					"must be {from_ordinal, percent} with whole numbers");
 				continue;
 			}
 			tiers[*n].from_ordinal = (int)json_integer_value(from);
@@ -464,9 +484,9 @@ void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 #define LOYALTY_CSV_ROWS 1000000
 #define LOYALTY_CSV_CAP ((size_t)32 << 20)
 
-static const char *const loyalty_columns[] = {"client_id",	      "full_name",
-					      "contracts",	      "current_percent",
-					      "next_percent",	      "discount_total_cents",
+static const char *const loyalty_columns[] = {"client_id",       "full_name",
+					      "contracts",       "current_percent",
+					      "next_percent",    "discount_total_cents",
 					      "last_contract_at"};
 #define LOYALTY_COLUMNS (sizeof loyalty_columns / sizeof loyalty_columns[0])
 
@@ -480,14 +500,13 @@ static json_t *loyalty_json(const struct hm_loyalty_row *rows, size_t n, size_t 
 		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, r->contracts);
 		char at[HM_RFC3339_LEN];
 		hm_time_format(r->last_contract_at, at);
-		json_t *row = json_pack("{s:I, s:s, s:i, s:i, s:o, s:I, s:s}", "client_id",
-					(json_int_t)r->client_id, "full_name", r->full_name,
-					"contracts", r->contracts, "current_percent",
-					hm_loyalty_percent(tiers, n_tiers, r->contracts),
-					"next_percent",
-					next ? json_integer(next->percent) : json_null(),
-					"discount_total_cents", (json_int_t)r->discount_cents,
-					"last_contract_at", at);
+		json_t *row = json_pack(
+			"{s:I, s:s, s:i, s:i, s:o, s:I, s:s}", "client_id",
+			(json_int_t)r->client_id, "full_name", r->full_name, "contracts",
+			r->contracts, "current_percent",
+			hm_loyalty_percent(tiers, n_tiers, r->contracts), "next_percent",
+			next ? json_integer(next->percent) : json_null(), "discount_total_cents",
+			(json_int_t)r->discount_cents, "last_contract_at", at);
 		if (!row || json_array_append_new(items, row) != 0) {
 			json_decref(items);
 			items = NULL;
@@ -549,12 +568,13 @@ static void reply_loyalty_csv(struct hm_request *req, struct hm_reply *reply,
 	char *data = NULL;
 	hm_buf_init(&text, LOYALTY_CSV_CAP);
 	enum hm_err err = hm_db_contracts_loyalty_rows(req->db, 0, LOYALTY_CSV_ROWS, &rows, &n);
-	if (err == HM_OK && (!loyalty_csv(&text, rows, n, tiers, n_tiers) ||
-			     !(data = hm_buf_detach(&text, &len))))
+	if (err == HM_OK &&
+	    (!loyalty_csv(&text, rows, n, tiers, n_tiers) || !(data = hm_buf_detach(&text, &len))))
 		err = HM_ERR_INTERNAL;
 	if (err == HM_OK) {
 		hm_reply_raw_owned(reply, 200, "text/csv; charset=utf-8", data, len);
-		hm_reply_header(reply, "Content-Disposition", "attachment; filename=\"loyalty.csv\"");
+		hm_reply_header(reply, "Content-Disposition",
+				"attachment; filename=\"loyalty.csv\"");
 	} else {
 		hm_api_reply_err(reply, err);
 	}
@@ -576,8 +596,7 @@ static void reply_loyalty_json(struct hm_request *req, struct hm_reply *reply,
 	if (err == HM_OK && !items)
 		err = HM_ERR_INTERNAL;
 	if (err == HM_OK)
-		hm_api_reply_page(reply, items,
-				  n > (size_t)limit ? rows[limit - 1].client_id : 0);
+		hm_api_reply_page(reply, items, n > (size_t)limit ? rows[limit - 1].client_id : 0);
 	else
 		hm_api_reply_err(reply, err);
 	hm_db_contracts_loyalty_free(rows, n);
@@ -591,7 +610,8 @@ void hm_api_loyalty_report(struct hm_request *req, struct hm_reply *reply)
 	bool csv = format && strcmp(format, "csv") == 0;
 
 	if (format && !csv) {
-		hm_reply_invalid(reply, json_pack("{s:s}", "format", "must be csv (or absent for JSON)"));
+		hm_reply_invalid(reply,
+				 json_pack("{s:s}", "format", "must be csv (or absent for JSON)"));
 		return;
 	}
 	enum hm_err err = hm_db_contracts_tiers(req->db, tiers, &n_tiers);

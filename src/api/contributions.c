@@ -30,7 +30,8 @@ static bool read_list_query_or_reply(struct hm_request *req, struct hm_reply *re
 	for (int i = 0; *status && statuses[i]; i++)
 		known = known || strcmp(*status, statuses[i]) == 0;
 	if (*status && !known)
-		fields = json_pack("{s:s}", "status", "must be one of: submitted, approved, rejected");
+		fields = json_pack("{s:s}", "status",
+				   "must be one of: submitted, approved, rejected");
 	if (mine_text && strcmp(mine_text, "true") != 0 && strcmp(mine_text, "false") != 0) {
 		if (!fields)
 			fields = json_object();
@@ -44,8 +45,8 @@ static bool read_list_query_or_reply(struct hm_request *req, struct hm_reply *re
 
 void hm_api_contributions_list(struct hm_request *req, struct hm_reply *reply)
 {
-	struct hm_contribution_viewer viewer = {
-		.staff = req->who.role == HM_ROLE_STAFF || req->who.role == HM_ROLE_ADMIN};
+	struct hm_contribution_viewer viewer = {.staff = req->who.role == HM_ROLE_STAFF ||
+							 req->who.role == HM_ROLE_ADMIN};
 	const char *status = NULL;
 	bool mine = false;
 	json_t *items = NULL;
@@ -76,8 +77,9 @@ static bool read_contribution_or_reply(struct hm_request *req, struct hm_reply *
 				       struct hm_contribution_input *in)
 {
 	static const char *const allowed[] = {"kind", "title", "body", "credit_name", NULL};
-	static const char *const read_only[] = {"id", "status", "submitted_at", "reviewed_at",
-						"review_comment", "client_id", "own", NULL};
+	static const char *const read_only[] = {
+		"id",  "status", "submitted_at", "reviewed_at", "review_comment", "client_id",
+		"own", NULL};
 	struct hm_validation v;
 	int kind = -1;
 
@@ -136,12 +138,10 @@ static bool read_review_or_reply(struct hm_request *req, struct hm_reply *reply,
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, allowed, NULL);
 	hm_validate_enum(&v, req->json, "decision", true, decisions, &index);
-	hm_validate_text_or_empty(&v, req->json, "comment", HM_MAX_TEXT, comment,
-				  &comment_present);
+	hm_validate_text_or_empty(&v, req->json, "comment", HM_MAX_TEXT, comment, &comment_present);
 	if (!comment_present || (!*comment && !json_object_get(v.fields, "comment")))
 		hm_validation_fail(&v, "comment", "is required"); /* null counts as absent */
-	else if (index == REJECTED && *comment &&
-		 strspn(*comment, " \t\r\n") == strlen(*comment))
+	else if (index == REJECTED && *comment && strspn(*comment, " \t\r\n") == strlen(*comment))
 		hm_validation_fail(&v, "comment", "must say why the contribution is rejected");
 	*decision = index >= 0 ? decisions[index] : NULL;
 	bool ok = hm_validation_ok(&v);

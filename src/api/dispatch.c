@@ -20,8 +20,8 @@
 #include "harreman/banned.h"
 
 #define PAGE_CSP                                                                          \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "  \
-	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "        \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "       \
 	"form-action 'self'; frame-ancestors 'none'"
 #define API_CSP "default-src 'none'; frame-ancestors 'none'"
 
@@ -66,14 +66,10 @@ static bool is_json_type(const char *type)
 static unsigned role_bit(enum hm_role role)
 {
 	switch (role) {
-	case HM_ROLE_STUDENT:
-		return HM_ALLOW_STUDENT;
-	case HM_ROLE_STAFF:
-		return HM_ALLOW_STAFF;
-	case HM_ROLE_ADMIN:
-		return HM_ALLOW_ADMIN;
-	case HM_ROLE_NONE:
-		break;
+	case HM_ROLE_STUDENT: return HM_ALLOW_STUDENT;
+	case HM_ROLE_STAFF: return HM_ALLOW_STAFF;
+	case HM_ROLE_ADMIN: return HM_ALLOW_ADMIN;
+	case HM_ROLE_NONE: break;
 	}
 	return HM_ALLOW_ANON;
 }
@@ -110,8 +106,7 @@ static bool is_unsafe(enum hm_method method)
 }
 
 /* Parses the body into req->json per the route's needs; answers 400 itself. */
-static bool parse_body(struct hm_request *req, const struct hm_route *route,
-		       struct hm_reply *reply)
+static bool parse_body(struct hm_request *req, const struct hm_route *route, struct hm_reply *reply)
 {
 	if (req->body_len == 0) {
 		if (route->flags & HM_BODY_REQUIRED) {
@@ -122,17 +117,10 @@ static bool parse_body(struct hm_request *req, const struct hm_route *route,
 	}
 	json_t *json = NULL, *fields = NULL;
 	switch (hm_body_parse(req->body, req->body_len, &json, &fields)) {
-	case HM_BODY_OK:
-		req->json = json;
-		return true;
-	case HM_BODY_INVALID:
-		hm_reply_invalid(reply, fields);
-		return false;
-	case HM_BODY_NO_MEMORY:
-		hm_reply_error(reply, HM_ERR_INTERNAL, NULL);
-		return false;
-	case HM_BODY_BAD_JSON:
-		break;
+	case HM_BODY_OK: req->json = json; return true;
+	case HM_BODY_INVALID: hm_reply_invalid(reply, fields); return false;
+	case HM_BODY_NO_MEMORY: hm_reply_error(reply, HM_ERR_INTERNAL, NULL); return false;
+	case HM_BODY_BAD_JSON: break;
 	}
 	hm_reply_error(reply, HM_ERR_BAD_JSON, "The body must be a JSON object.");
 	return false;
@@ -206,8 +194,9 @@ static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 	}
 	enum hm_err err = authenticate(req);
 	if (err != HM_OK) {
-		hm_reply_error(reply, err, err == HM_ERR_UNAUTHENTICATED
-				   ? "The bearer token is not valid." : NULL);
+		hm_reply_error(reply, err,
+			       err == HM_ERR_UNAUTHENTICATED ? "The bearer token is not valid."
+							     : NULL);
 		return true;
 	}
 	bool anonymous = req->who.role == HM_ROLE_NONE;

@@ -50,10 +50,11 @@ static void validate_instant(struct hm_validation *v, json_t *body, const char *
 static bool read_event_or_reply(struct hm_request *req, struct hm_reply *reply,
 				const struct hm_event_state *cur, struct hm_event_input *in)
 {
-	static const char *const allowed[] = {"title", "kind", "subject", "starts_at", "ends_at",
-					      "capacity", "description", NULL};
-	static const char *const read_only[] = {"id", "registered_count", "places_left",
-						"is_registered", "created_at", "updated_at", NULL};
+	static const char *const allowed[] = {"title",   "kind",     "subject",     "starts_at",
+					      "ends_at", "capacity", "description", NULL};
+	static const char *const read_only[] = {
+		"id",         "registered_count", "places_left", "is_registered",
+		"created_at", "updated_at",       NULL};
 	json_t *body = req->json;
 	bool create = cur == NULL;
 	int kind = -1;
@@ -150,8 +151,8 @@ static void reply_capacity_conflict(struct hm_reply *reply, int registered)
 }
 
 /* Event id's state into *cur; 404 when there is none (before any 422). */
-static bool event_state_or_reply(struct hm_request *req, struct hm_reply *reply,
-				 int64_t client_id, struct hm_event_state *cur)
+static bool event_state_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t client_id,
+				 struct hm_event_state *cur)
 {
 	enum hm_err err = hm_db_events_state(req->db, req->path_ids[0], client_id, cur);
 	if (err != HM_OK)
@@ -215,12 +216,14 @@ void hm_api_events_register(struct hm_request *req, struct hm_reply *reply)
 	if (!viewer_client_or_reply(req, reply, &client) ||
 	    !event_state_or_reply(req, reply, client, &ev) || !empty_body_or_reply(req, reply))
 		return;
-	enum hm_err err = hm_db_events_register(req->db, req->path_ids[0], client,
-						&HM_ACTOR(req), &out, &created);
+	enum hm_err err = hm_db_events_register(req->db, req->path_ids[0], client, &HM_ACTOR(req),
+						&out, &created);
 	if (err == HM_ERR_FULL || err == HM_ERR_CONFLICT) {
 		json_decref(out);
-		hm_reply_error(reply, err, err == HM_ERR_FULL
-			       ? "The event is full." : "The event has started; registration is closed.");
+		hm_reply_error(reply, err,
+			       err == HM_ERR_FULL
+				       ? "The event is full."
+				       : "The event has started; registration is closed.");
 		return;
 	}
 	hm_api_reply_result(reply, err, created ? 201 : 200, out);
@@ -236,7 +239,8 @@ void hm_api_events_withdraw(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		hm_reply_no_content(reply);
 	else if (err == HM_ERR_CONFLICT)
-		hm_reply_error(reply, err, "The event has started; registrations no longer change.");
+		hm_reply_error(reply, err,
+			       "The event has started; registrations no longer change.");
 	else
 		hm_api_reply_err(reply, err);
 }

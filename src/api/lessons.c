@@ -41,13 +41,12 @@ struct booking {
 };
 
 /* Checks the body; answers 422 itself and returns false on a bad one. */
-static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply,
-				  struct booking *b)
+static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b)
 {
 	static const char *const staff_fields[] = {
-		"service_id", "tutor_id", "starts_at", "contract_id", "client_id", "channel",
-		"repeat_weeks", "attendance", "notes", "level", "pace", NULL};
-	static const char *const student_fields[] = {"service_id", "tutor_id", "starts_at",
+		"service_id",   "tutor_id",   "starts_at", "contract_id", "client_id", "channel",
+		"repeat_weeks", "attendance", "notes",     "level",       "pace",      NULL};
+	static const char *const student_fields[] = {"service_id",  "tutor_id",     "starts_at",
 						     "contract_id", "repeat_weeks", NULL};
 	static const char *const read_only[] = {"id", "ends_at", "status", "contract", NULL};
 	struct hm_validation v;
@@ -75,7 +74,8 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	hm_validate_int(&v, req->json, "repeat_weeks", false, HM_REPEAT_WEEKS_MIN,
 			HM_REPEAT_WEEKS_MAX, &b->repeat_weeks, &weeks_present);
 	if (b->staff) {
-		hm_validate_int(&v, req->json, "client_id", true, 1, INT64_MAX, &b->client_id, NULL);
+		hm_validate_int(&v, req->json, "client_id", true, 1, INT64_MAX, &b->client_id,
+				NULL);
 		hm_validate_enum(&v, req->json, "channel", false, channels, &b->channel);
 		hm_validate_enum(&v, req->json, "attendance", false, attendances, &b->attendance);
 		hm_validate_text_or_empty(&v, req->json, "notes", HM_MAX_TEXT, &b->notes,
@@ -83,10 +83,12 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 		hm_validate_text(&v, req->json, "level", false, 40, &b->level);
 		hm_validate_enum(&v, req->json, "pace", false, paces, &b->pace);
 		if (b->attendance < 0 && (notes_present || b->level || b->pace >= 0))
-			hm_validation_fail(&v, "attendance",
-					   "is required to log notes, level or pace with a booking");
+			hm_validation_fail(
+				&v, "attendance",
+				"is required to log notes, level or pace with a booking");
 		if (b->attendance >= 0 && weeks_present)
-			hm_validation_fail(&v, "repeat_weeks", "a walk-in lesson is a single lesson");
+			hm_validation_fail(&v, "repeat_weeks",
+					   "a walk-in lesson is a single lesson");
 		if (b->attendance >= 0 && starts_text && b->starts > req->now)
 			hm_validation_fail(&v, "starts_at",
 					   "a walk-in lesson is logged once it has started");
@@ -97,11 +99,13 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 		bool teaches = false;
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !b->service.active))
 			hm_validation_fail(&v, "service_id", "no such service");
-		else if (err != HM_OK || hm_db_tutors_teaches(req->db, b->tutor_id,
-							       b->service.subject, &teaches) != HM_OK)
+		else if (err != HM_OK ||
+			 hm_db_tutors_teaches(req->db, b->tutor_id, b->service.subject, &teaches) !=
+				 HM_OK)
 			v.oom = true;
 		else if (!teaches)
-			hm_validation_fail(&v, "tutor_id", "this tutor does not teach this service");
+			hm_validation_fail(&v, "tutor_id",
+					   "this tutor does not teach this service");
 	}
 	if (hm_validation_ok(&v) && b->staff) {
 		bool exists = false;
@@ -128,12 +132,11 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	return ok;
 }
 
-
 /* The starts of b the tutor cannot give (taken, or a full group: *full) into
  * conflicts; HM_ERR_VALIDATION_FAILED when one is not a slot of the tutor at all
  * (off the grid or in the past). */
-static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
-				json_t *conflicts, bool *full)
+static enum hm_err taken_starts(struct hm_request *req, const struct booking *b, json_t *conflicts,
+				bool *full)
 {
 	struct hm_slot_query q;
 	int64_t first, last;
@@ -141,7 +144,7 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 	hm_local_day(b->starts_list[b->n - 1], &last, &weekday);
 	hm_local_day(b->starts, &first, &weekday);
 	enum hm_err err = hm_db_tutors_slot_query(req->db, b->tutor_id, &b->service, first, last,
-					    req->now, &q);
+						  req->now, &q);
 	if (err != HM_OK)
 		return err;
 	for (int i = 0; err == HM_OK && i < b->n; i++) {
@@ -173,8 +176,8 @@ static enum hm_err busy_starts(struct hm_request *req, const struct booking *b, 
 {
 	bool busy[HM_REPEAT_WEEKS_MAX] = {false};
 	enum hm_err err = hm_db_lessons_client_busy(req->db, b->client_id, b->tutor_id,
-						    b->starts_list, b->n,
-						    b->service.duration_min, busy);
+						    b->starts_list, b->n, b->service.duration_min,
+						    busy);
 	for (int i = 0; err == HM_OK && i < b->n; i++) {
 		char at[HM_RFC3339_LEN];
 		hm_time_format(b->starts_list[i], at);
@@ -267,8 +270,10 @@ static void reply_written(struct hm_reply *reply, enum hm_err err, int status, j
 {
 	if (err == HM_ERR_VALIDATION_FAILED) {
 		json_decref(body);
-		hm_reply_invalid(reply, json_pack("{s:s}", "contract_id",
-						  "no such active contract of this client for this service"));
+		hm_reply_invalid(
+			reply,
+			json_pack("{s:s}", "contract_id",
+				  "no such active contract of this client for this service"));
 	} else if (err != HM_OK && why) {
 		json_decref(body);
 		hm_reply_error(reply, err, why);

@@ -17,8 +17,7 @@ static void add_field(json_t **fields, const char *key, const char *message)
 		json_object_set_new(*fields, key, json_string(message));
 }
 
-bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out,
-		     json_t **fields)
+bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out, json_t **fields)
 {
 	const char *text = hm_query_get(req, key);
 	if (!text)
@@ -38,8 +37,8 @@ bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out
 	return true;
 }
 
-bool hm_api_query_days(const struct hm_request *req, int default_span, int max_span,
-		       int64_t *from, int64_t *to, json_t **fields)
+bool hm_api_query_days(const struct hm_request *req, int default_span, int max_span, int64_t *from,
+		       int64_t *to, json_t **fields)
 {
 	const char *from_text = hm_query_get(req, "from");
 	const char *to_text = hm_query_get(req, "to");
@@ -60,8 +59,9 @@ bool hm_api_query_days(const struct hm_request *req, int default_span, int max_s
 		ok = false;
 	}
 	if (ok && *to - *from + 1 > max_span) {
-		add_field(fields, "to", max_span == 31 ? "the range is at most 31 days"
-						       : "the range is too long");
+		add_field(fields, "to",
+			  max_span == 31 ? "the range is at most 31 days"
+					 : "the range is too long");
 		ok = false;
 	}
 	return ok;

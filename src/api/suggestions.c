@@ -30,14 +30,11 @@ static json_t *params_of(const struct hm_suggest_data *d, const struct hm_sugges
 	case HM_SUGGEST_SESSIONS_LEFT:
 		return params_with(d->subscription_params[s->index], "sessions_left",
 				   s->sessions_left);
-	case HM_SUGGEST_TUTOR_FREE_SLOTS:
-		return json_incref(d->tutor_params);
-	case HM_SUGGEST_UPCOMING_EVENT:
-		return json_incref(d->event_params[s->index]);
+	case HM_SUGGEST_TUTOR_FREE_SLOTS: return json_incref(d->tutor_params);
+	case HM_SUGGEST_UPCOMING_EVENT: return json_incref(d->event_params[s->index]);
 	case HM_SUGGEST_BOOK_NEXT_LESSON:
 		return params_with(d->lesson_params, "days_since", s->days_since);
-	case HM_SUGGEST_KIND_COUNT:
-		break;
+	case HM_SUGGEST_KIND_COUNT: break;
 	}
 	return NULL;
 }

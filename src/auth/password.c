@@ -57,8 +57,7 @@ bool hm_password_verify(const char *password, const char *hash)
 		return false;
 	bool real = hash && hash[0];
 	const char *against = real ? hash : dummy_hash;
-	bool ok = against[0] &&
-		  crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
+	bool ok = against[0] && crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
 	sem_post(&slots);
 	return real && ok;
 }

@@ -3,9 +3,8 @@
 #include "harreman/ratelimit.h"
 #include "harreman/banned.h"
 
-enum hm_err hm_ratelimit_check(struct hm_db *db, const char *bucket, const char *key,
-			       int64_t now, int64_t window, int max, bool *limited,
-			       int64_t *retry_after)
+enum hm_err hm_ratelimit_check(struct hm_db *db, const char *bucket, const char *key, int64_t now,
+			       int64_t window, int max, bool *limited, int64_t *retry_after)
 {
 	/* The max-th most recent event in the window: once it ages out, one more fits. */
 	static const char sql[] =

@@ -134,18 +134,17 @@ enum hm_err hm_session_logout(struct hm_db *db, int64_t session_id, const struct
 		return err;
 	err = hm_session_revoke(db, session_id);
 	if (err == HM_OK)
-		err = hm_audit_record(db, who->user_id, "session.logout", "user", who->user_id, NULL,
-				      who->request_id, who->now);
+		err = hm_audit_record(db, who->user_id, "session.logout", "user", who->user_id,
+				      NULL, who->request_id, who->now);
 	return hm_db_end(db, err);
 }
 
 enum hm_err hm_session_lookup(struct hm_db *db, const char *token, int64_t now,
 			      struct hm_identity *who)
 {
-	static const char sql[] =
-		"SELECT s.id, s.user_id, u.role, s.csrf_token FROM sessions s"
-		" JOIN users u ON u.id = s.user_id"
-		" WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1";
+	static const char sql[] = "SELECT s.id, s.user_id, u.role, s.csrf_token FROM sessions s"
+				  " JOIN users u ON u.id = s.user_id"
+				  " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1";
 	unsigned char hash[HM_TOKEN_HASH_LEN];
 	enum hm_err err = HM_ERR_UNAUTHENTICATED;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
@@ -187,9 +186,8 @@ enum hm_err hm_session_revoke(struct hm_db *db, int64_t session_id)
 enum hm_err hm_api_token_create(struct hm_db *db, int64_t user_id, const char *name, int64_t now,
 				char token_out[HM_API_TOKEN_TEXT_LEN], int64_t *id)
 {
-	static const char sql[] =
-		"INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
-		" VALUES (?1, ?2, ?3, ?4)";
+	static const char sql[] = "INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4)";
 	char secret[HM_TOKEN_TEXT_LEN];
 	unsigned char hash[HM_TOKEN_HASH_LEN];
 	size_t prefix = sizeof HM_API_TOKEN_PREFIX - 1;
@@ -230,8 +228,8 @@ static enum hm_err create_token(struct hm_db *db, const char *name, const struct
 				      who->request_id, who->now);
 	if (err == HM_OK) {
 		hm_time_format(who->now, created);
-		*out = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token",
-				 token, "created_at", created);
+		*out = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name,
+				 "token", token, "created_at", created);
 		if (!*out)
 			err = HM_ERR_INTERNAL; /* a token nobody was shown must not stay */
 	}
@@ -314,15 +312,14 @@ static json_t *token_from_row(sqlite3_stmt *stmt)
 {
 	char at[HM_RFC3339_LEN];
 	hm_time_format(sqlite3_column_int64(stmt, 2), at);
-	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "name", (const char *)sqlite3_column_text(stmt, 1), "created_at", at);
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(stmt, 0), "name",
+			 (const char *)sqlite3_column_text(stmt, 1), "created_at", at);
 }
 
 enum hm_err hm_api_token_list(struct hm_db *db, int64_t user_id, json_t **items)
 {
-	static const char sql[] =
-		"SELECT id, name, created_at FROM api_tokens"
-		" WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY id";
+	static const char sql[] = "SELECT id, name, created_at FROM api_tokens"
+				  " WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY id";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (stmt)
 		sqlite3_bind_int64(stmt, 1, user_id);

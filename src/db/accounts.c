@@ -28,8 +28,7 @@ enum hm_role hm_role_from_name(const char *name)
 	return HM_ROLE_NONE;
 }
 
-enum hm_err hm_accounts_find_by_email(struct hm_db *db, const char *email,
-				      struct hm_user_auth *out)
+enum hm_err hm_accounts_find_by_email(struct hm_db *db, const char *email, struct hm_user_auth *out)
 {
 	static const char sql[] =
 		"SELECT id, role, active, password_hash FROM users WHERE email = ?1";
@@ -148,13 +147,12 @@ static json_t *user_from_row(sqlite3_stmt *stmt)
 {
 	char created[HM_RFC3339_LEN];
 	hm_time_format(sqlite3_column_int64(stmt, 5), created);
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "email", (const char *)sqlite3_column_text(stmt, 1),
-			 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-			 "role", (const char *)sqlite3_column_text(stmt, 3),
-			 "active", sqlite3_column_int(stmt, 4) != 0,
-			 "created_at", created);
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "email",
+			 (const char *)sqlite3_column_text(stmt, 1), "full_name",
+			 (const char *)sqlite3_column_text(stmt, 2), "role",
+			 (const char *)sqlite3_column_text(stmt, 3), "active",
+			 sqlite3_column_int(stmt, 4) != 0, "created_at", created);
 }
 
 enum hm_err hm_accounts_user_json(struct hm_db *db, int64_t user_id, json_t **out)
@@ -178,9 +176,8 @@ enum hm_err hm_accounts_client_json_by_user(struct hm_db *db, int64_t user_id, j
 enum hm_err hm_accounts_list(struct hm_db *db, int64_t after, int limit, json_t **items,
 			     int64_t *next_after)
 {
-	static const char sql[] =
-		"SELECT id, email, full_name, role, active, created_at FROM users"
-		" WHERE id > ?1 ORDER BY id LIMIT ?2";
+	static const char sql[] = "SELECT id, email, full_name, role, active, created_at FROM users"
+				  " WHERE id > ?1 ORDER BY id LIMIT ?2";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;

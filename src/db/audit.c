@@ -46,18 +46,19 @@ static json_t *audit_from_row(sqlite3_stmt *stmt)
 	json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
 	const unsigned char *email = sqlite3_column_text(stmt, 3);
 	const unsigned char *request_id = sqlite3_column_text(stmt, 8);
-	return json_pack(
-		"{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "at", at,
-		"actor_id", sqlite3_column_type(stmt, 2) == SQLITE_NULL
-				? json_null() : json_integer(sqlite3_column_int64(stmt, 2)),
-		"actor_email", email ? json_string((const char *)email) : json_null(),
-		"action", (const char *)sqlite3_column_text(stmt, 4),
-		"entity", (const char *)sqlite3_column_text(stmt, 5),
-		"entity_id", sqlite3_column_type(stmt, 6) == SQLITE_NULL
-				 ? json_null() : json_integer(sqlite3_column_int64(stmt, 6)),
-		"detail", detail ? detail : json_null(),
-		"request_id", request_id ? json_string((const char *)request_id) : json_null());
+	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "at", at, "actor_id",
+			 sqlite3_column_type(stmt, 2) == SQLITE_NULL
+				 ? json_null()
+				 : json_integer(sqlite3_column_int64(stmt, 2)),
+			 "actor_email", email ? json_string((const char *)email) : json_null(),
+			 "action", (const char *)sqlite3_column_text(stmt, 4), "entity",
+			 (const char *)sqlite3_column_text(stmt, 5), "entity_id",
+			 sqlite3_column_type(stmt, 6) == SQLITE_NULL
+				 ? json_null()
+				 : json_integer(sqlite3_column_int64(stmt, 6)),
+			 "detail", detail ? detail : json_null(), "request_id",
+			 request_id ? json_string((const char *)request_id) : json_null());
 }
 
 enum hm_err hm_audit_list(struct hm_db *db, int64_t after, int limit, json_t **items,

@@ -54,7 +54,8 @@ static void feed_hash(const unsigned char key[HM_SECRET_BYTES], int64_t client_i
 static enum hm_err feed_read(struct hm_db *db, const unsigned char key[HM_SECRET_BYTES],
 			     int64_t client_id, struct feed *f)
 {
-	static const char sql[] = "SELECT nonce, token_hash FROM calendar_feeds WHERE client_id = ?1";
+	static const char sql[] =
+		"SELECT nonce, token_hash FROM calendar_feeds WHERE client_id = ?1";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	f->found = f->current = false;
 	if (!stmt)
@@ -97,8 +98,8 @@ static enum hm_err feed_store(struct hm_db *db, const unsigned char key[HM_SECRE
 	hm_db_done(stmt);
 	if (rc != SQLITE_DONE)
 		return hm_db_fail(db, "store feed");
-	return hm_audit_record(db, who->user_id, action, "client", client_id, NULL,
-			       who->request_id, who->now);
+	return hm_audit_record(db, who->user_id, action, "client", client_id, NULL, who->request_id,
+			       who->now);
 }
 
 /* {"url": "/calendar/<token>.ics"} for client_id and f's nonce. */
@@ -151,8 +152,7 @@ enum hm_err hm_db_calendar_rotate(struct hm_db *db, const unsigned char key[HM_S
 	return hm_db_end(db, err);
 }
 
-enum hm_err hm_db_calendar_find(struct hm_db *db, const char *token, size_t len,
-				int64_t *client_id)
+enum hm_err hm_db_calendar_find(struct hm_db *db, const char *token, size_t len, int64_t *client_id)
 {
 	static const char sql[] =
 		"SELECT f.client_id FROM calendar_feeds f JOIN clients c ON c.id = f.client_id"
@@ -177,9 +177,8 @@ enum hm_err hm_db_calendar_find(struct hm_db *db, const char *token, size_t len,
 
 /* The owner's name, when its row last changed, and when its latest lesson before
  * ?2 started (0: none), for the client ?1 or the tutor ?1. */
-static enum hm_err feed_owner(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-			      int64_t since, const struct hm_calendar_reader *reader,
-			      int64_t *last_modified)
+static enum hm_err feed_owner(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t since,
+			      const struct hm_calendar_reader *reader, int64_t *last_modified)
 {
 	static const char client_sql[] =
 		"SELECT c.full_name, c.updated_at, (SELECT max(l.starts_at) FROM lessons l"
@@ -197,7 +196,8 @@ static enum hm_err feed_owner(struct hm_db *db, int64_t client_id, int64_t tutor
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		int64_t left = sqlite3_column_type(stmt, 2) == SQLITE_NULL
-				       ? 0 : sqlite3_column_int64(stmt, 2) + HM_CALENDAR_PAST;
+				       ? 0
+				       : sqlite3_column_int64(stmt, 2) + HM_CALENDAR_PAST;
 		int64_t changed = sqlite3_column_int64(stmt, 1);
 		*last_modified = changed > left ? changed : left;
 		if (!reader->begin(reader->ctx, (const char *)sqlite3_column_text(stmt, 0)))
@@ -209,19 +209,18 @@ static enum hm_err feed_owner(struct hm_db *db, int64_t client_id, int64_t tutor
 	return err;
 }
 
-enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				int64_t now, const struct hm_calendar_reader *reader,
-				int64_t *last_modified)
+enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,
+				const struct hm_calendar_reader *reader, int64_t *last_modified)
 {
 	/* Columns: id, starts, ends, status, created, changed (the lesson), shown
 	 * (anything the event shows), service, tutor, client. */
-#define LESSON_COLUMNS                                                                   \
-	"SELECT l.id, l.starts_at, l.ends_at, l.status, l.created_at,"                   \
-	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0)),"     \
-	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0),"      \
-	" coalesce(t.updated_at, 0), c.updated_at, s.created_at),"                       \
-	" s.name, coalesce(t.full_name, ''), c.full_name FROM lessons l"                 \
-	" JOIN services s ON s.id = l.service_id JOIN clients c ON c.id = l.client_id"   \
+#define LESSON_COLUMNS                                                                 \
+	"SELECT l.id, l.starts_at, l.ends_at, l.status, l.created_at,"                 \
+	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0)),"   \
+	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0),"    \
+	" coalesce(t.updated_at, 0), c.updated_at, s.created_at),"                     \
+	" s.name, coalesce(t.full_name, ''), c.full_name FROM lessons l"               \
+	" JOIN services s ON s.id = l.service_id JOIN clients c ON c.id = l.client_id" \
 	" LEFT JOIN users t ON t.id = l.tutor_id"
 	static const char by_client_sql[] = LESSON_COLUMNS
 		" WHERE l.client_id = ?1 AND l.starts_at >= ?2 ORDER BY l.starts_at, l.id LIMIT ?3";

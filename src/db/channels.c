@@ -28,14 +28,14 @@ void hm_db_channels_free(struct hm_channel *channels, size_t n)
 
 static json_t *channel_from_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "kind", (const char *)sqlite3_column_text(stmt, 1),
-			 "label", (const char *)sqlite3_column_text(stmt, 2),
-			 "value", (const char *)sqlite3_column_text(stmt, 3),
-			 "response_hours", sqlite3_column_type(stmt, 4) == SQLITE_NULL
-						   ? json_null()
-						   : json_integer(sqlite3_column_int64(stmt, 4)));
+	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
+			 (const char *)sqlite3_column_text(stmt, 1), "label",
+			 (const char *)sqlite3_column_text(stmt, 2), "value",
+			 (const char *)sqlite3_column_text(stmt, 3), "response_hours",
+			 sqlite3_column_type(stmt, 4) == SQLITE_NULL
+				 ? json_null()
+				 : json_integer(sqlite3_column_int64(stmt, 4)));
 }
 
 /* Reads the hours of channel c (its JSON holds the id) into c->hours and into its
@@ -52,7 +52,8 @@ static enum hm_err read_hours(struct hm_db *db, struct hm_channel *c)
 	sqlite3_bind_int64(stmt, 1, json_integer_value(json_object_get(c->json, "id")));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && c->n_hours < HM_CHANNEL_MAX_HOURS) {
 		struct hm_weekly_window w = {.weekday = sqlite3_column_int(stmt, 0)};
-		if (hm_hhmm_parse((const char *)sqlite3_column_text(stmt, 1), false, &w.start_min) &&
+		if (hm_hhmm_parse((const char *)sqlite3_column_text(stmt, 1), false,
+				  &w.start_min) &&
 		    hm_hhmm_parse((const char *)sqlite3_column_text(stmt, 2), true, &w.end_min))
 			c->hours[c->n_hours++] = w;
 	}
@@ -170,12 +171,13 @@ static enum hm_err update_row(struct hm_db *db, int64_t id, const struct hm_chan
 	return err;
 }
 
-static enum hm_err replace_hours(struct hm_db *db, int64_t id,
-				 const struct hm_weekly_window *w, size_t n)
+static enum hm_err replace_hours(struct hm_db *db, int64_t id, const struct hm_weekly_window *w,
+				 size_t n)
 {
 	static const char clear_sql[] = "DELETE FROM channel_hours WHERE channel_id = ?1";
-	static const char add_sql[] = "INSERT INTO channel_hours (channel_id, weekday, opens, closes)"
-				      " VALUES (?1, ?2, ?3, ?4)";
+	static const char add_sql[] =
+		"INSERT INTO channel_hours (channel_id, weekday, opens, closes)"
+		" VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *stmt = hm_db_stmt(db, clear_sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;

@@ -219,14 +219,15 @@ static json_t *interaction_from_row(sqlite3_stmt *stmt)
 {
 	char at[HM_RFC3339_LEN];
 	hm_time_format(sqlite3_column_int64(stmt, 6), at);
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-			 "channel", (const char *)sqlite3_column_text(stmt, 2),
-			 "direction", (const char *)sqlite3_column_text(stmt, 3),
-			 "summary", (const char *)sqlite3_column_text(stmt, 4),
-			 "user_id", sqlite3_column_type(stmt, 5) == SQLITE_NULL
-				 ? json_null() : json_integer(sqlite3_column_int64(stmt, 5)),
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "client_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 1), "channel",
+			 (const char *)sqlite3_column_text(stmt, 2), "direction",
+			 (const char *)sqlite3_column_text(stmt, 3), "summary",
+			 (const char *)sqlite3_column_text(stmt, 4), "user_id",
+			 sqlite3_column_type(stmt, 5) == SQLITE_NULL
+				 ? json_null()
+				 : json_integer(sqlite3_column_int64(stmt, 5)),
 			 "created_at", at);
 }
 
@@ -238,11 +239,11 @@ static enum hm_err client_check(struct hm_db *db, int64_t id)
 	return err == HM_OK && !exists ? HM_ERR_NOT_FOUND : err;
 }
 
-enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_t after,
-					    int limit, json_t **items, int64_t *next_after)
+enum hm_err hm_db_clients_interactions_list(struct hm_db *db, int64_t id, int64_t after, int limit,
+					    json_t **items, int64_t *next_after)
 {
-	static const char sql[] =
-		INTERACTION_COLUMNS " WHERE client_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+	static const char sql[] = INTERACTION_COLUMNS
+		" WHERE client_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
 	enum hm_err err = client_check(db, id);
 	if (err != HM_OK)
 		return err;
@@ -283,7 +284,8 @@ enum hm_err hm_db_clients_interaction_add(struct hm_db *db, int64_t id, const ch
 		sqlite3_bind_text(stmt, 4, summary, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 5, who->user_id);
 		sqlite3_bind_int64(stmt, 6, who->now);
-		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(db, "insert interaction");
+		err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
+							: hm_db_fail(db, "insert interaction");
 		row = sqlite3_last_insert_rowid(hm_db_handle(db));
 		hm_db_done(stmt);
 	}
@@ -339,27 +341,25 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
 		    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
 		    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
-			guardian = json_pack("{s:o, s:o, s:o}", "full_name", hm_db_json_text(stmt, 5),
-					     "email", hm_db_json_text(stmt, 6), "phone",
-					     hm_db_json_text(stmt, 7));
+			guardian = json_pack(
+				"{s:o, s:o, s:o}", "full_name", hm_db_json_text(stmt, 5), "email",
+				hm_db_json_text(stmt, 6), "phone", hm_db_json_text(stmt, 7));
 		contracts = sqlite3_column_int(stmt, 17);
 		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
 				 " s:s, s:s, s:o}",
-				 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-				 "user_id", hm_db_json_int(stmt, 1),
-				 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-				 "email", hm_db_json_text(stmt, 3),
-				 "phone", hm_db_json_text(stmt, 4),
-				 "guardian", guardian,
-				 "relationship", sqlite3_column_int(stmt, 16) ? "long_term" : "one_off",
+				 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "user_id",
+				 hm_db_json_int(stmt, 1), "full_name",
+				 (const char *)sqlite3_column_text(stmt, 2), "email",
+				 hm_db_json_text(stmt, 3), "phone", hm_db_json_text(stmt, 4),
+				 "guardian", guardian, "relationship",
+				 sqlite3_column_int(stmt, 16) ? "long_term" : "one_off",
 				 "assistance", (const char *)sqlite3_column_text(stmt, 8),
-				 "tutor_id", hm_db_json_int(stmt, 9),
-				 "level", hm_db_json_text(stmt, 10),
-				 "pace", hm_db_json_text(stmt, 11),
-				 "preferred_channel", hm_db_json_text(stmt, 12),
-				 "locale", (const char *)sqlite3_column_text(stmt, 13),
-				 "notes", (const char *)sqlite3_column_text(stmt, 14),
-				 "created_at", hm_db_json_time(stmt, 15));
+				 "tutor_id", hm_db_json_int(stmt, 9), "level",
+				 hm_db_json_text(stmt, 10), "pace", hm_db_json_text(stmt, 11),
+				 "preferred_channel", hm_db_json_text(stmt, 12), "locale",
+				 (const char *)sqlite3_column_text(stmt, 13), "notes",
+				 (const char *)sqlite3_column_text(stmt, 14), "created_at",
+				 hm_db_json_time(stmt, 15));
 		err = *out ? HM_OK : HM_ERR_INTERNAL;
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "read client");
@@ -369,7 +369,8 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 	if (err == HM_OK)
 		err = hm_db_contracts_tiers(db, tiers, &n_tiers);
 	if (err == HM_OK &&
-	    json_object_set_new(*out, "loyalty", hm_db_contracts_loyalty_json(tiers, n_tiers, contracts)) != 0)
+	    json_object_set_new(*out, "loyalty",
+				hm_db_contracts_loyalty_json(tiers, n_tiers, contracts)) != 0)
 		err = HM_ERR_INTERNAL;
 	if (err != HM_OK && rc == SQLITE_ROW) {
 		json_decref(*out);

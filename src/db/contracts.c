@@ -95,8 +95,9 @@ static enum hm_err contract_cancelled(struct hm_db *db, int64_t id, bool *cancel
 static enum hm_err future_lessons(struct hm_db *db, int64_t id, int64_t now, int64_t *ids,
 				  size_t max, size_t *n)
 {
-	static const char sql[] = "SELECT id FROM lessons WHERE contract_id = ?1"
-				  " AND status = 'booked' AND starts_at > ?2 ORDER BY starts_at, id";
+	static const char sql[] =
+		"SELECT id FROM lessons WHERE contract_id = ?1"
+		" AND status = 'booked' AND starts_at > ?2 ORDER BY starts_at, id";
 	int rc;
 	*n = 0;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
@@ -140,8 +141,7 @@ out:
 }
 
 enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm_actor *who,
-				   const struct hm_outbox_env *env, json_t **out,
-				   const char **why)
+				   const struct hm_outbox_env *env, json_t **out, const char **why)
 {
 	int64_t lessons[HM_MAX_SESSIONS];
 	size_t n_lessons = 0;
@@ -171,8 +171,8 @@ enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm
 
 /* ---- quotes and the loyalty discount ------------------------------------- */
 
-enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id,
-				  const struct hm_service *svc, int sessions, json_t **out)
+enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
+				  int sessions, json_t **out)
 {
 	struct hm_contract_terms terms = {0};
 	enum hm_err err = hm_db_contracts_terms(db, client_id, svc, sessions, &terms);
@@ -324,9 +324,8 @@ json_t *hm_db_contracts_loyalty_json(const struct hm_tier *tiers, size_t n, int 
 			      : json_null());
 }
 
-enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id,
-				  const struct hm_service *svc, int sessions,
-				  struct hm_contract_terms *out)
+enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
+				  int sessions, struct hm_contract_terms *out)
 {
 	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
 	static const char count_sql[] =
@@ -378,7 +377,8 @@ enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contrac
 		" channel, created_at, created_by)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 	/* stock > 0 in the WHERE: the CHECK (stock >= 0) is the backstop, not the rule. */
-	static const char stock_sql[] = "UPDATE gifts SET stock = stock - 1 WHERE id = ?1 AND stock > 0";
+	static const char stock_sql[] =
+		"UPDATE gifts SET stock = stock - 1 WHERE id = ?1 AND stock > 0";
 	struct hm_contract_terms terms = {0};
 	enum hm_err err = hm_db_contracts_terms(db, c->client_id, c->service, c->sessions, &terms);
 	if (err != HM_OK)
@@ -399,7 +399,8 @@ enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contrac
 	}
 	sqlite3_bind_int64(insert, 1, c->client_id);
 	sqlite3_bind_int64(insert, 2, c->service->id);
-	sqlite3_bind_text(insert, 3, c->subscription ? "subscription" : "one_off", -1, SQLITE_STATIC);
+	sqlite3_bind_text(insert, 3, c->subscription ? "subscription" : "one_off", -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_int(insert, 4, c->sessions);
 	sqlite3_bind_int(insert, 5, c->sessions_used);
 	sqlite3_bind_int(insert, 6, terms.ordinal);
@@ -445,22 +446,19 @@ enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t *
 		*out = json_pack(
 			"{s:I, s:I, s:I, s:s, s:i, s:i, s:i, s:I, s:i, s:I, s:I, s:n, s:s, s:s,"
 			" s:o, s:o}",
-			"id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			"client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-			"service_id", (json_int_t)sqlite3_column_int64(stmt, 2),
-			"kind", (const char *)sqlite3_column_text(stmt, 3),
-			"sessions_total", sqlite3_column_int(stmt, 4),
-			"sessions_used", sqlite3_column_int(stmt, 5),
-			"ordinal", sqlite3_column_int(stmt, 6),
-			"list_price_cents", (json_int_t)sqlite3_column_int64(stmt, 7),
-			"discount_percent", sqlite3_column_int(stmt, 8),
-			"discount_cents", (json_int_t)sqlite3_column_int64(stmt, 9),
-			"price_cents", (json_int_t)sqlite3_column_int64(stmt, 10),
-			"gift",
-			"channel", (const char *)sqlite3_column_text(stmt, 12),
-			"status", (const char *)sqlite3_column_text(stmt, 13),
-			"created_at", hm_db_json_time(stmt, 14),
-			"cancelled_at", hm_db_json_time(stmt, 15));
+			"id", (json_int_t)sqlite3_column_int64(stmt, 0), "client_id",
+			(json_int_t)sqlite3_column_int64(stmt, 1), "service_id",
+			(json_int_t)sqlite3_column_int64(stmt, 2), "kind",
+			(const char *)sqlite3_column_text(stmt, 3), "sessions_total",
+			sqlite3_column_int(stmt, 4), "sessions_used", sqlite3_column_int(stmt, 5),
+			"ordinal", sqlite3_column_int(stmt, 6), "list_price_cents",
+			(json_int_t)sqlite3_column_int64(stmt, 7), "discount_percent",
+			sqlite3_column_int(stmt, 8), "discount_cents",
+			(json_int_t)sqlite3_column_int64(stmt, 9), "price_cents",
+			(json_int_t)sqlite3_column_int64(stmt, 10), "gift", "channel",
+			(const char *)sqlite3_column_text(stmt, 12), "status",
+			(const char *)sqlite3_column_text(stmt, 13), "created_at",
+			hm_db_json_time(stmt, 14), "cancelled_at", hm_db_json_time(stmt, 15));
 		hm_db_done(stmt);
 		if (!*out)
 			return HM_ERR_INTERNAL;

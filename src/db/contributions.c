@@ -12,9 +12,9 @@
 /* The columns contribution_from_row reads. ?1 is the viewer's client id (0 when not
  * a student), ?2 is 1 for staff and admins. The last column says who is looking:
  * 2 staff, 1 the author, 0 anyone else. */
-#define CONTRIBUTION_COLUMNS                                                              \
-	"c.id, c.client_id, c.kind, c.title, c.body, c.credit_name, c.status,"            \
-	" c.review_comment, c.submitted_at, c.reviewed_at,"                               \
+#define CONTRIBUTION_COLUMNS                                                   \
+	"c.id, c.client_id, c.kind, c.title, c.body, c.credit_name, c.status," \
+	" c.review_comment, c.submitted_at, c.reviewed_at,"                    \
 	" CASE WHEN ?2 THEN 2 WHEN c.client_id = ?1 THEN 1 ELSE 0 END"
 
 static json_t *contribution_from_row(sqlite3_stmt *stmt)
@@ -25,17 +25,16 @@ static json_t *contribution_from_row(sqlite3_stmt *stmt)
 	const unsigned char *comment = sqlite3_column_text(stmt, 7);
 	hm_time_format(sqlite3_column_int64(stmt, 8), submitted);
 	hm_time_format(sqlite3_column_int64(stmt, 9), reviewed);
-	json_t *item = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0),
-		"kind", (const char *)sqlite3_column_text(stmt, 2),
-		"title", (const char *)sqlite3_column_text(stmt, 3),
-		"body", (const char *)sqlite3_column_text(stmt, 4),
-		"credit_name", (const char *)sqlite3_column_text(stmt, 5),
-		"status", (const char *)sqlite3_column_text(stmt, 6),
-		"submitted_at", submitted,
-		"reviewed_at", is_reviewed ? json_string(reviewed) : json_null(),
-		"own", viewer == 1);
+	json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
+				 (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
+				 (const char *)sqlite3_column_text(stmt, 2), "title",
+				 (const char *)sqlite3_column_text(stmt, 3), "body",
+				 (const char *)sqlite3_column_text(stmt, 4), "credit_name",
+				 (const char *)sqlite3_column_text(stmt, 5), "status",
+				 (const char *)sqlite3_column_text(stmt, 6), "submitted_at",
+				 submitted, "reviewed_at",
+				 is_reviewed ? json_string(reviewed) : json_null(), "own",
+				 viewer == 1);
 	/* The reviewer's comment is for the author and the staff; who wrote it (the
 	 * client record) only for the staff. */
 	if (item && viewer >= 1 &&
@@ -45,8 +44,8 @@ static json_t *contribution_from_row(sqlite3_stmt *stmt)
 		return NULL;
 	}
 	if (item && viewer == 2 &&
-	    json_object_set_new(item, "client_id",
-				json_integer(sqlite3_column_int64(stmt, 1))) != 0) {
+	    json_object_set_new(item, "client_id", json_integer(sqlite3_column_int64(stmt, 1))) !=
+		    0) {
 		json_decref(item);
 		return NULL;
 	}
@@ -56,8 +55,8 @@ static json_t *contribution_from_row(sqlite3_stmt *stmt)
 enum hm_err hm_db_contributions_get(struct hm_db *db, int64_t id,
 				    const struct hm_contribution_viewer *viewer, json_t **out)
 {
-	static const char sql[] =
-		"SELECT " CONTRIBUTION_COLUMNS " FROM contributions c WHERE c.id = ?3";
+	static const char sql[] = "SELECT " CONTRIBUTION_COLUMNS
+				  " FROM contributions c WHERE c.id = ?3";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (stmt) {
 		sqlite3_bind_int64(stmt, 1, viewer->client_id);

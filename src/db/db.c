@@ -22,22 +22,22 @@
 #define BUSY_TIMEOUT_MS 5000
 
 struct stmt_slot {
-	const char *sql;      /* the key: the SQL text's address */
+	const char *sql; /* the key: the SQL text's address */
 	sqlite3_stmt *stmt;
 };
 
 struct hm_db {
 	sqlite3 *handle;
 	struct stmt_slot *slots;
-	size_t n_slots;       /* a power of two */
+	size_t n_slots; /* a power of two */
 	size_t used;
-	int busy_waited_ms;   /* within the current wait */
-	bool writing;         /* holds the write lock (between begin and commit/rollback) */
-	bool swapped;         /* while writing: handle and slots are the shared writer's */
-	bool batch;           /* a group commit's transaction is open (hm_db_batch_begin):
+	int busy_waited_ms;    /* within the current wait */
+	bool writing;          /* holds the write lock (between begin and commit/rollback) */
+	bool swapped;          /* while writing: handle and slots are the shared writer's */
+	bool batch;            /* a group commit's transaction is open (hm_db_batch_begin):
 			       * begin, commit and rollback work on a savepoint */
-	bool in_savepoint;    /* batch: a handler's savepoint is open */
-	int64_t data_version; /* PRAGMA data_version last seen (other connections' commits) */
+	bool in_savepoint;     /* batch: a handler's savepoint is open */
+	int64_t data_version;  /* PRAGMA data_version last seen (other connections' commits) */
 	int64_t total_changes; /* sqlite3_total_changes64 last seen (this connection's writes) */
 };
 
@@ -126,7 +126,8 @@ static int on_busy(void *ctx, int count)
 
 enum hm_err hm_db_fail(struct hm_db *db, const char *context)
 {
-	hm_log_error("database: %s: %s", context, db ? sqlite3_errmsg(db->handle) : "no connection");
+	hm_log_error("database: %s: %s", context,
+		     db ? sqlite3_errmsg(db->handle) : "no connection");
 	return HM_ERR_INTERNAL;
 }
 
@@ -439,7 +440,8 @@ enum hm_err hm_db_commit(struct hm_db *db)
 	if (db->batch) {
 		/* Durable with the batch's COMMIT; the answer waits for it (writer.h). */
 		enum hm_err err = db->in_savepoint
-			? run_cached(db, "RELEASE handler", "release a savepoint") : HM_ERR_INTERNAL;
+					  ? run_cached(db, "RELEASE handler", "release a savepoint")
+					  : HM_ERR_INTERNAL;
 		if (err != HM_OK)
 			hm_db_rollback(db);
 		db->in_savepoint = false;
@@ -628,7 +630,8 @@ enum hm_err hm_db_migrate(struct hm_db *db, const char **why)
 	if (current > hm_migration_count) {
 		snprintf(message, sizeof message,
 			 "the database has schema version %d but this harreman knows only up to %d;"
-			 " use a newer harreman", current, hm_migration_count);
+			 " use a newer harreman",
+			 current, hm_migration_count);
 		*why = message;
 		return HM_ERR_CONFLICT;
 	}
@@ -645,7 +648,7 @@ enum hm_err hm_db_migrate(struct hm_db *db, const char **why)
 		}
 		hm_log_info("database: applied migration %04d_%s", m->version, m->name);
 		continue;
-fail:
+	fail:
 		snprintf(message, sizeof message, "migration %04d_%s failed", m->version, m->name);
 		*why = message;
 		return HM_ERR_INTERNAL;

@@ -14,12 +14,12 @@
 
 /* The columns event_from_row reads. ?1 is the viewer's client id when the viewer
  * is a student, 0 otherwise (is_registered is then NULL). */
-#define EVENT_COLUMNS                                                                     \
-	"e.id, e.title, e.kind, e.subject, e.starts_at, e.ends_at, e.capacity,"           \
-	" e.description,"                                                                 \
-	" (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id),"          \
-	" CASE WHEN ?1 = 0 THEN NULL ELSE EXISTS (SELECT 1 FROM event_registrations r"    \
-	"   WHERE r.event_id = e.id AND r.client_id = ?1) END,"                           \
+#define EVENT_COLUMNS                                                                  \
+	"e.id, e.title, e.kind, e.subject, e.starts_at, e.ends_at, e.capacity,"        \
+	" e.description,"                                                              \
+	" (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id),"       \
+	" CASE WHEN ?1 = 0 THEN NULL ELSE EXISTS (SELECT 1 FROM event_registrations r" \
+	"   WHERE r.event_id = e.id AND r.client_id = ?1) END,"                        \
 	" e.created_at, e.updated_at"
 
 static json_t *event_from_row(sqlite3_stmt *stmt)
@@ -33,22 +33,19 @@ static json_t *event_from_row(sqlite3_stmt *stmt)
 	hm_time_format(sqlite3_column_int64(stmt, 5), ends);
 	hm_time_format(sqlite3_column_int64(stmt, 10), created);
 	hm_time_format(sqlite3_column_int64(stmt, 11), updated);
-	return json_pack(
-		"{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0),
-		"title", (const char *)sqlite3_column_text(stmt, 1),
-		"kind", (const char *)sqlite3_column_text(stmt, 2),
-		"subject", subject ? json_string((const char *)subject) : json_null(),
-		"starts_at", starts,
-		"ends_at", ends,
-		"capacity", capacity,
-		"description", (const char *)sqlite3_column_text(stmt, 7),
-		"registered_count", registered,
-		"places_left", capacity > registered ? capacity - registered : 0,
-		"is_registered", sqlite3_column_type(stmt, 9) == SQLITE_NULL
-					 ? json_null() : json_boolean(sqlite3_column_int(stmt, 9)),
-		"created_at", created,
-		"updated_at", updated);
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "title",
+			 (const char *)sqlite3_column_text(stmt, 1), "kind",
+			 (const char *)sqlite3_column_text(stmt, 2), "subject",
+			 subject ? json_string((const char *)subject) : json_null(), "starts_at",
+			 starts, "ends_at", ends, "capacity", capacity, "description",
+			 (const char *)sqlite3_column_text(stmt, 7), "registered_count", registered,
+			 "places_left", capacity > registered ? capacity - registered : 0,
+			 "is_registered",
+			 sqlite3_column_type(stmt, 9) == SQLITE_NULL
+				 ? json_null()
+				 : json_boolean(sqlite3_column_int(stmt, 9)),
+			 "created_at", created, "updated_at", updated);
 }
 
 /* One event as viewer_client (0: not a student) sees it. */
@@ -145,8 +142,8 @@ static enum hm_err insert_event(struct hm_db *db, const struct hm_event_input *i
 	return err;
 }
 
-enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *in,
-				json_t *detail, const struct hm_actor *who, json_t **out)
+enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *in, json_t *detail,
+				const struct hm_actor *who, json_t **out)
 {
 	int64_t id = 0;
 	*out = NULL;
@@ -196,9 +193,9 @@ static enum hm_err update_event(struct hm_db *db, int64_t id, const struct hm_ev
 	int rc = sqlite3_step(stmt);
 	hm_db_done(stmt);
 	/* events_capacity_floor only fires if the caller's check was wrong. */
-	return rc == SQLITE_DONE ? HM_OK
+	return rc == SQLITE_DONE                 ? HM_OK
 	       : rc == SQLITE_CONSTRAINT_TRIGGER ? HM_ERR_CONFLICT
-	       : hm_db_fail(db, "update event");
+						 : hm_db_fail(db, "update event");
 }
 
 enum hm_err hm_db_events_update(struct hm_db *db, int64_t id, const struct hm_event_input *in,
@@ -261,7 +258,8 @@ static enum hm_err delete_registration(struct hm_db *db, int64_t event_id, int64
 	sqlite3_bind_int64(stmt, 1, event_id);
 	sqlite3_bind_int64(stmt, 2, client_id);
 	enum hm_err err = sqlite3_step(stmt) == SQLITE_DONE
-				  ? HM_OK : hm_db_fail(db, "withdraw registration");
+				  ? HM_OK
+				  : hm_db_fail(db, "withdraw registration");
 	hm_db_done(stmt);
 	return err;
 }

@@ -20,9 +20,9 @@
 #include "harreman/banned.h"
 
 /* The columns inquiry_from_row reads; ?2 is the reading instant. */
-#define INQUIRY_COLUMNS                                                                \
-	"id, channel, full_name, email, phone, subject, message, received_at,"         \
-	" coalesce(due_at, 0), status, reply, answered_at, answered_by, ?2,"           \
+#define INQUIRY_COLUMNS                                                        \
+	"id, channel, full_name, email, phone, subject, message, received_at," \
+	" coalesce(due_at, 0), status, reply, answered_at, answered_by, ?2,"   \
 	" coalesce(suggested_answers, '[]')"
 
 static json_t *inquiry_from_row(sqlite3_stmt *stmt)
@@ -35,8 +35,9 @@ static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 	hm_time_format(sqlite3_column_int64(stmt, 7), received);
 	hm_time_format(due_at, due);
 	hm_time_format(answered_at, answered);
-	const char *status = is_answered ? "answered"
-			     : hm_sla_overdue(due_at, false, now) ? "overdue" : "open";
+	const char *status = is_answered                          ? "answered"
+			     : hm_sla_overdue(due_at, false, now) ? "overdue"
+								  : "open";
 	const unsigned char *email = sqlite3_column_text(stmt, 3);
 	const unsigned char *phone = sqlite3_column_text(stmt, 4);
 	const unsigned char *reply_text = sqlite3_column_text(stmt, 10);
@@ -46,23 +47,22 @@ static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 		suggested = json_array();
 	}
 	return json_pack(
-		"{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0),
-		"channel", (const char *)sqlite3_column_text(stmt, 1),
-		"full_name", (const char *)sqlite3_column_text(stmt, 2),
-		"email", email ? json_string((const char *)email) : json_null(),
-		"phone", phone ? json_string((const char *)phone) : json_null(),
-		"subject", (const char *)sqlite3_column_text(stmt, 5),
-		"message", (const char *)sqlite3_column_text(stmt, 6),
-		"received_at", received,
-		"due_at", due_at ? json_string(due) : json_null(),
-		"status", status,
-		"reply", reply_text ? json_string((const char *)reply_text) : json_null(),
-		"answered_at", is_answered ? json_string(answered) : json_null(),
-		"answered_by", sqlite3_column_type(stmt, 12) == SQLITE_NULL
-				       ? json_null() : json_integer(sqlite3_column_int64(stmt, 12)),
-		"on_time", is_answered ? json_boolean(hm_sla_on_time(due_at, answered_at))
-				       : json_null(),
+		"{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
+		(json_int_t)sqlite3_column_int64(stmt, 0), "channel",
+		(const char *)sqlite3_column_text(stmt, 1), "full_name",
+		(const char *)sqlite3_column_text(stmt, 2), "email",
+		email ? json_string((const char *)email) : json_null(), "phone",
+		phone ? json_string((const char *)phone) : json_null(), "subject",
+		(const char *)sqlite3_column_text(stmt, 5), "message",
+		(const char *)sqlite3_column_text(stmt, 6), "received_at", received, "due_at",
+		due_at ? json_string(due) : json_null(), "status", status, "reply",
+		reply_text ? json_string((const char *)reply_text) : json_null(), "answered_at",
+		is_answered ? json_string(answered) : json_null(), "answered_by",
+		sqlite3_column_type(stmt, 12) == SQLITE_NULL
+			? json_null()
+			: json_integer(sqlite3_column_int64(stmt, 12)),
+		"on_time",
+		is_answered ? json_boolean(hm_sla_on_time(due_at, answered_at)) : json_null(),
 		"suggested_answers", suggested);
 }
 
@@ -131,8 +131,8 @@ static enum hm_err suggest_answers(struct hm_db *db, const struct hm_inquiry_inp
 	return err;
 }
 
-static enum hm_err insert_inquiry(struct hm_db *db, const struct hm_inquiry_input *in,
-				  int64_t now, int64_t due, json_t *suggested, int64_t *id)
+static enum hm_err insert_inquiry(struct hm_db *db, const struct hm_inquiry_input *in, int64_t now,
+				  int64_t due, json_t *suggested, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO inquiries (channel, full_name, email, phone, subject, message,"

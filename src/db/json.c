@@ -14,7 +14,8 @@ json_t *hm_db_json_text(sqlite3_stmt *stmt, int col)
 json_t *hm_db_json_int(sqlite3_stmt *stmt, int col)
 {
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL
-		       ? json_null() : json_integer(sqlite3_column_int64(stmt, col));
+		       ? json_null()
+		       : json_integer(sqlite3_column_int64(stmt, col));
 }
 
 json_t *hm_db_json_time(sqlite3_stmt *stmt, int col)

@@ -19,8 +19,7 @@
 /* ---- reading ------------------------------------------------------------- */
 
 enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				      const int64_t *starts, int n, int duration_min,
-				      bool *busy)
+				      const int64_t *starts, int n, int duration_min, bool *busy)
 {
 	/* The same test as the lessons_client_busy triggers (sql/0006). */
 	static const char sql[] =
@@ -101,13 +100,13 @@ enum hm_err hm_db_lessons_list(struct hm_db *db, const struct hm_lesson_filter *
 {
 	/* One statement per filter shape: "?1 = 0 OR client_id = ?1" would keep SQLite
 	 * from using the client or tutor index. */
-#define LESSONS_SQL(filter)                                                                  \
-	"SELECT id FROM lessons WHERE " filter                                               \
-	" AND (?3 = 1 OR (starts_at >= ?4 AND starts_at < ?5))"                              \
+#define LESSONS_SQL(filter)                                                                    \
+	"SELECT id FROM lessons WHERE " filter                                                 \
+	" AND (?3 = 1 OR (starts_at >= ?4 AND starts_at < ?5))"                                \
 	" AND (?6 = 0 OR (starts_at, id) > (SELECT starts_at, id FROM lessons WHERE id = ?6))" \
 	" ORDER BY starts_at, id LIMIT ?7"
-	static const char by_client_sql[] =
-		LESSONS_SQL("client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)");
+	static const char by_client_sql[] = LESSONS_SQL(
+		"client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)");
 	static const char by_tutor_sql[] = LESSONS_SQL("?1 = 0 AND tutor_id = ?2");
 	static const char all_sql[] = LESSONS_SQL("?1 = 0 AND ?2 = 0");
 #undef LESSONS_SQL
@@ -251,8 +250,8 @@ static enum hm_err update_client_progress(struct hm_db *db, int64_t client_id, c
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "update client progress");
 }
 
-static enum hm_err audit_booking(struct hm_db *db, const struct hm_booking *b,
-				 int64_t contract_id, int64_t first_id, const struct hm_actor *who)
+static enum hm_err audit_booking(struct hm_db *db, const struct hm_booking *b, int64_t contract_id,
+				 int64_t first_id, const struct hm_actor *who)
 {
 	json_t *detail = json_pack("{s:I, s:I, s:i, s:b}", "client_id", (json_int_t)b->client_id,
 				   "contract_id", (json_int_t)contract_id, "lessons", b->n,
@@ -365,9 +364,9 @@ out:
 	return err;
 }
 
-enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id,
-				 int64_t notice, const struct hm_actor *who,
-				 const struct hm_outbox_env *env, json_t **out, const char **why)
+enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id, int64_t notice,
+				 const struct hm_actor *who, const struct hm_outbox_env *env,
+				 json_t **out, const char **why)
 {
 	struct lesson_row row = {0};
 	enum hm_err err = hm_db_begin(db);
@@ -406,7 +405,8 @@ enum hm_err hm_db_lessons_log(struct hm_db *db, int64_t id, const struct hm_less
 		return err;
 	err = lesson_row(db, id, &row);
 	if (err == HM_OK && (row.cancelled || row.starts_at > who->now)) {
-		*why = row.cancelled ? "The lesson was cancelled." : "The lesson has not started yet.";
+		*why = row.cancelled ? "The lesson was cancelled."
+				     : "The lesson has not started yet.";
 		err = HM_ERR_CONFLICT;
 	}
 	if (err == HM_OK && !(stmt = hm_db_stmt(db, sql)))
@@ -434,21 +434,18 @@ enum hm_err hm_db_lessons_log(struct hm_db *db, int64_t id, const struct hm_less
 
 static json_t *lesson_from_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-			 "tutor_id", (json_int_t)sqlite3_column_int64(stmt, 2),
-			 "service_id", (json_int_t)sqlite3_column_int64(stmt, 3),
-			 "contract_id", hm_db_json_int(stmt, 4),
-			 "starts_at", hm_db_json_time(stmt, 5),
-			 "ends_at", hm_db_json_time(stmt, 6),
-			 "status", (const char *)sqlite3_column_text(stmt, 7),
-			 "attendance", hm_db_json_text(stmt, 8),
-			 "notes", (const char *)sqlite3_column_text(stmt, 9),
-			 "channel", (const char *)sqlite3_column_text(stmt, 10),
-			 "created_at", hm_db_json_time(stmt, 11),
-			 "cancelled_at", hm_db_json_time(stmt, 12),
-			 "logged_at", hm_db_json_time(stmt, 13));
+	return json_pack(
+		"{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o}", "id",
+		(json_int_t)sqlite3_column_int64(stmt, 0), "client_id",
+		(json_int_t)sqlite3_column_int64(stmt, 1), "tutor_id",
+		(json_int_t)sqlite3_column_int64(stmt, 2), "service_id",
+		(json_int_t)sqlite3_column_int64(stmt, 3), "contract_id", hm_db_json_int(stmt, 4),
+		"starts_at", hm_db_json_time(stmt, 5), "ends_at", hm_db_json_time(stmt, 6),
+		"status", (const char *)sqlite3_column_text(stmt, 7), "attendance",
+		hm_db_json_text(stmt, 8), "notes", (const char *)sqlite3_column_text(stmt, 9),
+		"channel", (const char *)sqlite3_column_text(stmt, 10), "created_at",
+		hm_db_json_time(stmt, 11), "cancelled_at", hm_db_json_time(stmt, 12), "logged_at",
+		hm_db_json_time(stmt, 13));
 }
 
 enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out)
@@ -459,8 +456,9 @@ enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out
 		" WHERE id = ?1";
 	enum hm_err err = hm_db_row_by_id(db, sql, lesson_id, lesson_from_row, out, "read lesson");
 	/* contract_id is null (0 here) for a lesson without a contract. */
-	int64_t contract_id =
-		err == HM_OK ? json_integer_value(json_object_get(*out, "contract_id")) : 0;
+	int64_t contract_id = err == HM_OK
+				      ? json_integer_value(json_object_get(*out, "contract_id"))
+				      : 0;
 	if (err != HM_OK || !contract_id)
 		return err;
 	json_t *contract = NULL;

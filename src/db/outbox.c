@@ -26,7 +26,7 @@
 #define MAX_LESSONS 200 /* a subscription's sessions at most */
 #define REMINDER_BATCH 64
 
-const char *const hm_outbox_states[] = {"queued", "sending", "sent", "failed",
+const char *const hm_outbox_states[] = {"queued",  "sending",   "sent", "failed",
 					"unknown", "cancelled", NULL};
 
 void hm_outbox_env_of(const struct hm_config *cfg, struct hm_outbox_env *env)
@@ -47,7 +47,8 @@ static json_t *text_or_null(sqlite3_stmt *stmt, int col)
 static json_t *int_or_null(sqlite3_stmt *stmt, int col)
 {
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL
-		       ? json_null() : json_integer(sqlite3_column_int64(stmt, col));
+		       ? json_null()
+		       : json_integer(sqlite3_column_int64(stmt, col));
 }
 
 static json_t *time_or_null(sqlite3_stmt *stmt, int col)
@@ -111,7 +112,8 @@ static enum hm_err queue(struct hm_db *db, const struct hm_outbox_env *env, cons
 	if (!hm_mail_address_ok(q->to)) {
 		/* Addresses are validated on the way in; one that is not safe to write into
 		 * a header is not queued rather than sent mangled. */
-		hm_log_warn("outbox: not queueing %s to an unusable address", hm_msg_kind_name(q->kind));
+		hm_log_warn("outbox: not queueing %s to an unusable address",
+			    hm_msg_kind_name(q->kind));
 		err = HM_OK;
 		goto out;
 	}
@@ -507,10 +509,10 @@ enum hm_err hm_outbox_recover(struct hm_db *db, int64_t now, int *requeued, int 
 	for (int i = 0; err == HM_OK && i < n; i++) {
 		const char *state = hm_delivery_recover(started[i]);
 		bool again = strcmp(state, "queued") == 0;
-		const char *why = again
-			? "the server stopped before the message data went out; sending it again"
-			: "the server stopped after the message data began to go out: it may have"
-			  " arrived, so it is not sent again unless an admin retries it";
+		const char *why =
+			again ? "the server stopped before the message data went out; sending it again"
+			      : "the server stopped after the message data began to go out: it may have"
+				" arrived, so it is not sent again unless an admin retries it";
 		sqlite3_stmt *upd = hm_db_stmt(db, state_sql);
 		sqlite3_stmt *log = hm_db_stmt(db, log_sql);
 		if (!upd || !log) {
@@ -559,9 +561,8 @@ enum hm_err hm_outbox_claim(struct hm_db *db, int64_t now, struct hm_outbox_msg 
 	static const char claim_sql[] =
 		"UPDATE outbox SET state = 'sending', attempts = attempts + 1, data_started = 0,"
 		" updated_at = ?2 WHERE id = ?1 AND state = 'queued'";
-	static const char log_sql[] =
-		"INSERT INTO outbox_attempts (outbox_id, attempt, started_at)"
-		" SELECT id, attempts, ?2 FROM outbox WHERE id = ?1";
+	static const char log_sql[] = "INSERT INTO outbox_attempts (outbox_id, attempt, started_at)"
+				      " SELECT id, attempts, ?2 FROM outbox WHERE id = ?1";
 	static const char read_sql[] =
 		"SELECT attempts, to_addr, subject, body, message_id, created_at FROM outbox"
 		" WHERE id = ?1";
@@ -709,14 +710,12 @@ enum hm_err hm_outbox_finish(struct hm_db *db, const struct hm_outbox_msg *msg,
 		return close_attempt(db, msg, "sent", "sent", smtp_code, NULL, 0, now);
 	case HM_DELIVERY_RETRY:
 		return close_attempt(db, msg, "queued", "retry", smtp_code, error, retry_at, now);
-	case HM_DELIVERY_FAILED:
-		break;
+	case HM_DELIVERY_FAILED: break;
 	}
 	return close_attempt(db, msg, "failed", "failed", smtp_code, error, 0, now);
 }
 
-enum hm_err hm_outbox_interrupted(struct hm_db *db, const struct hm_outbox_msg *msg,
-				  int64_t now)
+enum hm_err hm_outbox_interrupted(struct hm_db *db, const struct hm_outbox_msg *msg, int64_t now)
 {
 	return close_attempt(db, msg, "queued", "interrupted", 0,
 			     "the server was stopping before the message data went out", 0, now);
@@ -733,8 +732,8 @@ enum hm_err hm_outbox_unknown(struct hm_db *db, const struct hm_outbox_msg *msg,
 
 /* ---- the admin's view ---------------------------------------------------- */
 
-#define OUTBOX_COLUMNS                                                                   \
-	"id, kind, state, to_addr, locale, subject, message_id, client_id, lesson_id,"    \
+#define OUTBOX_COLUMNS                                                                 \
+	"id, kind, state, to_addr, locale, subject, message_id, client_id, lesson_id," \
 	" inquiry_id, attempts, next_attempt_at, last_error, created_at, sent_at, updated_at"
 
 static json_t *outbox_from_row(sqlite3_stmt *stmt)
@@ -743,32 +742,27 @@ static json_t *outbox_from_row(sqlite3_stmt *stmt)
 	bool queued = state && strcmp(state, "queued") == 0;
 	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o,"
 			 " s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "kind", (const char *)sqlite3_column_text(stmt, 1),
-			 "state", state ? state : "",
-			 "to", text_or_null(stmt, 3),
-			 "locale", (const char *)sqlite3_column_text(stmt, 4),
-			 "subject", (const char *)sqlite3_column_text(stmt, 5),
-			 "message_id", (const char *)sqlite3_column_text(stmt, 6),
-			 "client_id", int_or_null(stmt, 7),
-			 "lesson_id", int_or_null(stmt, 8),
-			 "inquiry_id", int_or_null(stmt, 9),
-			 "attempts", sqlite3_column_int(stmt, 10),
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
+			 (const char *)sqlite3_column_text(stmt, 1), "state", state ? state : "",
+			 "to", text_or_null(stmt, 3), "locale",
+			 (const char *)sqlite3_column_text(stmt, 4), "subject",
+			 (const char *)sqlite3_column_text(stmt, 5), "message_id",
+			 (const char *)sqlite3_column_text(stmt, 6), "client_id",
+			 int_or_null(stmt, 7), "lesson_id", int_or_null(stmt, 8), "inquiry_id",
+			 int_or_null(stmt, 9), "attempts", sqlite3_column_int(stmt, 10),
 			 "next_attempt_at", queued ? time_or_null(stmt, 11) : json_null(),
-			 "last_error", text_or_null(stmt, 12),
-			 "created_at", time_or_null(stmt, 13),
-			 "sent_at", time_or_null(stmt, 14),
-			 "updated_at", time_or_null(stmt, 15));
+			 "last_error", text_or_null(stmt, 12), "created_at", time_or_null(stmt, 13),
+			 "sent_at", time_or_null(stmt, 14), "updated_at", time_or_null(stmt, 15));
 }
 
 enum hm_err hm_outbox_list(struct hm_db *db, const char *state, int64_t after, int limit,
 			   json_t **items, int64_t *next_after)
 {
-	static const char all_sql[] =
-		"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
-	static const char state_sql[] =
-		"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 AND state = ?3"
-		" ORDER BY id LIMIT ?2";
+	static const char all_sql[] = "SELECT " OUTBOX_COLUMNS
+				      " FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
+	static const char state_sql[] = "SELECT " OUTBOX_COLUMNS
+					" FROM outbox WHERE id > ?1 AND state = ?3"
+					" ORDER BY id LIMIT ?2";
 	sqlite3_stmt *stmt = hm_db_stmt(db, state ? state_sql : all_sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -781,13 +775,10 @@ enum hm_err hm_outbox_list(struct hm_db *db, const char *state, int64_t after, i
 
 static json_t *attempt_from_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
-			 "attempt", sqlite3_column_int(stmt, 0),
-			 "started_at", time_or_null(stmt, 1),
-			 "finished_at", time_or_null(stmt, 2),
-			 "outcome", text_or_null(stmt, 3),
-			 "smtp_code", int_or_null(stmt, 4),
-			 "error", text_or_null(stmt, 5),
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "attempt",
+			 sqlite3_column_int(stmt, 0), "started_at", time_or_null(stmt, 1),
+			 "finished_at", time_or_null(stmt, 2), "outcome", text_or_null(stmt, 3),
+			 "smtp_code", int_or_null(stmt, 4), "error", text_or_null(stmt, 5),
 			 "retry_at", time_or_null(stmt, 6));
 }
 

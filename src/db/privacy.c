@@ -41,9 +41,8 @@ static void copy_email(char out[HM_MAX_EMAIL + 1], const unsigned char *text)
 
 static enum hm_err subject_of(struct hm_db *db, int64_t client_id, struct subject *s)
 {
-	static const char sql[] =
-		"SELECT c.user_id, c.email, u.email FROM clients c"
-		" LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?1";
+	static const char sql[] = "SELECT c.user_id, c.email, u.email FROM clients c"
+				  " LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?1";
 	memset(s, 0, sizeof *s);
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
@@ -82,35 +81,30 @@ static void bind_subject(sqlite3_stmt *stmt, const struct subject *s, int64_t no
 
 static json_t *interaction_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "client_id", (json_int_t)sqlite3_column_int64(stmt, 1),
-			 "channel", (const char *)sqlite3_column_text(stmt, 2),
-			 "direction", (const char *)sqlite3_column_text(stmt, 3),
-			 "summary", (const char *)sqlite3_column_text(stmt, 4),
-			 "user_id", hm_db_json_int(stmt, 5),
-			 "created_at", hm_db_json_time(stmt, 6));
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "client_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 1), "channel",
+			 (const char *)sqlite3_column_text(stmt, 2), "direction",
+			 (const char *)sqlite3_column_text(stmt, 3), "summary",
+			 (const char *)sqlite3_column_text(stmt, 4), "user_id",
+			 hm_db_json_int(stmt, 5), "created_at", hm_db_json_time(stmt, 6));
 }
 
 static json_t *inquiry_row(sqlite3_stmt *stmt)
 {
 	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o,"
 			 " s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "channel", (const char *)sqlite3_column_text(stmt, 1),
-			 "full_name", (const char *)sqlite3_column_text(stmt, 2),
-			 "email", hm_db_json_text(stmt, 3),
-			 "phone", hm_db_json_text(stmt, 4),
-			 "subject", (const char *)sqlite3_column_text(stmt, 5),
-			 "message", (const char *)sqlite3_column_text(stmt, 6),
-			 "received_at", hm_db_json_time(stmt, 7),
-			 "due_at", hm_db_json_time(stmt, 8),
-			 "status", (const char *)sqlite3_column_text(stmt, 9),
-			 "reply", hm_db_json_text(stmt, 10),
-			 "answered_at", hm_db_json_time(stmt, 11),
-			 "answered_by", hm_db_json_int(stmt, 12),
-			 "locale", hm_db_json_text(stmt, 13),
-			 "erased_at", hm_db_json_time(stmt, 14));
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "channel",
+			 (const char *)sqlite3_column_text(stmt, 1), "full_name",
+			 (const char *)sqlite3_column_text(stmt, 2), "email",
+			 hm_db_json_text(stmt, 3), "phone", hm_db_json_text(stmt, 4), "subject",
+			 (const char *)sqlite3_column_text(stmt, 5), "message",
+			 (const char *)sqlite3_column_text(stmt, 6), "received_at",
+			 hm_db_json_time(stmt, 7), "due_at", hm_db_json_time(stmt, 8), "status",
+			 (const char *)sqlite3_column_text(stmt, 9), "reply",
+			 hm_db_json_text(stmt, 10), "answered_at", hm_db_json_time(stmt, 11),
+			 "answered_by", hm_db_json_int(stmt, 12), "locale",
+			 hm_db_json_text(stmt, 13), "erased_at", hm_db_json_time(stmt, 14));
 }
 
 /* An AuditEntry of docs/openapi.yaml, as GET /audit shows it: actor_email is null
@@ -119,16 +113,13 @@ static json_t *audit_row(sqlite3_stmt *stmt)
 {
 	const char *detail_text = (const char *)sqlite3_column_text(stmt, 7);
 	json_t *detail = detail_text ? json_loads(detail_text, 0, NULL) : NULL;
-	return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "at", hm_db_json_time(stmt, 1),
-			 "actor_id", hm_db_json_int(stmt, 2),
-			 "actor_email", hm_db_json_text(stmt, 3),
-			 "action", (const char *)sqlite3_column_text(stmt, 4),
-			 "entity", (const char *)sqlite3_column_text(stmt, 5),
-			 "entity_id", hm_db_json_int(stmt, 6),
-			 "detail", detail ? detail : json_null(),
-			 "request_id", hm_db_json_text(stmt, 8));
+	return json_pack(
+		"{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "id",
+		(json_int_t)sqlite3_column_int64(stmt, 0), "at", hm_db_json_time(stmt, 1),
+		"actor_id", hm_db_json_int(stmt, 2), "actor_email", hm_db_json_text(stmt, 3),
+		"action", (const char *)sqlite3_column_text(stmt, 4), "entity",
+		(const char *)sqlite3_column_text(stmt, 5), "entity_id", hm_db_json_int(stmt, 6),
+		"detail", detail ? detail : json_null(), "request_id", hm_db_json_text(stmt, 8));
 }
 
 static json_t *feed_row(sqlite3_stmt *stmt)
@@ -138,26 +129,24 @@ static json_t *feed_row(sqlite3_stmt *stmt)
 
 static json_t *registration_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:s, s:o, s:o}",
-			 "event_id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "title", (const char *)sqlite3_column_text(stmt, 1),
-			 "starts_at", hm_db_json_time(stmt, 2),
-			 "registered_at", hm_db_json_time(stmt, 3));
+	return json_pack("{s:I, s:s, s:o, s:o}", "event_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "title",
+			 (const char *)sqlite3_column_text(stmt, 1), "starts_at",
+			 hm_db_json_time(stmt, 2), "registered_at", hm_db_json_time(stmt, 3));
 }
 
 static json_t *contribution_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "kind", (const char *)sqlite3_column_text(stmt, 1),
-			 "title", (const char *)sqlite3_column_text(stmt, 2),
-			 "body", (const char *)sqlite3_column_text(stmt, 3),
-			 "credit_name", (const char *)sqlite3_column_text(stmt, 4),
-			 "status", (const char *)sqlite3_column_text(stmt, 5),
-			 "submitted_at", hm_db_json_time(stmt, 6),
-			 "review_comment", hm_db_json_text(stmt, 7),
-			 "reviewed_by", hm_db_json_int(stmt, 8),
-			 "reviewed_at", hm_db_json_time(stmt, 9));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
+			 (const char *)sqlite3_column_text(stmt, 1), "title",
+			 (const char *)sqlite3_column_text(stmt, 2), "body",
+			 (const char *)sqlite3_column_text(stmt, 3), "credit_name",
+			 (const char *)sqlite3_column_text(stmt, 4), "status",
+			 (const char *)sqlite3_column_text(stmt, 5), "submitted_at",
+			 hm_db_json_time(stmt, 6), "review_comment", hm_db_json_text(stmt, 7),
+			 "reviewed_by", hm_db_json_int(stmt, 8), "reviewed_at",
+			 hm_db_json_time(stmt, 9));
 }
 
 /* ---- per-table sections: every table holding data on a client has a line in
@@ -166,7 +155,7 @@ static json_t *contribution_row(sqlite3_stmt *stmt)
 /* The lesson and audit rows about the subject, used by both lists. */
 #define SUBJECT_LESSONS "SELECT id FROM lessons WHERE client_id = ?1"
 #define SUBJECT_AUDIT                                                                    \
-	"(entity = 'client' AND entity_id = ?1) OR (entity = 'user' AND entity_id = ?4)"  \
+	"(entity = 'client' AND entity_id = ?1) OR (entity = 'user' AND entity_id = ?4)" \
 	" OR (entity = 'lesson' AND entity_id IN (" SUBJECT_LESSONS "))"
 
 /* The JSON of another module's row, by id. */
@@ -290,8 +279,7 @@ static enum hm_err export_section(struct hm_db *db, json_t *doc, const struct se
 }
 
 /* doc = {exported_at, client, user}: the record and its user come first. */
-static enum hm_err export_head(struct hm_db *db, const struct subject *s, int64_t now,
-			       json_t *doc)
+static enum hm_err export_head(struct hm_db *db, const struct subject *s, int64_t now, json_t *doc)
 {
 	char now_text[HM_RFC3339_LEN];
 	json_t *client = NULL, *user = NULL;
@@ -328,8 +316,8 @@ enum hm_err hm_db_privacy_export(struct hm_db *db, int64_t client_id, const stru
 	     i++)
 		err = export_section(db, doc, &export_sections[i], &s);
 	if (err == HM_OK)
-		err = hm_audit_record(db, who->user_id, "client.export", "client", s.client_id, NULL,
-				      who->request_id, who->now);
+		err = hm_audit_record(db, who->user_id, "client.export", "client", s.client_id,
+				      NULL, who->request_id, who->now);
 	return hm_db_end(db, err);
 }
 

@@ -11,16 +11,15 @@
 
 static json_t *service_from_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:i, s:b}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0),
-			 "name", (const char *)sqlite3_column_text(stmt, 1),
-			 "subject", (const char *)sqlite3_column_text(stmt, 2),
-			 "level", (const char *)sqlite3_column_text(stmt, 3),
-			 "kind", (const char *)sqlite3_column_text(stmt, 4),
-			 "duration_min", sqlite3_column_int(stmt, 5),
-			 "price_cents", (json_int_t)sqlite3_column_int64(stmt, 6),
-			 "capacity", sqlite3_column_int(stmt, 7),
-			 "active", sqlite3_column_int(stmt, 8) != 0);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:i, s:b}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "name",
+			 (const char *)sqlite3_column_text(stmt, 1), "subject",
+			 (const char *)sqlite3_column_text(stmt, 2), "level",
+			 (const char *)sqlite3_column_text(stmt, 3), "kind",
+			 (const char *)sqlite3_column_text(stmt, 4), "duration_min",
+			 sqlite3_column_int(stmt, 5), "price_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 6), "capacity",
+			 sqlite3_column_int(stmt, 7), "active", sqlite3_column_int(stmt, 8) != 0);
 }
 
 /* Services with id > after (all when id is 0, else just that one). */

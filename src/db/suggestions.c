@@ -184,7 +184,7 @@ static enum hm_err read_tutor(struct hm_db *db, int64_t client_id, int64_t now,
 	struct hm_slot_query q;
 	hm_local_day(now, &today, &weekday);
 	if ((err = hm_db_tutors_slot_query(db, g->in.tutor_id, &svc, today,
-				     today + HM_SUGGEST_WEEK_DAYS - 1, now, &q)) != HM_OK)
+					   today + HM_SUGGEST_WEEK_DAYS - 1, now, &q)) != HM_OK)
 		goto out;
 	err = HM_ERR_INTERNAL;
 	slots = malloc(HM_SLOTS_GENERATE_MAX * sizeof *slots);
@@ -197,8 +197,8 @@ static enum hm_err read_tutor(struct hm_db *db, int64_t client_id, int64_t now,
 	g->tutor_params = json_pack("{s:I, s:s, s:I, s:s, s:i, s:o}", "tutor_id",
 				    (json_int_t)g->in.tutor_id, "tutor_name", tutor_name,
 				    "service_id", (json_int_t)service_id, "service_name",
-				    service_name, "free_slots", g->in.free_slots,
-				    "first_starts_at", n ? time_json(slots[0].starts) : json_null());
+				    service_name, "free_slots", g->in.free_slots, "first_starts_at",
+				    n ? time_json(slots[0].starts) : json_null());
 	if (g->tutor_params)
 		err = HM_OK;
 out:
@@ -209,8 +209,8 @@ out:
 }
 
 /* The subjects of the student's services (bought or booked, any status). */
-#define CLIENT_SUBJECTS                                                                   \
-	"SELECT s.subject FROM services s WHERE s.id IN (SELECT service_id FROM contracts"  \
+#define CLIENT_SUBJECTS                                                                    \
+	"SELECT s.subject FROM services s WHERE s.id IN (SELECT service_id FROM contracts" \
 	" WHERE client_id = ?1 UNION SELECT service_id FROM lessons WHERE client_id = ?1)"
 
 static bool take_subject(sqlite3_stmt *stmt, struct hm_suggest_data *g, size_t i)
@@ -257,7 +257,8 @@ static enum hm_err read_events(struct hm_db *db, int64_t client_id, int64_t now,
 		"   FROM event_registrations r WHERE r.event_id = e.id),"
 		" EXISTS (SELECT 1 FROM event_registrations r WHERE r.event_id = e.id"
 		"   AND r.client_id = ?1), e.title, e.kind FROM events e"
-		" WHERE e.starts_at > ?2 AND e.starts_at <= ?3 AND e.subject IN (" CLIENT_SUBJECTS ")"
+		" WHERE e.starts_at > ?2 AND e.starts_at <= ?3 AND e.subject IN (" CLIENT_SUBJECTS
+		")"
 		" ORDER BY e.starts_at, e.id LIMIT ?4";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
@@ -292,8 +293,9 @@ static enum hm_err read_lessons(struct hm_db *db, int64_t client_id, int64_t now
 	if (rc == SQLITE_ROW) {
 		g->in.last_lesson_ends = sqlite3_column_int64(last, 4);
 		g->lesson_params = json_pack(
-			"{s:I, s:I, s:I, s:o}", "lesson_id", (json_int_t)sqlite3_column_int64(last, 0),
-			"service_id", (json_int_t)sqlite3_column_int64(last, 1), "tutor_id",
+			"{s:I, s:I, s:I, s:o}", "lesson_id",
+			(json_int_t)sqlite3_column_int64(last, 0), "service_id",
+			(json_int_t)sqlite3_column_int64(last, 1), "tutor_id",
 			(json_int_t)sqlite3_column_int64(last, 2), "last_lesson_at",
 			time_json(sqlite3_column_int64(last, 3)));
 		if (!g->lesson_params)

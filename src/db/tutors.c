@@ -100,7 +100,8 @@ static enum hm_err profile_write(struct hm_db *db, int64_t id, const struct hm_t
 	err = step_done(db, clear, "clear subjects");
 	size_t i;
 	json_t *subject;
-	json_array_foreach(p->subjects, i, subject) {
+	json_array_foreach(p->subjects, i, subject)
+	{
 		if (err != HM_OK)
 			break;
 		sqlite3_bind_int64(add, 1, id);
@@ -204,8 +205,7 @@ out:
 
 enum hm_err hm_db_tutors_availability_put(struct hm_db *db, int64_t id,
 					  const struct hm_weekly_window *w, size_t n,
-					  json_t *detail, const struct hm_actor *who,
-					  json_t **out)
+					  json_t *detail, const struct hm_actor *who, json_t **out)
 {
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
@@ -264,9 +264,9 @@ enum hm_err hm_db_tutors_teaches(struct hm_db *db, int64_t tutor_id, const char 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "tutor teaches");
 }
 
-enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id, const struct hm_service *svc,
-			      int64_t first_day, int64_t last_day, int64_t now,
-			      struct hm_slot_query *q)
+enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
+				    const struct hm_service *svc, int64_t first_day,
+				    int64_t last_day, int64_t now, struct hm_slot_query *q)
 {
 	static const char windows_sql[] =
 		"SELECT weekday, starts, ends FROM availability WHERE tutor_id = ?1";

@@ -16,8 +16,7 @@ int64_t hm_delivery_backoff(int64_t base, int attempts)
 	return delay < HM_DELIVERY_MAX_DELAY ? delay : HM_DELIVERY_MAX_DELAY;
 }
 
-enum hm_delivery_verdict hm_delivery_judge(bool ok, int smtp_code, int attempts,
-					   int max_attempts)
+enum hm_delivery_verdict hm_delivery_judge(bool ok, int smtp_code, int attempts, int max_attempts)
 {
 	if (ok)
 		return HM_DELIVERY_SENT;

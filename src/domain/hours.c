@@ -181,7 +181,8 @@ static bool open_at(const struct hm_weekly_window *w, size_t n, int64_t t, bool 
 	if (!local_day(t, &day, &weekday, &minute))
 		return false;
 	for (size_t i = 0; i < n && !*open; i++)
-		*open = w[i].weekday == weekday && w[i].start_min <= minute && minute < w[i].end_min;
+		*open = w[i].weekday == weekday && w[i].start_min <= minute &&
+			minute < w[i].end_min;
 	return true;
 }
 
@@ -207,7 +208,8 @@ bool hm_hours_state(const struct hm_weekly_window *w, size_t n, int64_t t, bool 
 	int weekday = 0;
 	size_t count = 0, per_window = (size_t)2 * 9; /* two edges on each of 9 days */
 	int64_t *edges = n <= SIZE_MAX / (per_window * sizeof *edges)
-				 ? malloc(n * per_window * sizeof *edges) : NULL;
+				 ? malloc(n * per_window * sizeof *edges)
+				 : NULL;
 	bool ok = edges && open_at(w, n, t, open_now) && local_day(t, &day, &weekday, NULL);
 	for (int64_t d = day; ok && d <= day + 8; d++) {
 		for (size_t i = 0; i < n; i++) {

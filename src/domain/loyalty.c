@@ -19,8 +19,7 @@ const struct hm_tier *hm_loyalty_next(const struct hm_tier *tiers, size_t n, int
 	return NULL;
 }
 
-bool hm_loyalty_tiers_valid(const struct hm_tier *tiers, size_t n, size_t *bad,
-			    const char **why)
+bool hm_loyalty_tiers_valid(const struct hm_tier *tiers, size_t n, size_t *bad, const char **why)
 {
 	if (n > HM_MAX_TIERS) {
 		*bad = HM_MAX_TIERS;

@@ -9,7 +9,8 @@
 #include "harreman/messages.h"
 #include "harreman/banned.h"
 
-struct template {
+struct template
+{
 	const char *subject;
 	const char *body;
 	/* For bookings and cancellations: the body when there are several lessons; for
@@ -18,136 +19,156 @@ struct template {
 };
 
 static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
-	[HM_MSG_LESSON_BOOKED] = {
-		[HM_LOCALE_EU] = {
-			"Eskola erreserbatuta: {service}",
-			"Kaixo, {name}:\n\nZure eskola erreserbatuta dago.\n\n"
-			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
-			"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\nHarreman\n",
-			"Kaixo, {name}:\n\nZure eskolak erreserbatuta daude.\n\n"
-			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
-			"Eskola bakoitza hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n"
-			"Harreman\n",
+	[HM_MSG_LESSON_BOOKED] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Eskola erreserbatuta: {service}",
+					"Kaixo, {name}:\n\nZure eskola erreserbatuta dago.\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\nHarreman\n",
+					"Kaixo, {name}:\n\nZure eskolak erreserbatuta daude.\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"Eskola bakoitza hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n"
+					"Harreman\n",
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Clase reservada: {service}",
+					"Hola, {name}:\n\nTu clase está reservada.\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"Puedes cancelarla hasta 24 horas antes de que empiece.\n\nHarreman\n",
+					"Hola, {name}:\n\nTus clases están reservadas.\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\nHarreman\n",
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Lesson booked: {service}",
+					"Hello {name},\n\nYour lesson is booked.\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"You can cancel it until 24 hours before it starts.\n\nHarreman\n",
+					"Hello {name},\n\nYour lessons are booked.\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"You can cancel each of them until 24 hours before it starts.\n\nHarreman\n",
+				},
 		},
-		[HM_LOCALE_ES] = {
-			"Clase reservada: {service}",
-			"Hola, {name}:\n\nTu clase está reservada.\n\n"
-			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
-			"Puedes cancelarla hasta 24 horas antes de que empiece.\n\nHarreman\n",
-			"Hola, {name}:\n\nTus clases están reservadas.\n\n"
-			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
-			"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\nHarreman\n",
+	[HM_MSG_LESSON_CANCELLED] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Eskola ezeztatuta: {service}",
+					"Kaixo, {name}:\n\nEskola hau ezeztatu da:\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"Beste ordu bat nahi baduzu, erreserbatu webgunean edo deitu iezaguzu.\n\n"
+					"Harreman\n",
+					"Kaixo, {name}:\n\nEskola hauek ezeztatu dira:\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"Beste ordu batzuk nahi badituzu, erreserbatu webgunean edo deitu "
+					"iezaguzu.\n\nHarreman\n",
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Clase cancelada: {service}",
+					"Hola, {name}:\n\nSe ha cancelado esta clase:\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"Si quieres otra hora, resérvala en la web o llámanos.\n\nHarreman\n",
+					"Hola, {name}:\n\nSe han cancelado estas clases:\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"Si quieres otras horas, resérvalas en la web o llámanos.\n\nHarreman\n",
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Lesson cancelled: {service}",
+					"Hello {name},\n\nThis lesson has been cancelled:\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"If you would like another time, book it on the website or call us.\n\n"
+					"Harreman\n",
+					"Hello {name},\n\nThese lessons have been cancelled:\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"If you would like other times, book them on the website or call us.\n\n"
+					"Harreman\n",
+				},
 		},
-		[HM_LOCALE_EN] = {
-			"Lesson booked: {service}",
-			"Hello {name},\n\nYour lesson is booked.\n\n"
-			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
-			"You can cancel it until 24 hours before it starts.\n\nHarreman\n",
-			"Hello {name},\n\nYour lessons are booked.\n\n"
-			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
-			"You can cancel each of them until 24 hours before it starts.\n\nHarreman\n",
+	[HM_MSG_LESSON_REMINDER] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Oroigarria: {service}, {time}",
+					"Kaixo, {name}:\n\nGogorarazten dizugu eskola duzula 24 ordu baino "
+					"gutxiagoan.\n\n{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"Laster arte!\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Recordatorio: {service}, {time}",
+					"Hola, {name}:\n\nTe recordamos que tienes clase dentro de menos de 24 "
+					"horas.\n\n{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"¡Hasta pronto!\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Reminder: {service}, {time}",
+					"Hello {name},\n\nA reminder that your lesson starts within 24 hours.\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\nSee you soon!\nHarreman\n",
+					NULL,
+				},
 		},
-	},
-	[HM_MSG_LESSON_CANCELLED] = {
-		[HM_LOCALE_EU] = {
-			"Eskola ezeztatuta: {service}",
-			"Kaixo, {name}:\n\nEskola hau ezeztatu da:\n\n"
-			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
-			"Beste ordu bat nahi baduzu, erreserbatu webgunean edo deitu iezaguzu.\n\n"
-			"Harreman\n",
-			"Kaixo, {name}:\n\nEskola hauek ezeztatu dira:\n\n"
-			"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
-			"Beste ordu batzuk nahi badituzu, erreserbatu webgunean edo deitu "
-			"iezaguzu.\n\nHarreman\n",
+	[HM_MSG_INQUIRY_RECEIVED] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Zure mezua jaso dugu: {subject}",
+					"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
+					"{hours} orduko epean erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
+					"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
+					"ahalik eta lasterren erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Hemos recibido tu mensaje: {subject}",
+					"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
+					"responderemos en un plazo de {hours} horas.\n\n{answers}{quote}\nHarreman\n",
+					"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
+					"responderemos lo antes posible.\n\n{answers}{quote}\nHarreman\n",
+				},
+			[HM_LOCALE_EN] =
+				{
+					"We have received your message: {subject}",
+					"Hello {name},\n\nThank you for writing to us. We have received your message "
+					"and will answer within {hours} hours.\n\n{answers}{quote}\nHarreman\n",
+					"Hello {name},\n\nThank you for writing to us. We have received your message "
+					"and will answer as soon as we can.\n\n{answers}{quote}\nHarreman\n",
+				},
 		},
-		[HM_LOCALE_ES] = {
-			"Clase cancelada: {service}",
-			"Hola, {name}:\n\nSe ha cancelado esta clase:\n\n"
-			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
-			"Si quieres otra hora, resérvala en la web o llámanos.\n\nHarreman\n",
-			"Hola, {name}:\n\nSe han cancelado estas clases:\n\n"
-			"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
-			"Si quieres otras horas, resérvalas en la web o llámanos.\n\nHarreman\n",
+	[HM_MSG_INQUIRY_ANSWERED] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Re: {subject}",
+					"Kaixo, {name}:\n\n{reply}\n\nZure mezua:\n{quote}\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Re: {subject}",
+					"Hola, {name}:\n\n{reply}\n\nTu mensaje:\n{quote}\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Re: {subject}",
+					"Hello {name},\n\n{reply}\n\nYour message:\n{quote}\nHarreman\n",
+					NULL,
+				},
 		},
-		[HM_LOCALE_EN] = {
-			"Lesson cancelled: {service}",
-			"Hello {name},\n\nThis lesson has been cancelled:\n\n"
-			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
-			"If you would like another time, book it on the website or call us.\n\n"
-			"Harreman\n",
-			"Hello {name},\n\nThese lessons have been cancelled:\n\n"
-			"{service}, with {tutor}:\n{times}({zone} time)\n\n"
-			"If you would like other times, book them on the website or call us.\n\n"
-			"Harreman\n",
-		},
-	},
-	[HM_MSG_LESSON_REMINDER] = {
-		[HM_LOCALE_EU] = {
-			"Oroigarria: {service}, {time}",
-			"Kaixo, {name}:\n\nGogorarazten dizugu eskola duzula 24 ordu baino "
-			"gutxiagoan.\n\n{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
-			"Laster arte!\nHarreman\n",
-			NULL,
-		},
-		[HM_LOCALE_ES] = {
-			"Recordatorio: {service}, {time}",
-			"Hola, {name}:\n\nTe recordamos que tienes clase dentro de menos de 24 "
-			"horas.\n\n{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
-			"¡Hasta pronto!\nHarreman\n",
-			NULL,
-		},
-		[HM_LOCALE_EN] = {
-			"Reminder: {service}, {time}",
-			"Hello {name},\n\nA reminder that your lesson starts within 24 hours.\n\n"
-			"{service}, with {tutor}:\n{times}({zone} time)\n\nSee you soon!\nHarreman\n",
-			NULL,
-		},
-	},
-	[HM_MSG_INQUIRY_RECEIVED] = {
-		[HM_LOCALE_EU] = {
-			"Zure mezua jaso dugu: {subject}",
-			"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
-			"{hours} orduko epean erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
-			"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
-			"ahalik eta lasterren erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
-		},
-		[HM_LOCALE_ES] = {
-			"Hemos recibido tu mensaje: {subject}",
-			"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
-			"responderemos en un plazo de {hours} horas.\n\n{answers}{quote}\nHarreman\n",
-			"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
-			"responderemos lo antes posible.\n\n{answers}{quote}\nHarreman\n",
-		},
-		[HM_LOCALE_EN] = {
-			"We have received your message: {subject}",
-			"Hello {name},\n\nThank you for writing to us. We have received your message "
-			"and will answer within {hours} hours.\n\n{answers}{quote}\nHarreman\n",
-			"Hello {name},\n\nThank you for writing to us. We have received your message "
-			"and will answer as soon as we can.\n\n{answers}{quote}\nHarreman\n",
-		},
-	},
-	[HM_MSG_INQUIRY_ANSWERED] = {
-		[HM_LOCALE_EU] = {
-			"Re: {subject}",
-			"Kaixo, {name}:\n\n{reply}\n\nZure mezua:\n{quote}\nHarreman\n",
-			NULL,
-		},
-		[HM_LOCALE_ES] = {
-			"Re: {subject}",
-			"Hola, {name}:\n\n{reply}\n\nTu mensaje:\n{quote}\nHarreman\n",
-			NULL,
-		},
-		[HM_LOCALE_EN] = {
-			"Re: {subject}",
-			"Hello {name},\n\n{reply}\n\nYour message:\n{quote}\nHarreman\n",
-			NULL,
-		},
-	},
 };
 
 static const char *const kind_names[HM_MSG_KIND_COUNT] = {
-	"lesson_booked", "lesson_cancelled", "lesson_reminder", "inquiry_received",
-	"inquiry_answered",
+	"lesson_booked",    "lesson_cancelled", "lesson_reminder",
+	"inquiry_received", "inquiry_answered",
 };
 
 static const char *const locale_names[HM_LOCALE_COUNT] = {"eu", "es", "en"};
@@ -170,24 +191,24 @@ const char *hm_locale_name(enum hm_locale locale)
 	return (unsigned)locale < HM_LOCALE_COUNT ? locale_names[locale] : locale_names[0];
 }
 
-bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t,
-			struct hm_buf *out)
+bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out)
 {
 	/* Basque months in the genitive ("azaroaren 24a": the 24th of November). */
-	static const char *const eu_months[] = {
-		"urtarrilaren", "otsailaren", "martxoaren", "apirilaren", "maiatzaren", "ekainaren",
-		"uztailaren", "abuztuaren", "irailaren", "urriaren", "azaroaren", "abenduaren"};
+	static const char *const eu_months[] = {"urtarrilaren", "otsailaren", "martxoaren",
+						"apirilaren",   "maiatzaren", "ekainaren",
+						"uztailaren",   "abuztuaren", "irailaren",
+						"urriaren",     "azaroaren",  "abenduaren"};
 	static const char *const eu_days[] = {"astelehena", "asteartea", "asteazkena", "osteguna",
-					      "ostirala", "larunbata", "igandea"};
-	static const char *const es_months[] = {"enero", "febrero", "marzo", "abril",
-						"mayo", "junio", "julio", "agosto",
+					      "ostirala",   "larunbata", "igandea"};
+	static const char *const es_months[] = {"enero",      "febrero", "marzo",     "abril",
+						"mayo",       "junio",   "julio",     "agosto",
 						"septiembre", "octubre", "noviembre", "diciembre"};
-	static const char *const es_days[] = {"lunes", "martes", "miércoles", "jueves",
+	static const char *const es_days[] = {"lunes",   "martes", "miércoles", "jueves",
 					      "viernes", "sábado", "domingo"};
-	static const char *const en_months[] = {"January", "February", "March", "April",
-						"May", "June", "July", "August",
-						"September", "October", "November", "December"};
-	static const char *const en_days[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+	static const char *const en_months[] = {"January",   "February", "March",    "April",
+						"May",       "June",     "July",     "August",
+						"September", "October",  "November", "December"};
+	static const char *const en_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
 					      "Friday", "Saturday", "Sunday"};
 	if (t->month < 1 || t->month > 12 || t->weekday < 1 || t->weekday > 7)
 		return false;
@@ -200,8 +221,7 @@ bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t,
 		return hm_buf_printf(out, "%s %d %s %d, %02d:%02d", en_days[w], t->day,
 				     en_months[m], t->year, t->hour, t->minute);
 	case HM_LOCALE_EU:
-	case HM_LOCALE_COUNT:
-		break;
+	case HM_LOCALE_COUNT: break;
 	}
 	return hm_buf_printf(out, "%dko %s %da, %s, %02d:%02d", t->year, eu_months[m], t->day,
 			     eu_days[w], t->hour, t->minute);
@@ -318,7 +338,8 @@ bool hm_msg_render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm
 	if (!expand(subject, t->subject, locale, p))
 		return false;
 	for (size_t i = start; i < subject->len; i++)
-		if (subject->data[i] == '\n' || subject->data[i] == '\r' || subject->data[i] == '\t')
+		if (subject->data[i] == '\n' || subject->data[i] == '\r' ||
+		    subject->data[i] == '\t')
 			subject->data[i] = ' ';
 	return expand(body, text, locale, p);
 }

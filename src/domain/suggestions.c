@@ -53,8 +53,7 @@ static bool has_subject(const struct hm_suggest_input *in, const char *subject)
 	return false;
 }
 
-size_t hm_suggestions_make(const struct hm_suggest_input *in, struct hm_suggestion *out,
-			   size_t max)
+size_t hm_suggestions_make(const struct hm_suggest_input *in, struct hm_suggestion *out, size_t max)
 {
 	size_t n = 0;
 
@@ -63,21 +62,24 @@ size_t hm_suggestions_make(const struct hm_suggest_input *in, struct hm_suggesti
 		int ordinal = in->contracts + 1;
 		int percent = hm_loyalty_percent(in->tiers, in->n_tiers, ordinal);
 		if (percent > 0)
-			add(out, max, &n, (struct hm_suggestion){.kind = HM_SUGGEST_NEXT_DISCOUNT,
-								 .ordinal = ordinal,
-								 .percent = percent});
+			add(out, max, &n,
+			    (struct hm_suggestion){.kind = HM_SUGGEST_NEXT_DISCOUNT,
+						   .ordinal = ordinal,
+						   .percent = percent});
 	}
 
 	/* Sessions left to book on each active subscription. */
 	size_t n_subs = in->n_subscriptions < HM_SUGGEST_MAX_SUBSCRIPTIONS
-				? in->n_subscriptions : HM_SUGGEST_MAX_SUBSCRIPTIONS;
+				? in->n_subscriptions
+				: HM_SUGGEST_MAX_SUBSCRIPTIONS;
 	for (size_t i = 0; i < n_subs; i++) {
 		const struct hm_suggest_subscription *s = &in->subscriptions[i];
 		int left = s->sessions_total - s->sessions_used;
 		if (s->subscription && s->active && left > 0)
-			add(out, max, &n, (struct hm_suggestion){.kind = HM_SUGGEST_SESSIONS_LEFT,
-								 .index = i,
-								 .sessions_left = left});
+			add(out, max, &n,
+			    (struct hm_suggestion){.kind = HM_SUGGEST_SESSIONS_LEFT,
+						   .index = i,
+						   .sessions_left = left});
 	}
 
 	/* The student's own tutor has room this week. */
@@ -94,16 +96,16 @@ size_t hm_suggestions_make(const struct hm_suggest_input *in, struct hm_suggesti
 		if (e->starts_at <= in->now || e->starts_at > horizon || e->places_left <= 0 ||
 		    e->registered || !has_subject(in, e->subject))
 			continue;
-		add(out, max, &n, (struct hm_suggestion){.kind = HM_SUGGEST_UPCOMING_EVENT,
-							 .index = i});
+		add(out, max, &n,
+		    (struct hm_suggestion){.kind = HM_SUGGEST_UPCOMING_EVENT, .index = i});
 		shown++;
 	}
 
 	/* Nothing booked since the last lesson: a nudge to book the next one. */
 	if (in->last_lesson_ends > 0 && in->last_lesson_ends <= in->now &&
 	    in->next_lesson_starts == 0)
-		add(out, max, &n, (struct hm_suggestion){
-					  .kind = HM_SUGGEST_BOOK_NEXT_LESSON,
-					  .days_since = (in->now - in->last_lesson_ends) / 86400});
+		add(out, max, &n,
+		    (struct hm_suggestion){.kind = HM_SUGGEST_BOOK_NEXT_LESSON,
+					   .days_since = (in->now - in->last_lesson_ends) / 86400});
 	return n;
 }

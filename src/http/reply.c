@@ -57,8 +57,8 @@ void hm_reply_no_content(struct hm_reply *reply)
 	reply->status = 204;
 }
 
-void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type,
-			char *data, size_t len)
+void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_type, char *data,
+			size_t len)
 {
 	reply_clear_body(reply);
 	reply->status = status;
@@ -100,8 +100,8 @@ bool hm_reply_encode(struct hm_reply *reply)
 	return true;
 }
 
-void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type,
-		  const char *data, size_t len)
+void hm_reply_raw(struct hm_reply *reply, int status, const char *content_type, const char *data,
+		  size_t len)
 {
 	reply_clear_body(reply);
 	char *copy = malloc(len ? len : 1);
@@ -207,8 +207,7 @@ static bool parse_int(const char *text, int64_t min, int64_t max, int64_t *out)
 	return true;
 }
 
-bool hm_query_page(const struct hm_request *req, struct hm_reply *reply, int *limit,
-		   int64_t *after)
+bool hm_query_page(const struct hm_request *req, struct hm_reply *reply, int *limit, int64_t *after)
 {
 	json_t *fields = json_object();
 	const char *text = hm_query_get(req, "limit");

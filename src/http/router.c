@@ -13,8 +13,8 @@ enum hm_method hm_method_from_name(const char *name)
 		const char *name;
 		enum hm_method method;
 	} names[] = {
-		{"GET", HM_GET},     {"HEAD", HM_HEAD},   {"POST", HM_POST},
-		{"PUT", HM_PUT},     {"PATCH", HM_PATCH}, {"DELETE", HM_DELETE},
+		{"GET", HM_GET}, {"HEAD", HM_HEAD},   {"POST", HM_POST},
+		{"PUT", HM_PUT}, {"PATCH", HM_PATCH}, {"DELETE", HM_DELETE},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(name, names[i].name) == 0)
@@ -43,8 +43,7 @@ static bool match_id(const char *seg, size_t len, int64_t *out)
 static bool match_token(const char *pseg, size_t plen, const char *seg, size_t len)
 {
 	size_t suffix = plen - 7; /* what follows "{token}" */
-	if (len <= suffix || len - suffix > 64 ||
-	    memcmp(seg + len - suffix, pseg + 7, suffix) != 0)
+	if (len <= suffix || len - suffix > 64 || memcmp(seg + len - suffix, pseg + 7, suffix) != 0)
 		return false;
 	for (size_t i = 0; i < len - suffix; i++) {
 		char c = seg[i];
@@ -114,8 +113,8 @@ void hm_router_allow_header(unsigned methods, char *out, size_t out_size)
 		unsigned bit;
 		const char *name;
 	} order[] = {
-		{HM_GET, "GET"},     {HM_HEAD, "HEAD"},   {HM_POST, "POST"},
-		{HM_PUT, "PUT"},     {HM_PATCH, "PATCH"}, {HM_DELETE, "DELETE"},
+		{HM_GET, "GET"}, {HM_HEAD, "HEAD"},   {HM_POST, "POST"},
+		{HM_PUT, "PUT"}, {HM_PATCH, "PATCH"}, {HM_DELETE, "DELETE"},
 	};
 	size_t used = 0;
 	out[0] = '\0';

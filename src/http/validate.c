@@ -59,10 +59,12 @@ void hm_validate_known(struct hm_validation *v, json_t *obj, const char *const *
 {
 	const char *key;
 	json_t *value;
-	json_object_foreach(obj, key, value) {
+	json_object_foreach(obj, key, value)
+	{
 		if (in_list(key, allowed))
 			continue;
-		hm_validation_fail(v, key, in_list(key, read_only) ? "is read-only" : "unknown field");
+		hm_validation_fail(v, key,
+				   in_list(key, read_only) ? "is read-only" : "unknown field");
 	}
 }
 
@@ -122,8 +124,9 @@ void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, b
 	}
 	const char *s = json_string_value(value);
 	if (hm_utf8_chars(s) > max_chars) {
-		hm_validation_fail(v, field, max_chars == HM_MAX_NAME
-				   ? "must be at most 200 characters" : "is too long");
+		hm_validation_fail(v, field,
+				   max_chars == HM_MAX_NAME ? "must be at most 200 characters"
+							    : "is too long");
 		return;
 	}
 	if (!hm_text_is_valid(s, max_chars)) {
@@ -133,8 +136,8 @@ void hm_validate_text(struct hm_validation *v, json_t *obj, const char *field, b
 	*out = s;
 }
 
-void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field,
-			   bool required, size_t max_chars, const char **out)
+void hm_validate_long_text(struct hm_validation *v, json_t *obj, const char *field, bool required,
+			   size_t max_chars, const char **out)
 {
 	json_t *value = get_field(obj, field);
 	if (!value || json_is_null(value)) {
@@ -237,8 +240,7 @@ void hm_validate_email(struct hm_validation *v, json_t *obj, const char *field, 
 		*present = true;
 }
 
-void hm_validate_password(struct hm_validation *v, json_t *obj, const char *field,
-			  const char **out)
+void hm_validate_password(struct hm_validation *v, json_t *obj, const char *field, const char **out)
 {
 	json_t *value = get_field(obj, field);
 	if (!value || json_is_null(value)) {
@@ -265,7 +267,8 @@ void hm_validate_password_attempt(struct hm_validation *v, json_t *obj, const ch
 				  const char **out)
 {
 	json_t *value = get_field(obj, field);
-	if (!value || json_is_null(value) || (json_is_string(value) && json_string_length(value) == 0)) {
+	if (!value || json_is_null(value) ||
+	    (json_is_string(value) && json_string_length(value) == 0)) {
 		hm_validation_fail(v, field, "is required");
 		return;
 	}
@@ -374,7 +377,8 @@ void hm_validate_subject(struct hm_validation *v, json_t *obj, const char *field
 		return;
 	}
 	if (!json_is_string(value) || !hm_subject_is_valid(json_string_value(value))) {
-		hm_validation_fail(v, field, "must be a subject key: lower-case letters, digits, - or _");
+		hm_validation_fail(v, field,
+				   "must be a subject key: lower-case letters, digits, - or _");
 		return;
 	}
 	*out = json_string_value(value);
@@ -386,17 +390,20 @@ static bool find_unholdable(json_t *value, const char *path, json_t *fields)
 {
 	char sub[128];
 	if (json_is_string(value) && strlen(json_string_value(value)) != json_string_length(value))
-		return json_object_set_new(fields, path, json_string("must not contain a NUL character")) == 0;
+		return json_object_set_new(fields, path,
+					   json_string("must not contain a NUL character")) == 0;
 	if (json_is_real(value)) {
 		double d = json_real_value(value);
 		if (d >= 9223372036854775807.0 || d <= -9223372036854775808.0)
-			return json_object_set_new(fields, path, json_string("is out of range")) == 0;
+			return json_object_set_new(fields, path, json_string("is out of range")) ==
+			       0;
 		return true;
 	}
 	if (json_is_object(value)) {
 		const char *key;
 		json_t *item;
-		json_object_foreach(value, key, item) {
+		json_object_foreach(value, key, item)
+		{
 			snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
 			if (!find_unholdable(item, sub, fields))
 				return false;
@@ -404,7 +411,8 @@ static bool find_unholdable(json_t *value, const char *path, json_t *fields)
 	} else if (json_is_array(value)) {
 		size_t i;
 		json_t *item;
-		json_array_foreach(value, i, item) {
+		json_array_foreach(value, i, item)
+		{
 			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
 			if (!find_unholdable(item, sub, fields))
 				return false;
@@ -434,7 +442,8 @@ enum hm_body_parse hm_body_parse(const char *text, size_t len, json_t **out, jso
 		return HM_BODY_BAD_JSON;
 	/* Valid JSON all the same: find the values, or say what the body holds. */
 	json = json_loadb(text, len,
-			  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &error);
+			  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL,
+			  &error);
 	if (json && !json_is_object(json)) {
 		json_decref(json);
 		return HM_BODY_BAD_JSON;
@@ -447,10 +456,11 @@ enum hm_body_parse hm_body_parse(const char *text, size_t len, json_t **out, jso
 	bool ok = json ? find_unholdable(json, "", found) : true;
 	json_decref(json);
 	if (ok && json_object_size(found) == 0) /* a NUL in a key, a number past a double */
-		ok = json_object_set_new(found, "body",
-					 json_string(code == json_error_numeric_overflow
-						     ? "holds a number out of range"
-						     : "holds a NUL character in a field name")) == 0;
+		ok = json_object_set_new(
+			     found, "body",
+			     json_string(code == json_error_numeric_overflow
+						 ? "holds a number out of range"
+						 : "holds a NUL character in a field name")) == 0;
 	if (!ok) {
 		json_decref(found);
 		return HM_BODY_NO_MEMORY;

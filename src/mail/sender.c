@@ -39,14 +39,14 @@
 struct hm_sender {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;     /* on CLOCK_MONOTONIC */
-	bool woken;              /* under lock: something was queued since the pass began */
+	pthread_cond_t cond;      /* on CLOCK_MONOTONIC */
+	bool woken;               /* under lock: something was queued since the pass began */
 	atomic_bool wake_pending; /* a wake-up was sent and its pass has not begun */
 	atomic_bool stop;
 	atomic_llong stop_at_ms; /* monotonic, when stop was asked */
 	struct hm_app *app;
 	struct hm_outbox_env env;
-	const char *url, *from;  /* borrowed from app->cfg; url NULL: queue only */
+	const char *url, *from; /* borrowed from app->cfg; url NULL: queue only */
 	int64_t backoff;
 	int64_t reminders_scanned_ms; /* monotonic, the last scan for due reminders */
 };
@@ -94,8 +94,8 @@ struct upload {
 	const struct hm_outbox_msg *msg;
 	const char *data;
 	size_t len, off;
-	bool reading;  /* the read callback was called: the relay said 354 to DATA */
-	bool marked;   /* ... and that is committed (data_started = 1) */
+	bool reading; /* the read callback was called: the relay said 354 to DATA */
+	bool marked;  /* ... and that is committed (data_started = 1) */
 };
 
 static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
@@ -129,7 +129,8 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 		return 0;
 	if (!up->marked)
 		return 1;
-	return mono_ms() - atomic_load(&up->sender->stop_at_ms) > (int64_t)HM_SENDER_STOP_GRACE * 1000;
+	return mono_ms() - atomic_load(&up->sender->stop_at_ms) >
+	       (int64_t)HM_SENDER_STOP_GRACE * 1000;
 }
 
 /* Keeps the first failure of a series of curl_easy_setopt calls. */
@@ -158,8 +159,8 @@ static CURLcode setup_transfer(struct hm_sender *s, CURL *curl, const char *from
 	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L));
 	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT));
 	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT));
-	keep_first(&rc, hm_curl.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-					    TRANSFER_TIMEOUT));
+	keep_first(&rc,
+		   hm_curl.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, TRANSFER_TIMEOUT));
 	/* One connection per message, closed (QUIT) inside curl_easy_perform, where the
 	 * progress callback can still cut a silent relay short; a cached connection
 	 * would be closed in curl_easy_cleanup, which waits for the QUIT reply with no
@@ -200,8 +201,10 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 	curl = hm_curl.easy_init();
 	rcpt = hm_curl.slist_append(NULL, to);
 	if (!curl || !rcpt) {
-		err = hm_outbox_finish(db, msg, HM_DELIVERY_RETRY, 0, "out of memory", hm_time_now() +
-				       hm_delivery_backoff(s->backoff, msg->attempts), hm_time_now());
+		err = hm_outbox_finish(db, msg, HM_DELIVERY_RETRY, 0, "out of memory",
+				       hm_time_now() +
+					       hm_delivery_backoff(s->backoff, msg->attempts),
+				       hm_time_now());
 		goto out;
 	}
 	/* A transfer that cannot be set up as asked is a failed attempt, not one sent
@@ -226,21 +229,23 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 		 * dropped connection, our own stop): it may have been accepted. */
 		err = hm_outbox_unknown(db, msg, now);
 		hm_log_warn("outbox: message %lld cut off while the relay had its data (%s):"
-			    " left as unknown", (long long)msg->id,
-			    errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
+			    " left as unknown",
+			    (long long)msg->id, errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
 		goto out;
 	}
-	enum hm_delivery_verdict verdict =
-		hm_delivery_judge(res == CURLE_OK, (int)code, msg->attempts, HM_DELIVERY_MAX_ATTEMPTS);
+	enum hm_delivery_verdict verdict = hm_delivery_judge(
+		res == CURLE_OK, (int)code, msg->attempts, HM_DELIVERY_MAX_ATTEMPTS);
 	int64_t retry_at = verdict == HM_DELIVERY_RETRY
-				   ? now + hm_delivery_backoff(s->backoff, msg->attempts) : 0;
+				   ? now + hm_delivery_backoff(s->backoff, msg->attempts)
+				   : 0;
 	if (res == CURLE_OK)
 		error[0] = '\0';
 	else if (code > 0)
 		snprintf(error, sizeof error, "%s (SMTP %ld)",
 			 errbuf[0] ? errbuf : hm_curl.easy_strerror(res), code);
 	else
-		snprintf(error, sizeof error, "%s", errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
+		snprintf(error, sizeof error, "%s",
+			 errbuf[0] ? errbuf : hm_curl.easy_strerror(res));
 	err = hm_outbox_finish(db, msg, verdict, (int)code, res == CURLE_OK ? NULL : error,
 			       retry_at, now);
 	if (verdict == HM_DELIVERY_SENT)
@@ -251,7 +256,8 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 			    verdict == HM_DELIVERY_FAILED ? "; giving up" : "");
 out:
 	if (err != HM_OK)
-		hm_log_error("outbox: cannot record the attempt on message %lld", (long long)msg->id);
+		hm_log_error("outbox: cannot record the attempt on message %lld",
+			     (long long)msg->id);
 	hm_curl.slist_free_all(rcpt);
 	hm_curl.easy_cleanup(curl);
 	hm_buf_release(&text);
@@ -347,10 +353,11 @@ static void *run(void *arg)
 				recovered = true;
 				next = hm_time_now();
 				if (requeued || unknown)
-					hm_log_warn("outbox: %d message%s interrupted before their data"
-						    " went out, queued again; %d cut off while the relay"
-						    " had their data, left as unknown", requeued,
-						    requeued == 1 ? "" : "s", unknown);
+					hm_log_warn(
+						"outbox: %d message%s interrupted before their data"
+						" went out, queued again; %d cut off while the relay"
+						" had their data, left as unknown",
+						requeued, requeued == 1 ? "" : "s", unknown);
 			}
 		} else {
 			next = pass(s, db);

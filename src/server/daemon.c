@@ -44,11 +44,11 @@ struct hm_server {
 	struct hm_app *app;
 	uint16_t port;
 	pthread_mutex_t lock;
-	pthread_cond_t idle;   /* signalled when in_flight drops to zero */
+	pthread_cond_t idle; /* signalled when in_flight drops to zero */
 	unsigned in_flight;
-	uint64_t started;      /* requests begun since start */
+	uint64_t started; /* requests begun since start */
 	pthread_t housekeeper;
-	pthread_cond_t stop;   /* tells the housekeeper to end */
+	pthread_cond_t stop; /* tells the housekeeper to end */
 	bool stopping;
 	bool housekeeper_running;
 	/* A graceful stop (hm_server_stop): while draining, every answer closes its
@@ -57,7 +57,7 @@ struct hm_server {
 	 * with the writer (libmicrohttpd aborts when stopped with a suspended
 	 * connection). Both under lock, read with atomics. */
 	_Atomic bool draining, closed;
-	unsigned parked;       /* requests that may be suspended for the writer */
+	unsigned parked; /* requests that may be suspended for the writer */
 };
 
 /* One request's state, from its first callback to its completion. */
@@ -70,18 +70,18 @@ struct request_state {
 	struct hm_request req;
 	struct hm_reply reply;
 	struct hm_write_job job;
-	bool in_writer;        /* handed to the writer; answered when it is back */
-	bool durable;          /* the writer's verdict (read after the resume) */
+	bool in_writer; /* handed to the writer; answered when it is back */
+	bool durable;   /* the writer's verdict (read after the resume) */
 	struct timespec started;
 	struct hm_buf body;
-	bool begun;            /* on_request has seen the request */
+	bool begun; /* on_request has seen the request */
 	bool too_large;
-	bool target_too_long;  /* query cut off by on_uri: answered 414 */
+	bool target_too_long; /* query cut off by on_uri: answered 414 */
 	bool answered;
 	int status;
 	int route_index;
 	char method[12];
-	char path[160];        /* for the access log, truncated */
+	char path[160]; /* for the access log, truncated */
 	char request_id[17];
 	char peer[INET6_ADDRSTRLEN];
 	char client[INET6_ADDRSTRLEN];
@@ -131,8 +131,8 @@ static bool address_is_loopback(const char *addr)
 
 static void peer_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
 {
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	out[0] = '\0';
 	if (!info || !info->client_addr)
 		return;
@@ -278,8 +278,8 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	req->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	req->csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
 	req->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
-	req->if_modified_since =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-Modified-Since");
+	req->if_modified_since = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     "If-Modified-Since");
 	client_address(conn, &server->app->cfg, rs, &req->tls);
 	req->remote_addr = rs->client;
 	req->remote_is_loopback = address_is_loopback(rs->client);
@@ -365,8 +365,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **state)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **state)
 {
 	(void)version;
 	struct hm_server *server = cls;
@@ -443,7 +443,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 		hm_metrics_observe(rs->route_index, rs->status, elapsed);
 		hm_log_info("%s %s %s %d %.2fms%s", rs->request_id, rs->method, rs->path,
 			    rs->status, elapsed * 1e3,
-			    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (client went away)");
+			    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+								       : " (client went away)");
 	} else {
 		hm_log_info("%s %s %s aborted before an answer %.2fms", rs->request_id, rs->method,
 			    rs->path, elapsed * 1e3);
@@ -486,8 +487,7 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
 	return (size_t)(out - text);
 }
 
-__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt,
-							  va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char line[512];
@@ -570,18 +570,14 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 	unsigned threads = cfg->threads ? cfg->threads : (cpus > 0 ? (unsigned)cpus : 2);
 
 	server->daemon = MHD_start_daemon(
-		flags, cfg->listen_port, NULL, NULL, on_request, server,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_END);
+		flags, cfg->listen_port, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+		cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		cfg->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, server, MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!server->daemon) {
 		*why = "cannot listen on that address (in use, or not allowed)";
 		pthread_cond_destroy(&server->idle);
@@ -589,12 +585,12 @@ struct hm_server *hm_server_start(struct hm_app *app, const char **why)
 		free(server);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon,
+							       MHD_DAEMON_INFO_BIND_PORT);
 	server->port = info ? info->port : cfg->listen_port;
 	pthread_cond_init(&server->stop, NULL);
-	server->housekeeper_running =
-		pthread_create(&server->housekeeper, NULL, housekeeper, server) == 0;
+	server->housekeeper_running = pthread_create(&server->housekeeper, NULL, housekeeper,
+						     server) == 0;
 	if (!server->housekeeper_running)
 		hm_log_warn("no idle housekeeping thread: memory stays with the caches");
 	return server;

@@ -16,7 +16,7 @@
 struct hm_writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t queued;        /* a job was queued, or stop was asked */
+	pthread_cond_t queued; /* a job was queued, or stop was asked */
 	struct hm_write_job *head, *tail;
 	bool stop;
 	struct hm_db *db;
@@ -85,8 +85,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct hm_writer *hm_writer_start(struct hm_db *db, hm_writer_hook_fn *after_commit,
-				  void *hook_ctx, const char **why)
+struct hm_writer *hm_writer_start(struct hm_db *db, hm_writer_hook_fn *after_commit, void *hook_ctx,
+				  const char **why)
 {
 	struct hm_writer *w = calloc(1, sizeof *w);
 	if (!w) {

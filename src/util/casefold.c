@@ -10,13 +10,13 @@
 static uint32_t fold_latin(uint32_t c)
 {
 	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
-		return c + 0x20;                    /* À..Þ, not × */
+		return c + 0x20; /* À..Þ, not × */
 	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
-		return c % 2 == 0 ? c + 1 : c;      /* pairs: even upper, odd lower */
+		return c % 2 == 0 ? c + 1 : c; /* pairs: even upper, odd lower */
 	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
-		return c % 2 == 1 ? c + 1 : c;      /* pairs: odd upper, even lower */
+		return c % 2 == 1 ? c + 1 : c; /* pairs: odd upper, even lower */
 	if (c == 0x178)
-		return 0xFF;                        /* Ÿ */
+		return 0xFF; /* Ÿ */
 	return c;
 }
 

@@ -32,9 +32,8 @@ void hm_http_date_format(int64_t t, char out[HM_HTTP_DATE_LEN])
 	unsigned month = 0;
 	hm_time_format(t, rfc);
 	digits(rfc + 5, 2, &month);
-	snprintf(out, HM_HTTP_DATE_LEN, "%s, %.2s %s %.4s %.8s GMT",
-		 weekdays[((days % 7) + 7) % 7], rfc + 8, months[(month + 11) % 12], rfc,
-		 rfc + 11);
+	snprintf(out, HM_HTTP_DATE_LEN, "%s, %.2s %s %.4s %.8s GMT", weekdays[((days % 7) + 7) % 7],
+		 rfc + 8, months[(month + 11) % 12], rfc, rfc + 11);
 }
 
 bool hm_http_date_parse(const char *text, int64_t *out)
@@ -80,8 +79,8 @@ bool hm_etag_list_matches(const char *list, const char *etag)
 	return false;
 }
 
-bool hm_not_modified(const char *if_none_match, const char *if_modified_since,
-		     const char *etag, int64_t last_modified)
+bool hm_not_modified(const char *if_none_match, const char *if_modified_since, const char *etag,
+		     int64_t last_modified)
 {
 	int64_t since;
 	if (if_none_match)

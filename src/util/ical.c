@@ -83,8 +83,7 @@ bool hm_ical_begin(struct hm_buf *out, const char *prodid, const char *name)
 {
 	return hm_ical_line(out, "BEGIN", "VCALENDAR") && hm_ical_line(out, "VERSION", "2.0") &&
 	       hm_ical_line(out, "PRODID", prodid) && hm_ical_line(out, "CALSCALE", "GREGORIAN") &&
-	       hm_ical_text(out, "NAME", name) &&
-	       hm_ical_text(out, "X-WR-CALNAME", name) &&
+	       hm_ical_text(out, "NAME", name) && hm_ical_text(out, "X-WR-CALNAME", name) &&
 	       hm_ical_line(out, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
 }
 

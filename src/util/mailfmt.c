@@ -140,7 +140,8 @@ static bool header_encoded(struct hm_buf *out, size_t line, const char *value)
 		}
 		size_t take = whole_chars(clean + done, len - done, bytes);
 		char b64[128];
-		sodium_bin2base64(b64, sizeof b64, clean + done, take, sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(b64, sizeof b64, clean + done, take,
+				  sodium_base64_VARIANT_ORIGINAL);
 		if (!hm_buf_printf(out, "=?UTF-8?B?%s?=", b64))
 			return false;
 		line += EW_OVERHEAD + strlen(b64);
@@ -183,7 +184,8 @@ bool hm_mail_qp(struct hm_buf *out, const char *text, size_t len)
 				     ((c == ' ' || c == '\t') && !last);
 			if (c == '.' && col == 0)
 				plain = false; /* SMTP's end-of-data marker */
-			if (c == 'F' && col == 0 && stop - k >= 5 && memcmp(text + k, "From ", 5) == 0)
+			if (c == 'F' && col == 0 && stop - k >= 5 &&
+			    memcmp(text + k, "From ", 5) == 0)
 				plain = false; /* mbox readers would mangle it */
 			size_t width = plain ? 1 : 3;
 			if (col + width > 75) {

@@ -68,8 +68,8 @@ char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_i
 	bool ok = true;
 	hm_buf_init(&out, 1 << 20);
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_total Requests answered,"
-				 " by route and status.\n"
-				 "# TYPE harreman_http_requests_total counter\n");
+				       " by route and status.\n"
+				       "# TYPE harreman_http_requests_total counter\n");
 	size_t n_routes = n_routes_in < HM_METRICS_MAX_ROUTES ? n_routes_in : HM_METRICS_MAX_ROUTES;
 	for (size_t row = 0; ok && row <= n_routes; row++) {
 		for (int s = 0; ok && s < N_STATUSES; s++) {
@@ -81,19 +81,22 @@ char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_i
 			char status[16] = "other";
 			if (s < N_STATUSES - 1)
 				snprintf(status, sizeof status, "%d", statuses[s]);
-			ok = hm_buf_printf(&out, "harreman_http_requests_total{method=\"%s\","
-					   "route=\"%s\",status=\"%s\"} %llu\n", method, route,
-					   status, (unsigned long long)v);
+			ok = hm_buf_printf(&out,
+					   "harreman_http_requests_total{method=\"%s\","
+					   "route=\"%s\",status=\"%s\"} %llu\n",
+					   method, route, status, (unsigned long long)v);
 		}
 	}
 	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_request_duration_seconds Time from"
-				 " the request's arrival to its answer.\n"
-				 "# TYPE harreman_http_request_duration_seconds histogram\n");
+				       " the request's arrival to its answer.\n"
+				       "# TYPE harreman_http_request_duration_seconds histogram\n");
 	uint64_t cumulative = 0;
 	for (int b = 0; ok && b < N_BUCKETS; b++) {
 		cumulative += atomic_load(&latency_buckets[b]);
-		ok = hm_buf_printf(&out, "harreman_http_request_duration_seconds_bucket{le=\"%g\"}"
-				   " %llu\n", bucket_bounds[b], (unsigned long long)cumulative);
+		ok = hm_buf_printf(&out,
+				   "harreman_http_request_duration_seconds_bucket{le=\"%g\"}"
+				   " %llu\n",
+				   bucket_bounds[b], (unsigned long long)cumulative);
 	}
 	cumulative += atomic_load(&latency_buckets[N_BUCKETS]);
 	ok = ok && hm_buf_printf(&out,
@@ -103,12 +106,14 @@ char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_i
 				 (unsigned long long)cumulative,
 				 (double)atomic_load(&latency_micros) / 1e6,
 				 (unsigned long long)atomic_load(&latency_count));
-	ok = ok && hm_buf_printf(&out, "# HELP harreman_db_busy_retries_total Times a database"
+	ok = ok && hm_buf_printf(&out,
+				 "# HELP harreman_db_busy_retries_total Times a database"
 				 " connection waited for a lock.\n"
 				 "# TYPE harreman_db_busy_retries_total counter\n"
 				 "harreman_db_busy_retries_total %llu\n",
 				 gauges->db_busy_retries);
-	ok = ok && hm_buf_printf(&out, "# HELP harreman_write_batches_total Transactions of the"
+	ok = ok && hm_buf_printf(&out,
+				 "# HELP harreman_write_batches_total Transactions of the"
 				 " group-commit writer (one COMMIT each).\n"
 				 "# TYPE harreman_write_batches_total counter\n"
 				 "harreman_write_batches_total %llu\n"
@@ -118,14 +123,18 @@ char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_i
 				 "harreman_write_batch_jobs_total %llu\n",
 				 (unsigned long long)atomic_load(&write_batches),
 				 (unsigned long long)atomic_load(&write_batch_jobs));
-	ok = ok && hm_buf_printf(&out, "# HELP harreman_sqlite_memory_bytes Heap memory SQLite"
+	ok = ok && hm_buf_printf(&out,
+				 "# HELP harreman_sqlite_memory_bytes Heap memory SQLite"
 				 " holds (page caches, schemas, prepared statements).\n"
 				 "# TYPE harreman_sqlite_memory_bytes gauge\n"
-				 "harreman_sqlite_memory_bytes %lld\n", gauges->sqlite_memory_bytes);
-	ok = ok && hm_buf_printf(&out, "# HELP harreman_http_requests_in_flight Requests begun"
+				 "harreman_sqlite_memory_bytes %lld\n",
+				 gauges->sqlite_memory_bytes);
+	ok = ok && hm_buf_printf(&out,
+				 "# HELP harreman_http_requests_in_flight Requests begun"
 				 " and not yet completed (this one included).\n"
 				 "# TYPE harreman_http_requests_in_flight gauge\n"
-				 "harreman_http_requests_in_flight %d\n", atomic_load(&in_flight));
+				 "harreman_http_requests_in_flight %d\n",
+				 atomic_load(&in_flight));
 	if (!ok) {
 		hm_buf_release(&out);
 		return NULL;

@@ -47,8 +47,9 @@ void hm_time_format(int64_t t, char out[HM_RFC3339_LEN])
 		return;
 	}
 	/* Digits by hand: this runs twice per slot of every /slots answer. */
-	unsigned fields[6] = {(unsigned)y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
-			      (unsigned)(rem % 60)};
+	unsigned fields[6] = {
+		(unsigned)y,         m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
+		(unsigned)(rem % 60)};
 	static const char seps[6] = {'-', '-', 'T', ':', ':', 'Z'};
 	char *p = out;
 	for (int i = 0; i < 6; i++) {

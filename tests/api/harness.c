@@ -103,8 +103,9 @@ static bool spawn(struct test_server *s, const char *const *extra, bool fresh)
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		int left = (wrapper[0] ? 180000 : 60000) - (int)((now.tv_sec - start.tv_sec) * 1000 +
-					 (now.tv_nsec - start.tv_nsec) / 1000000);
+		int left = (wrapper[0] ? 180000 : 60000) -
+			   (int)((now.tv_sec - start.tv_sec) * 1000 +
+				 (now.tv_nsec - start.tv_nsec) / 1000000);
 		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		if (left <= 0 || poll(&p, 1, left) <= 0)
 			goto fail;
@@ -368,7 +369,8 @@ bool api_make_tutor(struct api_client *c, json_int_t tutor_id, const char *subje
 	for (int i = 0; i < days && used < sizeof body; i++)
 		used += (size_t)snprintf(body + used, sizeof body - used,
 					 "%s{\"weekday\":%d,\"starts\":\"%s\",\"ends\":\"%s\"}",
-					 i ? "," : "", weekdays ? weekdays[i] : i + 1, starts, ends);
+					 i ? "," : "", weekdays ? weekdays[i] : i + 1, starts,
+					 ends);
 	if (used >= sizeof body - 2)
 		return false;
 	snprintf(body + used, sizeof body - used, "]}");
@@ -434,14 +436,15 @@ int api_register(struct api_client *c, const char *email, const char *password,
 {
 	return post_for_session(c, "/api/v1/auth/register",
 				json_pack("{s:s, s:s, s:s}", "email", email, "password", password,
-					  "full_name", full_name), 201);
+					  "full_name", full_name),
+				201);
 }
 
-bool ts_add_user(const struct test_server *s, const char *role, const char *email,
-		 const char *name, const char *password)
+bool ts_add_user(const struct test_server *s, const char *role, const char *email, const char *name,
+		 const char *password)
 {
-	const char *args[] = {"user", "add", "--role", role, "--email", email, "--name", name,
-			      "--db", s->db, NULL};
+	const char *args[] = {"user",   "add", "--role", role,  "--email", email,
+			      "--name", name,  "--db",   s->db, NULL};
 	char *out = NULL;
 	int status = run_cli(args, NULL, password, &out);
 	if (status != 0)

@@ -15,9 +15,9 @@
 struct test_server {
 	pid_t pid;
 	uint16_t port;
-	char dir[128];    /* temporary directory, removed by ts_stop */
-	char db[192];     /* the database file in it */
-	char log[192];    /* the server's standard error */
+	char dir[128]; /* temporary directory, removed by ts_stop */
+	char db[192];  /* the database file in it */
+	char log[192]; /* the server's standard error */
 };
 
 /* Starts a server. extra is a NULL-terminated list of further arguments (may be
@@ -46,11 +46,11 @@ const char *ts_binary(void);
 const char *ts_web_dir(void);
 
 struct http_response {
-	int status;           /* 0 when no answer came */
-	char *head;           /* the raw header block (owned) */
-	char *body;           /* NUL-terminated (owned) */
+	int status; /* 0 when no answer came */
+	char *head; /* the raw header block (owned) */
+	char *body; /* NUL-terminated (owned) */
 	size_t body_len;
-	json_t *json;         /* the body parsed, when it is JSON (owned) */
+	json_t *json; /* the body parsed, when it is JSON (owned) */
 };
 
 /* Sends raw bytes and reads the answer until the server closes. */
@@ -63,8 +63,7 @@ bool http_request(uint16_t port, const char *method, const char *path, const cha
 
 /* The value of header name in a response (first one), copied into a static buffer
  * per call site; NULL when absent. */
-const char *http_header(const struct http_response *r, const char *name, char *buf,
-			size_t size);
+const char *http_header(const struct http_response *r, const char *name, char *buf, size_t size);
 
 void http_response_free(struct http_response *r);
 
@@ -74,7 +73,7 @@ const char *http_error_code(const struct http_response *r);
 /* A logged-in (or anonymous) API user: cookie and CSRF token, or a bearer token. */
 struct api_client {
 	uint16_t port;
-	char cookie[128];      /* "hm_session=..." */
+	char cookie[128]; /* "hm_session=..." */
 	char csrf[96];
 	char bearer[128];
 	char forwarded_for[64]; /* sent as X-Forwarded-For when set */
@@ -130,8 +129,8 @@ int run_program(const char *const *argv, const char *input, size_t input_len, ch
 
 /* Adds a user to s's database through `harreman user add` (the server may run).
  * Returns true when the command succeeded. */
-bool ts_add_user(const struct test_server *s, const char *role, const char *email,
-		 const char *name, const char *password);
+bool ts_add_user(const struct test_server *s, const char *role, const char *email, const char *name,
+		 const char *password);
 
 /* The demo logins of `serve --demo`. */
 #define DEMO_STUDENT "ane@demo.harreman.eus", "ikaslea-demo-2026"

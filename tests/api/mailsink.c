@@ -73,9 +73,9 @@ static bool matches(json_t *ev, const char *event, const char *field, const char
 	if (json_is_array(value)) {
 		size_t i;
 		json_t *item;
-		json_array_foreach(value, i, item)
-			if (json_is_string(item) && strstr(json_string_value(item), text))
-				return true;
+		json_array_foreach(value, i,
+				   item) if (json_is_string(item) &&
+					     strstr(json_string_value(item), text)) return true;
 		return false;
 	}
 	return json_is_string(value) && strstr(json_string_value(value), text);
@@ -104,9 +104,7 @@ size_t sink_count(struct mail_sink *k, const char *event, const char *field, con
 	size_t n = 0, i;
 	json_t *ev;
 	sink_read(k, 0);
-	json_array_foreach(k->events, i, ev)
-		if (matches(ev, event, field, text))
-			n++;
+	json_array_foreach(k->events, i, ev) if (matches(ev, event, field, text)) n++;
 	return n;
 }
 

@@ -15,11 +15,11 @@
 
 struct mail_sink {
 	pid_t pid;
-	int fd;           /* the sink's standard output */
+	int fd; /* the sink's standard output */
 	uint16_t port;
 	char pending[1 << 16]; /* a partial line */
 	size_t used;
-	json_t *events;   /* every event so far, in order (owned) */
+	json_t *events; /* every event so far, in order (owned) */
 };
 
 /* Starts a sink on port (0: any free port). extra: more arguments, NULL-terminated

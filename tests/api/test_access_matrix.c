@@ -63,10 +63,10 @@ enum id_kind {
 };
 
 enum {
-	NO_CSRF = 1 << 0,   /* starts a session: no CSRF token exists yet */
-	LOOPBACK = 1 << 1,  /* anonymous requests from loopback are let in */
+	NO_CSRF = 1 << 0,    /* starts a session: no CSRF token exists yet */
+	LOOPBACK = 1 << 1,   /* anonymous requests from loopback are let in */
 	OWNED_BY_A = 1 << 2, /* student B gets 404 for A's resource, never 403 */
-	LOGOUT = 1 << 3,    /* called with a session of its own, which it ends */
+	LOGOUT = 1 << 3,     /* called with a session of its own, which it ends */
 };
 
 struct expectation {
@@ -183,7 +183,7 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } methods[] = {
-	{HM_GET, "GET"}, {HM_HEAD, "HEAD"}, {HM_POST, "POST"},
+	{HM_GET, "GET"}, {HM_HEAD, "HEAD"},   {HM_POST, "POST"},
 	{HM_PUT, "PUT"}, {HM_PATCH, "PATCH"}, {HM_DELETE, "DELETE"},
 };
 #define N_METHODS (sizeof methods / sizeof methods[0])
@@ -349,7 +349,8 @@ static bool setup(void)
 				  "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":3000}",
 				  201);
 	ids[ID_SPARE_CLIENT] = post_id(&staff, "/api/v1/clients",
-				       "{\"full_name\":\"Walk In\",\"phone\":\"+34 600 123 456\"}", 201);
+				       "{\"full_name\":\"Walk In\",\"phone\":\"+34 600 123 456\"}",
+				       201);
 	ids[ID_GIFT] = post_id(&admin, "/api/v1/gifts",
 			       "{\"key\":\"matrix_mug\",\"name\":\"Mug\",\"stock\":1}", 201);
 	ids[ID_INQUIRY] = post_id(&anon, "/api/v1/inquiries",
@@ -390,7 +391,8 @@ static bool setup(void)
 	/* The newest message of the outbox (there is no relay: it stays queued). */
 	struct http_response r;
 	api_call(&admin, "GET", "/api/v1/outbox?limit=1", NULL, &r);
-	ids[ID_OUTBOX] = json_integer_value(json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
+	ids[ID_OUTBOX] = json_integer_value(
+		json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
 	http_response_free(&r);
 	/* Student A's private calendar feed: what goes into /calendar/{token}.ics. */
 	api_call(&student_a, "GET", "/api/v1/me/calendar", NULL, &r);
@@ -444,8 +446,8 @@ static void test_every_route_declares_access(void)
 		CHECK(r->access != 0);
 		if (r->access == 0)
 			fprintf(stderr, "route %s declares no access (0)\n", r->pattern);
-		unsigned known = HM_ALLOW_ANON | HM_ALLOW_STUDENT | HM_ALLOW_STAFF | HM_ALLOW_ADMIN |
-				 HM_ALLOW_LOOPBACK;
+		unsigned known = HM_ALLOW_ANON | HM_ALLOW_STUDENT | HM_ALLOW_STAFF |
+				 HM_ALLOW_ADMIN | HM_ALLOW_LOOPBACK;
 		CHECK((r->access & ~known) == 0);
 		CHECK(r->handler != NULL);
 		CHECK(r->methods != 0);
@@ -525,8 +527,8 @@ static void report(const char *method, const char *path, const char *who, const 
 {
 	matrix_failures++;
 	const char *body = r->body ? r->body : "";
-	fprintf(stderr, "%s %s as %s: %d, expected %s; body %.*s\n", method, path, who,
-		r->status, want, (int)strcspn(body, "\n"), body);
+	fprintf(stderr, "%s %s as %s: %d, expected %s; body %.*s\n", method, path, who, r->status,
+		want, (int)strcspn(body, "\n"), body);
 }
 
 /* Calls method path as role and checks the answer against the entry. */
@@ -556,7 +558,8 @@ static void check_call(const struct expectation *e, const struct hm_route *route
 		    r.status >= 500)
 			report(method, path, role->name, "anything but 401, 403, 405 or 5xx", &r);
 	} else if (role->bit == ANON) {
-		if (r.status != 401 || (!is_head && (!code || strcmp(code, "unauthenticated") != 0)))
+		if (r.status != 401 ||
+		    (!is_head && (!code || strcmp(code, "unauthenticated") != 0)))
 			report(method, path, role->name, "401 unauthenticated", &r);
 	} else {
 		if (r.status != 403 || (!is_head && (!code || strcmp(code, "forbidden") != 0)))
@@ -576,8 +579,8 @@ static void test_matrix(void)
 			/* HEAD is answered wherever GET is. */
 			if (!declared && !(methods[m].bit == HM_HEAD && (route->methods & HM_GET)))
 				continue;
-			const struct expectation *e =
-				expectation_for(methods[m].name, route->pattern);
+			const struct expectation *e = expectation_for(methods[m].name,
+								      route->pattern);
 			if (!e)
 				continue; /* reported by test_every_route_has_an_expectation */
 			for (size_t k = 0; k < N_ROLES; k++) {
@@ -614,8 +617,8 @@ static void test_invalid_bearer(void)
 		for (size_t m = 0; m < N_METHODS; m++) {
 			if (!(route->methods & methods[m].bit))
 				continue;
-			const struct expectation *e =
-				expectation_for(methods[m].name, route->pattern);
+			const struct expectation *e = expectation_for(methods[m].name,
+								      route->pattern);
 			if (!e || (e->roles & ANON))
 				continue;
 			char path[256];
@@ -673,7 +676,8 @@ static void csrf_call(struct api_client *c, const char *who, const struct expect
 				 : !csrf_failed) {
 		(*failures)++;
 		const char *body = r.body ? r.body : "";
-		fprintf(stderr, "%s %s as %s without the right X-CSRF-Token: %d %.*s, expected %s\n",
+		fprintf(stderr,
+			"%s %s as %s without the right X-CSRF-Token: %d %.*s, expected %s\n",
 			method, path, who, r.status, (int)strcspn(body, "\n"), body,
 			(e->flags & NO_CSRF) ? "no CSRF check" : "403 csrf_failed");
 	}
@@ -690,8 +694,8 @@ static void test_csrf_on_every_unsafe_route(void)
 		for (size_t m = 0; m < N_METHODS; m++) {
 			if (!(route->methods & methods[m].bit) || !is_unsafe(methods[m].name))
 				continue;
-			const struct expectation *e =
-				expectation_for(methods[m].name, route->pattern);
+			const struct expectation *e = expectation_for(methods[m].name,
+								      route->pattern);
 			if (!e)
 				continue;
 			/* No X-CSRF-Token at all, for every cookie role. */
@@ -699,7 +703,8 @@ static void test_csrf_on_every_unsafe_route(void)
 			     k++) {
 				struct api_client c = *cookie_clients[k];
 				c.csrf[0] = '\0';
-				csrf_call(&c, cookie_names[k], e, route, methods[m].name, &failures);
+				csrf_call(&c, cookie_names[k], e, route, methods[m].name,
+					  &failures);
 				calls++;
 			}
 			/* Another session's token. */
@@ -710,8 +715,7 @@ static void test_csrf_on_every_unsafe_route(void)
 			calls++;
 		}
 	}
-	fprintf(stderr, "%d calls without the right CSRF token, %d not refused\n", calls,
-		failures);
+	fprintf(stderr, "%d calls without the right CSRF token, %d not refused\n", calls, failures);
 	check_failures += failures;
 	CHECK(calls > 0);
 	/* Nothing was written: no audit row, and every session is still there. */
@@ -751,13 +755,9 @@ static bool mentions_a(json_t *json)
 		if (json_object_get(json, "ordinal") &&
 		    (id == ids[ID_CONTRACT_A] || id == lesson_a_contract))
 			return true;
-		json_object_foreach(json, key, value)
-			if (mentions_a(value))
-				return true;
+		json_object_foreach(json, key, value) if (mentions_a(value)) return true;
 	} else if (json_is_array(json)) {
-		json_array_foreach(json, i, value)
-			if (mentions_a(value))
-				return true;
+		json_array_foreach(json, i, value) if (mentions_a(value)) return true;
 	} else if (json_is_string(json)) {
 		const char *text = json_string_value(json);
 		return strstr(text, NAME_A) || strstr(text, EMAIL_A);
@@ -798,10 +798,11 @@ static void test_student_b_on_student_a_data(void)
 	int weekday;
 	hm_local_day(hm_time_now(), &day, &weekday);
 	hm_time_format(hm_local_instant(day + 4, 15 * 60), at);
-	snprintf(body, sizeof body,
-		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
-		 (long long)ids[ID_SERVICE], (long long)ids[ID_TUTOR], at,
-		 (long long)ids[ID_CONTRACT_A]);
+	snprintf(
+		body, sizeof body,
+		"{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
+		(long long)ids[ID_SERVICE], (long long)ids[ID_TUTOR], at,
+		(long long)ids[ID_CONTRACT_A]);
 	api_call(&student_b, "POST", "/api/v1/lessons", body, &r);
 	CHECK_INT(r.status, 422);
 	http_response_free(&r);
@@ -870,8 +871,7 @@ static void test_student_b_on_student_a_data(void)
 	CHECK_INT(json_array_size(items), 2);
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item)
-		CHECK_INT(ival(item, "client_id"), client_b);
+	json_array_foreach(items, i, item) CHECK_INT(ival(item, "client_id"), client_b);
 	http_response_free(&r);
 	api_call(&student_b, "GET", "/api/v1/me/client", NULL, &r);
 	CHECK_INT(ival(r.json, "id"), client_b);

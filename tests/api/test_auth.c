@@ -266,9 +266,10 @@ static void test_me_with_cookie_and_anonymous(void)
 
 	/* Staff have no client record. */
 	api_client_at(&c, server.port, "10.0.0.4");
-	CHECK(api_call(&c, "POST", "/api/v1/auth/login",
-		       "{\"email\":\"mikel@demo.harreman.eus\",\"password\":\"irakaslea-demo-2026\"}",
-		       &r));
+	CHECK(api_call(
+		&c, "POST", "/api/v1/auth/login",
+		"{\"email\":\"mikel@demo.harreman.eus\",\"password\":\"irakaslea-demo-2026\"}",
+		&r));
 	CHECK_INT(r.status, 200);
 	CHECK_STR(json_str(http_json(&r, "user"), "role"), "staff");
 	CHECK(json_is_null(http_json(&r, "client")));
@@ -353,9 +354,10 @@ static void test_wrong_password_and_unknown_email_look_the_same(void)
 		       "{\"email\":\"ane@demo.harreman.eus\",\"password\":\"not-her-password\"}",
 		       &wrong));
 	api_client_at(&c, server.port, "10.0.0.7");
-	CHECK(api_call(&c, "POST", "/api/v1/auth/login",
-		       "{\"email\":\"nobody-here@demo.harreman.eus\",\"password\":\"not-her-password\"}",
-		       &unknown));
+	CHECK(api_call(
+		&c, "POST", "/api/v1/auth/login",
+		"{\"email\":\"nobody-here@demo.harreman.eus\",\"password\":\"not-her-password\"}",
+		&unknown));
 	CHECK_INT(wrong.status, 401);
 	CHECK_INT(unknown.status, 401);
 	CHECK_STR(http_error_code(&wrong), "invalid_credentials");
@@ -385,7 +387,8 @@ static void test_five_failures_for_one_email_lock_it(void)
 	/* The 6th, from a fresh address and with the right password. */
 	api_client_at(&c, server.port, "10.1.0.6");
 	CHECK(api_call(&c, "POST", "/api/v1/auth/login",
-		       "{\"email\":\"locked.out@example.com\",\"password\":\"zuzena-da-hau\"}", &r));
+		       "{\"email\":\"locked.out@example.com\",\"password\":\"zuzena-da-hau\"}",
+		       &r));
 	CHECK_INT(r.status, 429);
 	CHECK_STR(http_error_code(&r), "rate_limited");
 	long wait = retry_after(&r);
@@ -571,7 +574,8 @@ static void test_any_registered_password_can_log_in(void)
 	CHECK_INT(r.status, 201);
 	http_response_free(&r);
 	CHECK(api_call(&c, "POST", "/api/v1/auth/login",
-		       "{\"email\":\"tabby@example.com\",\"password\":\"tab\\tin-the-middle\"}", &r));
+		       "{\"email\":\"tabby@example.com\",\"password\":\"tab\\tin-the-middle\"}",
+		       &r));
 	CHECK_INT(r.status, 200);
 	http_response_free(&r);
 }

@@ -97,7 +97,8 @@ static bool add_ballast(void)
 	sqlite3_busy_timeout(h, 10000);
 	if (sqlite3_exec(h, "CREATE TABLE test_ballast (b BLOB); BEGIN", NULL, NULL, NULL) !=
 		    SQLITE_OK ||
-	    sqlite3_prepare_v2(h, "INSERT INTO test_ballast VALUES (?1)", -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(h, "INSERT INTO test_ballast VALUES (?1)", -1, &st, NULL) !=
+		    SQLITE_OK)
 		goto out;
 	for (int i = 0; i < BALLAST_ROWS; i++) {
 		blob[i % BALLAST_BYTES] = (char)i;
@@ -138,11 +139,13 @@ static bool setup(void)
 		api_call(&admin, "GET", "/api/v1/users?limit=200", NULL, &r);
 		size_t i;
 		json_t *u;
-		json_array_foreach(http_json(&r, "items"), i, u)
-			if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
-				tutors[t] = ival(u, "id");
+		json_array_foreach(http_json(&r, "items"), i,
+				   u) if (json_str(u, "email") &&
+					  strcmp(json_str(u, "email"), email) == 0)
+			tutors[t] = ival(u, "id");
 		http_response_free(&r);
-		if (!tutors[t] || !api_make_tutor(&staff, tutors[t], "maths", NULL, 0, "08:00", "22:00"))
+		if (!tutors[t] ||
+		    !api_make_tutor(&staff, tutors[t], "maths", NULL, 0, "08:00", "22:00"))
 			return false;
 	}
 	snprintf(body, sizeof body,
@@ -206,7 +209,8 @@ static void *book_loop(void *arg)
 				bookings[i] = (struct booking){ival(r.json, "id"), s->index, at};
 		} else {
 			atomic_fetch_add(&failures, 1);
-			fprintf(stderr, "  booking %s -> %d %s\n", body, r.status, r.body ? r.body : "");
+			fprintf(stderr, "  booking %s -> %d %s\n", body, r.status,
+				r.body ? r.body : "");
 		}
 		http_response_free(&r);
 	}
@@ -226,7 +230,8 @@ static long long one_value(sqlite3 *h, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	long long v = -1;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
@@ -236,7 +241,8 @@ static void one_text(sqlite3 *h, const char *sql, char *out, size_t size)
 {
 	sqlite3_stmt *st = NULL;
 	snprintf(out, size, "(none)");
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 }
@@ -323,7 +329,8 @@ static void test_backup_under_load_and_restore(void)
 	for (int i = 0; i < total; i++)
 		if (bookings[i].acked_at < began && !has_booked_lesson(h, bookings[i].lesson_id)) {
 			if (missing++ < 5)
-				fprintf(stderr, "  lesson %lld answered 201 before the backup is not in it\n",
+				fprintf(stderr,
+					"  lesson %lld answered 201 before the backup is not in it\n",
 					(long long)bookings[i].lesson_id);
 		}
 	CHECK_INT(missing, 0);
@@ -335,7 +342,8 @@ static void test_backup_under_load_and_restore(void)
 			       "l.contract_id AND c.kind = 'one_off' AND c.sessions_used = 1"),
 		  lessons);
 	CHECK_INT(one_value(h, "SELECT count(*) FROM contracts c WHERE NOT EXISTS (SELECT 1 FROM "
-			       "lessons l WHERE l.contract_id = c.id)"), 0);
+			       "lessons l WHERE l.contract_id = c.id)"),
+		  0);
 	/* Nothing the server does not have: the copy's lessons are among the 201s. */
 	qsort(bookings, (size_t)total, sizeof bookings[0], by_lesson_id);
 	sqlite3_stmt *q = NULL;
@@ -343,7 +351,8 @@ static void test_backup_under_load_and_restore(void)
 	if (sqlite3_prepare_v2(h, "SELECT id FROM lessons", -1, &q, NULL) == SQLITE_OK)
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			struct booking key = {.lesson_id = sqlite3_column_int64(q, 0)};
-			strangers += !bsearch(&key, bookings, (size_t)total, sizeof key, by_lesson_id);
+			strangers += !bsearch(&key, bookings, (size_t)total, sizeof key,
+					      by_lesson_id);
 		}
 	sqlite3_finalize(q);
 	CHECK_INT(strangers, 0);
@@ -416,7 +425,8 @@ static void test_killed_backup_leaves_no_corrupt_file(void)
 			/* It finished before the kill: a whole, verified copy. */
 			sqlite3 *db = NULL;
 			sqlite3_stmt *stmt = NULL;
-			CHECK(sqlite3_open_v2(out_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+			CHECK(sqlite3_open_v2(out_path, &db, SQLITE_OPEN_READONLY, NULL) ==
+			      SQLITE_OK);
 			CHECK(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL) ==
 			      SQLITE_OK);
 			CHECK(sqlite3_step(stmt) == SQLITE_ROW);

@@ -31,8 +31,8 @@ static bool reads_show(const char *path, const char *needle, bool want)
 		api_call(&anon, "GET", path, NULL, &r);
 		bool has = r.body && strstr(r.body, needle) != NULL;
 		if (r.status != 200 || has != want) {
-			fprintf(stderr, "GET %s (read %d): status %d, %s \"%s\"\n", path, i, r.status,
-				want ? "missing" : "still has", needle);
+			fprintf(stderr, "GET %s (read %d): status %d, %s \"%s\"\n", path, i,
+				r.status, want ? "missing" : "still has", needle);
 			all = false;
 		}
 		http_response_free(&r);
@@ -82,8 +82,8 @@ static void test_slots_follow_bookings_and_cancellations(void)
 	char starts[HM_RFC3339_LEN];
 	snprintf(starts, sizeof starts, "%s", json_str(first, "starts_at"));
 	http_response_free(&r);
-	snprintf(needle, sizeof needle, "\"tutor_id\":%lld,\"starts_at\":\"%s\"", (long long)tutor_id,
-		 starts);
+	snprintf(needle, sizeof needle, "\"tutor_id\":%lld,\"starts_at\":\"%s\"",
+		 (long long)tutor_id, starts);
 	CHECK(reads_show(path, needle, true));
 
 	snprintf(body, sizeof body, "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"}",
@@ -114,14 +114,17 @@ static void test_services_tiers_gifts_channels_follow_writes(void)
 	CHECK(reads_show("/api/v1/services", "\"price_cents\":12345", true));
 
 	CHECK(reads_show("/api/v1/discount-tiers", "\"percent\":7", false));
-	CHECK_INT(api_status(&admin, "PUT", "/api/v1/discount-tiers",
-			     "{\"items\":[{\"from_ordinal\":3,\"percent\":7},"
-			     "{\"from_ordinal\":4,\"percent\":10},{\"from_ordinal\":5,\"percent\":15}]}"),
-		  200);
+	CHECK_INT(
+		api_status(
+			&admin, "PUT", "/api/v1/discount-tiers",
+			"{\"items\":[{\"from_ordinal\":3,\"percent\":7},"
+			"{\"from_ordinal\":4,\"percent\":10},{\"from_ordinal\":5,\"percent\":15}]}"),
+		200);
 	CHECK(reads_show("/api/v1/discount-tiers", "\"percent\":7", true));
 
 	api_call(&anon, "GET", "/api/v1/gifts", NULL, &r);
-	json_int_t gift_id = json_integer_value(json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
+	json_int_t gift_id = json_integer_value(
+		json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
 	http_response_free(&r);
 	CHECK(reads_show("/api/v1/gifts", "Proba-oparia", false));
 	snprintf(path, sizeof path, "/api/v1/gifts/%lld", (long long)gift_id);
@@ -129,7 +132,8 @@ static void test_services_tiers_gifts_channels_follow_writes(void)
 	CHECK(reads_show("/api/v1/gifts", "Proba-oparia", true));
 
 	api_call(&anon, "GET", "/api/v1/channels", NULL, &r);
-	json_int_t channel_id = json_integer_value(json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
+	json_int_t channel_id = json_integer_value(
+		json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
 	http_response_free(&r);
 	CHECK(reads_show("/api/v1/channels", "Harreman proba-lerroa", false));
 	snprintf(path, sizeof path, "/api/v1/channels/%lld", (long long)channel_id);
@@ -144,8 +148,9 @@ static void test_another_process_writing_is_seen(void)
 	sqlite3 *db = NULL;
 	CHECK(sqlite3_open(server.db, &db) == SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
-	CHECK(sqlite3_exec(db, "UPDATE services SET name = 'Kanpotik aldatua' WHERE id ="
-			       " (SELECT min(id) FROM services WHERE active = 1)",
+	CHECK(sqlite3_exec(db,
+			   "UPDATE services SET name = 'Kanpotik aldatua' WHERE id ="
+			   " (SELECT min(id) FROM services WHERE active = 1)",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	CHECK_INT(sqlite3_changes(db), 1);
 	sqlite3_close(db);
@@ -163,7 +168,8 @@ int main(void)
 	api_client_init(&student, server.port);
 	CHECK_INT(api_login(&staff, DEMO_STAFF), 200);
 	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
-	CHECK_INT(api_register(&student, "cache@example.com", "pasahitz-luze-bat-2026", "Katxe Ikaslea"),
+	CHECK_INT(api_register(&student, "cache@example.com", "pasahitz-luze-bat-2026",
+			       "Katxe Ikaslea"),
 		  201);
 	RUN(test_slots_follow_bookings_and_cancellations);
 	RUN(test_services_tiers_gifts_channels_follow_writes);

@@ -70,7 +70,8 @@ static json_t *feed(struct api_client *c, const char *path, char **text)
 	char type[128];
 	api_call(c, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	CHECK_STR(http_header(&r, "Content-Type", type, sizeof type), "text/calendar; charset=utf-8");
+	CHECK_STR(http_header(&r, "Content-Type", type, sizeof type),
+		  "text/calendar; charset=utf-8");
 	json_t *verdict = r.status == 200 ? ical_check(r.body, r.body_len) : NULL;
 	CHECK(verdict != NULL);
 	CHECK(json_is_true(json_object_get(verdict, "ok")));
@@ -92,9 +93,9 @@ static json_t *event_of(json_t *verdict, json_int_t id)
 	size_t i;
 	json_t *e;
 	snprintf(prefix, sizeof prefix, "lesson-%lld-", (long long)id);
-	json_array_foreach(json_object_get(verdict, "events"), i, e)
-		if (json_str(e, "uid") && strncmp(json_str(e, "uid"), prefix, strlen(prefix)) == 0)
-			return e;
+	json_array_foreach(json_object_get(verdict, "events"), i,
+			   e) if (json_str(e, "uid") && strncmp(json_str(e, "uid"), prefix,
+								strlen(prefix)) == 0) return e;
 	return NULL;
 }
 
@@ -290,7 +291,8 @@ static void test_tutor_feed(void)
 	CHECK_STR(json_str(v, "name"), "Harreman: Amaia Irakaslea");
 	/* The same lesson has the same UID in the tutor's and the student's feeds. */
 	json_t *mine = feed(&ane, "/api/v1/me/calendar.ics", NULL);
-	CHECK_STR(json_str(event_of(mine, lessons[0]), "uid"), json_str(event_of(v, lessons[0]), "uid"));
+	CHECK_STR(json_str(event_of(mine, lessons[0]), "uid"),
+		  json_str(event_of(v, lessons[0]), "uid"));
 	json_decref(mine);
 	json_decref(v);
 	json_decref(feed(&admin, path, NULL));
@@ -330,8 +332,8 @@ static void get_with(struct api_client *c, const char *path, const char *extra,
 }
 
 /* The status of GET path as c with extra header lines; the ETag into etag. */
-static int conditional(struct api_client *c, const char *path, const char *extra,
-		       char etag[64], char modified[64])
+static int conditional(struct api_client *c, const char *path, const char *extra, char etag[64],
+		       char modified[64])
 {
 	struct http_response r;
 	char buf[64];
@@ -379,7 +381,8 @@ static void test_conditional_get(void)
 	snprintf(extra, sizeof extra, "If-Modified-Since: %s\r\n", modified);
 	CHECK_INT(conditional(&ane, me, extra, again, NULL), 304);
 	CHECK_INT(conditional(&ane, me, "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n",
-			      again, NULL), 200);
+			      again, NULL),
+		  200);
 	CHECK_INT(conditional(&ane, me, "If-Modified-Since: yesterday\r\n", again, NULL), 200);
 	/* If-None-Match decides when both are sent. */
 	snprintf(extra, sizeof extra, "If-None-Match: \"x\"\r\nIf-Modified-Since: %s\r\n",

@@ -77,7 +77,8 @@ static void get_slots(json_int_t service, json_int_t tutor, int64_t from, int64_
 	day_text(from, a);
 	day_text(to, b);
 	if (tutor)
-		snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&from=%s&to=%s&tutor_id=%lld",
+		snprintf(path, sizeof path,
+			 "/api/v1/slots?service_id=%lld&from=%s&to=%s&tutor_id=%lld",
 			 (long long)service, a, b, (long long)tutor);
 	else
 		snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&from=%s&to=%s",
@@ -90,7 +91,8 @@ static int slot_seats(json_t *items, json_int_t tutor, const char *starts_at)
 {
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		if (int_of(it, "tutor_id") == tutor && json_str(it, "starts_at") &&
 		    strcmp(json_str(it, "starts_at"), starts_at) == 0)
 			return (int)int_of(it, "seats_left");
@@ -103,8 +105,7 @@ static size_t count_of(json_t *items, json_int_t tutor)
 {
 	size_t i, n = 0;
 	json_t *it;
-	json_array_foreach(items, i, it)
-		n += int_of(it, "tutor_id") == tutor;
+	json_array_foreach(items, i, it) n += int_of(it, "tutor_id") == tutor;
 	return n;
 }
 
@@ -113,9 +114,7 @@ static json_t *find_id(json_t *items, json_int_t id)
 {
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-		if (int_of(it, "id") == id)
-			return it;
+	json_array_foreach(items, i, it) if (int_of(it, "id") == id) return it;
 	return NULL;
 }
 
@@ -195,7 +194,8 @@ static void test_tutors_put_and_list(void)
 	/* Staff make a staff user a tutor: 200 with the tutor, subjects sorted. */
 	snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)staff_id);
 	CHECK(api_call(&staff, "PUT", path,
-		       "{\"subjects\":[\"physics\",\"maths\"],\"bio\":\"Fisikaria, 10 urte.\"}", &r));
+		       "{\"subjects\":[\"physics\",\"maths\"],\"bio\":\"Fisikaria, 10 urte.\"}",
+		       &r));
 	CHECK_INT(r.status, 200);
 	CHECK_INT(int_of(r.json, "id"), staff_id);
 	CHECK_STR(json_str(r.json, "full_name"), "Iker Irakaslea");
@@ -209,7 +209,8 @@ static void test_tutors_put_and_list(void)
 	put_tutor(&admin, staff2_id, "{\"subjects\":[\"maths\"],\"bio\":\"Matematikaria.\"}", 200);
 	/* Replacing: history and maths, then history alone. */
 	put_tutor(&staff, staff3_id, "{\"subjects\":[\"maths\",\"history\"],\"bio\":\"\"}", 200);
-	put_tutor(&staff, staff3_id, "{\"subjects\":[\"history\"],\"bio\":\"Historialaria.\"}", 200);
+	put_tutor(&staff, staff3_id, "{\"subjects\":[\"history\"],\"bio\":\"Historialaria.\"}",
+		  200);
 	put_tutor(&staff, staff4_id, "{\"subjects\":[\"chemistry\"],\"bio\":\"Kimikaria.\"}", 200);
 
 	/* Who may not. */
@@ -326,7 +327,8 @@ static void test_availability(void)
 
 	/* Not a tutor: a student user, an unknown id. */
 	char other[80];
-	snprintf(other, sizeof other, "/api/v1/tutors/%lld/availability", (long long)student_user_id);
+	snprintf(other, sizeof other, "/api/v1/tutors/%lld/availability",
+		 (long long)student_user_id);
 	CHECK(api_call(&anon, "GET", other, NULL, &r));
 	CHECK_INT(r.status, 404);
 	CHECK_STR(http_error_code(&r), "not_found");
@@ -334,9 +336,11 @@ static void test_availability(void)
 	CHECK_INT(api_status(&anon, "GET", "/api/v1/tutors/999999/availability", NULL), 404);
 	snprintf(other, sizeof other, "/api/v1/tutors/%lld/availability", (long long)admin_id);
 	CHECK_INT(api_status(&anon, "GET", other, NULL), 404);
-	CHECK_INT(api_status(&staff, "PUT", other,
-			     "{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}"),
-		  404);
+	CHECK_INT(
+		api_status(
+			&staff, "PUT", other,
+			"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}"),
+		404);
 
 	/* PUT sets the windows and answers with them. */
 	CHECK(api_call(&staff, "PUT", path,
@@ -393,16 +397,24 @@ static void test_availability(void)
 	static const struct {
 		const char *body, *field;
 	} bad[] = {
-		{"{\"windows\":[{\"weekday\":0,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}", "windows[0]"},
+		{"{\"windows\":[{\"weekday\":0,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}",
+		 "windows[0]"},
 		{"{\"windows\":[{\"weekday\":2,\"starts\":\"09:00\",\"ends\":\"10:00\"},"
-		 "{\"weekday\":8,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}", "windows[1]"},
-		{"{\"windows\":[{\"weekday\":2,\"starts\":\"25:00\",\"ends\":\"26:00\"}]}", "windows[0]"},
-		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"25:00\"}]}", "windows[0]"},
+		 "{\"weekday\":8,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}",
+		 "windows[1]"},
+		{"{\"windows\":[{\"weekday\":2,\"starts\":\"25:00\",\"ends\":\"26:00\"}]}",
+		 "windows[0]"},
+		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"25:00\"}]}",
+		 "windows[0]"},
 		{"{\"windows\":[{\"weekday\":2,\"starts\":\"09:00\",\"ends\":\"10:00\"},"
-		 "{\"weekday\":2,\"starts\":\"20:00\",\"ends\":\"16:00\"}]}", "windows[1]"},
-		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"16:00\"}]}", "windows[0]"},
-		{"{\"windows\":[{\"weekday\":2,\"starts\":\"4pm\",\"ends\":\"20:00\"}]}", "windows[0]"},
-		{"{\"windows\":[{\"weekday\":\"2\",\"starts\":\"16:00\",\"ends\":\"20:00\"}]}", "windows[0]"},
+		 "{\"weekday\":2,\"starts\":\"20:00\",\"ends\":\"16:00\"}]}",
+		 "windows[1]"},
+		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"16:00\"}]}",
+		 "windows[0]"},
+		{"{\"windows\":[{\"weekday\":2,\"starts\":\"4pm\",\"ends\":\"20:00\"}]}",
+		 "windows[0]"},
+		{"{\"windows\":[{\"weekday\":\"2\",\"starts\":\"16:00\",\"ends\":\"20:00\"}]}",
+		 "windows[0]"},
 		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\"}]}", "windows[0]"},
 		{"{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"20:00\",\"room\":1}]}",
 		 "windows[0]"},
@@ -478,10 +490,11 @@ static void test_services(void)
 	CHECK(json_is_true(http_json(&r, "active")));
 	http_response_free(&r);
 
-	CHECK(api_call(&admin, "POST", "/api/v1/services",
-		       "{\"name\":\"Matematika taldean\",\"subject\":\"maths\",\"level\":\"B1\","
-		       "\"kind\":\"group\",\"duration_min\":60,\"price_cents\":1800,\"capacity\":3}",
-		       &r));
+	CHECK(api_call(
+		&admin, "POST", "/api/v1/services",
+		"{\"name\":\"Matematika taldean\",\"subject\":\"maths\",\"level\":\"B1\","
+		"\"kind\":\"group\",\"duration_min\":60,\"price_cents\":1800,\"capacity\":3}",
+		&r));
 	CHECK_INT(r.status, 201);
 	svc_g60 = int_of(r.json, "id");
 	CHECK_STR(json_str(r.json, "kind"), "group");
@@ -495,37 +508,50 @@ static void test_services(void)
 				  "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":3000}");
 	svc_chem = create_service("{\"name\":\"Kimika\",\"subject\":\"chemistry\","
 				  "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":3000}");
-	svc_inactive = create_service("{\"name\":\"Latina (zaharra)\",\"subject\":\"maths\","
-				      "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":100}");
+	svc_inactive = create_service(
+		"{\"name\":\"Latina (zaharra)\",\"subject\":\"maths\","
+		"\"kind\":\"private\",\"duration_min\":60,\"price_cents\":100}");
 
 	/* Bad services: 422 on the field, nothing made. */
 	static const struct {
 		const char *body, *field;
 	} bad[] = {
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":60,"
-		 "\"price_cents\":100,\"capacity\":3}", "capacity"},
+		 "\"price_cents\":100,\"capacity\":3}",
+		 "capacity"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"group\",\"duration_min\":60,"
-		 "\"price_cents\":100}", "capacity"},
+		 "\"price_cents\":100}",
+		 "capacity"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"workshop\",\"duration_min\":60,"
-		 "\"price_cents\":100}", "capacity"},
+		 "\"price_cents\":100}",
+		 "capacity"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":60,"
-		 "\"price_cents\":-1}", "price_cents"},
+		 "\"price_cents\":-1}",
+		 "price_cents"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":4,"
-		 "\"price_cents\":100}", "duration_min"},
+		 "\"price_cents\":100}",
+		 "duration_min"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":601,"
-		 "\"price_cents\":100}", "duration_min"},
+		 "\"price_cents\":100}",
+		 "duration_min"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"lecture\",\"duration_min\":60,"
-		 "\"price_cents\":100}", "kind"},
+		 "\"price_cents\":100}",
+		 "kind"},
 		{"{\"name\":\"X\",\"subject\":\"Maths\",\"kind\":\"private\",\"duration_min\":60,"
-		 "\"price_cents\":100}", "subject"},
+		 "\"price_cents\":100}",
+		 "subject"},
 		{"{\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":60,"
-		 "\"price_cents\":100}", "name"},
+		 "\"price_cents\":100}",
+		 "name"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\",\"duration_min\":60,"
-		 "\"price_cents\":100,\"room\":\"B\"}", "room"},
+		 "\"price_cents\":100,\"room\":\"B\"}",
+		 "room"},
 		{"{\"id\":5,\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"private\","
-		 "\"duration_min\":60,\"price_cents\":100}", "id"},
+		 "\"duration_min\":60,\"price_cents\":100}",
+		 "id"},
 		{"{\"name\":\"X\",\"subject\":\"maths\",\"kind\":\"group\",\"duration_min\":60,"
-		 "\"price_cents\":100,\"capacity\":0}", "capacity"},
+		 "\"price_cents\":100,\"capacity\":0}",
+		 "capacity"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK(api_call(&staff, "POST", "/api/v1/services", bad[i].body, &r));
@@ -537,8 +563,9 @@ static void test_services(void)
 		http_response_free(&r);
 	}
 	/* Durations 5 and 600 are the limits, both allowed. */
-	json_int_t five = create_service("{\"name\":\"Galdera azkarra\",\"subject\":\"misc\","
-					 "\"kind\":\"private\",\"duration_min\":5,\"price_cents\":0}");
+	json_int_t five = create_service(
+		"{\"name\":\"Galdera azkarra\",\"subject\":\"misc\","
+		"\"kind\":\"private\",\"duration_min\":5,\"price_cents\":0}");
 	json_int_t long_one = create_service("{\"name\":\"Eguneko ikastaroa\",\"subject\":\"misc\","
 					     "\"kind\":\"workshop\",\"duration_min\":600,"
 					     "\"price_cents\":10000,\"capacity\":20}");
@@ -936,7 +963,8 @@ static void test_no_past_slots(void)
 	size_t i;
 	json_t *it;
 	bool all_future = true;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const char *s = json_str(it, "starts_at");
 		if (!s || strcmp(s, now_text) <= 0)
 			all_future = false;
@@ -1031,7 +1059,8 @@ static void test_slots_across_dst(void)
 		for (size_t i = 0; i < json_array_size(items) && i < 8; i++) {
 			int64_t day;
 			int hour, minute;
-			local_clock(json_str(json_array_get(items, i), "starts_at"), &day, &hour, &minute);
+			local_clock(json_str(json_array_get(items, i), "starts_at"), &day, &hour,
+				    &minute);
 			CHECK_INT(day, i < 4 ? tue_before : tue_after);
 			CHECK_INT(hour, 16 + (int)(i % 4));
 			CHECK_INT(minute, 0);

@@ -80,21 +80,23 @@ static void test_user_add_and_login(void)
 {
 	char db[128], *out = NULL;
 	path_in_dir(db, sizeof db, "users.db");
-	const char *add_admin[] = {"user", "add", "--role", "admin", "--email", "Boss@Example.com",
-				   "--name", "Nerea Zubiri", "--db", db, NULL};
+	const char *add_admin[] = {
+		"user",   "add",          "--role", "admin", "--email", "Boss@Example.com",
+		"--name", "Nerea Zubiri", "--db",   db,      NULL};
 	CHECK_INT(run_cli(add_admin, NULL, "a long admin password", &out), 0);
 	CHECK(out && strstr(out, "created admin user 1 <boss@example.com>"));
 	free(out);
 
 	/* From standard input when the variable is unset. */
-	const char *add_staff[] = {"user", "add", "--role", "staff", "--email", "tutor@example.com",
-				   "--name", "Mikel", "--db", db, NULL};
+	const char *add_staff[] = {
+		"user",   "add",   "--role", "staff", "--email", "tutor@example.com",
+		"--name", "Mikel", "--db",   db,      NULL};
 	CHECK_INT(run_cli(add_staff, "staff password 123\n", NULL, &out), 0);
 	free(out);
 
 	/* Too short, and a duplicate. */
-	const char *add_short[] = {"user", "add", "--role", "student", "--email", "s@example.com",
-				   "--name", "S", "--db", db, NULL};
+	const char *add_short[] = {"user",   "add", "--role", "student", "--email", "s@example.com",
+				   "--name", "S",   "--db",   db,        NULL};
 	CHECK_INT(run_cli(add_short, NULL, "short", &out), 1);
 	CHECK(out && strstr(out, "10 to 1024"));
 	free(out);
@@ -113,7 +115,8 @@ static void test_user_add_and_login(void)
 	CHECK_INT(api_login(&c, "tutor@example.com", "staff password 123"), 200);
 	struct http_response r;
 	CHECK(api_call(&c, "GET", "/api/v1/me", NULL, &r));
-	CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")), "staff");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")),
+		  "staff");
 	CHECK(json_is_null(json_object_get(r.json, "client")));
 	http_response_free(&r);
 
@@ -148,8 +151,11 @@ static void test_backup_while_serving(void)
 	sqlite3 *handle = NULL;
 	sqlite3_stmt *stmt = NULL;
 	CHECK_INT(sqlite3_open_v2(out_path, &handle, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	CHECK_INT(sqlite3_prepare_v2(handle, "SELECT count(*) FROM users WHERE email ="
-				     " 'backup-me@example.com'", -1, &stmt, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(handle,
+				     "SELECT count(*) FROM users WHERE email ="
+				     " 'backup-me@example.com'",
+				     -1, &stmt, NULL),
+		  SQLITE_OK);
 	CHECK_INT(sqlite3_step(stmt), SQLITE_ROW);
 	CHECK_INT(sqlite3_column_int(stmt, 0), 1);
 	sqlite3_finalize(stmt);

@@ -63,9 +63,9 @@ static json_int_t find_user(const char *email)
 	size_t i;
 	json_t *u;
 	api_call(&admin, "GET", "/api/v1/users?limit=200", NULL, &r);
-	json_array_foreach(http_json(&r, "items"), i, u)
-		if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
-			id = ival(u, "id");
+	json_array_foreach(http_json(&r, "items"), i,
+			   u) if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
+		id = ival(u, "id");
 	http_response_free(&r);
 	return id;
 }
@@ -107,9 +107,8 @@ static void search(const char *query, char *out, size_t size)
 	api_call(&staff, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
 	out[0] = '\0';
-	json_array_foreach(http_json(&r, "items"), i, c)
-		used += (size_t)snprintf(out + used, size - used, "%s%lld", used ? "," : "",
-					 (long long)ival(c, "id"));
+	json_array_foreach(http_json(&r, "items"), i, c) used += (size_t)snprintf(
+		out + used, size - used, "%s%lld", used ? "," : "", (long long)ival(c, "id"));
 	http_response_free(&r);
 }
 
@@ -155,10 +154,11 @@ static bool setup(void)
 	if (!staff_id || !student_client_id || !tutor_id || !plain_staff_id ||
 	    api_status(&staff, "PUT", path, "{\"subjects\":[\"english\"]}") != 200)
 		return false;
-	service_id = post_id(&staff, "/api/v1/services",
-			     "{\"name\":\"English B2\",\"subject\":\"english\",\"kind\":\"private\","
-			     "\"duration_min\":60,\"price_cents\":2500}",
-			     201);
+	service_id = post_id(
+		&staff, "/api/v1/services",
+		"{\"name\":\"English B2\",\"subject\":\"english\",\"kind\":\"private\","
+		"\"duration_min\":60,\"price_cents\":2500}",
+		201);
 	return service_id > 0;
 }
 
@@ -168,12 +168,13 @@ static void test_staff_creates_a_phone_client(void)
 {
 	struct http_response r;
 	char body[1024];
-	snprintf(body, sizeof body,
-		 "{\"full_name\":\"Miren Goikoetxea\",\"phone\":\"+34 600 000 001\","
-		 "\"guardian\":{\"full_name\":\"Itziar Goikoetxea\",\"phone\":\"+34 600 000 002\"},"
-		 "\"assistance\":\"dedicated\",\"tutor_id\":%lld,\"level\":\"B1\",\"pace\":\"steady\","
-		 "\"preferred_channel\":\"phone\",\"locale\":\"es\",\"notes\":\"Prefers mornings.\"}",
-		 (long long)tutor_id);
+	snprintf(
+		body, sizeof body,
+		"{\"full_name\":\"Miren Goikoetxea\",\"phone\":\"+34 600 000 001\","
+		"\"guardian\":{\"full_name\":\"Itziar Goikoetxea\",\"phone\":\"+34 600 000 002\"},"
+		"\"assistance\":\"dedicated\",\"tutor_id\":%lld,\"level\":\"B1\",\"pace\":\"steady\","
+		"\"preferred_channel\":\"phone\",\"locale\":\"es\",\"notes\":\"Prefers mornings.\"}",
+		(long long)tutor_id);
 	CHECK(api_call(&staff, "POST", "/api/v1/clients", body, &r));
 	CHECK_INT(r.status, 201);
 	miren = ival(r.json, "id");
@@ -226,13 +227,17 @@ static void test_staff_creates_a_phone_client(void)
 	CHECK_STR(json_str(r.json, "relationship"), "one_off");
 	http_response_free(&r);
 
-	percent_client = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"100% Euskara\"}", 201);
-	underscore_client = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"Jon_Ander Aranburu\"}",
-				    201);
+	percent_client = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"100% Euskara\"}",
+				 201);
+	underscore_client = post_id(&staff, "/api/v1/clients",
+				    "{\"full_name\":\"Jon_Ander Aranburu\"}", 201);
 	xabier = post_id(&staff, "/api/v1/clients",
 			 "{\"full_name\":\"Xabier Zubia\",\"phone\":\"+34 611 222 333\"}", 201);
 	inaki = post_id(&staff, "/api/v1/clients",
-			"{\"full_name\":\"I\xc3\xb1" "aki Ib\xc3\xa1\xc3\xb1" "ez\"}", 201);
+			"{\"full_name\":\"I\xc3\xb1"
+			"aki Ib\xc3\xa1\xc3\xb1"
+			"ez\"}",
+			201);
 	CHECK(percent_client && underscore_client && xabier && inaki);
 }
 
@@ -319,7 +324,8 @@ static void test_access(void)
 	CHECK_INT(r.status, 403);
 	CHECK_STR(http_error_code(&r), "forbidden");
 	http_response_free(&r);
-	CHECK_INT(api_status(&student, "POST", "/api/v1/clients", "{\"full_name\":\"Sneaky\"}"), 403);
+	CHECK_INT(api_status(&student, "POST", "/api/v1/clients", "{\"full_name\":\"Sneaky\"}"),
+		  403);
 	CHECK_INT(api_status(&student, "GET", path, NULL), 403);
 	CHECK_INT(api_status(&student, "PATCH", path, "{\"notes\":\"hacked\"}"), 403);
 	client_path(path, sizeof path, student_client_id, "");
@@ -422,7 +428,8 @@ static void test_paging(void)
 		json_t *items = http_json(&r, "items"), *next = http_json(&r, "next_after");
 		size_t i;
 		json_t *c;
-		json_array_foreach(items, i, c) {
+		json_array_foreach(items, i, c)
+		{
 			ascending = ascending && ival(c, "id") > prev;
 			prev = ival(c, "id");
 			seen++;
@@ -549,9 +556,10 @@ static void test_relationship_follows_subscriptions(void)
 	client_path(path, sizeof path, miren, "");
 
 	/* A one-off contract does not make a long-term client. */
-	snprintf(body, sizeof body,
-		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"channel\":\"phone\"}",
-		 (long long)miren, (long long)service_id);
+	snprintf(
+		body, sizeof body,
+		"{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"channel\":\"phone\"}",
+		(long long)miren, (long long)service_id);
 	CHECK(post_id(&staff, "/api/v1/contracts", body, 201) > 0);
 	CHECK(api_call(&staff, "GET", path, NULL, &r));
 	CHECK_STR(json_str(r.json, "relationship"), "one_off");
@@ -609,11 +617,12 @@ static void test_me_client(void)
 	/* Staff have no client record of their own here. */
 	CHECK_INT(api_status(&staff, "GET", "/api/v1/me/client", NULL), 403);
 
-	CHECK(api_call(&student, "PATCH", "/api/v1/me/client",
-		       "{\"full_name\":\"Gorka Ikaslea Etxeberria\",\"phone\":\"+34 622 000 000\","
-		       "\"guardian\":{\"full_name\":\"Amaia Etxeberria\",\"phone\":\"+34 622 000 001\"},"
-		       "\"preferred_channel\":\"email\",\"locale\":\"en\"}",
-		       &r));
+	CHECK(api_call(
+		&student, "PATCH", "/api/v1/me/client",
+		"{\"full_name\":\"Gorka Ikaslea Etxeberria\",\"phone\":\"+34 622 000 000\","
+		"\"guardian\":{\"full_name\":\"Amaia Etxeberria\",\"phone\":\"+34 622 000 001\"},"
+		"\"preferred_channel\":\"email\",\"locale\":\"en\"}",
+		&r));
 	CHECK_INT(r.status, 200);
 	CHECK_INT(ival(r.json, "id"), student_client_id);
 	CHECK_STR(json_str(r.json, "full_name"), "Gorka Ikaslea Etxeberria");
@@ -648,7 +657,8 @@ static void test_me_client(void)
 		CHECK_INT(r.status, 422);
 		CHECK_STR(http_error_code(&r), "validation_failed");
 		if (!http_error_field(&r, refused[i][1]))
-			fprintf(stderr, "  (no field %s in %s)\n", refused[i][1], r.body ? r.body : "");
+			fprintf(stderr, "  (no field %s in %s)\n", refused[i][1],
+				r.body ? r.body : "");
 		CHECK(http_error_field(&r, refused[i][1]) != NULL);
 		http_response_free(&r);
 	}
@@ -830,16 +840,18 @@ static void check_client_stage(json_int_t id, int contracts, int current, int ne
 static json_int_t one_off_for(json_int_t client)
 {
 	char body[256];
-	snprintf(body, sizeof body,
-		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"channel\":\"phone\"}",
-		 (long long)client, (long long)service_id);
+	snprintf(
+		body, sizeof body,
+		"{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"channel\":\"phone\"}",
+		(long long)client, (long long)service_id);
 	return post_id(&staff, "/api/v1/contracts", body, 201);
 }
 
 static void test_loyalty_stage(void)
 {
 	struct http_response r;
-	json_int_t id = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"Loyalty Stage\"}", 201);
+	json_int_t id = post_id(&staff, "/api/v1/clients", "{\"full_name\":\"Loyalty Stage\"}",
+				201);
 	CHECK(id > 0);
 
 	/* The business plan's tiers: 3rd contract 5 %, 4th 10 %, 5th and later 15 %. */

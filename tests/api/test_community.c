@@ -26,8 +26,7 @@
 static struct test_server server;
 /* Eight worker threads whatever the machine: the race needs requests that really
  * run at once (one thread per CPU would serialise them on a small box). */
-static const char *const serve_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8",
-					 NULL};
+static const char *const serve_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8", NULL};
 
 #define PW "community-test-password"
 #define N_RACERS 20
@@ -114,8 +113,8 @@ static void event_body(char *out, size_t size, const char *title, const char *ki
 		 title, kind, subj, starts, ends, capacity);
 }
 
-static json_int_t make_event(const char *title, const char *kind, const char *subject,
-			     int64_t day, int minute, int capacity)
+static json_int_t make_event(const char *title, const char *kind, const char *subject, int64_t day,
+			     int minute, int capacity)
 {
 	char body[1024];
 	event_body(body, sizeof body, title, kind, subject, day, minute, 90, capacity);
@@ -134,9 +133,8 @@ static json_t *event_seen(struct api_client *c, json_int_t id)
 	snprintf(path, sizeof path, "/api/v1/events?from=%s&to=%s&limit=200", from, to);
 	api_call(c, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (ival(item, "id") == id)
-			found = json_deep_copy(item);
+	json_array_foreach(http_json(&r, "items"), i, item) if (ival(item, "id") == id)
+		found = json_deep_copy(item);
 	http_response_free(&r);
 	return found;
 }
@@ -223,10 +221,10 @@ static int audit_count(const char *action, json_int_t id)
 		json_t *item;
 		snprintf(path, sizeof path, "/api/v1/audit?limit=200&after=%lld", (long long)after);
 		api_call(&admin, "GET", path, NULL, &r);
-		json_array_foreach(http_json(&r, "items"), i, item)
-			if (json_str(item, "action") && strcmp(json_str(item, "action"), action) == 0 &&
-			    ival(item, "entity_id") == id)
-				n++;
+		json_array_foreach(http_json(&r, "items"), i,
+				   item) if (json_str(item, "action") &&
+					     strcmp(json_str(item, "action"), action) == 0 &&
+					     ival(item, "entity_id") == id) n++;
 		after = json_integer_value(http_json(&r, "next_after"));
 		http_response_free(&r);
 		if (!after)
@@ -298,11 +296,12 @@ static void test_staff_creates_an_event(void)
 	int64_t start = hm_local_instant(today + 10, 18 * 60);
 	hm_time_format(start, starts);
 	hm_time_format(start + 5400, ends);
-	CHECK(api_call(&staff, "POST", "/api/v1/events",
-		       "{\"title\":\"Ekuazioen tailerra\",\"kind\":\"workshop\",\"subject\":\"maths\","
-		       "\"starts_at\":\"2099-01-01T10:00:00+01:00\",\"ends_at\":\"2099-01-01T11:00:00Z\","
-		       "\"capacity\":8,\"description\":\"x\"}",
-		       &r));
+	CHECK(api_call(
+		&staff, "POST", "/api/v1/events",
+		"{\"title\":\"Ekuazioen tailerra\",\"kind\":\"workshop\",\"subject\":\"maths\","
+		"\"starts_at\":\"2099-01-01T10:00:00+01:00\",\"ends_at\":\"2099-01-01T11:00:00Z\","
+		"\"capacity\":8,\"description\":\"x\"}",
+		&r));
 	CHECK_INT(r.status, 422); /* too far ahead */
 	CHECK_STR(http_error_field(&r, "starts_at"), "is too far ahead: at most 400 days");
 	http_response_free(&r);
@@ -398,69 +397,88 @@ static void test_event_validation(void)
 		const char *fmt, *field, *want;
 	} cases[] = {
 		{EV("\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\",\"capacity\":5,"
-		    "\"description\":\"d\""), "title", "is required"},
+		    "\"description\":\"d\""),
+		 "title", "is required"},
 		{EV("\"title\":\"T\\u0001\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\"d\""), "title", "control characters"},
+		    "\"capacity\":5,\"description\":\"d\""),
+		 "title", "control characters"},
 		{EV("\"title\":\"T\",\"kind\":\"party\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\"d\""), "kind", "workshop, talk, forum"},
+		    "\"capacity\":5,\"description\":\"d\""),
+		 "kind", "workshop, talk, forum"},
 		{EV("\"title\":\"T\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\"d\""), "kind", "is required"},
+		    "\"capacity\":5,\"description\":\"d\""),
+		 "kind", "is required"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"subject\":\"Maths\",\"starts_at\":\"@S\","
-		    "\"ends_at\":\"@E\",\"capacity\":5,\"description\":\"d\""), "subject", "subject key"},
+		    "\"ends_at\":\"@E\",\"capacity\":5,\"description\":\"d\""),
+		 "subject", "subject key"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"subject\":7,\"starts_at\":\"@S\","
-		    "\"ends_at\":\"@E\",\"capacity\":5,\"description\":\"d\""), "subject", "subject key"},
+		    "\"ends_at\":\"@E\",\"capacity\":5,\"description\":\"d\""),
+		 "subject", "subject key"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":0,\"description\":\"d\""), "capacity", ""},
+		    "\"capacity\":0,\"description\":\"d\""),
+		 "capacity", ""},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":1001,\"description\":\"d\""), "capacity", ""},
+		    "\"capacity\":1001,\"description\":\"d\""),
+		 "capacity", ""},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":\"5\",\"description\":\"d\""), "capacity", ""},
+		    "\"capacity\":\"5\",\"description\":\"d\""),
+		 "capacity", ""},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"description\":\"d\""), "capacity", "is required"},
+		    "\"description\":\"d\""),
+		 "capacity", "is required"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5"), "description", "is required"},
+		    "\"capacity\":5"),
+		 "description", "is required"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\" \\n \""), "description", "empty"},
+		    "\"capacity\":5,\"description\":\" \\n \""),
+		 "description", "empty"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\"d\",\"places_left\":3"), "places_left",
-		 "is read-only"},
+		    "\"capacity\":5,\"description\":\"d\",\"places_left\":3"),
+		 "places_left", "is read-only"},
 		{EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"@S\",\"ends_at\":\"@E\","
-		    "\"capacity\":5,\"description\":\"d\",\"room\":\"B\""), "room", "unknown field"},
+		    "\"capacity\":5,\"description\":\"d\",\"room\":\"B\""),
+		 "room", "unknown field"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		fill(body, sizeof body, cases[i].fmt, starts, ends);
 		check_event_422(body, cases[i].field, cases[i].want);
 	}
 	/* Times: not an instant, in the past, end before start, longer than a week. */
-	snprintf(body, sizeof body,
-		 EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"tomorrow\",\"ends_at\":\"%s\","
-		    "\"capacity\":5,\"description\":\"d\""), ends);
+	snprintf(
+		body, sizeof body,
+		EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"tomorrow\",\"ends_at\":\"%s\","
+		   "\"capacity\":5,\"description\":\"d\""),
+		ends);
 	check_event_422(body, "starts_at", "RFC 3339");
 	snprintf(body, sizeof body,
 		 EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-		    "\"capacity\":5,\"description\":\"d\""), past, ends);
+		    "\"capacity\":5,\"description\":\"d\""),
+		 past, ends);
 	check_event_422(body, "starts_at", "in the future");
 	snprintf(body, sizeof body,
 		 EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-		    "\"capacity\":5,\"description\":\"d\""), ends, starts);
+		    "\"capacity\":5,\"description\":\"d\""),
+		 ends, starts);
 	check_event_422(body, "ends_at", "after starts_at");
 	snprintf(body, sizeof body,
 		 EV("\"title\":\"T\",\"kind\":\"talk\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-		    "\"capacity\":5,\"description\":\"d\""), starts, week);
+		    "\"capacity\":5,\"description\":\"d\""),
+		 starts, week);
 	check_event_422(body, "ends_at", "7 days");
 	/* A 201-character title. */
 	memset(long_title, 'a', 201);
 	long_title[201] = '\0';
 	snprintf(body, sizeof body,
 		 EV("\"title\":\"%s\",\"kind\":\"talk\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-		    "\"capacity\":5,\"description\":\"d\""), long_title, starts, ends);
+		    "\"capacity\":5,\"description\":\"d\""),
+		 long_title, starts, ends);
 	check_event_422(body, "title", "200 characters");
 	/* Every field at once: each is named. */
 	struct http_response r;
 	api_call(&staff, "POST", "/api/v1/events", "{\"kind\":1,\"capacity\":-1}", &r);
 	CHECK_INT(r.status, 422);
-	static const char *const all[] = {"title", "kind", "starts_at", "ends_at", "capacity",
-					  "description"};
+	static const char *const all[] = {"title",   "kind",     "starts_at",
+					  "ends_at", "capacity", "description"};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		CHECK(http_error_field(&r, all[i]) != NULL);
 	http_response_free(&r);
@@ -600,7 +618,8 @@ static void test_event_list(void)
 		CHECK(api_call(&anon, "GET", path, NULL, &r));
 		CHECK_INT(r.status, 200);
 		CHECK(json_array_size(http_json(&r, "items")) <= 2);
-		json_array_foreach(http_json(&r, "items"), i, item) {
+		json_array_foreach(http_json(&r, "items"), i, item)
+		{
 			int64_t s = parse_at(json_str(item, "starts_at"));
 			ordered = ordered && s >= last_start;
 			last_start = s;
@@ -633,7 +652,8 @@ static void test_event_list(void)
 	CHECK(api_call(&anon, "GET", path, NULL, &r));
 	CHECK_INT(r.status, 200);
 	has_gone = has_late = has_soon = false;
-	json_array_foreach(http_json(&r, "items"), i, item) {
+	json_array_foreach(http_json(&r, "items"), i, item)
+	{
 		has_gone = has_gone || ival(item, "id") == gone;
 		has_late = has_late || ival(item, "id") == late;
 		has_soon = has_soon || ival(item, "id") == soon;
@@ -839,9 +859,8 @@ static json_t *contribution_seen(struct api_client *c, const char *path, json_in
 	size_t i;
 	api_call(c, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (ival(item, "id") == id)
-			found = json_deep_copy(item);
+	json_array_foreach(http_json(&r, "items"), i, item) if (ival(item, "id") == id)
+		found = json_deep_copy(item);
 	http_response_free(&r);
 	return found;
 }
@@ -866,7 +885,8 @@ static void test_contribution_lifecycle(void)
 	struct http_response r;
 	static const char *const list = "/api/v1/contributions?limit=200";
 	/* Plain text that looks like HTML comes back exactly as sent. */
-	static const char html_body[] = "<script>alert('kaixo')</script>\n<b>Lodia</b> & \"komatxoak\"";
+	static const char html_body[] =
+		"<script>alert('kaixo')</script>\n<b>Lodia</b> & \"komatxoak\"";
 	json_t *req = json_pack("{s:s, s:s, s:s}", "kind", "blog_post", "title",
 				"Nola ikasten dudan", "body", html_body);
 	char *req_text = json_dumps(req, 0);
@@ -892,10 +912,11 @@ static void test_contribution_lifecycle(void)
 	CHECK_INT(audit_count("contribution.create", post), 1);
 
 	/* A chosen credit name. */
-	CHECK(api_call(&st[1].c, "POST", "/api/v1/contributions",
-		       "{\"kind\":\"method\",\"title\":\"Txartelak\",\"body\":\"Egunero hamar hitz.\","
-		       "\"credit_name\":\"Ane E.\"}",
-		       &r));
+	CHECK(api_call(
+		&st[1].c, "POST", "/api/v1/contributions",
+		"{\"kind\":\"method\",\"title\":\"Txartelak\",\"body\":\"Egunero hamar hitz.\","
+		"\"credit_name\":\"Ane E.\"}",
+		&r));
 	CHECK_INT(r.status, 201);
 	json_int_t method = ival(r.json, "id");
 	CHECK_STR(json_str(r.json, "credit_name"), "Ane E.");
@@ -1020,27 +1041,32 @@ static void test_contribution_validation(void)
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"a\\nb\",\"body\":\"B\"}", "title",
 			       "control characters");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\"}", "body", "is required");
-	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"  \\n\\t \"}", "body",
-			       "empty");
-	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"a\\u0007b\"}", "body",
-			       "control characters");
+	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"  \\n\\t \"}",
+			       "body", "empty");
+	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"a\\u0007b\"}",
+			       "body", "control characters");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":[\"B\"]}", "body",
 			       "string");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"B\","
-			       "\"credit_name\":\"\"}", "credit_name", "empty");
+			       "\"credit_name\":\"\"}",
+			       "credit_name", "empty");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"B\","
-			       "\"credit_name\":\"x\\ty\"}", "credit_name", "control characters");
+			       "\"credit_name\":\"x\\ty\"}",
+			       "credit_name", "control characters");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"B\","
-			       "\"status\":\"approved\"}", "status", "is read-only");
+			       "\"status\":\"approved\"}",
+			       "status", "is read-only");
 	check_contribution_422("{\"kind\":\"method\",\"title\":\"T\",\"body\":\"B\","
-			       "\"html\":true}", "html", "unknown field");
+			       "\"html\":true}",
+			       "html", "unknown field");
 
 	/* The body limit: 50,000 characters (counted as characters, not bytes). */
 	size_t n = 50000;
 	char *big = malloc(n + 128);
 	CHECK(big != NULL);
 	if (big) {
-		int head = snprintf(big, 128, "{\"kind\":\"material\",\"title\":\"Luzea\",\"body\":\"");
+		int head = snprintf(big, 128,
+				    "{\"kind\":\"material\",\"title\":\"Luzea\",\"body\":\"");
 		memset(big + head, 'a', n);
 		snprintf(big + head + n, 64, "\"}");
 		CHECK_INT(api_status(&st[3].c, "POST", "/api/v1/contributions", big), 201);
@@ -1053,7 +1079,8 @@ static void test_contribution_validation(void)
 	char *wide = malloc(40000 + 128);
 	CHECK(wide != NULL);
 	if (wide) {
-		int head = snprintf(wide, 128, "{\"kind\":\"material\",\"title\":\"Ñ\",\"body\":\"");
+		int head = snprintf(wide, 128,
+				    "{\"kind\":\"material\",\"title\":\"Ñ\",\"body\":\"");
 		for (int i = 0; i < 20000; i++)
 			memcpy(wide + head + 2 * i, "\xc3\xb1", 2);
 		snprintf(wide + head + 40000, 64, "\"}");
@@ -1079,8 +1106,9 @@ static void test_contribution_validation(void)
 				"{\"kind\":\"method\",\"title\":\"T\",\"body\":\"B\"}", 201);
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/contributions/%lld/review", (long long)id);
-	CHECK_INT(api_status(&st[3].c, "POST", path, "{\"decision\":\"approved\",\"comment\":\"\"}"),
-		  403);
+	CHECK_INT(
+		api_status(&st[3].c, "POST", path, "{\"decision\":\"approved\",\"comment\":\"\"}"),
+		403);
 
 	/* Review bodies: each field named; an unknown contribution is 404 first. */
 	CHECK_INT(review(987654, "{\"decision\":\"maybe\"}", &r), 404);
@@ -1117,7 +1145,8 @@ static json_t *suggestions(struct api_client *c)
 	/* Every item: kind, message_key "suggestion.<kind>", params an object. */
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		char key[64];
 		snprintf(key, sizeof key, "suggestion.%s", json_str(item, "kind"));
 		CHECK_STR(json_str(item, "message_key"), key);
@@ -1133,9 +1162,9 @@ static json_t *params_of(json_t *items, const char *kind)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item)
-		if (json_str(item, "kind") && strcmp(json_str(item, "kind"), kind) == 0)
-			return json_object_get(item, "params");
+	json_array_foreach(items, i, item) if (json_str(item, "kind") &&
+					       strcmp(json_str(item, "kind"), kind) ==
+						       0) return json_object_get(item, "params");
 	return NULL;
 }
 
@@ -1201,12 +1230,12 @@ static void test_suggestions_follow_the_students_data(void)
 
 	/* Events: maths in three days (yes), physics (not its subject), a full maths
 	 * one (no), a maths one 45 days ahead (too far). */
-	json_int_t maths = make_event("Zatikien tailerra", "workshop", "maths", today + 3,
-				      17 * 60, 6);
+	json_int_t maths = make_event("Zatikien tailerra", "workshop", "maths", today + 3, 17 * 60,
+				      6);
 	json_int_t physics = make_event("Fisika foroa", "forum", "physics", today + 2, 17 * 60, 6);
 	json_int_t full = make_event("Tailer betea", "workshop", "maths", today + 2, 19 * 60, 1);
-	json_int_t far = make_event("Urruneko tailerra", "workshop", "maths", today + 45,
-				    17 * 60, 6);
+	json_int_t far = make_event("Urruneko tailerra", "workshop", "maths", today + 45, 17 * 60,
+				    6);
 	CHECK_INT(registration_status(&st[1].c, "POST", full), 201);
 	CHECK(physics > 0 && far > 0);
 
@@ -1266,9 +1295,10 @@ static void test_suggestions_follow_the_students_data(void)
 	 * and a slot are used. */
 	char first_text[HM_RFC3339_LEN];
 	hm_time_format(first, first_text);
-	snprintf(body, sizeof body,
-		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
-		 (long long)svc_maths, (long long)tutor_id, first_text, (long long)sub);
+	snprintf(
+		body, sizeof body,
+		"{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
+		(long long)svc_maths, (long long)tutor_id, first_text, (long long)sub);
 	CHECK(post_id(&s->c, "/api/v1/lessons", body, 201) > 0);
 	/* It registers for the maths workshop: that suggestion goes too. */
 	CHECK_INT(registration_status(&s->c, "POST", maths), 201);
@@ -1332,7 +1362,8 @@ static void test_demo_shows_the_community(void)
 	int with_people = 0;
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		const char *kind = json_str(item, "kind");
 		workshop = workshop || (kind && strcmp(kind, "workshop") == 0);
 		talk = talk || (kind && strcmp(kind, "talk") == 0);
@@ -1349,7 +1380,8 @@ static void test_demo_shows_the_community(void)
 	CHECK(api_call(&pub, "GET", "/api/v1/contributions", NULL, &r));
 	items = http_json(&r, "items");
 	CHECK_INT(json_array_size(items), 2);
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		CHECK_STR(json_str(item, "status"), "approved");
 		CHECK(json_str(item, "credit_name") && *json_str(item, "credit_name"));
 	}

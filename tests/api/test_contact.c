@@ -71,9 +71,10 @@ static json_t *channel_at(const char *kind, const char *at)
 		snprintf(path, sizeof path, "/api/v1/channels");
 	api_call(&anon, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (json_str(item, "kind") && strcmp(json_str(item, "kind"), kind) == 0 && !found)
-			found = json_deep_copy(item);
+	json_array_foreach(http_json(&r, "items"), i,
+			   item) if (json_str(item, "kind") &&
+				     strcmp(json_str(item, "kind"), kind) == 0 && !found)
+		found = json_deep_copy(item);
 	http_response_free(&r);
 	return found;
 }
@@ -128,7 +129,8 @@ static void inquiry_ids(const char *path, const char *want, char *out, size_t si
 	CHECK_INT(r.status, 200);
 	out[0] = '\0';
 	bool statuses = true;
-	json_array_foreach(http_json(&r, "items"), i, item) {
+	json_array_foreach(http_json(&r, "items"), i, item)
+	{
 		used += (size_t)snprintf(out + used, size - used, "%s%lld", used ? "," : "",
 					 (long long)ival(item, "id"));
 		const char *status = json_str(item, "status");
@@ -213,7 +215,8 @@ static void test_seeded_channels(void)
 	int morning[8] = {0}, evening[8] = {0}, other = 0;
 	size_t i;
 	json_t *h;
-	json_array_foreach(hours, i, h) {
+	json_array_foreach(hours, i, h)
+	{
 		json_int_t d = ival(h, "weekday");
 		const char *opens = json_str(h, "opens"), *closes = json_str(h, "closes");
 		if (d < 1 || d > 7 || !opens || !closes)
@@ -297,8 +300,7 @@ static void test_phone_hours_at(void)
 	api_client_at(&anon, server.port, "10.3.9.7");
 	static const char *const bad[] = {"/api/v1/channels?at=yesterday",
 					  "/api/v1/channels?at=2026-02-30T10:00:00Z",
-					  "/api/v1/channels?at=2026-11-23",
-					  "/api/v1/channels?at="};
+					  "/api/v1/channels?at=2026-11-23", "/api/v1/channels?at="};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK(api_call(&anon, "GET", bad[i], NULL, &r));
 		CHECK_INT(r.status, 422);
@@ -375,7 +377,8 @@ static void test_admin_changes_channels(void)
 	bool monday_seen = false, saturday_seen = false;
 	size_t i;
 	json_t *h;
-	json_array_foreach(hours, i, h) {
+	json_array_foreach(hours, i, h)
+	{
 		if (ival(h, "weekday") == 1)
 			monday_seen = !strcmp(json_str(h, "opens"), "09:00") &&
 				      !strcmp(json_str(h, "closes"), "13:00");
@@ -449,9 +452,10 @@ static void test_post_inquiries(void)
 	/* A message of exactly 10,000 characters is fine. */
 	size_t size = 10001 + 256;
 	char *body = malloc(size);
-	int n = snprintf(body, size,
-			 "{\"channel\":\"email\",\"full_name\":\"Long Writer\",\"email\":\"long@example.com\","
-			 "\"subject\":\"Long\",\"message\":\"");
+	int n = snprintf(
+		body, size,
+		"{\"channel\":\"email\",\"full_name\":\"Long Writer\",\"email\":\"long@example.com\","
+		"\"subject\":\"Long\",\"message\":\"");
 	memset(body + n, 'm', 10000);
 	snprintf(body + n + 10000, 8, "\"}");
 	inquire("10.3.1.1", body, &r);
@@ -518,7 +522,8 @@ static void test_post_inquiries(void)
 	size_t i;
 	json_t *item;
 	bool seen = false;
-	json_array_foreach(http_json(&r, "items"), i, item) {
+	json_array_foreach(http_json(&r, "items"), i, item)
+	{
 		if (ival(item, "id") != inq_email)
 			continue;
 		seen = true;
@@ -564,9 +569,9 @@ static void test_inquiry_rate_limit(void)
 	size_t i;
 	json_t *item;
 	int eager = 0;
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (json_str(item, "full_name") && !strcmp(json_str(item, "full_name"), "Eager Asker"))
-			eager++;
+	json_array_foreach(http_json(&r, "items"), i,
+			   item) if (json_str(item, "full_name") &&
+				     !strcmp(json_str(item, "full_name"), "Eager Asker")) eager++;
 	CHECK_INT(eager, 11);
 	http_response_free(&r);
 }
@@ -579,10 +584,11 @@ static bool age_inquiry(json_int_t id, int days)
 	sqlite3_stmt *stmt = NULL;
 	if (ok) {
 		sqlite3_busy_timeout(db, 10000);
-		ok = sqlite3_prepare_v2(db,
-					"UPDATE inquiries SET received_at = received_at - ?2 * 86400,"
-					" due_at = due_at - ?2 * 86400 WHERE id = ?1",
-					-1, &stmt, NULL) == SQLITE_OK;
+		ok = sqlite3_prepare_v2(
+			     db,
+			     "UPDATE inquiries SET received_at = received_at - ?2 * 86400,"
+			     " due_at = due_at - ?2 * 86400 WHERE id = ?1",
+			     -1, &stmt, NULL) == SQLITE_OK;
 	}
 	if (ok) {
 		sqlite3_bind_int64(stmt, 1, id);
@@ -621,9 +627,9 @@ static void test_inquiry_queue(void)
 	size_t i;
 	json_t *item;
 	int overdue = 0;
-	json_array_foreach(items, i, item)
-		if (json_str(item, "status") && !strcmp(json_str(item, "status"), "overdue"))
-			overdue++;
+	json_array_foreach(items, i, item) if (json_str(item, "status") &&
+					       !strcmp(json_str(item, "status"), "overdue"))
+		overdue++;
 	CHECK_INT(overdue, 1);
 	CHECK_INT(ival(json_array_get(items, 1), "id"), inq_phone); /* then by time */
 	CHECK_STR(json_str(json_array_get(items, 1), "status"), "open");
@@ -705,8 +711,9 @@ static void test_answering(void)
 	CHECK_INT(r.status, 422);
 	CHECK(http_error_field(&r, "reply") != NULL);
 	http_response_free(&r);
-	CHECK_INT(api_status(&staff, "POST", "/api/v1/inquiries/999999/answer", "{\"reply\":\"x\"}"),
-		  404);
+	CHECK_INT(
+		api_status(&staff, "POST", "/api/v1/inquiries/999999/answer", "{\"reply\":\"x\"}"),
+		404);
 
 	int64_t before = hm_time_now();
 	CHECK(api_call(&staff, "POST", path, "{\"reply\":\"Yes, from 1 July.\"}", &r));
@@ -759,7 +766,8 @@ static void test_answering(void)
 	CHECK(api_call(&staff, "GET", "/api/v1/inquiries?status=answered", NULL, &r));
 	size_t i;
 	json_t *item;
-	json_array_foreach(http_json(&r, "items"), i, item) {
+	json_array_foreach(http_json(&r, "items"), i, item)
+	{
 		if (ival(item, "id") == inq_email) {
 			CHECK_STR(json_str(item, "reply"), "Yes, from 1 July.");
 			CHECK(json_is_true(json_object_get(item, "on_time")));

@@ -31,9 +31,9 @@ static const char *const trusted_args[] = {"--trusted-proxy", "127.0.0.1", NULL}
 static struct api_client admin, staff, anon;
 static struct api_client st[N_STUDENTS];
 static json_int_t client_of[N_STUDENTS];
-static json_int_t svc_a;   /* private, 2990 cents: 5 % of it is 149.5 */
-static json_int_t svc_b;   /* private, 3000 cents */
-static json_int_t svc_off; /* inactive */
+static json_int_t svc_a;          /* private, 2990 cents: 5 % of it is 149.5 */
+static json_int_t svc_b;          /* private, 3000 cents */
+static json_int_t svc_off;        /* inactive */
 static json_int_t s1_contract[7]; /* student 1's contracts by ordinal (1..6) */
 static json_int_t gift_pen, gift_calendar, gift_freshener, gift_mug;
 
@@ -57,7 +57,8 @@ static void fill(char *out, size_t size, const char *tmpl, json_int_t a, json_in
 	size_t used = 0;
 	for (const char *p = tmpl; *p && used + 1 < size; p++) {
 		if (p[0] == '$' && (p[1] == '1' || p[1] == '2')) {
-			int n = snprintf(out + used, size - used, "%lld", (long long)(p[1] == '1' ? a : b));
+			int n = snprintf(out + used, size - used, "%lld",
+					 (long long)(p[1] == '1' ? a : b));
 			used += n > 0 ? (size_t)n : 0;
 			if (used >= size)
 				used = size - 1;
@@ -88,8 +89,8 @@ static int me_contract(struct api_client *c, json_int_t service, const char *kin
 		snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"%s\",\"sessions\":%d}",
 			 (long long)service, kind, sessions);
 	else
-		snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"%s\"}", (long long)service,
-			 kind);
+		snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"%s\"}",
+			 (long long)service, kind);
 	api_call(c, "POST", "/api/v1/me/contracts", body, r);
 	return r->status;
 }
@@ -149,9 +150,7 @@ static json_t *gift_in(struct api_client *c, json_int_t id, struct http_response
 	api_call(c, "GET", "/api/v1/gifts", NULL, r);
 	size_t i;
 	json_t *g;
-	json_array_foreach(http_json(r, "items"), i, g)
-		if (int_of(g, "id") == id)
-			return g;
+	json_array_foreach(http_json(r, "items"), i, g) if (int_of(g, "id") == id) return g;
 	return NULL;
 }
 
@@ -159,8 +158,8 @@ static json_int_t gift_stock(json_int_t id)
 {
 	struct http_response r;
 	json_t *g = gift_in(&admin, id, &r);
-	json_int_t stock = g && json_is_integer(json_object_get(g, "stock"))
-				   ? int_of(g, "stock") : -999;
+	json_int_t stock = g && json_is_integer(json_object_get(g, "stock")) ? int_of(g, "stock")
+									     : -999;
 	http_response_free(&r);
 	return stock;
 }
@@ -206,7 +205,7 @@ static void test_setup(void)
 	CHECK_INT(api_login(&admin, "nerea@con.test", PASSWORD), 200);
 	api_client_at(&staff, server.port, "10.2.0.2");
 	CHECK_INT(api_login(&staff, "mikel@con.test", PASSWORD), 200);
-	static const char *const names[N_STUDENTS] = {"Ane Bat", "Bea Bi", "Carlos Hiru",
+	static const char *const names[N_STUDENTS] = {"Ane Bat",  "Bea Bi",   "Carlos Hiru",
 						      "Dani Lau", "Eli Bost", "Fran Sei"};
 	for (int i = 0; i < N_STUDENTS; i++) {
 		char xff[32], email[64];
@@ -219,10 +218,12 @@ static void test_setup(void)
 		CHECK(client_of[i] > 0);
 		http_response_free(&r);
 	}
-	svc_a = create_service("{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
-			       "\"duration_min\":60,\"price_cents\":2990}");
-	svc_b = create_service("{\"name\":\"Ingelesa\",\"subject\":\"english\",\"kind\":\"private\","
-			       "\"duration_min\":60,\"price_cents\":3000}");
+	svc_a = create_service(
+		"{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
+		"\"duration_min\":60,\"price_cents\":2990}");
+	svc_b = create_service(
+		"{\"name\":\"Ingelesa\",\"subject\":\"english\",\"kind\":\"private\","
+		"\"duration_min\":60,\"price_cents\":3000}");
 	svc_off = create_service("{\"name\":\"Zaharra\",\"subject\":\"maths\",\"kind\":\"private\","
 				 "\"duration_min\":60,\"price_cents\":1000}");
 	char path[64];
@@ -341,7 +342,8 @@ static void test_contract_validation(void)
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"client_id\":1}", "client_id"},
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"channel\":\"phone\"}", "channel"},
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"ordinal\":1}", "ordinal"},
-		{"{\"service_id\":$1,\"kind\":\"one_off\",\"discount_percent\":50}", "discount_percent"},
+		{"{\"service_id\":$1,\"kind\":\"one_off\",\"discount_percent\":50}",
+		 "discount_percent"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		fill(body, sizeof body, bad[i].fmt, svc_a, 0);
@@ -416,9 +418,11 @@ static void test_staff_contracts(void)
 		{"{\"client_id\":$1,\"service_id\":$2,\"kind\":\"one_off\",\"sessions\":1}",
 		 "channel"},
 		{"{\"client_id\":$1,\"service_id\":$2,\"kind\":\"one_off\",\"sessions\":1,"
-		 "\"channel\":\"fax\"}", "channel"},
+		 "\"channel\":\"fax\"}",
+		 "channel"},
 		{"{\"client_id\":999999,\"service_id\":$2,\"kind\":\"one_off\",\"sessions\":1,"
-		 "\"channel\":\"phone\"}", "client_id"},
+		 "\"channel\":\"phone\"}",
+		 "client_id"},
 		{"{\"service_id\":$2,\"kind\":\"one_off\",\"sessions\":1,\"channel\":\"phone\"}",
 		 "client_id"},
 	};
@@ -518,7 +522,8 @@ static void test_contract_lists(void)
 	json_t *items = http_json(&r, "items");
 	CHECK_INT(json_array_size(items), 6);
 	bool own = true;
-	json_array_foreach(items, i, k) {
+	json_array_foreach(items, i, k)
+	{
 		own = own && int_of(k, "client_id") == client_of[0];
 		if (i < 6)
 			CHECK_INT(int_of(k, "id"), s1_contract[i + 1]);
@@ -622,7 +627,8 @@ static void test_gifts_read_and_write(void)
 		json_t *items = http_json(&r, "items");
 		CHECK_INT(json_array_size(items), 3);
 		bool shape = true;
-		json_array_foreach(items, i, g) {
+		json_array_foreach(items, i, g)
+		{
 			shape = shape && json_is_false(json_object_get(g, "in_stock")) &&
 				!json_object_get(g, "stock") && json_str(g, "name") &&
 				int_of(g, "id") > 0;
@@ -735,9 +741,8 @@ static void test_gift_allocation(void)
 	for (int n = 0; n < 8; n++) {
 		int pick = -1;
 		for (int i = 0; i < 4; i++)
-			if (stock[i] > 0 &&
-			    (pick < 0 || stock[i] > stock[pick] ||
-			     (stock[i] == stock[pick] && ids[i] < ids[pick])))
+			if (stock[i] > 0 && (pick < 0 || stock[i] > stock[pick] ||
+					     (stock[i] == stock[pick] && ids[i] < ids[pick])))
 				pick = i;
 		CHECK_INT(me_contract(&st[3], svc_a, "one_off", 0, &r), 201);
 		json_t *gift = http_json(&r, "gift");
@@ -853,7 +858,8 @@ static void test_quote(void)
 	CHECK(http_error_field(&q, "sessions") != NULL);
 	CHECK(http_error_field(&q, "client_id") != NULL);
 	http_response_free(&q);
-	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off", (long long)svc_off);
+	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off",
+		 (long long)svc_off);
 	CHECK(api_call(&st[2], "GET", path, NULL, &q));
 	CHECK_INT(q.status, 422);
 	CHECK(http_error_field(&q, "service_id") != NULL);
@@ -977,12 +983,13 @@ static void race_round(int round)
 				"{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\","
 				"\"sessions\":1,\"channel\":\"phone\"}",
 				(long long)client, (long long)svc_a);
-	race_len = (size_t)snprintf(race_request, sizeof race_request,
-				    "POST /api/v1/contracts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				    "Connection: close\r\nContent-Type: application/json\r\n"
-				    "Cookie: %s\r\nX-CSRF-Token: %s\r\nX-Forwarded-For: 10.2.0.2\r\n"
-				    "Content-Length: %d\r\n\r\n%s",
-				    staff.cookie, staff.csrf, body_len, body);
+	race_len = (size_t)snprintf(
+		race_request, sizeof race_request,
+		"POST /api/v1/contracts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		"Connection: close\r\nContent-Type: application/json\r\n"
+		"Cookie: %s\r\nX-CSRF-Token: %s\r\nX-Forwarded-For: 10.2.0.2\r\n"
+		"Content-Length: %d\r\n\r\n%s",
+		staff.cookie, staff.csrf, body_len, body);
 
 	struct racer racers[N_RACERS];
 	memset(racers, 0, sizeof racers);
@@ -993,7 +1000,8 @@ static void race_round(int round)
 		CHECK(racers[i].fd >= 0);
 	}
 	for (int i = 0; i < N_RACERS; i++)
-		if (racers[i].fd >= 0 && pthread_create(&racers[i].thread, NULL, race, &racers[i]) == 0)
+		if (racers[i].fd >= 0 &&
+		    pthread_create(&racers[i].thread, NULL, race, &racers[i]) == 0)
 			started++;
 	CHECK_INT(started, N_RACERS);
 	if (started != N_RACERS) {
@@ -1113,8 +1121,8 @@ static void test_discount_tiers(void)
 	char many[2048];
 	int n = snprintf(many, sizeof many, "{\"items\":[");
 	for (int i = 0; i < 21; i++)
-		n += snprintf(many + n, sizeof many - (size_t)n, "%s{\"from_ordinal\":%d,\"percent\":%d}",
-			      i ? "," : "", i + 2, i + 1);
+		n += snprintf(many + n, sizeof many - (size_t)n,
+			      "%s{\"from_ordinal\":%d,\"percent\":%d}", i ? "," : "", i + 2, i + 1);
 	snprintf(many + n, sizeof many - (size_t)n, "]}");
 	static const struct {
 		const char *body, *field;
@@ -1241,7 +1249,8 @@ static size_t expected_rows(struct expected_row *rows, size_t max)
 	json_t *c, *k;
 	api_call(&staff, "GET", "/api/v1/clients?limit=200", NULL, &clients);
 	CHECK_INT(clients.status, 200);
-	json_array_foreach(http_json(&clients, "items"), i, c) {
+	json_array_foreach(http_json(&clients, "items"), i, c)
+	{
 		char path[96];
 		snprintf(path, sizeof path, "/api/v1/contracts?client_id=%lld&limit=200",
 			 (long long)int_of(c, "id"));
@@ -1249,7 +1258,8 @@ static size_t expected_rows(struct expected_row *rows, size_t max)
 		struct expected_row row = {.client_id = int_of(c, "id")};
 		snprintf(row.full_name, sizeof row.full_name, "%s",
 			 json_str(c, "full_name") ? json_str(c, "full_name") : "");
-		json_array_foreach(http_json(&contracts, "items"), j, k) {
+		json_array_foreach(http_json(&contracts, "items"), j, k)
+		{
 			if (!json_str(k, "status") || strcmp(json_str(k, "status"), "active") != 0)
 				continue;
 			row.contracts++;
@@ -1311,12 +1321,12 @@ static void test_loyalty_report(void)
 	for (size_t i = 0; i < n_rows; i++) {
 		json_t *row = NULL, *it;
 		size_t j;
-		json_array_foreach(items, j, it)
-			if (int_of(it, "client_id") == rows[i].client_id)
-				row = it;
+		json_array_foreach(items, j, it) if (int_of(it, "client_id") == rows[i].client_id)
+			row = it;
 		CHECK(row != NULL);
 		if (!row) {
-			fprintf(stderr, "  no report row for client %lld\n", (long long)rows[i].client_id);
+			fprintf(stderr, "  no report row for client %lld\n",
+				(long long)rows[i].client_id);
 			continue;
 		}
 		CHECK_STR(json_str(row, "full_name"), rows[i].full_name);
@@ -1341,7 +1351,8 @@ static void test_loyalty_report(void)
 	CHECK(saw_cap && saw_quoted && saw_student3);
 	CHECK(!saw_gone); /* only a cancelled contract: no row */
 	/* Student 3: 7 contracts, 1 cancelled; its discounts are the sum of the six. */
-	json_array_foreach(items, j, it) {
+	json_array_foreach(items, j, it)
+	{
 		if (int_of(it, "client_id") != client_of[2])
 			continue;
 		CHECK_INT(int_of(it, "contracts"), 6);

@@ -63,7 +63,8 @@ static void test_streamed_body_over_64k_is_413(void)
 	size_t chunk = 16 * 1024, chunks = 5;
 	size_t cap = 512 + chunks * (chunk + 16);
 	char *raw = malloc(cap);
-	int n = snprintf(raw, cap, "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+	int n = snprintf(raw, cap,
+			 "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
 			 "Connection: close\r\nContent-Type: application/json\r\n"
 			 "Transfer-Encoding: chunked\r\n\r\n");
 	for (size_t i = 0; i < chunks; i++) {
@@ -122,7 +123,8 @@ static void test_unholdable_values_are_422_with_the_field(void)
 		const char *body, *field;
 	} cases[] = {
 		{"{\"email\": \"a\\u0000@example.com\", \"password\": \"x\"}", "email"},
-		{"{\"email\": \"a@example.com\", \"password\": 123456789012345678901234}", "password"},
+		{"{\"email\": \"a@example.com\", \"password\": 123456789012345678901234}",
+		 "password"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct http_response r;
@@ -162,7 +164,8 @@ static void test_bad_json_is_400(void)
 static void test_validation_names_every_bad_field(void)
 {
 	struct http_response r;
-	const char body[] = "{\"email\":\"not-an-email\",\"password\":\"short\",\"role\":\"admin\"}";
+	const char body[] =
+		"{\"email\":\"not-an-email\",\"password\":\"short\",\"role\":\"admin\"}";
 	CHECK(http_request(server.port, "POST", "/api/v1/auth/register",
 			   "Content-Type: application/json\r\n", body, sizeof body - 1, &r));
 	CHECK_INT(r.status, 422);
@@ -206,9 +209,9 @@ static void test_errors_also_carry_security_headers(void)
 	CHECK_STR(http_header(&r, "WWW-Authenticate", v, sizeof v), "Bearer realm=\"harreman\"");
 	http_response_free(&r);
 	/* So does a refused login. */
-	CHECK(http_request(server.port, "POST", "/api/v1/auth/login",
-			   "Content-Type: application/json\r\n",
-			   "{\"email\":\"nobody@example.com\",\"password\":\"nopenopenope\"}", 56, &r));
+	CHECK(http_request(
+		server.port, "POST", "/api/v1/auth/login", "Content-Type: application/json\r\n",
+		"{\"email\":\"nobody@example.com\",\"password\":\"nopenopenope\"}", 56, &r));
 	CHECK_INT(r.status, 401);
 	CHECK(http_header(&r, "WWW-Authenticate", v, sizeof v) != NULL);
 	http_response_free(&r);
@@ -220,11 +223,13 @@ static void test_metrics_from_loopback(void)
 	char v[128];
 	CHECK(http_request(server.port, "GET", "/metrics", NULL, NULL, 0, &r));
 	CHECK_INT(r.status, 200);
-	CHECK(strncmp(http_header(&r, "Content-Type", v, sizeof v) ? v : "", "text/plain", 10) == 0);
+	CHECK(strncmp(http_header(&r, "Content-Type", v, sizeof v) ? v : "", "text/plain", 10) ==
+	      0);
 	/* The healthz request made earlier was counted under its route. */
 	CHECK(r.body && strstr(r.body, "harreman_http_requests_total{method=\"GET\","
 				       "route=\"/healthz\",status=\"200\"}"));
-	CHECK(r.body && strstr(r.body, "harreman_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+	CHECK(r.body &&
+	      strstr(r.body, "harreman_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	CHECK(r.body && strstr(r.body, "harreman_db_busy_retries_total"));
 	http_response_free(&r);
 }

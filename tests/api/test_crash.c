@@ -42,10 +42,10 @@
 
 #define PW "crash-test-password"
 
-#define N_TUTORS 6         /* single lessons, 30 minutes, 08:00-22:00 every day */
-#define N_SERIES_TUTORS 2  /* weekly series */
-#define N_STUDENTS 6       /* one booking thread each */
-#define N_STAFF_THREADS 2  /* contracts by bearer token */
+#define N_TUTORS 6        /* single lessons, 30 minutes, 08:00-22:00 every day */
+#define N_SERIES_TUTORS 2 /* weekly series */
+#define N_STUDENTS 6      /* one booking thread each */
+#define N_STAFF_THREADS 2 /* contracts by bearer token */
 #define N_THREADS (N_STUDENTS + N_STAFF_THREADS)
 #define N_PHONE_CLIENTS 2
 #define N_POOL (N_PHONE_CLIENTS + 2) /* clients staff make contracts for */
@@ -66,8 +66,7 @@
 #define N_GIFTS 3
 
 static struct test_server server; /* its pid and port follow the restarts */
-static const char *const serve_extra[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8",
-					  NULL};
+static const char *const serve_extra[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8", NULL};
 
 static struct api_client admin, staff, staff_bearer;
 static json_int_t tutors[N_TUTORS], series_tutors[N_SERIES_TUTORS], service_id;
@@ -114,9 +113,9 @@ static json_int_t find_user(const char *email)
 	size_t i;
 	json_t *u;
 	api_call(&admin, "GET", "/api/v1/users?limit=200", NULL, &r);
-	json_array_foreach(http_json(&r, "items"), i, u)
-		if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
-			id = ival(u, "id");
+	json_array_foreach(http_json(&r, "items"), i,
+			   u) if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
+		id = ival(u, "id");
 	http_response_free(&r);
 	return id;
 }
@@ -176,9 +175,10 @@ static void show_log_tail(void)
  * error is appended to the log ts_start began. */
 static bool server_spawn(void)
 {
-	const char *argv[] = {ts_binary(), "serve", "--listen", "127.0.0.1:0", "--db", server.db,
-			      "--web", ts_web_dir(), serve_extra[0], serve_extra[1],
-			      serve_extra[2], serve_extra[3], NULL};
+	const char *argv[] = {
+		ts_binary(),    "serve",        "--listen",   "127.0.0.1:0",  "--db",
+		server.db,      "--web",        ts_web_dir(), serve_extra[0], serve_extra[1],
+		serve_extra[2], serve_extra[3], NULL};
 	int out[2];
 	if (pipe(out) != 0)
 		return false;
@@ -318,17 +318,17 @@ static struct lesson_rec *lesson_recs;
 static size_t n_lesson_recs, cap_lesson_recs;
 static struct contract_rec *contract_recs;
 static size_t n_contract_recs, cap_contract_recs;
-static long unexpected;       /* answers no request of this load should get */
-static long lost_while_up;    /* no answer although the server had not been killed */
-static long dropped;          /* requests cut short by a kill */
-static long answered[600];    /* by status */
+static long unexpected;    /* answers no request of this load should get */
+static long lost_while_up; /* no answer although the server had not been killed */
+static long dropped;       /* requests cut short by a kill */
+static long answered[600]; /* by status */
 
 /* Answers 201 by kind of request: the load really did each of them. */
 enum { OK_SINGLE, OK_SERIES, OK_SESSION, OK_SUBSCRIBE, OK_STAFF_CONTRACT, OK_KINDS };
 static atomic_long ok_count[OK_KINDS];
 
-static atomic_int stop_load;   /* set once the round's kill is done */
-static atomic_int kill_sent;   /* set just before the kill */
+static atomic_int stop_load; /* set once the round's kill is done */
+static atomic_int kill_sent; /* set just before the kill */
 
 static void note_unexpected(const char *what, const struct http_response *r)
 {
@@ -458,7 +458,10 @@ static bool op_book(struct worker *w, bool series, bool with_sub)
 	api_call(&w->c, "POST", "/api/v1/lessons", body, &r);
 	bool up = note_status(&r);
 	if (r.status == 201)
-		atomic_fetch_add(&ok_count[series ? OK_SERIES : with_sub ? OK_SESSION : OK_SINGLE], 1);
+		atomic_fetch_add(&ok_count[series     ? OK_SERIES
+					   : with_sub ? OK_SESSION
+						      : OK_SINGLE],
+				 1);
 	if (r.status == 201 && series) {
 		json_t *items = http_json(&r, "items"), *lesson;
 		size_t i;
@@ -467,7 +470,8 @@ static bool op_book(struct worker *w, bool series, bool with_sub)
 				      hm_local_instant(s->day + 7 * (int64_t)i, s->minute));
 		if (json_array_size(items) != SERIES_WEEKS)
 			note_unexpected("a series (not 3 lessons)", &r);
-		record_contract(json_object_get(json_array_get(items, 0), "contract"), w->client_id);
+		record_contract(json_object_get(json_array_get(items, 0), "contract"),
+				w->client_id);
 	} else if (r.status == 201) {
 		record_lesson(r.json, w->client_id, s->tutor, s->at);
 		if (with_sub)
@@ -600,7 +604,8 @@ static bool setup(void)
 		if (!id)
 			return false;
 		snprintf(path, sizeof path, "/api/v1/tutors/%lld", (long long)id);
-		if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") != 200)
+		if (api_status(&staff, "PUT", path, "{\"subjects\":[\"maths\"],\"bio\":\"\"}") !=
+		    200)
 			return false;
 		size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
 		for (int d = 1; d <= 7; d++)
@@ -621,8 +626,8 @@ static bool setup(void)
 	if (!service_id)
 		return false;
 	for (int i = 0; i < N_PHONE_CLIENTS; i++) {
-		snprintf(body, sizeof body, "{\"full_name\":\"Phone client %d\",\"phone\":\"+34 600 00 %d\"}",
-			 i, i);
+		snprintf(body, sizeof body,
+			 "{\"full_name\":\"Phone client %d\",\"phone\":\"+34 600 00 %d\"}", i, i);
 		if (!(phone_clients[i] = post_id(&staff, "/api/v1/clients", body, 201)))
 			return false;
 	}
@@ -698,7 +703,8 @@ static void run_rounds(void)
 		CHECK_INT(started, N_THREADS);
 
 		long delay = 20 + (long)(rand_r(&seed) % 281); /* 20-300 ms into the load */
-		struct timespec pause = {.tv_sec = delay / 1000, .tv_nsec = (delay % 1000) * 1000000};
+		struct timespec pause = {.tv_sec = delay / 1000,
+					 .tv_nsec = (delay % 1000) * 1000000};
 		while (nanosleep(&pause, &pause) != 0)
 			;
 		if (delay < min_delay)
@@ -801,7 +807,8 @@ static void check_answered_lessons(sqlite3 *db)
 			    sqlite3_column_int64(stmt, 3) == l->contract_id && l->contract_id > 0 &&
 			    sqlite3_column_int64(stmt, 4) == l->starts_at &&
 			    l->starts_at == l->asked_at &&
-			    sqlite3_column_int64(stmt, 5) == l->starts_at + (int64_t)DURATION_MIN * 60 &&
+			    sqlite3_column_int64(stmt, 5) ==
+				    l->starts_at + (int64_t)DURATION_MIN * 60 &&
 			    strcmp(col_text(stmt, 6), "booked") == 0 &&
 			    strcmp(l->status, "booked") == 0;
 		if (!same && differ++ < 5)
@@ -912,12 +919,14 @@ static void check_all_contracts(sqlite3 *db)
 		if ((list != unit * total || percent != tier_percent(ordinal) ||
 		     discount != (list * percent + 50) / 100 || discount + price != list) &&
 		    bad_price++ < 5)
-			fprintf(stderr, "contract %lld: list %lld, %lld %%, discount %lld, price %lld"
-					" (ordinal %lld)\n",
+			fprintf(stderr,
+				"contract %lld: list %lld, %lld %%, discount %lld, price %lld"
+				" (ordinal %lld)\n",
 				id, list, percent, discount, price, ordinal);
 		if (ordinal != rank && bad_ordinal++ < 5)
-			fprintf(stderr, "contract %lld of client %lld: ordinal %lld, expected %lld\n",
-				id, client_id, ordinal, rank);
+			fprintf(stderr,
+				"contract %lld of client %lld: ordinal %lld, expected %lld\n", id,
+				client_id, ordinal, rank);
 		if (strcmp(col_text(stmt, 9), "active") != 0 && bad_status++ < 5)
 			fprintf(stderr, "contract %lld is %s\n", id, col_text(stmt, 9));
 		if (audits != 1 && bad_audit++ < 5)
@@ -938,10 +947,13 @@ static void check_all_contracts(sqlite3 *db)
  * for its booking, and no tutor teaching two at once. */
 static void check_all_lessons(sqlite3 *db)
 {
-	CHECK_INT(query_int(db, "SELECT count(*) FROM lessons l LEFT JOIN contracts k"
-				" ON k.id = l.contract_id WHERE k.id IS NULL OR k.client_id <> l.client_id"
-				" OR k.service_id <> l.service_id"),
-		  0);
+	CHECK_INT(
+		query_int(
+			db,
+			"SELECT count(*) FROM lessons l LEFT JOIN contracts k"
+			" ON k.id = l.contract_id WHERE k.id IS NULL OR k.client_id <> l.client_id"
+			" OR k.service_id <> l.service_id"),
+		0);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM lessons WHERE status <> 'booked'"
 				" OR ends_at - starts_at <> 60 * (SELECT duration_min FROM services"
 				" WHERE id = lessons.service_id)"),
@@ -997,16 +1009,20 @@ static void check_gifts(sqlite3 *db)
 	sqlite3_finalize(stmt);
 	long long contracts = query_int(db, "SELECT count(*) FROM contracts");
 	CHECK_INT(given, contracts < initial ? contracts : initial);
-	CHECK_INT(query_int(db, "SELECT count(*) FROM contracts WHERE gift_id IS NULL AND id <"
-				" (SELECT coalesce(max(id), 0) FROM contracts WHERE gift_id IS NOT NULL)"),
-		  0);
+	CHECK_INT(
+		query_int(
+			db,
+			"SELECT count(*) FROM contracts WHERE gift_id IS NULL AND id <"
+			" (SELECT coalesce(max(id), 0) FROM contracts WHERE gift_id IS NOT NULL)"),
+		0);
 
 	/* Contracts are made one at a time, in id order: replaying API.md's rule (the
 	 * gift with the most stock, ties by lowest id) gives each one's gift. */
 	json_int_t stock[N_GIFTS];
 	long wrong = 0;
 	memcpy(stock, gift_stock, sizeof stock);
-	CHECK_INT(sqlite3_prepare_v2(db, "SELECT id, coalesce(gift_id, 0) FROM contracts ORDER BY id",
+	CHECK_INT(sqlite3_prepare_v2(db,
+				     "SELECT id, coalesce(gift_id, 0) FROM contracts ORDER BY id",
 				     -1, &stmt, NULL),
 		  SQLITE_OK);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -1071,8 +1087,9 @@ int main(void)
 	CHECK(n_contract_recs > 0);
 	fprintf(stderr, "answers: %ld x 201, %ld x 409, %ld cut off by a kill\n", answered[201],
 		answered[409], dropped);
-	fprintf(stderr, "201s: %ld single lessons, %ld series, %ld sessions of a subscription,"
-			" %ld subscriptions by students, %ld contracts by staff\n",
+	fprintf(stderr,
+		"201s: %ld single lessons, %ld series, %ld sessions of a subscription,"
+		" %ld subscriptions by students, %ld contracts by staff\n",
 		atomic_load(&ok_count[OK_SINGLE]), atomic_load(&ok_count[OK_SERIES]),
 		atomic_load(&ok_count[OK_SESSION]), atomic_load(&ok_count[OK_SUBSCRIBE]),
 		atomic_load(&ok_count[OK_STAFF_CONTRACT]));

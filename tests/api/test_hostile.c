@@ -24,8 +24,8 @@ static int xff_counter;
 
 enum who { ANON, STUDENT, STAFF };
 
-static const char *const tables[] = {"users", "clients", "contracts", "lessons", "inquiries",
-				     "audit_log"};
+static const char *const tables[] = {"users",   "clients",   "contracts",
+				     "lessons", "inquiries", "audit_log"};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static double now_s(void)
@@ -122,8 +122,7 @@ static void send_json(const char *method, const char *path, enum who who, const 
 }
 
 /* Sends and expects a 4xx JSON error. Returns the status. */
-static int hostile(const char *method, const char *path, enum who who, const char *body,
-		   size_t len)
+static int hostile(const char *method, const char *path, enum who who, const char *body, size_t len)
 {
 	struct http_response r;
 	send_json(method, path, who, body, len, &r);
@@ -289,9 +288,25 @@ static void test_deep_nesting(void)
 }
 
 static const char *const bad_values[] = {
-	"{}", "{\"a\":[1,{\"b\":null}]}", "[]", "[1]", "[\"x\"]", "true", "false", "null",
-	"0", "-1", "1.5", "-0", "1e400", "-1e400", "99999999999999999999",
-	"9223372036854775808", "-9223372036854775809", "1e-400", "\"\"",
+	"{}",
+	"{\"a\":[1,{\"b\":null}]}",
+	"[]",
+	"[1]",
+	"[\"x\"]",
+	"true",
+	"false",
+	"null",
+	"0",
+	"-1",
+	"1.5",
+	"-0",
+	"1e400",
+	"-1e400",
+	"99999999999999999999",
+	"9223372036854775808",
+	"-9223372036854775809",
+	"1e-400",
+	"\"\"",
 };
 
 static void test_wrong_types(void)
@@ -303,10 +318,11 @@ static void test_wrong_types(void)
 		for (size_t v = 0; v < sizeof bad_values / sizeof bad_values[0]; v++) {
 			if (strcmp(bad_values[v], "\"\"") == 0 && f == 3)
 				continue; /* "" as locale: still invalid, but covered elsewhere */
-			snprintf(body, sizeof body,
-				 "{\"email\":\"types%zu.%zu@example.com\",\"password\":\"long-enough-"
-				 "pass\",\"full_name\":\"Type Test\",\"locale\":\"eu\",\"%s\":%s}",
-				 f, v, reg_fields[f], bad_values[v]);
+			snprintf(
+				body, sizeof body,
+				"{\"email\":\"types%zu.%zu@example.com\",\"password\":\"long-enough-"
+				"pass\",\"full_name\":\"Type Test\",\"locale\":\"eu\",\"%s\":%s}",
+				f, v, reg_fields[f], bad_values[v]);
 			/* The duplicate key makes this bad_json; also send it replaced. */
 			hostile_s("POST", "/api/v1/auth/register", ANON, body);
 			snprintf(body, sizeof body, "{\"%s\":%s,\"password\":\"short\"}",
@@ -317,7 +333,8 @@ static void test_wrong_types(void)
 	for (size_t f = 0; f < 6; f++)
 		for (size_t v = 0; v < sizeof bad_values / sizeof bad_values[0]; v++) {
 			const char *val = bad_values[v];
-			if ((strcmp(val, "\"\"") == 0 || strcmp(val, "null") == 0) && (f == 2 || f == 3))
+			if ((strcmp(val, "\"\"") == 0 || strcmp(val, "null") == 0) &&
+			    (f == 2 || f == 3))
 				continue; /* an empty e-mail or phone may be allowed when the other is set */
 			const char *full = "Hostile Tester", *email = "h@example.com",
 				   *chan = "web", *subj = "Subject", *msg = "Message",
@@ -335,40 +352,57 @@ static void test_wrong_types(void)
 		}
 	/* lessons as the student: ids and the instant. The other fields never name a
 	 * bookable slot (tutor 999999, a past instant), so nothing can be booked. */
-	static const char *const ids[] = {"\"1\"", "[1]", "{\"id\":1}", "true", "null", "1.5",
-					  "-0", "0", "-1", "1e400", "99999999999999999999",
-					  "9223372036854775807", "9223372036854775808", "\"\"",
+	static const char *const ids[] = {"\"1\"",
+					  "[1]",
+					  "{\"id\":1}",
+					  "true",
+					  "null",
+					  "1.5",
+					  "-0",
+					  "0",
+					  "-1",
+					  "1e400",
+					  "99999999999999999999",
+					  "9223372036854775807",
+					  "9223372036854775808",
+					  "\"\"",
 					  "-9223372036854775808"};
 	for (size_t v = 0; v < sizeof ids / sizeof ids[0]; v++) {
-		snprintf(body, sizeof body,
-			 "{\"service_id\":%s,\"tutor_id\":999999,\"starts_at\":\"2020-01-07T10:00:00Z\"}",
-			 ids[v]);
+		snprintf(
+			body, sizeof body,
+			"{\"service_id\":%s,\"tutor_id\":999999,\"starts_at\":\"2020-01-07T10:00:00Z\"}",
+			ids[v]);
+		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
+		snprintf(
+			body, sizeof body,
+			"{\"service_id\":1,\"tutor_id\":%s,\"starts_at\":\"2020-01-07T10:00:00Z\"}",
+			ids[v]);
+		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
+		snprintf(
+			body, sizeof body,
+			"{\"service_id\":1,\"tutor_id\":999999,\"starts_at\":\"2020-01-07T10:00:00Z\","
+			"\"contract_id\":%s}",
+			ids[v]);
 		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
 		snprintf(body, sizeof body,
-			 "{\"service_id\":1,\"tutor_id\":%s,\"starts_at\":\"2020-01-07T10:00:00Z\"}",
-			 ids[v]);
-		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
-		snprintf(body, sizeof body,
-			 "{\"service_id\":1,\"tutor_id\":999999,\"starts_at\":\"2020-01-07T10:00:00Z\","
-			 "\"contract_id\":%s}",
-			 ids[v]);
-		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
-		snprintf(body, sizeof body, "{\"service_id\":1,\"tutor_id\":999999,\"starts_at\":%s}",
-			 ids[v]);
+			 "{\"service_id\":1,\"tutor_id\":999999,\"starts_at\":%s}", ids[v]);
 		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
 	}
-	static const char *const instants[] = {
-		"\"2026-02-30T10:00:00Z\"", "\"9999999999-01-01T00:00:00Z\"",
-		"\"2026-01-01T25:61:61Z\"", "\"2026-01-01T10:00:00+99:99\"", "\"'; DROP TABLE lessons; --\"",
-		"\"-2026-01-01T10:00:00Z\"", "\"2026-01-01T10:00:00.999999999999999999Z\""};
+	static const char *const instants[] = {"\"2026-02-30T10:00:00Z\"",
+					       "\"9999999999-01-01T00:00:00Z\"",
+					       "\"2026-01-01T25:61:61Z\"",
+					       "\"2026-01-01T10:00:00+99:99\"",
+					       "\"'; DROP TABLE lessons; --\"",
+					       "\"-2026-01-01T10:00:00Z\"",
+					       "\"2026-01-01T10:00:00.999999999999999999Z\""};
 	for (size_t v = 0; v < sizeof instants / sizeof instants[0]; v++) {
 		snprintf(body, sizeof body, "{\"service_id\":1,\"tutor_id\":1,\"starts_at\":%s}",
 			 instants[v]);
 		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
 	}
 	/* PATCH /clients/1 as staff: strings, the guardian object, and ids in the path. */
-	static const char *const cl_fields[] = {"full_name", "email", "phone", "locale", "pace",
-						"guardian"};
+	static const char *const cl_fields[] = {"full_name", "email", "phone",
+						"locale",    "pace",  "guardian"};
 	for (size_t f = 0; f < 6; f++)
 		for (size_t v = 0; v < sizeof bad_values / sizeof bad_values[0]; v++) {
 			const char *val = bad_values[v];
@@ -385,10 +419,13 @@ static void test_wrong_types(void)
 	hostile_s("PATCH", "/api/v1/clients/1", STAFF, "{\"guardian\":{\"email\":{}}}");
 	hostile_s("PATCH", "/api/v1/clients/1", STAFF, "{\"guardian\":{\"x\":1}}");
 	hostile_s("PATCH", "/api/v1/clients/1", STAFF, "{\"id\":2}");
-	static const char *const paths[] = {"/api/v1/clients/1.5", "/api/v1/clients/-1",
+	static const char *const paths[] = {"/api/v1/clients/1.5",
+					    "/api/v1/clients/-1",
 					    "/api/v1/clients/99999999999999999999",
-					    "/api/v1/clients/0x1", "/api/v1/clients/1e3",
-					    "/api/v1/clients/%2B1", "/api/v1/clients/%201",
+					    "/api/v1/clients/0x1",
+					    "/api/v1/clients/1e3",
+					    "/api/v1/clients/%2B1",
+					    "/api/v1/clients/%201",
 					    "/api/v1/clients/01%27"};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 		hostile_s("PATCH", paths[i], STAFF, "{\"full_name\":\"X Y\"}");
@@ -398,10 +435,10 @@ static void test_wrong_types(void)
 static void test_nul_bytes_and_bad_utf8(void)
 {
 	static const char *const strings[] = {
-		"a\\u0000b",     "\\u0000",          "a\xc3\x28z",       "\xc0\xaf",
-		"\xe0\x80\xaf",  "\xf0\x80\x80\xaf", "\\ud800",          "\\udc00x",
+		"a\\u0000b",      "\\u0000",          "a\xc3\x28z",       "\xc0\xaf",
+		"\xe0\x80\xaf",   "\xf0\x80\x80\xaf", "\\ud800",          "\\udc00x",
 		"\\ud800\\u0041", "\xed\xa0\x80",     "\xf4\x90\x80\x80", "\xff\xfe",
-		"\x80",          "abc\xe2\x82",      "\x01\x02",         "\x7f\\u001f",
+		"\x80",           "abc\xe2\x82",      "\x01\x02",         "\x7f\\u001f",
 	};
 	char body[512];
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
@@ -422,9 +459,10 @@ static void test_nul_bytes_and_bad_utf8(void)
 		hostile_s("POST", "/api/v1/inquiries", ANON, body);
 		snprintf(body, sizeof body, "{\"full_name\":\"%s\"}", strings[i]);
 		hostile_s("PATCH", "/api/v1/clients/1", STAFF, body);
-		snprintf(body, sizeof body,
-			 "{\"service_id\":1,\"tutor_id\":1,\"starts_at\":\"2026-01-01T10:00:00Z%s\"}",
-			 strings[i]);
+		snprintf(
+			body, sizeof body,
+			"{\"service_id\":1,\"tutor_id\":1,\"starts_at\":\"2026-01-01T10:00:00Z%s\"}",
+			strings[i]);
 		hostile_s("POST", "/api/v1/lessons", STUDENT, body);
 		/* Invalid UTF-8 in a member name. */
 		snprintf(body, sizeof body, "{\"%s\":1}", strings[i]);
@@ -439,10 +477,14 @@ static void test_nul_bytes_and_bad_utf8(void)
 	struct {
 		const char *b;
 		size_t n;
-	} raws[] = {{raw1, sizeof raw1 - 1}, {raw2, sizeof raw2 - 1}, {raw3, sizeof raw3 - 1},
-		    {raw4, sizeof raw4 - 1}, {raw5, sizeof raw5 - 1}};
+	} raws[] = {{raw1, sizeof raw1 - 1},
+		    {raw2, sizeof raw2 - 1},
+		    {raw3, sizeof raw3 - 1},
+		    {raw4, sizeof raw4 - 1},
+		    {raw5, sizeof raw5 - 1}};
 	for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
-		CHECK_INT(hostile("POST", "/api/v1/auth/register", ANON, raws[i].b, raws[i].n), 400);
+		CHECK_INT(hostile("POST", "/api/v1/auth/register", ANON, raws[i].b, raws[i].n),
+			  400);
 		CHECK_INT(hostile("POST", "/api/v1/inquiries", ANON, raws[i].b, raws[i].n), 400);
 		CHECK_INT(hostile("POST", "/api/v1/lessons", STUDENT, raws[i].b, raws[i].n), 400);
 		CHECK_INT(hostile("PATCH", "/api/v1/clients/1", STAFF, raws[i].b, raws[i].n), 400);
@@ -466,8 +508,8 @@ static bool register_flags(const char *email, const char *name, const char *fiel
 {
 	size_t cap = strlen(email) + strlen(name) + 128;
 	char *body = malloc(cap);
-	snprintf(body, cap, "{\"email\":\"%s\",\"password\":\"short\",\"full_name\":\"%s\"}",
-		 email, name);
+	snprintf(body, cap, "{\"email\":\"%s\",\"password\":\"short\",\"full_name\":\"%s\"}", email,
+		 name);
 	struct http_response r;
 	send_json("POST", "/api/v1/auth/register", ANON, body, strlen(body), &r);
 	check_4xx(&r, true, "register (short password)");
@@ -655,12 +697,14 @@ static void test_long_urls_and_many_params(void)
 	n = snprintf(path, cap, "GET /api/v1/clients?q=");
 	memset(path + n, 'q', 100 * 1024);
 	n += 100 * 1024;
-	n += snprintf(path + n, cap - (size_t)n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	n += snprintf(path + n, cap - (size_t)n,
+		      " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	protocol_hostile("100 KiB URL", path, (size_t)n);
 	n = snprintf(path, cap, "GET /");
 	memset(path + n, 'p', 100 * 1024);
 	n += 100 * 1024;
-	n += snprintf(path + n, cap - (size_t)n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	n += snprintf(path + n, cap - (size_t)n,
+		      " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	protocol_hostile("100 KiB path", path, (size_t)n);
 	free(path);
 }
@@ -712,10 +756,14 @@ static void test_headers(void)
 	http_response_free(&r);
 	/* Garbage Authorization headers. */
 	static const char *const auths[] = {
-		"Authorization: Bearer\r\n", "Authorization: Bearer \r\n",
-		"Authorization: Bearer \x01\x02\x7f\xff\r\n", "Authorization: Basic YTpi\r\n",
-		"Authorization: Bearer a b c\r\n", "Authorization: Bearer %00\r\n",
-		"Authorization: bearer ' OR 1=1 --\r\n", "Authorization: Bearer hm_\r\n",
+		"Authorization: Bearer\r\n",
+		"Authorization: Bearer \r\n",
+		"Authorization: Bearer \x01\x02\x7f\xff\r\n",
+		"Authorization: Basic YTpi\r\n",
+		"Authorization: Bearer a b c\r\n",
+		"Authorization: Bearer %00\r\n",
+		"Authorization: bearer ' OR 1=1 --\r\n",
+		"Authorization: Bearer hm_\r\n",
 		"Authorization: Bearer x\r\nAuthorization: Bearer y\r\n",
 		"Authorization: \xc3\x28\r\n",
 	};
@@ -743,25 +791,33 @@ static void test_malformed_request_lines(void)
 	static const char l1[] = "GET /healthz\r\n\r\n";
 	static const char l2[] = "GET  /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	static const char l3[] = "GET /healthz HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n";
-	static const char l4[] = "GET /healthz HTTP/1.1 extra\r\nHost: x\r\nConnection: close\r\n\r\n";
+	static const char l4[] =
+		"GET /healthz HTTP/1.1 extra\r\nHost: x\r\nConnection: close\r\n\r\n";
 	static const char l5[] = "\x00\x01\x02\xff\xfe\r\n\r\n";
 	static const char l6[] = "GET healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	static const char l7[] = "GET /healthz HTTP/1.1\r\nHost x\r\nConnection: close\r\n\r\n";
 	static const char l8[] = "GET /healthz HTTP/1.1\r\n Folded: x\r\nConnection: close\r\n\r\n";
 	static const char l9[] = "G\x00T /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-	static const char l10[] = "GET /heal\x01thz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	static const char l10[] =
+		"GET /heal\x01thz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	static const char l11[] = "\r\n\r\n\r\n\r\n";
 	static const char l12[] = "GET /healthz HTTP/1.1\nHost: x\nConnection: close\n\n";
 	struct {
 		const char *what, *b;
 		size_t n;
 	} lines[] = {
-		{"no version", l1, sizeof l1 - 1},      {"double space", l2, sizeof l2 - 1},
-		{"HTTP/9.9", l3, sizeof l3 - 1},        {"extra token", l4, sizeof l4 - 1},
-		{"binary", l5, sizeof l5 - 1},          {"relative target", l6, sizeof l6 - 1},
-		{"header without colon", l7, sizeof l7 - 1}, {"folded header", l8, sizeof l8 - 1},
-		{"NUL in method", l9, sizeof l9 - 1},   {"control in path", l10, sizeof l10 - 1},
-		{"only CRLFs", l11, sizeof l11 - 1},    {"bare LF", l12, sizeof l12 - 1},
+		{"no version", l1, sizeof l1 - 1},
+		{"double space", l2, sizeof l2 - 1},
+		{"HTTP/9.9", l3, sizeof l3 - 1},
+		{"extra token", l4, sizeof l4 - 1},
+		{"binary", l5, sizeof l5 - 1},
+		{"relative target", l6, sizeof l6 - 1},
+		{"header without colon", l7, sizeof l7 - 1},
+		{"folded header", l8, sizeof l8 - 1},
+		{"NUL in method", l9, sizeof l9 - 1},
+		{"control in path", l10, sizeof l10 - 1},
+		{"only CRLFs", l11, sizeof l11 - 1},
+		{"bare LF", l12, sizeof l12 - 1},
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 		struct http_response r;
@@ -820,18 +876,22 @@ static void test_lying_bodies(void)
 	}
 	healthz_ok();
 	static const char *const heads[] = {
-		"Content-Length: -1\r\n", "Content-Length: abc\r\n",
+		"Content-Length: -1\r\n",
+		"Content-Length: abc\r\n",
 		"Content-Length: 99999999999999999999999\r\n",
-		"Content-Length: 5\r\nContent-Length: 6\r\n", "Content-Length: 0x10\r\n",
+		"Content-Length: 5\r\nContent-Length: 6\r\n",
+		"Content-Length: 0x10\r\n",
 		"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
-		"Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: gzip\r\n",
+		"Transfer-Encoding: chunked, identity\r\n",
+		"Transfer-Encoding: gzip\r\n",
 	};
 	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
 		char req[512];
-		int n = snprintf(req, sizeof req,
-				 "POST /api/v1/inquiries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-				 "Content-Type: application/json\r\n%s\r\n{\"a\":1}",
-				 heads[i]);
+		int n = snprintf(
+			req, sizeof req,
+			"POST /api/v1/inquiries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			"Content-Type: application/json\r\n%s\r\n{\"a\":1}",
+			heads[i]);
 		protocol_hostile(heads[i], req, (size_t)n);
 	}
 	/* Longer than declared: the extra bytes are a (bad) next request, not body. */
@@ -841,17 +901,23 @@ static void test_lying_bodies(void)
 	protocol_hostile("Content-Length shorter than the body", longer, sizeof longer - 1);
 	/* Chunked with bad chunk sizes. */
 	static const char *const chunks[] = {
-		"zz\r\n{}\r\n0\r\n\r\n", "-1\r\n{}\r\n0\r\n\r\n",
-		"ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n", "ffffffff\r\n{}",
-		"2\r\n{}0\r\n\r\n", "2;ext=\x01\r\n{}\r\n0\r\n\r\n", "10\r\n{}\r\n",
-		"\r\n\r\n", "2\r\n{}\r\n0\r\nTrailer: \xff\r\n\r\n",
+		"zz\r\n{}\r\n0\r\n\r\n",
+		"-1\r\n{}\r\n0\r\n\r\n",
+		"ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+		"ffffffff\r\n{}",
+		"2\r\n{}0\r\n\r\n",
+		"2;ext=\x01\r\n{}\r\n0\r\n\r\n",
+		"10\r\n{}\r\n",
+		"\r\n\r\n",
+		"2\r\n{}\r\n0\r\nTrailer: \xff\r\n\r\n",
 	};
 	for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
 		char req[512];
-		int n = snprintf(req, sizeof req,
-				 "POST /api/v1/inquiries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-				 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%s",
-				 chunks[i]);
+		int n = snprintf(
+			req, sizeof req,
+			"POST /api/v1/inquiries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%s",
+			chunks[i]);
 		char what[64];
 		snprintf(what, sizeof what, "chunked #%zu", i);
 		protocol_hostile(what, req, (size_t)n);
@@ -902,7 +968,8 @@ static void test_many_idle_connections(void)
 static void test_slow_clients(void)
 {
 	enum { SLOW = 5 };
-	static const char head[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa";
+	static const char head[] =
+		"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa";
 	int fds[SLOW];
 	for (int i = 0; i < SLOW; i++)
 		fds[i] = connect_from("127.0.0.3");
@@ -979,9 +1046,9 @@ static void test_sql_metacharacters_are_data(long long delta[NTABLES])
 		delta[4]++;
 	http_response_free(&r);
 	/* Searches: the metacharacters are literal and find exactly that client. */
-	static const char *const q[] = {"/api/v1/clients?q=%25", "/api/v1/clients?q=_",
-					"/api/v1/clients?q=%5C",
-					"/api/v1/clients?q=%27%3B%20DROP%20TABLE%20clients%3B%20--"};
+	static const char *const q[] = {
+		"/api/v1/clients?q=%25", "/api/v1/clients?q=_", "/api/v1/clients?q=%5C",
+		"/api/v1/clients?q=%27%3B%20DROP%20TABLE%20clients%3B%20--"};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
 		staff_get(q[i], &r);
 		CHECK_INT(r.status, 200);
@@ -994,7 +1061,8 @@ static void test_sql_metacharacters_are_data(long long delta[NTABLES])
 	/* PATCH as staff with metacharacters: 200, stored verbatim, then restored. */
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/clients/%lld", client_id);
-	snprintf(body, sizeof body, "{\"full_name\":\"x' WHERE 1=1; UPDATE users SET role='admin'; --\"}");
+	snprintf(body, sizeof body,
+		 "{\"full_name\":\"x' WHERE 1=1; UPDATE users SET role='admin'; --\"}");
 	send_json("PATCH", path, STAFF, body, strlen(body), &r);
 	CHECK_INT(r.status, 200);
 	CHECK_STR(json_str(r.json, "full_name"), "x' WHERE 1=1; UPDATE users SET role='admin'; --");

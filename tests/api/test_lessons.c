@@ -23,8 +23,7 @@
 static struct test_server server;
 /* Eight worker threads whatever the machine: the race below needs requests that
  * really run at once (one thread per CPU would serialise them on a small box). */
-static const char *const trusted_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8",
-					   NULL};
+static const char *const trusted_args[] = {"--trusted-proxy", "127.0.0.1", "--threads", "8", NULL};
 
 #define PW "lesson-test-password"
 
@@ -32,7 +31,7 @@ static struct api_client admin, staff;
 static json_int_t tutor_a, tutor_b, tutor_c;
 static json_int_t svc_private, svc_group, svc_chess;
 static json_int_t phone_client; /* a client made by staff, who never logs in */
-static int64_t today;            /* the local day of the start of the run */
+static int64_t today;           /* the local day of the start of the run */
 
 struct student {
 	struct api_client c;
@@ -45,10 +44,10 @@ static struct student st[N_STUDENTS]; /* st[1]..st[9] */
 static struct student racers[N_RACERS];
 
 /* Lessons kept from one test for the next. */
-static json_int_t s1_lesson, s1_contract;          /* st[1], day 2 at 10:00 */
+static json_int_t s1_lesson, s1_contract;             /* st[1], day 2 at 10:00 */
 static json_int_t s3_lesson_10, s3_lesson_11, s3_sub; /* st[3], day 3, a subscription */
-static json_int_t s5_first_lesson;                  /* st[5]'s series, day 4 */
-static json_int_t soon_lesson;                      /* st[2], starts within 24 hours */
+static json_int_t s5_first_lesson;                    /* st[5]'s series, day 4 */
+static json_int_t soon_lesson;                        /* st[2], starts within 24 hours */
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -85,9 +84,9 @@ static json_int_t find_user(const char *email)
 	size_t i;
 	json_t *u;
 	api_call(&admin, "GET", "/api/v1/users?limit=200", NULL, &r);
-	json_array_foreach(http_json(&r, "items"), i, u)
-		if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
-			id = ival(u, "id");
+	json_array_foreach(http_json(&r, "items"), i,
+			   u) if (json_str(u, "email") && strcmp(json_str(u, "email"), email) == 0)
+		id = ival(u, "id");
 	http_response_free(&r);
 	return id;
 }
@@ -124,7 +123,8 @@ static void book(struct api_client *c, json_int_t service, json_int_t tutor, int
 {
 	char at[HM_RFC3339_LEN], body[512];
 	local_at(day, minute, at);
-	snprintf(body, sizeof body, "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"%s}",
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"%s}",
 		 (long long)service, (long long)tutor, at, extra ? extra : "");
 	api_call(c, "POST", "/api/v1/lessons", body, r);
 }
@@ -146,9 +146,8 @@ static json_t *my_contract(struct api_client *c, json_int_t id)
 	json_t *found = NULL, *item;
 	size_t i;
 	api_call(c, "GET", "/api/v1/me/contracts?limit=200", NULL, &r);
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (ival(item, "id") == id)
-			found = json_deep_copy(item);
+	json_array_foreach(http_json(&r, "items"), i, item) if (ival(item, "id") == id)
+		found = json_deep_copy(item);
 	http_response_free(&r);
 	return found;
 }
@@ -175,9 +174,9 @@ static bool slot_open(json_int_t service, json_int_t tutor, int64_t day, const c
 		 (long long)service, (long long)tutor, from, from);
 	api_call(&staff, "GET", path, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, item)
-		if (json_str(item, "starts_at") && strcmp(json_str(item, "starts_at"), at) == 0)
-			found = true;
+	json_array_foreach(http_json(&r, "items"), i,
+			   item) if (json_str(item, "starts_at") &&
+				     strcmp(json_str(item, "starts_at"), at) == 0) found = true;
 	http_response_free(&r);
 	return found;
 }
@@ -199,7 +198,8 @@ static bool in_time_order(json_t *items)
 	size_t i;
 	json_t *item;
 	int64_t prev = 0;
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		int64_t t = parse_at(json_str(item, "starts_at"));
 		if (t < prev)
 			return false;
@@ -243,29 +243,35 @@ static bool setup(void)
 		/* Every day of the week; tutor B all day long (30-minute grid). */
 		size_t used = (size_t)snprintf(body, sizeof body, "{\"windows\":[");
 		for (int d = 1; d <= 7; d++)
-			used += (size_t)snprintf(body + used, sizeof body - used,
-						 "%s{\"weekday\":%d,\"starts\":\"%s\",\"ends\":\"%s\"}",
-						 d > 1 ? "," : "", d, t == 1 ? "00:00" : "08:00",
-						 t == 1 ? "24:00" : "22:00");
+			used += (size_t)snprintf(
+				body + used, sizeof body - used,
+				"%s{\"weekday\":%d,\"starts\":\"%s\",\"ends\":\"%s\"}",
+				d > 1 ? "," : "", d, t == 1 ? "00:00" : "08:00",
+				t == 1 ? "24:00" : "22:00");
 		snprintf(body + used, sizeof body - used, "]}");
-		snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability", (long long)tutors[t]);
+		snprintf(path, sizeof path, "/api/v1/tutors/%lld/availability",
+			 (long long)tutors[t]);
 		if (api_status(&staff, "PUT", path, body) != 200)
 			return false;
 	}
-	svc_private = post_id(&staff, "/api/v1/services",
-			      "{\"name\":\"Maths, one to one\",\"subject\":\"maths\",\"kind\":\"private\","
-			      "\"duration_min\":60,\"price_cents\":3000}",
-			      201);
-	svc_group = post_id(&staff, "/api/v1/services",
-			    "{\"name\":\"Maths in a small group\",\"subject\":\"maths\",\"kind\":\"group\","
-			    "\"duration_min\":60,\"price_cents\":1500,\"capacity\":2}",
-			    201);
-	svc_chess = post_id(&staff, "/api/v1/services",
-			    "{\"name\":\"Chess, half an hour\",\"subject\":\"chess\",\"kind\":\"private\","
-			    "\"duration_min\":30,\"price_cents\":2000}",
-			    201);
+	svc_private = post_id(
+		&staff, "/api/v1/services",
+		"{\"name\":\"Maths, one to one\",\"subject\":\"maths\",\"kind\":\"private\","
+		"\"duration_min\":60,\"price_cents\":3000}",
+		201);
+	svc_group = post_id(
+		&staff, "/api/v1/services",
+		"{\"name\":\"Maths in a small group\",\"subject\":\"maths\",\"kind\":\"group\","
+		"\"duration_min\":60,\"price_cents\":1500,\"capacity\":2}",
+		201);
+	svc_chess = post_id(
+		&staff, "/api/v1/services",
+		"{\"name\":\"Chess, half an hour\",\"subject\":\"chess\",\"kind\":\"private\","
+		"\"duration_min\":30,\"price_cents\":2000}",
+		201);
 	phone_client = post_id(&staff, "/api/v1/clients",
-			       "{\"full_name\":\"Josune Telefono\",\"phone\":\"+34 600 111 222\"}", 201);
+			       "{\"full_name\":\"Josune Telefono\",\"phone\":\"+34 600 111 222\"}",
+			       201);
 	if (!svc_private || !svc_group || !svc_chess || !phone_client)
 		return false;
 
@@ -324,7 +330,8 @@ static void test_student_books_a_slot(void)
 	CHECK_INT(ival(k, "discount_percent"), 0);
 	CHECK_INT(ival(k, "list_price_cents"), 3000);
 	CHECK_INT(ival(k, "price_cents"), 3000);
-	CHECK(json_object_get(k, "gift") && json_is_null(json_object_get(k, "gift"))); /* no stock */
+	CHECK(json_object_get(k, "gift") &&
+	      json_is_null(json_object_get(k, "gift"))); /* no stock */
 	CHECK_STR(json_str(k, "channel"), "web");
 	CHECK_STR(json_str(k, "status"), "active");
 	http_response_free(&r);
@@ -751,7 +758,8 @@ static void test_race_for_one_slot(void)
 	json_int_t owner = 0;
 	staff_lessons(today + 7, today + 7, NULL, &r);
 	CHECK_INT(r.status, 200);
-	json_array_foreach(http_json(&r, "items"), i, l) {
+	json_array_foreach(http_json(&r, "items"), i, l)
+	{
 		if (json_str(l, "starts_at") && strcmp(json_str(l, "starts_at"), at) == 0 &&
 		    json_str(l, "status") && strcmp(json_str(l, "status"), "booked") == 0) {
 			booked++;
@@ -904,8 +912,8 @@ static void test_race_client_busy(void)
 			else if (rc[k].status == 409 && strcmp(rc[k].code, "client_busy") == 0)
 				busy++;
 			else
-				fprintf(stderr, "round %d racer %d: %d %s\n", round, k, rc[k].status,
-					rc[k].code);
+				fprintf(stderr, "round %d racer %d: %d %s\n", round, k,
+					rc[k].status, rc[k].code);
 		}
 		CHECK_INT(won, 1);
 		CHECK_INT(busy, 1);
@@ -1060,7 +1068,8 @@ static void test_24_hour_rule(void)
 	char soon[HM_RFC3339_LEN] = "";
 	size_t i;
 	json_t *slot;
-	json_array_foreach(http_json(&r, "items"), i, slot) {
+	json_array_foreach(http_json(&r, "items"), i, slot)
+	{
 		int64_t t = parse_at(json_str(slot, "starts_at"));
 		if (t > now + 3600) {
 			snprintf(soon, sizeof soon, "%s", json_str(slot, "starts_at"));
@@ -1102,7 +1111,8 @@ static void test_24_hour_rule_cancel(void)
 
 	/* Logging before it starts: 409, and nothing logged. */
 	lesson_path(path, sizeof path, soon_lesson, "/log");
-	CHECK(api_call(&staff, "POST", path, "{\"attendance\":\"attended\",\"notes\":\"early\"}", &r));
+	CHECK(api_call(&staff, "POST", path, "{\"attendance\":\"attended\",\"notes\":\"early\"}",
+		       &r));
 	CHECK_INT(r.status, 409);
 	CHECK_STR(http_error_code(&r), "conflict");
 	http_response_free(&r);
@@ -1161,8 +1171,7 @@ static void test_reading_lessons(void)
 	size_t i;
 	json_t *l;
 	bool own = true;
-	json_array_foreach(items, i, l)
-		own = own && ival(l, "client_id") == st[3].client_id;
+	json_array_foreach(items, i, l) own = own && ival(l, "client_id") == st[3].client_id;
 	CHECK(own);
 	CHECK(json_object_get(r.json, "next_after") != NULL);
 	http_response_free(&r);
@@ -1175,18 +1184,17 @@ static void test_reading_lessons(void)
 	char whole[256] = "", walked[256] = "";
 	size_t used = 0;
 	CHECK(api_call(&st[3].c, "GET", "/api/v1/me/lessons", NULL, &r));
-	json_array_foreach(http_json(&r, "items"), i, l)
-		used += (size_t)snprintf(whole + used, sizeof whole - used, "%lld,",
-					 (long long)ival(l, "id"));
+	json_array_foreach(http_json(&r, "items"), i, l) used += (size_t)snprintf(
+		whole + used, sizeof whole - used, "%lld,", (long long)ival(l, "id"));
 	http_response_free(&r);
 	used = 0;
 	json_int_t after = 0;
 	for (int page = 0; page < 10; page++) {
-		snprintf(path, sizeof path, "/api/v1/me/lessons?limit=1&after=%lld", (long long)after);
+		snprintf(path, sizeof path, "/api/v1/me/lessons?limit=1&after=%lld",
+			 (long long)after);
 		CHECK(api_call(&st[3].c, "GET", path, NULL, &r));
-		json_array_foreach(http_json(&r, "items"), i, l)
-			used += (size_t)snprintf(walked + used, sizeof walked - used, "%lld,",
-						 (long long)ival(l, "id"));
+		json_array_foreach(http_json(&r, "items"), i, l) used += (size_t)snprintf(
+			walked + used, sizeof walked - used, "%lld,", (long long)ival(l, "id"));
 		json_t *next = http_json(&r, "next_after");
 		after = json_is_integer(next) ? json_integer_value(next) : 0;
 		http_response_free(&r);
@@ -1205,7 +1213,8 @@ static void test_reading_lessons(void)
 	CHECK(in_time_order(items));
 	bool in_range = true, right_tutor = true;
 	int64_t lo = hm_local_instant(today + 2, 0), hi = hm_local_instant(today + 4, 0);
-	json_array_foreach(items, i, l) {
+	json_array_foreach(items, i, l)
+	{
 		int64_t t = parse_at(json_str(l, "starts_at"));
 		in_range = in_range && t >= lo && t < hi;
 		right_tutor = right_tutor && ival(l, "tutor_id") == tutor_a;
@@ -1224,8 +1233,7 @@ static void test_reading_lessons(void)
 	items = http_json(&r, "items");
 	CHECK_INT(json_array_size(items), 2);
 	own = true;
-	json_array_foreach(items, i, l)
-		own = own && ival(l, "client_id") == st[1].client_id;
+	json_array_foreach(items, i, l) own = own && ival(l, "client_id") == st[1].client_id;
 	CHECK(own);
 	CHECK(in_time_order(items));
 	http_response_free(&r);
@@ -1333,7 +1341,8 @@ static void test_walk_in_and_log(void)
 
 	/* Bad logs. */
 	lesson_path(path, sizeof path, walk_in, "/log");
-	CHECK(api_call(&staff, "POST", path, "{\"attendance\":\"attended\",\"pace\":\"quick\"}", &r));
+	CHECK(api_call(&staff, "POST", path, "{\"attendance\":\"attended\",\"pace\":\"quick\"}",
+		       &r));
 	CHECK_INT(r.status, 422);
 	CHECK(http_error_field(&r, "pace") != NULL);
 	http_response_free(&r);

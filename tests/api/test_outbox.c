@@ -36,8 +36,9 @@
 static struct test_server server;
 static struct mail_sink sink;
 static char url_arg[64];
-static const char *serve_args[] = {"--trusted-proxy", "127.0.0.1", "--smtp-url", url_arg,
-				   "--smtp-from", FROM, "--smtp-backoff", "1", NULL};
+static const char *serve_args[] = {"--trusted-proxy", "127.0.0.1",   "--smtp-url",
+				   url_arg,           "--smtp-from", FROM,
+				   "--smtp-backoff",  "1",           NULL};
 
 static struct api_client admin, staff, lucia, ane, bounce;
 static json_int_t tutor_id, service_id, ane_client;
@@ -81,7 +82,8 @@ static json_int_t book(struct api_client *c, int64_t day, int minute, json_int_t
 	hm_time_format(hm_local_instant(day, minute), at);
 	if (client_id)
 		snprintf(extra, sizeof extra, ",\"client_id\":%lld", (long long)client_id);
-	snprintf(body, sizeof body, "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"%s}",
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"%s}",
 		 (long long)service_id, (long long)tutor_id, at, extra);
 	return post_id(c, "/api/v1/lessons", body, expect);
 }
@@ -120,11 +122,12 @@ static json_t *outbox_row(const char *kind, const char *key, json_int_t id)
 {
 	json_t *all = outbox_all(NULL), *found = NULL, *item;
 	size_t i;
-	json_array_foreach(all, i, item)
-		if (!strcmp(json_str(item, "kind"), kind) && ival(item, key) == id) {
-			json_decref(found);
-			found = json_deep_copy(item);
-		}
+	json_array_foreach(all, i,
+			   item) if (!strcmp(json_str(item, "kind"), kind) && ival(item, key) == id)
+	{
+		json_decref(found);
+		found = json_deep_copy(item);
+	}
 	json_decref(all);
 	return found;
 }
@@ -148,11 +151,12 @@ static json_t *outbox_wait(json_int_t id, const char *state, int attempts, int t
 	int64_t deadline = now_ms() + timeout_ms;
 	for (;;) {
 		json_t *msg = outbox_get(id);
-		if (msg && !strcmp(json_str(msg, "state"), state) && ival(msg, "attempts") >= attempts)
+		if (msg && !strcmp(json_str(msg, "state"), state) &&
+		    ival(msg, "attempts") >= attempts)
 			return msg;
 		if (now_ms() > deadline) {
-			fprintf(stderr, "message %lld never became %s/%d: %s\n", (long long)id, state,
-				attempts, msg ? json_dumps(msg, 0) : "(none)");
+			fprintf(stderr, "message %lld never became %s/%d: %s\n", (long long)id,
+				state, attempts, msg ? json_dumps(msg, 0) : "(none)");
 			return msg;
 		}
 		json_decref(msg);
@@ -191,10 +195,11 @@ static void nudge_sender(void)
 	struct api_client anon;
 	snprintf(address, sizeof address, "10.7.7.%d", ++n);
 	api_client_at(&anon, server.port, address);
-	CHECK_INT(api_status(&anon, "POST", "/api/v1/inquiries",
-			     "{\"channel\":\"phone\",\"full_name\":\"Nudge\",\"phone\":\"600000000\","
-			     "\"subject\":\"Call me\",\"message\":\"Please\"}"),
-		  201);
+	CHECK_INT(
+		api_status(&anon, "POST", "/api/v1/inquiries",
+			   "{\"channel\":\"phone\",\"full_name\":\"Nudge\",\"phone\":\"600000000\","
+			   "\"subject\":\"Call me\",\"message\":\"Please\"}"),
+		201);
 }
 
 /* Asks for an acknowledgement to be sent to email; returns the outbox row id. */
@@ -265,7 +270,7 @@ static bool setup_business(void)
 
 static void test_confirmation_in_the_students_language(void)
 {
-	static const char *const es_days[] = {"lunes", "martes", "miércoles", "jueves",
+	static const char *const es_days[] = {"lunes",   "martes", "miércoles", "jueves",
 					      "viernes", "sábado", "domingo"};
 	struct http_response r;
 	CHECK_INT(api_status(&lucia, "PATCH", "/api/v1/me/client", "{\"locale\":\"es\"}"), 200);
@@ -361,19 +366,22 @@ static void test_cancellation_arrives(void)
 	/* Cancelling a subscription's contract cancels its future lessons: one message
 	 * listing them. */
 	char body[256];
-	snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"subscription\",\"sessions\":3}",
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"kind\":\"subscription\",\"sessions\":3}",
 		 (long long)service_id);
 	json_int_t contract = post_id(&ane, "/api/v1/me/contracts", body, 201);
 	char at1[HM_RFC3339_LEN], at2[HM_RFC3339_LEN];
 	hm_time_format(hm_local_instant(today() + 5, 9 * 60), at1);
 	hm_time_format(hm_local_instant(today() + 6, 9 * 60), at2);
-	snprintf(body, sizeof body,
-		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
-		 (long long)service_id, (long long)tutor_id, at1, (long long)contract);
+	snprintf(
+		body, sizeof body,
+		"{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
+		(long long)service_id, (long long)tutor_id, at1, (long long)contract);
 	CHECK(post_id(&ane, "/api/v1/lessons", body, 201) > 0);
-	snprintf(body, sizeof body,
-		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
-		 (long long)service_id, (long long)tutor_id, at2, (long long)contract);
+	snprintf(
+		body, sizeof body,
+		"{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"contract_id\":%lld}",
+		(long long)service_id, (long long)tutor_id, at2, (long long)contract);
 	CHECK(post_id(&ane, "/api/v1/lessons", body, 201) > 0);
 	snprintf(path, sizeof path, "/api/v1/contracts/%lld/cancel", (long long)contract);
 	CHECK_INT(api_status(&staff, "POST", path, NULL), 200);
@@ -423,7 +431,8 @@ static void test_inquiry_messages(void)
 		 &r);
 	CHECK_INT(r.status, 201);
 	http_response_free(&r);
-	mail = sink_wait(&sink, "message", "subject", "Hemos recibido tu mensaje: Horario", WAIT_MS);
+	mail = sink_wait(&sink, "message", "subject", "Hemos recibido tu mensaje: Horario",
+			 WAIT_MS);
 	CHECK(mail != NULL);
 
 	/* A phone inquiry has nobody to write to: nothing is queued for it. */
@@ -476,7 +485,8 @@ static void test_reminder_once_per_lesson(void)
 	json_decref(row);
 	/* As if it had been booked two days ago: now the reminder is due. */
 	char sql[512];
-	snprintf(sql, sizeof sql, "UPDATE lessons SET created_at = created_at - 172800 WHERE id = %lld",
+	snprintf(sql, sizeof sql,
+		 "UPDATE lessons SET created_at = created_at - 172800 WHERE id = %lld",
 		 (long long)lesson);
 	CHECK(db_exec(sql));
 	nudge_sender();
@@ -490,10 +500,8 @@ static void test_reminder_once_per_lesson(void)
 	ack_and_wait("sync3@example.com");
 	json_t *all = outbox_all(NULL), *item;
 	size_t i, reminders = 0;
-	json_array_foreach(all, i, item)
-		if (!strcmp(json_str(item, "kind"), "lesson_reminder") &&
-		    ival(item, "lesson_id") == lesson)
-			reminders++;
+	json_array_foreach(all, i, item) if (!strcmp(json_str(item, "kind"), "lesson_reminder") &&
+					     ival(item, "lesson_id") == lesson) reminders++;
 	CHECK_INT(reminders, 1);
 	json_decref(all);
 	/* And the database itself refuses a second one. */
@@ -772,8 +780,8 @@ static void test_crash_never_sends_twice(void)
 	json_decref(msg);
 
 	/* Over all of it, no address received a message twice from the good relay. */
-	static const char *const each[] = {"before.data@", "after.data@", "marker@",
-					   "stopping@", "marker2@"};
+	static const char *const each[] = {"before.data@", "after.data@", "marker@", "stopping@",
+					   "marker2@"};
 	sink_read(&good, 300);
 	for (size_t k = 0; k < sizeof each / sizeof each[0]; k++)
 		CHECK_INT(sink_count(&good, "message", "rcpt_to", each[k]), 1);
@@ -798,10 +806,11 @@ static void test_without_a_relay_the_outbox_fills(void)
 			     "{\"channel\":\"web\",\"full_name\":\"No Relay\",\"email\":"
 			     "\"norelay@example.com\",\"subject\":\"Hi\",\"message\":\"Hello\"}"),
 		  201);
-	CHECK_INT(api_status(&s, "POST", "/api/v1/inquiries",
-			     "{\"channel\":\"web\",\"full_name\":\"No Relay\",\"email\":"
-			     "\"norelay@example.com\",\"subject\":\"Again\",\"message\":\"Hello\"}"),
-		  201);
+	CHECK_INT(
+		api_status(&s, "POST", "/api/v1/inquiries",
+			   "{\"channel\":\"web\",\"full_name\":\"No Relay\",\"email\":"
+			   "\"norelay@example.com\",\"subject\":\"Again\",\"message\":\"Hello\"}"),
+		201);
 	api_call(&a, "GET", "/api/v1/outbox?state=queued&limit=1", NULL, &r);
 	CHECK_INT(r.status, 200);
 	json_t *item = json_array_get(http_json(&r, "items"), 0);
@@ -813,7 +822,8 @@ static void test_without_a_relay_the_outbox_fills(void)
 	CHECK(next == ival(item, "id"));
 	http_response_free(&r);
 	char path[96];
-	snprintf(path, sizeof path, "/api/v1/outbox?state=queued&limit=1&after=%lld", (long long)next);
+	snprintf(path, sizeof path, "/api/v1/outbox?state=queued&limit=1&after=%lld",
+		 (long long)next);
 	api_call(&a, "GET", path, NULL, &r);
 	CHECK_INT(json_array_size(http_json(&r, "items")), 1);
 	CHECK(json_is_null(http_json(&r, "next_after")));

@@ -82,13 +82,10 @@ static bool contains(json_t *json, const char *text)
 	if (json_is_string(json))
 		return strstr(json_string_value(json), text) != NULL;
 	if (json_is_object(json)) {
-		json_object_foreach(json, key, value)
-			if (strstr(key, text) || contains(value, text))
-				return true;
+		json_object_foreach(json, key, value) if (strstr(key, text) ||
+							  contains(value, text)) return true;
 	} else if (json_is_array(json)) {
-		json_array_foreach(json, i, value)
-			if (contains(value, text))
-				return true;
+		json_array_foreach(json, i, value) if (contains(value, text)) return true;
 	}
 	return false;
 }
@@ -100,13 +97,10 @@ static bool has_key(json_t *json, const char *name)
 	json_t *value;
 	size_t i;
 	if (json_is_object(json)) {
-		json_object_foreach(json, key, value)
-			if (!strcmp(key, name) || has_key(value, name))
-				return true;
+		json_object_foreach(json, key, value) if (!strcmp(key, name) ||
+							  has_key(value, name)) return true;
 	} else if (json_is_array(json)) {
-		json_array_foreach(json, i, value)
-			if (has_key(value, name))
-				return true;
+		json_array_foreach(json, i, value) if (has_key(value, name)) return true;
 	}
 	return false;
 }
@@ -181,7 +175,8 @@ static bool setup(void)
 		return false;
 	snprintf(path, sizeof path, "/api/v1/clients/%lld/interactions", (long long)ane_client);
 	if (!post_id(&staff, path,
-		     "{\"channel\":\"phone\",\"direction\":\"in\",\"summary\":\"" SUMMARY "\"}", 201))
+		     "{\"channel\":\"phone\",\"direction\":\"in\",\"summary\":\"" SUMMARY "\"}",
+		     201))
 		return false;
 	json_int_t lesson = book(&ane, today() + 2, 10 * 60);
 	json_int_t second = book(&ane, today() + 3, 10 * 60);
@@ -204,23 +199,28 @@ static bool setup(void)
 	char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
 	hm_time_format(hm_time_now() + 5 * 86400, starts);
 	hm_time_format(hm_time_now() + 5 * 86400 + 7200, ends);
-	snprintf(body, sizeof body,
-		 "{\"title\":\"Fractions workshop\",\"kind\":\"workshop\",\"subject\":\"maths\","
-		 "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":5,\"description\":\"Bring a pencil.\"}",
-		 starts, ends);
+	snprintf(
+		body, sizeof body,
+		"{\"title\":\"Fractions workshop\",\"kind\":\"workshop\",\"subject\":\"maths\","
+		"\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":5,\"description\":\"Bring a pencil.\"}",
+		starts, ends);
 	event_id = post_id(&staff, "/api/v1/events", body, 201);
 	snprintf(path, sizeof path, "/api/v1/events/%lld/registration", (long long)event_id);
 	if (!event_id || api_status(&ane, "POST", path, NULL) != 201)
 		return false;
-	contribution_id = post_id(&ane, "/api/v1/contributions",
-				  "{\"kind\":\"method\",\"title\":\"My method\",\"body\":\""
-				  CONTRIBUTION "\",\"credit_name\":\"" CREDIT "\"}", 201);
-	snprintf(path, sizeof path, "/api/v1/contributions/%lld/review", (long long)contribution_id);
+	contribution_id = post_id(
+		&ane, "/api/v1/contributions",
+		"{\"kind\":\"method\",\"title\":\"My method\",\"body\":\"" CONTRIBUTION
+		"\",\"credit_name\":\"" CREDIT "\"}",
+		201);
+	snprintf(path, sizeof path, "/api/v1/contributions/%lld/review",
+		 (long long)contribution_id);
 	if (!contribution_id ||
 	    api_status(&staff, "POST", path, "{\"decision\":\"approved\",\"comment\":\"\"}") != 200)
 		return false;
 	api_call(&ane, "GET", "/api/v1/me/calendar", NULL, &r);
-	snprintf(feed_url, sizeof feed_url, "%s", json_str(r.json, "url") ? json_str(r.json, "url") : "");
+	snprintf(feed_url, sizeof feed_url, "%s",
+		 json_str(r.json, "url") ? json_str(r.json, "url") : "");
 	http_response_free(&r);
 	return contract_id > 0 && feed_url[0] && api_status(&anon, "GET", feed_url, NULL) == 200;
 }
@@ -329,8 +329,9 @@ static void test_erase(void)
 	/* The export now holds nothing that names her. */
 	snprintf(path, sizeof path, "/api/v1/clients/%lld/export", (long long)ane_client);
 	json_t *doc = get_json(&admin, path, 200);
-	static const char *const gone[] = {ANE_NAME, ANE_EMAIL, ANE_PHONE, GUARDIAN, "miren@",
-					   NOTE, SUMMARY, MESSAGE, "Of course, Ane.", "Pribatua"};
+	static const char *const gone[] = {ANE_NAME,          ANE_EMAIL, ANE_PHONE, GUARDIAN,
+					   "miren@",          NOTE,      SUMMARY,   MESSAGE,
+					   "Of course, Ane.", "Pribatua"};
 	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
 		CHECK(!contains(doc, gone[i]));
 		if (contains(doc, gone[i]))
@@ -353,15 +354,15 @@ static void test_erase(void)
 	json_t *events = get_json(&anon, "/api/v1/events", 200);
 	json_t *ev;
 	size_t k;
-	json_array_foreach(json_object_get(events, "items"), k, ev)
-		if (ival(ev, "id") == event_id)
-			CHECK_INT(ival(ev, "places_left"), 5);
+	json_array_foreach(json_object_get(events, "items"), k, ev) if (ival(ev, "id") == event_id)
+		CHECK_INT(ival(ev, "places_left"), 5);
 	json_decref(events);
 	/* The inquiry (found by her old address before it went) and the messages. */
 	json_t *inquiries = get_json(&staff, "/api/v1/inquiries", 200);
 	json_t *item;
 	size_t i;
-	json_array_foreach(json_object_get(inquiries, "items"), i, item) {
+	json_array_foreach(json_object_get(inquiries, "items"), i, item)
+	{
 		CHECK(!contains(item, ANE_NAME) && !contains(item, MESSAGE));
 	}
 	CHECK(contains(inquiries, "erased"));
@@ -369,12 +370,13 @@ static void test_erase(void)
 	json_t *outbox = get_json(&admin, "/api/v1/outbox?limit=200", 200);
 	CHECK(!contains(outbox, ANE_EMAIL) && !contains(outbox, ANE_NAME));
 	size_t erased = 0;
-	json_array_foreach(json_object_get(outbox, "items"), i, item)
-		if (json_is_null(json_object_get(item, "to"))) {
-			erased++;
-			/* Without a relay they were all still queued: now nothing is to go. */
-			CHECK_STR(json_str(item, "state"), "cancelled");
-		}
+	json_array_foreach(json_object_get(outbox, "items"), i,
+			   item) if (json_is_null(json_object_get(item, "to")))
+	{
+		erased++;
+		/* Without a relay they were all still queued: now nothing is to go. */
+		CHECK_STR(json_str(item, "state"), "cancelled");
+	}
 	CHECK_INT(erased, 5);
 	json_decref(outbox);
 	/* Nor does the audit log; who did what stays, and the erasure is recorded. */
@@ -426,8 +428,10 @@ static void test_erase_is_one_transaction(void)
 	json_int_t boss_client = ival(http_json(&r, "client"), "id");
 	http_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/clients/%lld/interactions", (long long)boss_client);
-	CHECK(post_id(&staff, path, "{\"channel\":\"email\",\"direction\":\"out\",\"summary\":"
-				    "\"Boss summary\"}", 201) > 0);
+	CHECK(post_id(&staff, path,
+		      "{\"channel\":\"email\",\"direction\":\"out\",\"summary\":"
+		      "\"Boss summary\"}",
+		      201) > 0);
 	/* Boss becomes the only active admin. */
 	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)boss_user);
 	CHECK_INT(api_status(&admin, "PATCH", path, "{\"role\":\"admin\"}"), 200);
@@ -539,9 +543,7 @@ static bool listed(json_t *names, const char *name)
 {
 	size_t i;
 	json_t *n;
-	json_array_foreach(names, i, n)
-		if (strcmp(json_string_value(n), name) == 0)
-			return true;
+	json_array_foreach(names, i, n) if (strcmp(json_string_value(n), name) == 0) return true;
 	return false;
 }
 
@@ -554,17 +556,16 @@ static void check_against(json_t *obj, const char *yaml, const char *schema)
 	json_t *value, *n;
 	size_t i;
 	CHECK(json_array_size(props) > 0 && json_array_size(required) > 0);
-	json_object_foreach(obj, key, value)
-		if (!listed(props, key)) {
-			CHECK(listed(props, key));
-			fprintf(stderr, "  %s: \"%s\" is not in docs/openapi.yaml\n", schema, key);
-		}
-	json_array_foreach(required, i, n)
-		if (!json_object_get(obj, json_string_value(n))) {
-			CHECK(json_object_get(obj, json_string_value(n)) != NULL);
-			fprintf(stderr, "  %s: required \"%s\" is missing\n", schema,
-				json_string_value(n));
-		}
+	json_object_foreach(obj, key, value) if (!listed(props, key))
+	{
+		CHECK(listed(props, key));
+		fprintf(stderr, "  %s: \"%s\" is not in docs/openapi.yaml\n", schema, key);
+	}
+	json_array_foreach(required, i, n) if (!json_object_get(obj, json_string_value(n)))
+	{
+		CHECK(json_object_get(obj, json_string_value(n)) != NULL);
+		fprintf(stderr, "  %s: required \"%s\" is missing\n", schema, json_string_value(n));
+	}
 	json_decref(props);
 	json_decref(required);
 	free(block);
@@ -581,15 +582,16 @@ static void test_export_matches_its_schema(void)
 	json_t *audit = json_object_get(doc, "audit"), *entry;
 	size_t i;
 	CHECK(json_array_size(audit) > 0);
-	json_array_foreach(audit, i, entry)
-		check_against(entry, yaml, "AuditEntry");
+	json_array_foreach(audit, i, entry) check_against(entry, yaml, "AuditEntry");
 	/* A change without a user (the command line's) has a null actor_email; the
 	 * student's own changes name her. */
 	bool by_her = false;
-	json_array_foreach(audit, i, entry) {
+	json_array_foreach(audit, i, entry)
+	{
 		CHECK(json_is_null(json_object_get(entry, "actor_id")) ==
 		      json_is_null(json_object_get(entry, "actor_email")));
-		if (json_str(entry, "actor_email") && !strcmp(json_str(entry, "actor_email"), ANE_EMAIL))
+		if (json_str(entry, "actor_email") &&
+		    !strcmp(json_str(entry, "actor_email"), ANE_EMAIL))
 			by_her = true;
 	}
 	CHECK(by_her);

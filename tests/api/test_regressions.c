@@ -99,7 +99,8 @@ static void test_staff_me_has_no_client_after_role_change(void)
 	api_client_init(&admin, server.port);
 	api_client_init(&student, server.port);
 	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
-	CHECK_INT(api_register(&student, "promoted@example.com", "a fine password", "Promoted"), 201);
+	CHECK_INT(api_register(&student, "promoted@example.com", "a fine password", "Promoted"),
+		  201);
 	CHECK(api_call(&student, "GET", "/api/v1/me", NULL, &r));
 	int64_t id = json_integer_value(json_object_get(json_object_get(r.json, "user"), "id"));
 	CHECK(json_is_object(json_object_get(r.json, "client")));
@@ -111,7 +112,8 @@ static void test_staff_me_has_no_client_after_role_change(void)
 	CHECK_INT(r.status, 200);
 	http_response_free(&r);
 	CHECK(api_call(&student, "GET", "/api/v1/me", NULL, &r));
-	CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")), "staff");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")),
+		  "staff");
 	CHECK(json_is_null(json_object_get(r.json, "client")));
 	http_response_free(&r);
 }
@@ -124,7 +126,8 @@ static void test_logout_with_a_stale_cookie_clears_it(void)
 	struct http_response r;
 	char cookie[256];
 	api_client_init(&c, server.port);
-	snprintf(c.cookie, sizeof c.cookie, "hm_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	snprintf(c.cookie, sizeof c.cookie,
+		 "hm_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 	CHECK(api_call(&c, "POST", "/api/v1/auth/logout", NULL, &r));
 	CHECK_INT(r.status, 204);
 	CHECK(http_header(&r, "Set-Cookie", cookie, sizeof cookie) && strstr(cookie, "Max-Age=0"));
@@ -172,12 +175,13 @@ static void test_read_only_and_not_found_come_right(void)
 	struct http_response r;
 	api_client_init(&admin, server.port);
 	CHECK_INT(api_login(&admin, DEMO_ADMIN), 200);
-	CHECK(api_call(&admin, "POST", "/api/v1/gifts", "{\"id\":9,\"key\":\"mug\",\"name\":\"Katilua\"}",
-		       &r));
+	CHECK(api_call(&admin, "POST", "/api/v1/gifts",
+		       "{\"id\":9,\"key\":\"mug\",\"name\":\"Katilua\"}", &r));
 	CHECK_INT(r.status, 422);
 	CHECK_STR(http_error_field(&r, "id"), "is read-only");
 	http_response_free(&r);
-	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/clients/999999", "{\"pace\":\"quick\"}"), 404);
+	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/clients/999999", "{\"pace\":\"quick\"}"),
+		  404);
 	CHECK_INT(api_status(&admin, "PATCH", "/api/v1/channels/999999", "{\"value\":\"\"}"), 404);
 }
 
@@ -211,12 +215,14 @@ static void test_bookings_have_a_horizon(void)
 	CHECK_INT(api_login(&ane, DEMO_STUDENT), 200);
 	CHECK(api_call(&ane, "POST", "/api/v1/lessons",
 		       "{\"service_id\":1,\"tutor_id\":2,\"starts_at\":\"9999-12-28T15:00:00Z\","
-		       "\"repeat_weeks\":52}", &r));
+		       "\"repeat_weeks\":52}",
+		       &r));
 	CHECK_INT(r.status, 422);
 	CHECK_STR(http_error_field(&r, "starts_at"), "is too far ahead: at most 400 days");
 	http_response_free(&r);
 	CHECK(api_call(&ane, "POST", "/api/v1/lessons",
-		       "{\"service_id\":1,\"tutor_id\":2,\"starts_at\":\"0001-01-02T15:00:00Z\"}", &r));
+		       "{\"service_id\":1,\"tutor_id\":2,\"starts_at\":\"0001-01-02T15:00:00Z\"}",
+		       &r));
 	CHECK_INT(r.status, 422);
 	http_response_free(&r);
 }
@@ -319,8 +325,8 @@ static void test_a_thousand_query_parameters_get_a_prompt_414(void)
 	}
 	CHECK(worst < 2.0);
 	CHECK(answered > tries / 2);
-	fprintf(stderr, "  edge of the connection memory: %d/%d answered, worst %.3f s\n",
-		answered, tries, worst);
+	fprintf(stderr, "  edge of the connection memory: %d/%d answered, worst %.3f s\n", answered,
+		tries, worst);
 	free(target);
 }
 
@@ -354,10 +360,12 @@ static void test_register_is_rate_limited_per_address(void)
 	api_client_at(&c, other.port, "10.9.9.9");
 	CHECK(api_call(&c, "POST", "/api/v1/auth/register",
 		       "{\"email\":\"late@example.com\",\"password\":\"a fine password\","
-		       "\"full_name\":\"Too Late\"}", &r));
+		       "\"full_name\":\"Too Late\"}",
+		       &r));
 	CHECK_INT(r.status, 429);
 	CHECK_STR(http_error_code(&r), "rate_limited");
-	long wait = http_header(&r, "Retry-After", retry, sizeof retry) ? strtol(retry, NULL, 10) : 0;
+	long wait = http_header(&r, "Retry-After", retry, sizeof retry) ? strtol(retry, NULL, 10)
+									: 0;
 	CHECK(wait >= 3500 && wait <= 3600);
 	http_response_free(&r);
 	CHECK_INT(api_status(&c, "POST", "/api/v1/auth/register", "{\"email\":\"x\"}"), 429);

@@ -29,7 +29,8 @@ static void test_pages(void)
 		const char *type = http_header(&r, "Content-Type", v, sizeof v);
 		CHECK(type && strncmp(type, i < 3 ? "text/html" : "text/css", 8) == 0);
 		const char *csp = http_header(&r, "Content-Security-Policy", v, sizeof v);
-		CHECK(csp && strstr(csp, "default-src 'self'") && strstr(csp, "frame-ancestors 'none'"));
+		CHECK(csp && strstr(csp, "default-src 'self'") &&
+		      strstr(csp, "frame-ancestors 'none'"));
 		CHECK_STR(http_header(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
 		if (i < 3)
 			CHECK(r.body && strstr(r.body, "<html lang=\"eu\">"));
@@ -40,10 +41,20 @@ static void test_pages(void)
 static void test_traversal_never_escapes(void)
 {
 	static const char *const attempts[] = {
-		"/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
-		"/..%2f..%2fetc%2fpasswd", "/%252e%252e/etc/passwd", "/.%2e/.%2e/etc/passwd",
-		"/..\\..\\etc\\passwd", "/static/../../etc/passwd", "//etc/passwd", "/%2Fetc%2Fpasswd",
-		"/.git/HEAD", "/index.html%00.css", "/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt",
+		"/../../../../etc/passwd",
+		"/%2e%2e/%2e%2e/etc/passwd",
+		"/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+		"/..%2f..%2fetc%2fpasswd",
+		"/%252e%252e/etc/passwd",
+		"/.%2e/.%2e/etc/passwd",
+		"/..\\..\\etc\\passwd",
+		"/static/../../etc/passwd",
+		"//etc/passwd",
+		"/%2Fetc%2Fpasswd",
+		"/.git/HEAD",
+		"/index.html%00.css",
+		"/../CMakeLists.txt",
+		"/%2e%2e/CMakeLists.txt",
 	};
 	for (size_t i = 0; i < sizeof attempts / sizeof attempts[0]; i++) {
 		struct http_response r;
@@ -183,7 +194,8 @@ static void *write_loop(void *arg)
 	int len = snprintf(req, sizeof req,
 			   "POST /api/v1/me/contracts HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
 			   "X-CSRF-Token: %s\r\nContent-Type: application/json\r\n"
-			   "Content-Length: %zu\r\n\r\n%s", w->cookie, w->csrf, sizeof body - 1, body);
+			   "Content-Length: %zu\r\n\r\n%s",
+			   w->cookie, w->csrf, sizeof body - 1, body);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(w->port)};
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -195,7 +207,8 @@ static void *write_loop(void *arg)
 	for (int i = 0; i < 3000; i++) {
 		int status = 0;
 		bool closes = false;
-		if (send(fd, req, (size_t)len, MSG_NOSIGNAL) != len || !read_one(fd, &status, &closes))
+		if (send(fd, req, (size_t)len, MSG_NOSIGNAL) != len ||
+		    !read_one(fd, &status, &closes))
 			break;
 		if (status == 201)
 			w->created++;

@@ -42,9 +42,9 @@ static bool list_has(const struct http_response *r, json_int_t id)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(http_json(r, "items"), i, item)
-		if (json_integer_value(json_object_get(item, "id")) == id)
-			return true;
+	json_array_foreach(http_json(r, "items"), i,
+			   item) if (json_integer_value(json_object_get(item, "id")) ==
+				     id) return true;
 	return false;
 }
 
@@ -77,7 +77,7 @@ static bool file_contains(const char *path, const char *needle)
 
 /* ---- tests -------------------------------------------------------------------- */
 
-static struct api_client staff;   /* mikel, by cookie */
+static struct api_client staff; /* mikel, by cookie */
 static char staff_token[128];
 static json_int_t staff_token_id;
 
@@ -106,12 +106,13 @@ static void test_staff_creates_and_lists_a_token(void)
 	size_t i;
 	json_t *item;
 	bool any_secret = false, named = false;
-	json_array_foreach(http_json(&r, "items"), i, item) {
+	json_array_foreach(http_json(&r, "items"), i, item)
+	{
 		if (json_object_get(item, "token") || json_object_get(item, "token_hash"))
 			any_secret = true;
 		if (json_integer_value(json_object_get(item, "id")) == staff_token_id)
-			named = json_str(item, "name") && strcmp(json_str(item, "name"),
-								 "nightly export") == 0;
+			named = json_str(item, "name") &&
+				strcmp(json_str(item, "name"), "nightly export") == 0;
 	}
 	CHECK(!any_secret);
 	CHECK(named);
@@ -204,8 +205,8 @@ static void test_student_and_anonymous_cannot_use_tokens(void)
 	CHECK(json_object_get(json_object_get(json_object_get(r.json, "error"), "fields"),
 			      "name") != NULL);
 	http_response_free(&r);
-	CHECK(api_call(&staff, "POST", "/api/v1/auth/tokens",
-		       "{\"name\":\"x\",\"user_id\":3}", &r));
+	CHECK(api_call(&staff, "POST", "/api/v1/auth/tokens", "{\"name\":\"x\",\"user_id\":3}",
+		       &r));
 	CHECK_INT(r.status, 422);
 	http_response_free(&r);
 }
@@ -341,8 +342,7 @@ static void test_deactivated_users_tokens_stop_working(void)
 	CHECK_INT(r.status, 401);
 	CHECK_STR(http_error_code(&r), "unauthenticated");
 	http_response_free(&r);
-	CHECK_INT(api_status(&b, "POST", "/api/v1/auth/tokens", "{\"name\":\"still here?\"}"),
-		  401);
+	CHECK_INT(api_status(&b, "POST", "/api/v1/auth/tokens", "{\"name\":\"still here?\"}"), 401);
 	/* His cookie session ended too. */
 	CHECK_INT(api_status(&jon, "GET", "/api/v1/me", NULL), 401);
 

@@ -75,13 +75,15 @@ static void test_admin_lists_users_without_secrets(void)
 	size_t i;
 	json_t *u;
 	bool all_users = true, saw_admin = false, saw_student = false;
-	json_array_foreach(items, i, u) {
+	json_array_foreach(items, i, u)
+	{
 		all_users = all_users && is_user_object(u);
 		if (json_integer_value(json_object_get(u, "id")) == admin_id)
 			saw_admin = json_str(u, "email") &&
 				    !strcmp(json_str(u, "email"), "admin@demo.harreman.eus");
 		if (json_str(u, "email") && !strcmp(json_str(u, "email"), "ane@demo.harreman.eus"))
-			saw_student = json_str(u, "role") && !strcmp(json_str(u, "role"), "student");
+			saw_student = json_str(u, "role") &&
+				      !strcmp(json_str(u, "role"), "student");
 	}
 	CHECK(all_users);
 	CHECK(saw_admin);
@@ -145,7 +147,8 @@ static void test_users_paging(void)
 	snprintf(path, sizeof path, "/api/v1/users?limit=2&after=%lld", (long long)seen[1]);
 	CHECK(api_call(&admin, "GET", path, NULL, &r));
 	CHECK_INT(json_array_size(http_json(&r, "items")), 1);
-	CHECK_INT(json_integer_value(json_object_get(json_array_get(http_json(&r, "items"), 0), "id")),
+	CHECK_INT(json_integer_value(
+			  json_object_get(json_array_get(http_json(&r, "items"), 0), "id")),
 		  seen[2]);
 	CHECK(json_is_null(http_json(&r, "next_after")));
 	http_response_free(&r);
@@ -281,7 +284,8 @@ static void test_admin_creates_users(void)
 	CHECK_INT(api_login(&c, "irati@example.com", "ikasle-berria"), 200);
 	CHECK(api_call(&c, "GET", "/api/v1/me", NULL, &r));
 	CHECK_INT(r.status, 200);
-	CHECK_INT(json_integer_value(json_object_get(http_json(&r, "user"), "id")), created_student_id);
+	CHECK_INT(json_integer_value(json_object_get(http_json(&r, "user"), "id")),
+		  created_student_id);
 	json_t *client = http_json(&r, "client");
 	CHECK(json_is_object(client));
 	CHECK_INT(json_integer_value(json_object_get(client, "user_id")), created_student_id);
@@ -608,9 +612,11 @@ static json_t *find_entry(json_t *all, const char *action, json_int_t entity_id)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(all, i, e) {
+	json_array_foreach(all, i, e)
+	{
 		if (json_str(e, "action") && !strcmp(json_str(e, "action"), action) &&
-		    (!entity_id || json_integer_value(json_object_get(e, "entity_id")) == entity_id))
+		    (!entity_id ||
+		     json_integer_value(json_object_get(e, "entity_id")) == entity_id))
 			return e;
 	}
 	return NULL;
@@ -648,8 +654,7 @@ static void test_audit_log(void)
 	size_t i;
 	json_t *e;
 	bool all_utc = true;
-	json_array_foreach(all, i, e)
-		all_utc = all_utc && is_utc_instant(json_str(e, "at"));
+	json_array_foreach(all, i, e) all_utc = all_utc && is_utc_instant(json_str(e, "at"));
 	CHECK(all_utc);
 	char *text = json_dumps(all, 0);
 	CHECK(text && !strstr(text, "argon2"));

@@ -28,7 +28,7 @@
 #include "harness.h"
 
 #define PROBE_ADDR "127.0.0.2"
-#define PER_IP_CAP 128       /* hm_config_defaults: connections per address */
+#define PER_IP_CAP 128 /* hm_config_defaults: connections per address */
 #define PROBE_EVERY_MS 200
 #define PROBE_DEADLINE_MS 3000 /* a probe that takes longer counts as not answered */
 #define PROMPT_SECONDS 1.0     /* every probe answered within this */
@@ -94,7 +94,7 @@ out:
 
 struct attack {
 	const char *name;
-	const char *mode;     /* -H or -B */
+	const char *mode; /* -H or -B */
 	const char *verb;
 	const char *path;
 	const char *content_type;
@@ -127,9 +127,10 @@ static void run_attack(const struct attack *a, int seconds)
 	snprintf(csv, sizeof csv, "%s.csv", prefix);
 	snprintf(out_path, sizeof out_path, "%s.out", prefix);
 	snprintf(len_text, sizeof len_text, "%d", seconds);
-	const char *argv[] = {"slowhttptest", a->mode, "-c", "300", "-r", "150", "-i", "2",
-			      "-l", len_text, "-s", "16384", "-t", a->verb, "-f",
-			      a->content_type, "-p", "2", "-g", "-o", prefix, "-u", url, NULL};
+	const char *argv[] = {
+		"slowhttptest", a->mode,  "-c", "300",   "-r",   "150",   "-i", "2",
+		"-l",           len_text, "-s", "16384", "-t",   a->verb, "-f", a->content_type,
+		"-p",           "2",      "-g", "-o",    prefix, "-u",    url,  NULL};
 
 	double started = now_s();
 	pid_t pid = fork();
@@ -167,7 +168,8 @@ static void run_attack(const struct attack *a, int seconds)
 			probes += 2;
 			ok += (s1 == 200) + (s2 == 200);
 			if (s1 != 200 || s2 != 200)
-				fprintf(stderr, "  probe at %.1f s: services %d (%.3f s), me %d (%.3f s)\n",
+				fprintf(stderr,
+					"  probe at %.1f s: services %d (%.3f s), me %d (%.3f s)\n",
 					t0 - started, s1, t1, s2, t2);
 			worst = t1 > worst ? t1 : worst;
 			worst = t2 > worst ? t2 : worst;
@@ -181,8 +183,8 @@ static void run_attack(const struct attack *a, int seconds)
 	fprintf(stderr,
 		"  %s: slowhttptest exit %d, held up to %d connections from 127.0.0.1; "
 		"%d/%d probes from %s answered 200, mean %.1f ms, worst %.1f ms\n",
-		a->name, WIFEXITED(status) ? WEXITSTATUS(status) : -1, held, ok, probes,
-		PROBE_ADDR, probes ? sum / probes * 1e3 : 0.0, worst * 1e3);
+		a->name, WIFEXITED(status) ? WEXITSTATUS(status) : -1, held, ok, probes, PROBE_ADDR,
+		probes ? sum / probes * 1e3 : 0.0, worst * 1e3);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	/* The attack happened: the server let it fill its per-address share ... */
 	CHECK(held >= PER_IP_CAP / 2);

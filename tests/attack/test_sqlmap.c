@@ -150,17 +150,17 @@ enum who { ANON, STUDENT, STAFF };
 
 struct target {
 	const char *method;
-	const char *path;      /* as the access log writes it */
-	char query[256];       /* "?a=1&b=2", or "" */
-	char body[512];        /* JSON, or "" */
-	const char *params;    /* sqlmap -p */
+	const char *path;   /* as the access log writes it */
+	char query[256];    /* "?a=1&b=2", or "" */
+	char body[512];     /* JSON, or "" */
+	const char *params; /* sqlmap -p */
 	enum who who;
-	bool xff;              /* a random X-Forwarded-For per payload (per-address limits) */
-	bool denied_ok;        /* 401s are the point (login) or expected (the cookie) */
+	bool xff;       /* a random X-Forwarded-For per payload (per-address limits) */
+	bool denied_ok; /* 401s are the point (login) or expected (the cookie) */
 };
 
 /* The options every run shares (the positive control's too). */
-#define SQLMAP_COMMON                                                                  \
+#define SQLMAP_COMMON                                                                     \
 	"--batch", "--disable-coloring", "--flush-session", "--dbms=SQLite", "--level=5", \
 		"--risk=3", "--skip-waf", "--drop-set-cookie", "--timeout=10", "--retries=1"
 
@@ -194,8 +194,8 @@ static void run_target(const struct target *t, int index)
 		 t->query);
 	snprintf(out_path, sizeof out_path, "%s/sqlmap-%d.out", server.dir, index);
 	snprintf(out_dir, sizeof out_dir, "%s/sqlmap-%d", server.dir, index);
-	const char *argv[40] = {"sqlmap", "-u", url, "--method", t->method, SQLMAP_COMMON,
-				"-p", t->params, "--output-dir", out_dir};
+	const char *argv[40] = {"sqlmap",      "-u", url,       "--method",     t->method,
+				SQLMAP_COMMON, "-p", t->params, "--output-dir", out_dir};
 	int n = 0;
 	while (argv[n])
 		n++;
@@ -227,8 +227,8 @@ static void run_target(const struct target *t, int index)
 	long requests = access_lines(t->method, t->path, from, &denied, &errors);
 	total_requests += requests;
 	snprintf(count_text, sizeof count_text, "%ld", requests);
-	fprintf(stderr, "  %-6s %-30s -p %-34s %5s requests, %3ld denied, %4.1f s\n",
-		t->method, t->path, t->params, count_text, denied, took);
+	fprintf(stderr, "  %-6s %-30s -p %-34s %5s requests, %3ld denied, %4.1f s\n", t->method,
+		t->path, t->params, count_text, denied, took);
 
 	char what[128];
 	int dismissed = 0;
@@ -284,8 +284,8 @@ static void test_sqlmap_finds_a_real_injection(void)
 	snprintf(url, sizeof url, "http://127.0.0.1:%ld/clients?q=ane", port);
 	snprintf(out_path, sizeof out_path, "%s/control.out", server.dir);
 	snprintf(out_dir, sizeof out_dir, "%s/control", server.dir);
-	const char *argv[] = {"sqlmap", "-u", url, SQLMAP_COMMON, "-p", "q", "--output-dir",
-			      out_dir, NULL};
+	const char *argv[] = {"sqlmap", "-u",           url,     SQLMAP_COMMON, "-p",
+			      "q",      "--output-dir", out_dir, NULL};
 	double t0 = now_s();
 	CHECK_INT(run_bounded(argv, out_path, SQLMAP_RUN_SECONDS), 0);
 	char *text = slurp(out_path);
@@ -308,7 +308,8 @@ static long long db_value(const char *sql)
 	long long v = -1;
 	if (sqlite3_open_v2(server.db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(h);
@@ -386,56 +387,80 @@ int main(void)
 	memset(targets, 0, sizeof targets);
 	int n = 0;
 	/* Staff, by bearer token. */
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/clients",
-				     .params = "q,limit,after", .who = STAFF};
+	targets[n] = (struct target){.method = "GET",
+				     .path = "/api/v1/clients",
+				     .params = "q,limit,after",
+				     .who = STAFF};
 	snprintf(targets[n++].query, sizeof targets[0].query, "?q=ane&limit=10&after=0");
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/lessons",
-				     .params = "from,to,client_id,tutor_id", .who = STAFF};
+	targets[n] = (struct target){.method = "GET",
+				     .path = "/api/v1/lessons",
+				     .params = "from,to,client_id,tutor_id",
+				     .who = STAFF};
 	snprintf(targets[n++].query, sizeof targets[0].query,
 		 "?from=%s&to=%s&client_id=%lld&tutor_id=%lld", from, to, client_id, tutor_id);
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/contracts",
-				     .params = "client_id", .who = STAFF};
+	targets[n] = (struct target){
+		.method = "GET", .path = "/api/v1/contracts", .params = "client_id", .who = STAFF};
 	snprintf(targets[n++].query, sizeof targets[0].query, "?client_id=%lld", client_id);
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/inquiries",
-				     .query = "?status=open&limit=20", .params = "status,limit",
+	targets[n] = (struct target){.method = "GET",
+				     .path = "/api/v1/inquiries",
+				     .query = "?status=open&limit=20",
+				     .params = "status,limit",
 				     .who = STAFF};
 	n++;
 	char interactions[64];
 	snprintf(interactions, sizeof interactions, "/api/v1/clients/%lld/interactions", client_id);
-	targets[n] = (struct target){.method = "POST", .path = interactions,
-				     .params = "channel,direction,summary", .who = STAFF};
+	targets[n] = (struct target){.method = "POST",
+				     .path = interactions,
+				     .params = "channel,direction,summary",
+				     .who = STAFF};
 	snprintf(targets[n++].body, sizeof targets[0].body,
 		 "{\"channel\":\"phone\",\"direction\":\"in\",\"summary\":\"Asked about exams\"}");
 	/* The student, by cookie and CSRF header. */
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/quote",
+	targets[n] = (struct target){.method = "GET",
+				     .path = "/api/v1/quote",
 				     .query = "?service_id=1&kind=subscription&sessions=4",
-				     .params = "service_id,kind,sessions", .who = STUDENT};
+				     .params = "service_id,kind,sessions",
+				     .who = STUDENT};
 	n++;
-	targets[n] = (struct target){.method = "POST", .path = "/api/v1/lessons",
-				     .params = "service_id,tutor_id,starts_at", .who = STUDENT};
+	targets[n] = (struct target){.method = "POST",
+				     .path = "/api/v1/lessons",
+				     .params = "service_id,tutor_id,starts_at",
+				     .who = STUDENT};
 	snprintf(targets[n++].body, sizeof targets[0].body,
 		 "{\"service_id\":1,\"tutor_id\":%lld,\"starts_at\":\"%s\"}", tutor_id, starts_at);
-	targets[n] = (struct target){.method = "PATCH", .path = "/api/v1/me/client",
-				     .params = "full_name,phone,preferred_channel", .who = STUDENT};
+	targets[n] = (struct target){.method = "PATCH",
+				     .path = "/api/v1/me/client",
+				     .params = "full_name,phone,preferred_channel",
+				     .who = STUDENT};
 	snprintf(targets[n++].body, sizeof targets[0].body,
 		 "{\"full_name\":\"Ane Etxeberria\",\"phone\":\"+34 600 000 000\","
 		 "\"preferred_channel\":\"phone\"}");
 	/* The session cookie itself (anything but the real token is anonymous: 401). */
-	targets[n++] = (struct target){.method = "GET", .path = "/api/v1/me/lessons",
-				       .params = "hm_session", .who = STUDENT, .denied_ok = true};
+	targets[n++] = (struct target){.method = "GET",
+				       .path = "/api/v1/me/lessons",
+				       .params = "hm_session",
+				       .who = STUDENT,
+				       .denied_ok = true};
 	/* Public: slots, login, the inquiry form (per-address limits: random
 	 * X-Forwarded-For, believed from the trusted proxy 127.0.0.1). */
-	targets[n] = (struct target){.method = "GET", .path = "/api/v1/slots",
-				     .params = "service_id,from,to,tutor_id", .who = ANON};
+	targets[n] = (struct target){.method = "GET",
+				     .path = "/api/v1/slots",
+				     .params = "service_id,from,to,tutor_id",
+				     .who = ANON};
 	snprintf(targets[n++].query, sizeof targets[0].query,
 		 "?service_id=1&from=%s&to=%s&tutor_id=%lld", from, to, tutor_id);
-	targets[n] = (struct target){.method = "POST", .path = "/api/v1/auth/login",
-				     .params = "email", .who = ANON, .xff = true,
+	targets[n] = (struct target){.method = "POST",
+				     .path = "/api/v1/auth/login",
+				     .params = "email",
+				     .who = ANON,
+				     .xff = true,
 				     .denied_ok = true};
 	snprintf(targets[n++].body, sizeof targets[0].body,
 		 "{\"email\":\"ane@demo.harreman.eus\",\"password\":\"not-the-password\"}");
-	targets[n] = (struct target){.method = "POST", .path = "/api/v1/inquiries",
-				     .params = "full_name,email,subject,message", .who = ANON,
+	targets[n] = (struct target){.method = "POST",
+				     .path = "/api/v1/inquiries",
+				     .params = "full_name,email,subject,message",
+				     .who = ANON,
 				     .xff = true};
 	snprintf(targets[n++].body, sizeof targets[0].body,
 		 "{\"channel\":\"web\",\"full_name\":\"Miren\",\"email\":\"miren@example.com\","
@@ -453,7 +478,8 @@ int main(void)
 	CHECK_INT(db_value("SELECT count(*) FROM users WHERE role = 'admin'"), admins);
 	CHECK_INT(db_value("SELECT count(*) FROM users WHERE role = 'staff'"), staff_users);
 	CHECK_INT(db_value("SELECT count(*) FROM users WHERE role <> 'student'"
-			   " AND email = 'ane@demo.harreman.eus'"), 0);
+			   " AND email = 'ane@demo.harreman.eus'"),
+		  0);
 	/* The server logged no error of its own. */
 	char *log = slurp(server.log);
 	CHECK(log && !strstr(log, " ERROR "));

@@ -42,8 +42,8 @@
 #define N_CLIENTS 10000
 #define N_STUDENTS 16
 #define N_LESSONS 100000
-#define LESSONS_PER_TUTOR (N_LESSONS / N_TUTORS)      /* 2000 */
-#define CLIENTS_PER_TUTOR (N_CLIENTS / N_TUTORS)      /* 200 */
+#define LESSONS_PER_TUTOR (N_LESSONS / N_TUTORS) /* 2000 */
+#define CLIENTS_PER_TUTOR (N_CLIENTS / N_TUTORS) /* 200 */
 #define LESSONS_PER_DAY 6
 #define SESSIONS_PER_CONTRACT 8
 #define FIRST_TUTOR_ID 2
@@ -51,27 +51,27 @@
 #define SLOT_DAYS 395 /* within the API's 400 days ahead */
 #define MAX_SLOTS_PER_TUTOR 4096
 
-static const char *const subjects[N_SUBJECTS] = {
-	"maths", "physics", "chemistry", "biology", "english",
-	"basque", "spanish", "french", "history", "economics"};
+static const char *const subjects[N_SUBJECTS] = {"maths",   "physics",  "chemistry", "biology",
+						 "english", "basque",   "spanish",   "french",
+						 "history", "economics"};
 static const char *const subject_names[N_SUBJECTS] = {
-	"Matematika", "Fisika", "Kimika", "Biologia", "Ingelesa",
-	"Euskara", "Gaztelania", "Frantsesa", "Historia", "Ekonomia"};
+	"Matematika", "Fisika",     "Kimika",    "Biologia", "Ingelesa",
+	"Euskara",    "Gaztelania", "Frantsesa", "Historia", "Ekonomia"};
 static const char *const first_names[] = {
-	"Ane", "Mikel", "Irati", "Unai", "Maite", "Jon", "Amaia", "Peio", "Garazi", "Josu",
-	"Nerea", "Iker", "Leire", "Asier", "Uxue", "Aitor", "Maider", "Oier", "Lucía", "Sarah"};
+	"Ane",   "Mikel", "Irati", "Unai",  "Maite", "Jon",   "Amaia",  "Peio", "Garazi", "Josu",
+	"Nerea", "Iker",  "Leire", "Asier", "Uxue",  "Aitor", "Maider", "Oier", "Lucía",  "Sarah"};
 static const char *const surnames[] = {
-	"Etxeberria", "Agirre", "Zubiri", "Larrea", "Goikoetxea", "Arrieta", "Olano",
-	"Fernández", "Mendizabal", "Urrutia", "Lasa", "Collins", "Iturbe", "Garmendia",
-	"Elizondo", "Aranburu", "Otegi", "Ugarte", "Beitia", "Salaberria"};
-static const char *const levels[] = {"DBH 1", "DBH 2", "DBH 3", "DBH 4", "Batxilergoa 1",
-				     "Batxilergoa 2", "B1", "B2", "C1", "Unibertsitatea"};
+	"Etxeberria", "Agirre",     "Zubiri",  "Larrea", "Goikoetxea", "Arrieta",   "Olano",
+	"Fernández",  "Mendizabal", "Urrutia", "Lasa",   "Collins",    "Iturbe",    "Garmendia",
+	"Elizondo",   "Aranburu",   "Otegi",   "Ugarte", "Beitia",     "Salaberria"};
+static const char *const levels[] = {"DBH 1",         "DBH 2", "DBH 3", "DBH 4", "Batxilergoa 1",
+				     "Batxilergoa 2", "B1",    "B2",    "C1",    "Unibertsitatea"};
 
 struct lesson {
-	int tutor;       /* 0-based */
-	int client;      /* 0-based */
+	int tutor;  /* 0-based */
+	int client; /* 0-based */
 	int64_t starts;
-	int chrono;      /* this client's lesson number, oldest first */
+	int chrono; /* this client's lesson number, oldest first */
 };
 
 static sqlite3 *sq;
@@ -109,7 +109,10 @@ static int subject_of(int tutor, int which)
 	return which == 0 ? tutor % N_SUBJECTS : (tutor + 3) % N_SUBJECTS;
 }
 
-static int64_t private_service(int subject) { return 2 * subject + 1; }
+static int64_t private_service(int subject)
+{
+	return 2 * subject + 1;
+}
 
 /* The loyalty tiers of 0001_init.sql: 3rd contract 5 %, 4th 10 %, 5th and later 15 %. */
 static int tier_percent(int ordinal)
@@ -173,8 +176,10 @@ int main(int argc, char **argv)
 	sqlite3_stmt *user = prepare(
 		"INSERT INTO users (id, email, password_hash, full_name, role, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
-	sqlite3_stmt *tutor = prepare("INSERT INTO tutors (user_id, bio, updated_at) VALUES (?1, ?2, ?3)");
-	sqlite3_stmt *teaches = prepare("INSERT INTO tutor_subjects (tutor_id, subject) VALUES (?1, ?2)");
+	sqlite3_stmt *tutor = prepare(
+		"INSERT INTO tutors (user_id, bio, updated_at) VALUES (?1, ?2, ?3)");
+	sqlite3_stmt *teaches = prepare(
+		"INSERT INTO tutor_subjects (tutor_id, subject) VALUES (?1, ?2)");
 	sqlite3_stmt *avail = prepare(
 		"INSERT INTO availability (tutor_id, weekday, starts, ends) VALUES (?1, ?2, ?3, ?4)");
 	int64_t since = now - (int64_t)500 * 86400;
@@ -198,7 +203,8 @@ int main(int argc, char **argv)
 		run(tutor, "insert tutor");
 		for (int s = 0; s < 2; s++) {
 			sqlite3_bind_int64(teaches, 1, id);
-			sqlite3_bind_text(teaches, 2, subjects[subject_of(t, s)], -1, SQLITE_STATIC);
+			sqlite3_bind_text(teaches, 2, subjects[subject_of(t, s)], -1,
+					  SQLITE_STATIC);
 			run(teaches, "insert tutor subject");
 		}
 		for (int wd = 1; wd <= 5; wd++) {
@@ -206,8 +212,10 @@ int main(int argc, char **argv)
 			for (int w = morning ? 0 : 1; w < 2; w++) {
 				sqlite3_bind_int64(avail, 1, id);
 				sqlite3_bind_int(avail, 2, wd);
-				sqlite3_bind_text(avail, 3, w == 0 ? "09:00" : "16:00", -1, SQLITE_STATIC);
-				sqlite3_bind_text(avail, 4, w == 0 ? "13:00" : "20:00", -1, SQLITE_STATIC);
+				sqlite3_bind_text(avail, 3, w == 0 ? "09:00" : "16:00", -1,
+						  SQLITE_STATIC);
+				sqlite3_bind_text(avail, 4, w == 0 ? "13:00" : "20:00", -1,
+						  SQLITE_STATIC);
 				run(avail, "insert availability");
 			}
 		}
@@ -225,7 +233,8 @@ int main(int argc, char **argv)
 			sqlite3_bind_text(service, 2, name, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(service, 3, subjects[s], -1, SQLITE_STATIC);
 			sqlite3_bind_text(service, 4, s < 4 ? "DBH" : "B1", -1, SQLITE_STATIC);
-			sqlite3_bind_text(service, 5, k == 0 ? "private" : "group", -1, SQLITE_STATIC);
+			sqlite3_bind_text(service, 5, k == 0 ? "private" : "group", -1,
+					  SQLITE_STATIC);
 			sqlite3_bind_int(service, 6, k == 0 ? 60 : 90);
 			sqlite3_bind_int(service, 7, k == 0 ? 3000 : 1800);
 			sqlite3_bind_int(service, 8, k == 0 ? 1 : 6);
@@ -247,8 +256,8 @@ int main(int argc, char **argv)
 	for (int c = 0; c < N_CLIENTS; c++) {
 		char name[96], email[96], phone[32];
 		int64_t user_id = 0;
-		snprintf(name, sizeof name, "%s %s %s", first_names[c % 20], surnames[(c / 20) % 20],
-			 surnames[(c / 400) % 20]);
+		snprintf(name, sizeof name, "%s %s %s", first_names[c % 20],
+			 surnames[(c / 20) % 20], surnames[(c / 400) % 20]);
 		snprintf(email, sizeof email, "client%05d@example.com", c + 1);
 		snprintf(phone, sizeof phone, "+34 6%02d %03d %03d", c % 100, (c / 100) % 1000,
 			 (c * 7) % 1000);
@@ -285,8 +294,8 @@ int main(int argc, char **argv)
 	 * weekday before today, at one of six hours; its client is the tutor's client
 	 * j % 200, except that a student (a tutor's client 0, for tutors 0..15) also takes
 	 * client 1's lessons: 20 lessons instead of 10. */
-	static const int hours[LESSONS_PER_DAY] = {9 * 60, 10 * 60, 11 * 60, 16 * 60, 17 * 60,
-						   18 * 60};
+	static const int hours[LESSONS_PER_DAY] = {9 * 60,  10 * 60, 11 * 60,
+						   16 * 60, 17 * 60, 18 * 60};
 	struct lesson *lessons = calloc(N_LESSONS, sizeof *lessons);
 	int *count = calloc(N_CLIENTS, sizeof *count);
 	int *rank = calloc(N_CLIENTS, sizeof *rank);
@@ -330,8 +339,8 @@ int main(int argc, char **argv)
 		die("out of memory");
 	for (int i = 0; i < N_LESSONS; i++)
 		if (lessons[i].chrono % SESSIONS_PER_CONTRACT == 0)
-			block_start[lessons[i].client * 4 + lessons[i].chrono / SESSIONS_PER_CONTRACT] =
-				lessons[i].starts;
+			block_start[lessons[i].client * 4 +
+				    lessons[i].chrono / SESSIONS_PER_CONTRACT] = lessons[i].starts;
 	for (int c = 0; c < N_CLIENTS; c++) {
 		int blocks = (count[c] + SESSIONS_PER_CONTRACT - 1) / SESSIONS_PER_CONTRACT;
 		int t = c % N_TUTORS;
@@ -345,15 +354,17 @@ int main(int argc, char **argv)
 			sqlite3_bind_int64(contract, 2, c + 1);
 			sqlite3_bind_int64(contract, 3, private_service(subject_of(t, 0)));
 			sqlite3_bind_int(contract, 4, SESSIONS_PER_CONTRACT);
-			sqlite3_bind_int(contract, 5, used < SESSIONS_PER_CONTRACT ? used
-									  : SESSIONS_PER_CONTRACT);
+			sqlite3_bind_int(contract, 5,
+					 used < SESSIONS_PER_CONTRACT ? used
+								      : SESSIONS_PER_CONTRACT);
 			sqlite3_bind_int(contract, 6, ordinal);
 			sqlite3_bind_int64(contract, 7, list);
 			sqlite3_bind_int(contract, 8, pct);
 			sqlite3_bind_int64(contract, 9, discount);
 			sqlite3_bind_int64(contract, 10, list - discount);
 			sqlite3_bind_text(contract, 11, prefs[(c + b) % 4], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(contract, 12, block_start[c * 4 + b] - (int64_t)2 * 86400);
+			sqlite3_bind_int64(contract, 12,
+					   block_start[c * 4 + b] - (int64_t)2 * 86400);
 			run(contract, "insert contract");
 			n_contracts++;
 		}
@@ -371,10 +382,12 @@ int main(int argc, char **argv)
 		sqlite3_bind_int64(lesson, 1, l->client + 1);
 		sqlite3_bind_int64(lesson, 2, tutor_id);
 		sqlite3_bind_int64(lesson, 3, private_service(subject_of(l->tutor, 0)));
-		sqlite3_bind_int64(lesson, 4, contract_base[l->client] + l->chrono / SESSIONS_PER_CONTRACT);
+		sqlite3_bind_int64(lesson, 4,
+				   contract_base[l->client] + l->chrono / SESSIONS_PER_CONTRACT);
 		sqlite3_bind_int64(lesson, 5, l->starts);
 		sqlite3_bind_int64(lesson, 6, l->starts + 3600);
-		sqlite3_bind_text(lesson, 7, i % 20 == 7 ? "no_show" : "attended", -1, SQLITE_STATIC);
+		sqlite3_bind_text(lesson, 7, i % 20 == 7 ? "no_show" : "attended", -1,
+				  SQLITE_STATIC);
 		sqlite3_bind_text(lesson, 8, prefs[i % 4], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(lesson, 9, l->starts - (int64_t)7 * 86400);
 		run(lesson, "insert lesson");
@@ -393,8 +406,8 @@ int main(int argc, char **argv)
 		struct hm_service svc;
 		struct hm_slot_query q;
 		if (hm_db_services_read(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
-		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, today, today + PREBOOK_DAYS - 1,
-				      now, &q) != HM_OK)
+		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, today,
+					    today + PREBOOK_DAYS - 1, now, &q) != HM_OK)
 			die("slot query");
 		size_t n = hm_slots_generate(&q, slots, MAX_SLOTS_PER_TUTOR);
 		hm_db_tutors_slot_query_release(&q);
@@ -426,15 +439,15 @@ int main(int argc, char **argv)
 	 * reads (next Monday to Sunday), so that bookings do not change its answer. */
 	int64_t monday = today + (8 - today_wd);
 	size_t cap = (size_t)N_TUTORS * MAX_SLOTS_PER_TUTOR, total = 0;
-	int64_t (*rows)[3] = malloc(cap * sizeof *rows);
+	int64_t(*rows)[3] = malloc(cap * sizeof *rows);
 	if (!rows)
 		die("out of memory");
 	for (int t = 0; t < N_TUTORS; t++) {
 		struct hm_service svc;
 		struct hm_slot_query q;
 		if (hm_db_services_read(db, private_service(subject_of(t, 0)), &svc) != HM_OK ||
-		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, monday + 7, today + SLOT_DAYS,
-				      now, &q) != HM_OK)
+		    hm_db_tutors_slot_query(db, FIRST_TUTOR_ID + t, &svc, monday + 7,
+					    today + SLOT_DAYS, now, &q) != HM_OK)
 			die("slot query");
 		size_t n = hm_slots_generate(&q, slots, MAX_SLOTS_PER_TUTOR);
 		hm_db_tutors_slot_query_release(&q);
@@ -466,9 +479,10 @@ int main(int argc, char **argv)
 	f = fopen(path, "w");
 	if (!f)
 		die(path);
-	fprintf(f, "WEEK_FROM=%s\nWEEK_TO=%s\nSLOTS=%zu\nSLOTS_SERVICE=%lld\nN_TUTORS=%d\n"
-		   "N_SERVICES=%d\nN_CLIENTS=%d\nN_STUDENTS=%d\nN_PAST_LESSONS=%d\n"
-		   "N_BOOKED_AHEAD=%d\nN_CONTRACTS=%lld\n",
+	fprintf(f,
+		"WEEK_FROM=%s\nWEEK_TO=%s\nSLOTS=%zu\nSLOTS_SERVICE=%lld\nN_TUTORS=%d\n"
+		"N_SERVICES=%d\nN_CLIENTS=%d\nN_STUDENTS=%d\nN_PAST_LESSONS=%d\n"
+		"N_BOOKED_AHEAD=%d\nN_CONTRACTS=%lld\n",
 		week_from, week_to, total, (long long)private_service(0), N_TUTORS, 2 * N_SUBJECTS,
 		N_CLIENTS, N_STUDENTS, N_LESSONS, n_prebooked, (long long)n_contracts);
 	if (fclose(f) != 0)

@@ -17,8 +17,8 @@ static const char body[] = "{\"status\":\"ok\"}\n";
 static int answer_first;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **state)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **state)
 {
 	static int first_seen;
 	(void)cls;
@@ -62,13 +62,11 @@ int main(int argc, char **argv)
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG;
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)port, NULL, NULL, on_request, NULL,
-		MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
-		MHD_OPTION_CONNECTION_LIMIT, 512u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-		MHD_OPTION_END);
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
+						MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
+						MHD_OPTION_CONNECTION_LIMIT, 512u,
+						MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
+						MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "ref_mhd: cannot listen on port %u\n", port);
 		return 1;

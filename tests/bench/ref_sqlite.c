@@ -50,8 +50,9 @@ int main(int argc, char **argv)
 	double *lat = malloc(cap * sizeof *lat);
 	if (!lat || sqlite3_open(argv[1], &db) != SQLITE_OK)
 		return 1;
-	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-		     "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)") != 0)
+	if (exec(db,
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		 "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)") != 0)
 		return 1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO t (a, b) VALUES (?1, 'a small row')", -1, &ins,
 			       NULL) != SQLITE_OK)

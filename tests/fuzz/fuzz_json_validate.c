@@ -16,11 +16,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...)                                                                  \
-	do {                                                                       \
+#define FAIL(...)                                                                     \
+	do {                                                                          \
 		fprintf(stderr, "fuzz_json_validate: property broken: " __VA_ARGS__); \
-		fprintf(stderr, "\n");                                             \
-		abort();                                                           \
+		fprintf(stderr, "\n");                                                \
+		abort();                                                              \
 	} while (0)
 
 static bool field_ok(const struct hm_validation *v, const char *field)
@@ -42,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	static const char *const allowed[] = {"name", "email", "password", "phone", "notes",
-					      "role", "active", "capacity", "duration_minutes",
-					      "summary", "message", "channel", "full_name",
-					      "tutor_id", "service_id", "starts_at", NULL};
+	static const char *const allowed[] = {
+		"name",      "email",    "password",         "phone",     "notes",   "role",
+		"active",    "capacity", "duration_minutes", "summary",   "message", "channel",
+		"full_name", "tutor_id", "service_id",       "starts_at", NULL};
 	static const char *const read_only[] = {"id", "created_at", NULL};
 	static const char *const roles[] = {"student", "staff", "admin", NULL};
 	static const char *const channels[] = {"email", "phone", "whatsapp", "web", NULL};
@@ -120,9 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FAIL("failed validation without fields");
 			const char *key;
 			json_t *value;
-			json_object_foreach(fields, key, value)
-				if (!json_is_string(value))
-					FAIL("field %s: message is not a string", key);
+			json_object_foreach(fields, key, value) if (!json_is_string(value))
+				FAIL("field %s: message is not a string", key);
 		}
 		char *dump = json_dumps(fields, JSON_COMPACT);
 		free(dump);

@@ -20,11 +20,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...)                                                                   \
-	do {                                                                        \
-		fprintf(stderr, "fuzz_mail_ical: property broken: " __VA_ARGS__);   \
-		fprintf(stderr, "\n");                                              \
-		abort();                                                            \
+#define FAIL(...)                                                                 \
+	do {                                                                      \
+		fprintf(stderr, "fuzz_mail_ical: property broken: " __VA_ARGS__); \
+		fprintf(stderr, "\n");                                            \
+		abort();                                                          \
 	} while (0)
 
 static int hexval(char c)
@@ -39,8 +39,11 @@ static int hexval(char c)
 static bool valid_utf8(const unsigned char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t need = s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2
-			     : (s[i] & 0xF0) == 0xE0 ? 3 : (s[i] & 0xF8) == 0xF0 ? 4 : 0;
+		size_t need = s[i] < 0x80             ? 1
+			      : (s[i] & 0xE0) == 0xC0 ? 2
+			      : (s[i] & 0xF0) == 0xE0 ? 3
+			      : (s[i] & 0xF8) == 0xF0 ? 4
+						      : 0;
 		if (!need || i + need > len)
 			return false;
 		for (size_t k = 1; k < need; k++)
@@ -81,8 +84,8 @@ static void check_header(const char *value)
 	if (!hm_mail_header(&b, "Subject", value))
 		FAIL("hm_mail_header failed");
 	for (size_t i = 0; i < b.len; i++)
-		if ((unsigned char)b.data[i] >= 0x80 || (b.data[i] < 0x20 && b.data[i] != '\r' &&
-							   b.data[i] != '\n'))
+		if ((unsigned char)b.data[i] >= 0x80 ||
+		    (b.data[i] < 0x20 && b.data[i] != '\r' && b.data[i] != '\n'))
 			FAIL("byte 0x%02x in a header", (unsigned char)b.data[i]);
 	size_t longest = lines_of(b.data, b.len, true);
 	if (strstr(b.data, "=?UTF-8?B?") && longest > 76)
@@ -111,7 +114,8 @@ static void check_qp(const uint8_t *data, size_t size)
 		if (c == '=' && i + 2 < b.len && b.data[i + 1] == '\r' && b.data[i + 2] == '\n') {
 			i += 2;
 		} else if (c == '=') {
-			if (i + 2 >= b.len || hexval(b.data[i + 1]) < 0 || hexval(b.data[i + 2]) < 0)
+			if (i + 2 >= b.len || hexval(b.data[i + 1]) < 0 ||
+			    hexval(b.data[i + 2]) < 0)
 				FAIL("a bad escape");
 			back[n++] = (char)(hexval(b.data[i + 1]) * 16 + hexval(b.data[i + 2]));
 			i += 2;

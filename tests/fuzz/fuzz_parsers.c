@@ -30,11 +30,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...)                                                                   \
-	do {                                                                        \
-		fprintf(stderr, "fuzz_parsers: property broken: " __VA_ARGS__);     \
-		fprintf(stderr, "\n");                                              \
-		abort();                                                            \
+#define FAIL(...)                                                               \
+	do {                                                                    \
+		fprintf(stderr, "fuzz_parsers: property broken: " __VA_ARGS__); \
+		fprintf(stderr, "\n");                                          \
+		abort();                                                        \
 	} while (0)
 
 static void check_time(const char *s)
@@ -143,7 +143,7 @@ static void check_casefold(const uint8_t *data, size_t size)
 
 static void check_router(const char *path)
 {
-	static const enum hm_method methods[] = {HM_GET, HM_HEAD, HM_POST, HM_PUT,
+	static const enum hm_method methods[] = {HM_GET,   HM_HEAD,   HM_POST, HM_PUT,
 						 HM_PATCH, HM_DELETE, HM_OTHER};
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
 		size_t index = (size_t)-1;
@@ -161,8 +161,8 @@ static void check_router(const char *path)
 				     (int)methods[i]);
 			for (size_t k = 0; k < HM_MAX_PATH_IDS; k++)
 				if (ids[k] < 0)
-					FAIL("router: negative id %lld in \"%s\"", (long long)ids[k],
-					     path);
+					FAIL("router: negative id %lld in \"%s\"",
+					     (long long)ids[k], path);
 			break;
 		}
 		case HM_MATCH_NO_METHOD: {
@@ -172,10 +172,8 @@ static void check_router(const char *path)
 			hm_router_allow_header(allowed, allow, sizeof allow);
 			break;
 		}
-		case HM_MATCH_NO_PATH:
-			break;
-		default:
-			FAIL("router: unknown result %d", (int)m);
+		case HM_MATCH_NO_PATH: break;
+		default: FAIL("router: unknown result %d", (int)m);
 		}
 	}
 }

@@ -55,8 +55,8 @@ static void login_as(enum hm_role role, const char *email, struct login *out)
 	struct hm_db *db = hm_app_db(&app);
 	int64_t user = 0, session = 0;
 	char token[HM_TOKEN_TEXT_LEN];
-	if (hm_accounts_create(db, email, "$argon2id$v=19$m=8,t=1,p=1$x$y", "Fuzz User", role,
-			       NULL, fuzz_now, &user) != HM_OK)
+	if (hm_accounts_create(db, email, "$argon2id$v=19$m=8,t=1,p=1$x$y", "Fuzz User", role, NULL,
+			       fuzz_now, &user) != HM_OK)
 		die("hm_accounts_create");
 	if (hm_session_create(db, user, fuzz_now, token, out->csrf, &session) != HM_OK)
 		die("hm_session_create");
@@ -69,7 +69,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	struct hm_config cfg;
 	const char *why = NULL;
-	hm_log_set_level((enum hm_log_level)(HM_LOG_ERROR + 1)); /* keep the fuzzer's output readable */
+	hm_log_set_level(
+		(enum hm_log_level)(HM_LOG_ERROR + 1)); /* keep the fuzzer's output readable */
 	verbose = getenv("HM_FUZZ_VERBOSE") != NULL;
 	abort_on_5xx = getenv("HM_FUZZ_ABORT_ON_5XX") != NULL;
 	hm_config_defaults(&cfg);
@@ -92,25 +93,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		staff_id = who.user_id;
 	char tok[HM_API_TOKEN_TEXT_LEN + 1];
 	int64_t tok_id = 0;
-	if (staff_id && hm_api_token_create(hm_app_db(&app), staff_id, "fuzz", fuzz_now, tok,
-					    &tok_id) == HM_OK)
+	if (staff_id &&
+	    hm_api_token_create(hm_app_db(&app), staff_id, "fuzz", fuzz_now, tok, &tok_id) == HM_OK)
 		snprintf(staff_bearer, sizeof staff_bearer, "Bearer %s", tok);
 
 	/* A small catalogue so the handlers get past "no such ...": the staff user is
 	 * tutor 2, with office hours on weekdays, one private service (id 1), one gift,
 	 * and a contract for the student's client (id 1). Failures only weaken the
 	 * fuzzing, so they are reported, not fatal. */
-	setup_call("PUT", "/api/v1/tutors/2", "{\"subjects\":[\"maths\",\"physics\"],"
+	setup_call("PUT", "/api/v1/tutors/2",
+		   "{\"subjects\":[\"maths\",\"physics\"],"
 		   "\"bio\":\"Fuzz tutor\"}");
 	setup_call("PUT", "/api/v1/tutors/2/availability",
 		   "{\"windows\":[{\"weekday\":1,\"starts\":\"09:00\",\"ends\":\"20:00\"},"
 		   "{\"weekday\":3,\"starts\":\"09:00\",\"ends\":\"20:00\"},"
 		   "{\"weekday\":5,\"starts\":\"16:00\",\"ends\":\"24:00\"}]}");
-	setup_call("POST", "/api/v1/services", "{\"name\":\"Maths 1:1\",\"subject\":\"maths\","
+	setup_call("POST", "/api/v1/services",
+		   "{\"name\":\"Maths 1:1\",\"subject\":\"maths\","
 		   "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":3500}");
-	setup_call("POST", "/api/v1/gifts", "{\"key\":\"notebook\",\"name\":\"Notebook\","
+	setup_call("POST", "/api/v1/gifts",
+		   "{\"key\":\"notebook\",\"name\":\"Notebook\","
 		   "\"stock\":5}");
-	setup_call("POST", "/api/v1/contracts", "{\"client_id\":1,\"service_id\":1,"
+	setup_call("POST", "/api/v1/contracts",
+		   "{\"client_id\":1,\"service_id\":1,"
 		   "\"kind\":\"subscription\",\"sessions\":10,\"channel\":\"web\"}");
 	return 0;
 }
@@ -246,8 +251,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req.remote_addr = value;
 		else if (!strcasecmp(line, "X-Auth")) {
 			const struct login *who = !strcmp(value, "student") ? &student
-						: !strcmp(value, "staff")   ? &staff
-						: !strcmp(value, "admin")   ? &admin
+						  : !strcmp(value, "staff") ? &staff
+						  : !strcmp(value, "admin") ? &admin
 									    : NULL;
 			if (who) {
 				req.cookie = who->cookie;

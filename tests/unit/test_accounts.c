@@ -63,7 +63,8 @@ static void test_create_audited(void)
 	CHECK_INT(hm_accounts_create_audited(db, &u, &cli, "command line", &id, NULL), HM_OK);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'user.create'"
 			     " AND actor_id IS NULL AND detail = '{\"email\":\"boss@example.com\","
-			     "\"role\":\"admin\",\"via\":\"command line\"}'"), 1);
+			     "\"role\":\"admin\",\"via\":\"command line\"}'"),
+		  1);
 
 	/* Taken: neither a user nor an audit row, and no user object. */
 	user = json_object();
@@ -77,8 +78,9 @@ static void test_create_audited(void)
 	CHECK_INT(hm_accounts_create_audited(db, &s, &admin, NULL, &id, &user), HM_OK);
 	CHECK_STR(json_string_value(json_object_get(user, "email")), "ane@example.com");
 	CHECK_INT(scalar(db, "SELECT count(*) FROM clients WHERE locale = 'es'"), 1);
-	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE request_id = 'req-1'"
-			     " AND detail = '{\"email\":\"ane@example.com\",\"role\":\"student\"}'"),
+	CHECK_INT(scalar(db,
+			 "SELECT count(*) FROM audit_log WHERE request_id = 'req-1'"
+			 " AND detail = '{\"email\":\"ane@example.com\",\"role\":\"student\"}'"),
 		  1);
 	json_decref(user);
 	hm_db_close(db);
@@ -111,7 +113,8 @@ static void test_update_audited(void)
 	CHECK_INT(hm_accounts_update_audited(db, admin, &rename, detail, &who, &user), HM_OK);
 	CHECK_STR(json_string_value(json_object_get(user, "full_name")), "Big Boss");
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'user.update'"
-			     " AND request_id = 'req-2'"), 1);
+			     " AND request_id = 'req-2'"),
+		  1);
 	json_decref(user);
 
 	CHECK_INT(hm_accounts_update_audited(db, 999, &rename, detail, &who, &user),
@@ -147,7 +150,8 @@ static void test_register(void)
 	CHECK_INT(scalar(db, "SELECT count(*) FROM sessions WHERE user_id = 1"), 0); /* replaced */
 	CHECK_INT(other, 1);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'user.register'"
-			     " AND actor_id = entity_id AND request_id = 'req-3'"), 1);
+			     " AND actor_id = entity_id AND request_id = 'req-3'"),
+		  1);
 	json_decref(s.body);
 	hm_db_close(db);
 }
@@ -172,11 +176,13 @@ static void test_login_logout(void)
 	CHECK_INT(hm_session_login(db, &login, &anon, &s), HM_OK);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM rate_events WHERE bucket = 'login_email'"), 0);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM rate_events WHERE bucket = 'login_addr'"), 1);
-	CHECK_INT(scalar(db, "SELECT count(*) FROM users WHERE password_hash = '$argon2id$stronger'"),
-		  1);
+	CHECK_INT(
+		scalar(db, "SELECT count(*) FROM users WHERE password_hash = '$argon2id$stronger'"),
+		1);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM sessions"), 1); /* the old one replaced */
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'session.login'"
-			     " AND actor_id = entity_id"), 1);
+			     " AND actor_id = entity_id"),
+		  1);
 	CHECK(json_is_null(json_object_get(s.body, "client"))); /* an admin */
 	memset(&who, 0, sizeof who);
 	CHECK_INT(hm_session_lookup(db, s.token, now, &who), HM_OK);
@@ -186,7 +192,8 @@ static void test_login_logout(void)
 	CHECK_INT(hm_session_logout(db, who.session_id, &me), HM_OK);
 	CHECK_INT(hm_session_lookup(db, s.token, now, &who), HM_ERR_UNAUTHENTICATED);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'session.logout'"
-			     " AND request_id = 'req-5'"), 1);
+			     " AND request_id = 'req-5'"),
+		  1);
 	hm_db_close(db);
 }
 
@@ -208,7 +215,8 @@ static void test_tokens_audited(void)
 	CHECK_INT(who.user_id, staff);
 	int64_t id = json_integer_value(json_object_get(out, "id"));
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'token.create'"
-			     " AND detail = '{\"name\":\"laptop\"}'"), 1);
+			     " AND detail = '{\"name\":\"laptop\"}'"),
+		  1);
 
 	CHECK_INT(hm_api_token_revoke_audited(db, id, other, &them), HM_ERR_NOT_FOUND);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'token.revoke'"), 0);
@@ -246,18 +254,23 @@ static void test_parse_args(void)
 		{"--threads 257", "--threads takes a number from 1 to 256"},
 		{"--threads 4x", "--threads takes a number from 1 to 256"},
 		{"--smtp-backoff 0", "--smtp-backoff takes seconds from 1 to 86400"},
-		{"--listen localhost:80", "--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080"},
-		{"--smtp-url http://relay", "--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]"},
+		{"--listen localhost:80",
+		 "--listen takes a numeric ADDR:PORT, e.g. 127.0.0.1:8080"},
+		{"--smtp-url http://relay",
+		 "--smtp-url takes smtp://HOST[:PORT] or smtps://HOST[:PORT]"},
 		{"--smtp-from nobody", "--smtp-from takes an e-mail address"},
-		{"--smtp-url smtp://relay:25", "--smtp-url needs --smtp-from ADDR, the sender's address"},
+		{"--smtp-url smtp://relay:25",
+		 "--smtp-url needs --smtp-from ADDR, the sender's address"},
 		{"--demo extra", "serve takes no positional arguments"},
 	};
 	struct hm_config cfg;
 	const char *why = "unset";
 
-	CHECK_INT(parse(&cfg, "--listen [::1]:0 --db x.db --web w --timezone UTC --trusted-proxy"
-			      " 10.0.0.1 --threads 3 --demo --smtp-url smtp://relay:25 --smtp-from"
-			      " a@b.example --smtp-backoff 5", &why),
+	CHECK_INT(parse(&cfg,
+			"--listen [::1]:0 --db x.db --web w --timezone UTC --trusted-proxy"
+			" 10.0.0.1 --threads 3 --demo --smtp-url smtp://relay:25 --smtp-from"
+			" a@b.example --smtp-backoff 5",
+			&why),
 		  HM_CONFIG_ARGS_OK);
 	CHECK_STR(cfg.listen_host, "::1");
 	CHECK_INT(cfg.listen_port, 0);

@@ -15,7 +15,7 @@ static void test_appends_up_to_the_cap_inclusive(void)
 	CHECK(hm_buf_append(&b, block, 1000));
 	CHECK(!hm_buf_append(&b, block, 501)); /* would be 2501 */
 	CHECK_INT(b.len, 2000);
-	CHECK(hm_buf_append(&b, block, 500));  /* exactly 2500 */
+	CHECK(hm_buf_append(&b, block, 500)); /* exactly 2500 */
 	CHECK_INT(b.len, 2500);
 	CHECK(!hm_buf_append(&b, "y", 1));
 	CHECK_INT(b.data[b.len], '\0');

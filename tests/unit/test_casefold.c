@@ -34,8 +34,9 @@ static void test_everything_else_is_kept(void)
 {
 	CHECK_STR(fold("× ÷ ß 12% _x_"), "× ÷ ß 12% _x_");
 	CHECK_STR(fold("ΑΒΓ Жук 東京"), "ΑΒΓ Жук 東京"); /* not folded, not damaged */
-	char broken[] = {'A', (char)0xC3, 'B', 0};      /* a lead byte without its tail */
-	CHECK_STR(fold(broken), "a\xc3" "b");
+	char broken[] = {'A', (char)0xC3, 'B', 0};       /* a lead byte without its tail */
+	CHECK_STR(fold(broken), "a\xc3"
+				"b");
 	CHECK_STR(fold(""), "");
 }
 
@@ -47,7 +48,8 @@ static void test_sql_function_is_registered(void)
 	sqlite3_stmt *stmt = NULL;
 	CHECK_INT(sqlite3_prepare_v2(hm_db_handle(db),
 				     "SELECT hm_fold('Iñaki Ibáñez') LIKE hm_fold('%IÑAKI%')", -1,
-				     &stmt, NULL), SQLITE_OK);
+				     &stmt, NULL),
+		  SQLITE_OK);
 	CHECK_INT(sqlite3_step(stmt), SQLITE_ROW);
 	CHECK_INT(sqlite3_column_int(stmt, 0), 1);
 	sqlite3_finalize(stmt);

@@ -136,10 +136,11 @@ static void test_registrations_are_not_moved(void)
 	char why[128];
 	struct hm_db *db = fresh_db();
 	seed(db);
-	CHECK_INT(run(db, "INSERT INTO events (id, title, kind, starts_at, ends_at, capacity,"
-			  " description, created_at, updated_at) VALUES (2, 'Hitzaldia', 'talk',"
-			  " 1000, 2000, 1, 'd', 0, 0);"
-			  "INSERT INTO event_registrations VALUES (2, 1, 10), (1, 2, 10)",
+	CHECK_INT(run(db,
+		      "INSERT INTO events (id, title, kind, starts_at, ends_at, capacity,"
+		      " description, created_at, updated_at) VALUES (2, 'Hitzaldia', 'talk',"
+		      " 1000, 2000, 1, 'd', 0, 0);"
+		      "INSERT INTO event_registrations VALUES (2, 1, 10), (1, 2, 10)",
 		      NULL, 0),
 		  SQLITE_OK);
 	/* Moving client 2 into the full talk would dodge its capacity. */
@@ -154,8 +155,9 @@ static void test_contribution_review_matches_status(void)
 {
 	struct hm_db *db = fresh_db();
 	seed(db);
-	CHECK_INT(run(db, "INSERT INTO contributions (id, client_id, kind, title, body,"
-			  " credit_name, submitted_at) VALUES (1, 1, 'method', 't', 'b', 'Ane', 5)",
+	CHECK_INT(run(db,
+		      "INSERT INTO contributions (id, client_id, kind, title, body,"
+		      " credit_name, submitted_at) VALUES (1, 1, 'method', 't', 'b', 'Ane', 5)",
 		      NULL, 0),
 		  SQLITE_OK);
 	CHECK_INT(scalar(db, "SELECT status = 'submitted' FROM contributions WHERE id = 1"), 1);
@@ -164,14 +166,18 @@ static void test_contribution_review_matches_status(void)
 		  SQLITE_CONSTRAINT_CHECK);
 	CHECK_INT(run(db, "UPDATE contributions SET reviewed_at = 9 WHERE id = 1", NULL, 0),
 		  SQLITE_CONSTRAINT_CHECK);
-	CHECK_INT(run(db, "UPDATE contributions SET status = 'approved', reviewed_at = 9"
-			  " WHERE id = 1", NULL, 0),
+	CHECK_INT(run(db,
+		      "UPDATE contributions SET status = 'approved', reviewed_at = 9"
+		      " WHERE id = 1",
+		      NULL, 0),
 		  SQLITE_OK);
 	CHECK_INT(run(db, "UPDATE contributions SET kind = 'poem' WHERE id = 1", NULL, 0),
 		  SQLITE_CONSTRAINT_CHECK);
 	/* Contributions belong to an existing client. */
-	CHECK_INT(run(db, "INSERT INTO contributions (client_id, kind, title, body, credit_name,"
-			  " submitted_at) VALUES (99, 'method', 't', 'b', 'X', 5)", NULL, 0),
+	CHECK_INT(run(db,
+		      "INSERT INTO contributions (client_id, kind, title, body, credit_name,"
+		      " submitted_at) VALUES (99, 'method', 't', 'b', 'X', 5)",
+		      NULL, 0),
 		  SQLITE_CONSTRAINT_FOREIGNKEY);
 	hm_db_close(db);
 }
@@ -180,9 +186,10 @@ static void test_contribution_review_matches_status(void)
  * users). */
 static void add_staff(struct hm_db *db)
 {
-	CHECK_INT(run(db, "INSERT INTO users (id, email, password_hash, full_name, role,"
-			  " created_at, updated_at) VALUES (7, 'miren@example.com', 'x', 'Miren',"
-			  " 'staff', 0, 0)",
+	CHECK_INT(run(db,
+		      "INSERT INTO users (id, email, password_hash, full_name, role,"
+		      " created_at, updated_at) VALUES (7, 'miren@example.com', 'x', 'Miren',"
+		      " 'staff', 0, 0)",
 		      NULL, 0),
 		  SQLITE_OK);
 }
@@ -275,8 +282,11 @@ static void test_db_channel_hours_replaced(void)
 	struct hm_actor who = {0, "t", 10};
 	struct hm_channel c;
 	static const struct hm_weekly_window w[] = {{6, 600, 720}, {2, 540, 1440}};
-	struct hm_channel_change ch = {.label = "Deitu", .set_response_hours = true,
-				       .response_hours = 0, .set_hours = true, .hours = w,
+	struct hm_channel_change ch = {.label = "Deitu",
+				       .set_response_hours = true,
+				       .response_hours = 0,
+				       .set_hours = true,
+				       .hours = w,
 				       .n_hours = 2};
 	CHECK_INT(hm_db_channels_update(db, 3, &ch, NULL, &who, &c), HM_OK);
 	CHECK_STR(json_string_value(json_object_get(c.json, "label")), "Deitu");
@@ -307,9 +317,12 @@ static void test_db_inquiry_create_and_answer(void)
 	struct hm_db *db = fresh_db();
 	struct hm_actor who = {0, "t", 1000};
 	const struct hm_outbox_env env = {"Europe/Madrid", "localhost"};
-	const struct hm_inquiry_input in = {.channel = "email", .full_name = "Ane",
-					    .email = "ane@example.com", .subject = "Kaixo",
-					    .message = "Zer moduz?", .remote_addr = "192.0.2.1"};
+	const struct hm_inquiry_input in = {.channel = "email",
+					    .full_name = "Ane",
+					    .email = "ane@example.com",
+					    .subject = "Kaixo",
+					    .message = "Zer moduz?",
+					    .remote_addr = "192.0.2.1"};
 	json_t *out = NULL;
 	CHECK_INT(hm_db_inquiries_create(db, &in, &env, &who, &out), HM_OK);
 	json_int_t id = json_integer_value(json_object_get(out, "id"));

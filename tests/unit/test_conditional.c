@@ -26,10 +26,15 @@ static void test_dates(void)
 		CHECK(hm_http_date_parse(text, &t) && t == at);
 	}
 	static const char *const bad[] = {
-		"Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "",
-		"Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT",
-		"Sun, 06 Nox 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
-		"Sun, 06 Nov 1994 08:49:37 GMT ", "yesterday",
+		"Sunday, 06-Nov-94 08:49:37 GMT",
+		"Sun Nov  6 08:49:37 1994",
+		"",
+		"Sun, 06 Nov 1994 08:49:37 UTC",
+		"Sun, 6 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nox 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 25:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37 GMT ",
+		"yesterday",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK(!hm_http_date_parse(bad[i], &t));

@@ -62,18 +62,22 @@ static void test_business_plan_defaults_are_seeded(void)
 	CHECK_INT(scalar(db, "SELECT percent FROM discount_tiers WHERE from_ordinal = 4"), 10);
 	CHECK_INT(scalar(db, "SELECT percent FROM discount_tiers WHERE from_ordinal = 5"), 15);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM gifts WHERE key IN ('pen', 'calendar',"
-			     " 'car_air_freshener') AND stock = 0"), 3);
+			     " 'car_air_freshener') AND stock = 0"),
+		  3);
 	/* Phone: Monday to Friday, 08:30-14:30 and 16:00-20:00; nothing at weekends. */
 	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
-			     " c.id = h.channel_id WHERE c.kind = 'phone'"), 10);
+			     " c.id = h.channel_id WHERE c.kind = 'phone'"),
+		  10);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
 			     " c.id = h.channel_id WHERE c.kind = 'phone' AND weekday BETWEEN 1"
 			     " AND 5 AND ((opens = '08:30' AND closes = '14:30') OR"
-			     " (opens = '16:00' AND closes = '20:00'))"), 10);
+			     " (opens = '16:00' AND closes = '20:00'))"),
+		  10);
 	CHECK_INT(scalar(db, "SELECT response_hours FROM channels WHERE kind = 'email'"), 48);
 	CHECK_INT(scalar(db, "SELECT response_hours FROM channels WHERE kind = 'web'"), 48);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM channel_hours h JOIN channels c ON"
-			     " c.id = h.channel_id WHERE c.kind IN ('email', 'web')"), 0);
+			     " c.id = h.channel_id WHERE c.kind IN ('email', 'web')"),
+		  0);
 	/* Stock can never go below zero. */
 	CHECK(hm_db_exec(db, "UPDATE gifts SET stock = -1 WHERE key = 'pen'") != HM_OK);
 	hm_db_close(db);
@@ -127,14 +131,14 @@ static void test_transactions_roll_back(void)
 }
 
 /* A contract for client 1 (status as given). */
-#define CONTRACT_SQL(status)                                                               \
-	"INSERT INTO contracts (client_id, service_id, kind, sessions_total, ordinal,"      \
-	" list_price_cents, discount_percent, discount_cents, price_cents, channel, status,"\
+#define CONTRACT_SQL(status)                                                                 \
+	"INSERT INTO contracts (client_id, service_id, kind, sessions_total, ordinal,"       \
+	" list_price_cents, discount_percent, discount_cents, price_cents, channel, status," \
 	" created_at) VALUES (1, 1, 'one_off', 1, 1, 100, 0, 0, 100, 'web', '" status "', 0)"
-#define SEED_SQL                                                                           \
-	"INSERT INTO clients (id, full_name, created_at, updated_at) VALUES (1, 'Ane', 0, 0),"\
-	" (2, 'Unai', 0, 0);"                                                                \
-	"INSERT INTO services (id, name, subject, kind, duration_min, price_cents, capacity,"\
+#define SEED_SQL                                                                               \
+	"INSERT INTO clients (id, full_name, created_at, updated_at) VALUES (1, 'Ane', 0, 0)," \
+	" (2, 'Unai', 0, 0);"                                                                  \
+	"INSERT INTO services (id, name, subject, kind, duration_min, price_cents, capacity,"  \
 	" created_at) VALUES (1, 'Mate', 'maths', 'private', 60, 100, 1, 0)"
 #define ACTIVE_SQL(client) "SELECT active_contracts FROM clients WHERE id = " client
 
@@ -181,10 +185,10 @@ static void test_active_contracts_are_counted_on_upgrade(void)
 }
 
 /* Two tutors (users 10 and 11) for the lesson triggers, on top of SEED_SQL. */
-#define TUTORS_SQL                                                                         \
-	"INSERT INTO users (id, email, password_hash, full_name, role, created_at,"        \
-	" updated_at) VALUES (10, 'a@t', 'x', 'A', 'staff', 0, 0), (11, 'b@t', 'x', 'B',"  \
-	" 'staff', 0, 0);"                                                                 \
+#define TUTORS_SQL                                                                        \
+	"INSERT INTO users (id, email, password_hash, full_name, role, created_at,"       \
+	" updated_at) VALUES (10, 'a@t', 'x', 'A', 'staff', 0, 0), (11, 'b@t', 'x', 'B'," \
+	" 'staff', 0, 0);"                                                                \
 	"INSERT INTO tutors (user_id, updated_at) VALUES (10, 0), (11, 0)"
 /* A booked lesson of client, tutor, [starts, ends). */
 static enum hm_err add_lesson(struct hm_db *db, int client, int tutor, int starts, int ends)
@@ -223,8 +227,9 @@ static void test_a_client_is_never_in_two_lessons(void)
 		  HM_ERR_INTERNAL);
 	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "client_busy");
 	CHECK_INT(add_lesson(db, 1, 10, 10800, 12600), HM_OK);
-	CHECK_INT(hm_db_exec(db, "UPDATE lessons SET starts_at = 8000, ends_at = 9500 WHERE id = 5"),
-		  HM_ERR_INTERNAL);
+	CHECK_INT(
+		hm_db_exec(db, "UPDATE lessons SET starts_at = 8000, ends_at = 9500 WHERE id = 5"),
+		HM_ERR_INTERNAL);
 	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "client_busy");
 
 	/* The pre-check asks the same question (client 1: tutor 11 at 3600-5400 and
@@ -311,24 +316,29 @@ static void test_rate_limit_window(void)
 	const int64_t t0 = 1800000000, window = 900;
 	for (int i = 0; i < 5; i++) {
 		CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + i, window, 5,
-					     &limited, &retry), HM_OK);
+					     &limited, &retry),
+			  HM_OK);
 		CHECK(!limited);
 		CHECK_INT(hm_ratelimit_hit(db, "login_email", "a@b.c", t0 + i, window), HM_OK);
 	}
 	CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + 10, window, 5, &limited,
-				     &retry), HM_OK);
+				     &retry),
+		  HM_OK);
 	CHECK(limited);
 	CHECK_INT(retry, t0 + window - (t0 + 10)); /* until the first failure ages out */
 	/* Another key and another bucket are not affected. */
 	CHECK_INT(hm_ratelimit_check(db, "login_email", "x@b.c", t0 + 10, window, 5, &limited,
-				     &retry), HM_OK);
+				     &retry),
+		  HM_OK);
 	CHECK(!limited);
-	CHECK_INT(hm_ratelimit_check(db, "login_addr", "a@b.c", t0 + 10, window, 5, &limited,
-				     &retry), HM_OK);
+	CHECK_INT(
+		hm_ratelimit_check(db, "login_addr", "a@b.c", t0 + 10, window, 5, &limited, &retry),
+		HM_OK);
 	CHECK(!limited);
 	/* Once the first event is older than the window, one more attempt is allowed. */
-	CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + window, window, 5,
-				     &limited, &retry), HM_OK);
+	CHECK_INT(hm_ratelimit_check(db, "login_email", "a@b.c", t0 + window, window, 5, &limited,
+				     &retry),
+		  HM_OK);
 	CHECK(!limited);
 	CHECK_INT(hm_ratelimit_clear(db, "login_email", "a@b.c"), HM_OK);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM rate_events"), 0);
@@ -340,11 +350,14 @@ static void test_accounts(void)
 	struct hm_db *db = fresh_db();
 	int64_t student = 0, admin = 0, dup = 0;
 	CHECK_INT(hm_accounts_create(db, "ane@example.com", "$argon2id$fake", "Ane",
-				     HM_ROLE_STUDENT, "es", 1000, &student), HM_OK);
+				     HM_ROLE_STUDENT, "es", 1000, &student),
+		  HM_OK);
 	CHECK_INT(hm_accounts_create(db, "boss@example.com", "$argon2id$fake", "Boss",
-				     HM_ROLE_ADMIN, NULL, 1000, &admin), HM_OK);
+				     HM_ROLE_ADMIN, NULL, 1000, &admin),
+		  HM_OK);
 	CHECK_INT(hm_accounts_create(db, "ane@example.com", "h", "Other", HM_ROLE_STAFF, NULL, 1000,
-				     &dup), HM_ERR_EMAIL_TAKEN);
+				     &dup),
+		  HM_ERR_EMAIL_TAKEN);
 
 	json_t *client = NULL;
 	CHECK_INT(hm_accounts_client_json_by_user(db, student, &client), HM_OK);
@@ -376,7 +389,8 @@ static void test_accounts(void)
 	/* Becoming a student brings a client record with it. */
 	int64_t staff = 0;
 	CHECK_INT(hm_accounts_create(db, "tutor@example.com", "h", "Tutor", HM_ROLE_STAFF, NULL,
-				     1000, &staff), HM_OK);
+				     1000, &staff),
+		  HM_OK);
 	CHECK_INT(hm_accounts_update(db, staff, HM_ROLE_STUDENT, "Tutor Bi", NULL, 2000), HM_OK);
 	CHECK_INT(hm_accounts_client_json_by_user(db, staff, &client), HM_OK);
 	CHECK(json_is_object(client));

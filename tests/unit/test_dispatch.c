@@ -54,7 +54,8 @@ static int answer(struct hm_request *req, char *code, size_t code_size)
 	hm_reply_init(&reply);
 	hm_dispatch(&app, req, &reply);
 	int status = reply.status;
-	const char *c = json_string_value(json_object_get(json_object_get(reply.json, "error"), "code"));
+	const char *c = json_string_value(
+		json_object_get(json_object_get(reply.json, "error"), "code"));
 	snprintf(code, code_size, "%s", c ? c : "");
 	CHECK(hm_reply_get_header(&reply, "X-Content-Type-Options") != NULL);
 	CHECK(hm_reply_get_header(&reply, "X-Request-Id") != NULL);
@@ -158,7 +159,8 @@ static void test_metrics_are_for_loopback_or_admins(void)
 
 static void test_students_cannot_reach_admin_routes(void)
 {
-	static const char *const admin_gets[] = {"/api/v1/users", "/api/v1/users/1", "/api/v1/audit"};
+	static const char *const admin_gets[] = {"/api/v1/users", "/api/v1/users/1",
+						 "/api/v1/audit"};
 	char code[64];
 	for (size_t i = 0; i < sizeof admin_gets / sizeof admin_gets[0]; i++) {
 		struct hm_request req = request("GET", admin_gets[i]);
@@ -186,7 +188,8 @@ static void test_pages_and_api_get_different_policies(void)
 	CHECK_INT(reply.status, 200);
 	CHECK(reply.file_fd >= 0);
 	CHECK(strstr(hm_reply_get_header(&reply, "Content-Security-Policy"), "default-src 'self'"));
-	CHECK(strstr(hm_reply_get_header(&reply, "Content-Security-Policy"), "frame-ancestors 'none'"));
+	CHECK(strstr(hm_reply_get_header(&reply, "Content-Security-Policy"),
+		     "frame-ancestors 'none'"));
 	CHECK_STR(hm_reply_get_header(&reply, "X-Frame-Options"), "DENY");
 	hm_reply_release(&reply);
 }
@@ -245,16 +248,16 @@ static void test_long_targets_and_many_arguments_are_414(void)
 	int n = snprintf(target, sizeof target, "/api/v1/slots?a=1");
 	for (int i = 1; i < 32; i++)
 		n += snprintf(target + n, sizeof target - (size_t)n, "&a%d=1", i);
-	CHECK(!hm_target_too_long(target));      /* 32 arguments */
+	CHECK(!hm_target_too_long(target)); /* 32 arguments */
 	snprintf(target + n, sizeof target - (size_t)n, "&x");
-	CHECK(hm_target_too_long(target));       /* 33 */
+	CHECK(hm_target_too_long(target)); /* 33 */
 	CHECK(hm_target_too_long("/x?&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
 	CHECK(!hm_target_too_long("/x?&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
 	CHECK(!hm_target_too_long("/no/query/&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"));
 	memset(target, 'p', sizeof target - 1);
 	target[0] = '/';
 	target[HM_MAX_TARGET] = '\0';
-	CHECK(!hm_target_too_long(target));      /* exactly 8 KiB */
+	CHECK(!hm_target_too_long(target)); /* exactly 8 KiB */
 	target[HM_MAX_TARGET] = 'p';
 	target[HM_MAX_TARGET + 1] = '\0';
 	CHECK(hm_target_too_long(target));

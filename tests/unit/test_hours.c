@@ -33,7 +33,7 @@ static int64_t day_of(const char *date)
 	return at(full) / 86400;
 }
 
-#define HHMM(h, m) ((h) * 60 + (m)) /* minutes after local midnight */
+#define HHMM(h, m) ((h)*60 + (m)) /* minutes after local midnight */
 
 static const struct hm_weekly_window phone[] = {
 	{1, HHMM(8, 30), HHMM(14, 30)}, {1, HHMM(16, 0), HHMM(20, 0)},
@@ -69,8 +69,8 @@ static void test_hhmm_parse(void)
 	CHECK(!hm_hhmm_parse("24:00", false, &m));
 	CHECK(!hm_hhmm_parse("24:01", true, &m));
 	static const char *const bad[] = {
-		"8:30", "08:60", "25:00", "08-30", "", "08:3", "008:30", "08:300", " 8:30",
-		"08:30 ", "ab:cd", "-1:00", "08.30", "99:99", "0830",
+		"8:30",  "08:60",  "25:00", "08-30", "",      "08:3",  "008:30", "08:300",
+		" 8:30", "08:30 ", "ab:cd", "-1:00", "08.30", "99:99", "0830",
 	};
 	int accepted = 0;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -115,9 +115,9 @@ static void test_date_parse(void)
 	CHECK(hm_date_parse("2028-02-29", &day)); /* a leap day */
 	CHECK_INT(day, day_of("2028-02-29"));
 	static const char *const bad[] = {
-		"2026-02-30", "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-11-00",
-		"2026-11-24T", "24-11-2026", "2026/11/24", "2026-11-2", "", "20261124",
-		"2026-11-24 ", "2026-1-124",
+		"2026-02-30", "2026-02-29",  "2026-04-31",  "2026-13-01", "2026-00-10",
+		"2026-11-00", "2026-11-24T", "24-11-2026",  "2026/11/24", "2026-11-2",
+		"",           "20261124",    "2026-11-24 ", "2026-1-124",
 	};
 	int accepted = 0;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -156,9 +156,8 @@ static void test_local_day_and_weekday(void)
 	CHECK_INT(day, day_of("2026-06-14"));
 	CHECK_INT(weekday, 7);
 	/* Each weekday of one week. */
-	static const char *const week[] = {"2026-11-23", "2026-11-24", "2026-11-25",
-					   "2026-11-26", "2026-11-27", "2026-11-28",
-					   "2026-11-29"};
+	static const char *const week[] = {"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
+					   "2026-11-27", "2026-11-28", "2026-11-29"};
 	for (int i = 0; i < 7; i++) {
 		char text[32];
 		snprintf(text, sizeof text, "%sT09:00:00+01:00", week[i]);
@@ -336,25 +335,26 @@ static void test_touching_windows_do_not_flip(void)
 static void test_windows_disjoint(void)
 {
 	CHECK(hm_windows_disjoint(phone, n_phone));
-	static const struct hm_weekly_window overlap[] = {
-		{2, HHMM(16, 0), HHMM(20, 0)}, {2, HHMM(19, 0), HHMM(21, 0)}};
+	static const struct hm_weekly_window overlap[] = {{2, HHMM(16, 0), HHMM(20, 0)},
+							  {2, HHMM(19, 0), HHMM(21, 0)}};
 	CHECK(!hm_windows_disjoint(overlap, 2));
-	static const struct hm_weekly_window inside[] = {
-		{3, HHMM(10, 0), HHMM(14, 0)}, {3, HHMM(11, 0), HHMM(12, 0)}};
+	static const struct hm_weekly_window inside[] = {{3, HHMM(10, 0), HHMM(14, 0)},
+							 {3, HHMM(11, 0), HHMM(12, 0)}};
 	CHECK(!hm_windows_disjoint(inside, 2));
-	static const struct hm_weekly_window same[] = {
-		{4, HHMM(10, 0), HHMM(14, 0)}, {4, HHMM(10, 0), HHMM(14, 0)}};
+	static const struct hm_weekly_window same[] = {{4, HHMM(10, 0), HHMM(14, 0)},
+						       {4, HHMM(10, 0), HHMM(14, 0)}};
 	CHECK(!hm_windows_disjoint(same, 2));
-	static const struct hm_weekly_window touching[] = {
-		{1, HHMM(10, 0), HHMM(12, 0)}, {1, HHMM(12, 0), HHMM(14, 0)}};
+	static const struct hm_weekly_window touching[] = {{1, HHMM(10, 0), HHMM(12, 0)},
+							   {1, HHMM(12, 0), HHMM(14, 0)}};
 	CHECK(hm_windows_disjoint(touching, 2));
-	static const struct hm_weekly_window other_days[] = {
-		{1, HHMM(10, 0), HHMM(14, 0)}, {2, HHMM(10, 0), HHMM(14, 0)}};
+	static const struct hm_weekly_window other_days[] = {{1, HHMM(10, 0), HHMM(14, 0)},
+							     {2, HHMM(10, 0), HHMM(14, 0)}};
 	CHECK(hm_windows_disjoint(other_days, 2));
 	/* An overlap hidden among other windows is still found. */
-	static const struct hm_weekly_window mixed[] = {
-		{1, HHMM(8, 0), HHMM(9, 0)}, {2, HHMM(8, 0), HHMM(9, 0)},
-		{5, HHMM(16, 0), HHMM(18, 0)}, {1, HHMM(8, 59), HHMM(10, 0)}};
+	static const struct hm_weekly_window mixed[] = {{1, HHMM(8, 0), HHMM(9, 0)},
+							{2, HHMM(8, 0), HHMM(9, 0)},
+							{5, HHMM(16, 0), HHMM(18, 0)},
+							{1, HHMM(8, 59), HHMM(10, 0)}};
 	CHECK(!hm_windows_disjoint(mixed, 4));
 	CHECK(hm_windows_disjoint(mixed, 3));
 	CHECK(hm_windows_disjoint(phone, 0));

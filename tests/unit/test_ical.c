@@ -29,8 +29,10 @@ static void check_lines(const char *text)
 		const unsigned char *u = (const unsigned char *)p;
 		CHECK(len == 0 || (u[0] & 0xC0) != 0x80);
 		for (size_t i = 0; i < len;) {
-			size_t need = u[i] < 0x80 ? 1 : (u[i] & 0xE0) == 0xC0 ? 2
-				     : (u[i] & 0xF0) == 0xE0 ? 3 : 4;
+			size_t need = u[i] < 0x80             ? 1
+				      : (u[i] & 0xE0) == 0xC0 ? 2
+				      : (u[i] & 0xF0) == 0xE0 ? 3
+							      : 4;
 			CHECK(i + need <= len);
 			i += need;
 		}
@@ -128,7 +130,9 @@ static void test_text_escaping(void)
 	CHECK_STR(line, "DESCRIPTION:line one\\nline two\\nline three\\nfour\r\n");
 	free(line);
 	/* Other control characters go; a tab stays (TEXT allows HTAB). */
-	line = text_line("SUMMARY", "a\x01" "b\tc\x7f" "d");
+	line = text_line("SUMMARY", "a\x01"
+				    "b\tc\x7f"
+				    "d");
 	CHECK_STR(line, "SUMMARY:ab\tcd\r\n");
 	free(line);
 	/* An escape is never split by a fold either: unfolding restores it. */

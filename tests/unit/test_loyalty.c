@@ -142,11 +142,11 @@ static void test_at_most_twenty_tiers(void)
 static void test_discount_rounds_half_up(void)
 {
 	CHECK_INT(hm_loyalty_discount(24000, 10), 2400);
-	CHECK_INT(hm_loyalty_discount(999, 5), 50);  /* 49.95 */
-	CHECK_INT(hm_loyalty_discount(990, 5), 50);  /* 49.5 */
-	CHECK_INT(hm_loyalty_discount(989, 5), 49);  /* 49.45 */
-	CHECK_INT(hm_loyalty_discount(1, 15), 0);    /* 0.15 */
-	CHECK_INT(hm_loyalty_discount(10, 15), 2);   /* 1.5 */
+	CHECK_INT(hm_loyalty_discount(999, 5), 50); /* 49.95 */
+	CHECK_INT(hm_loyalty_discount(990, 5), 50); /* 49.5 */
+	CHECK_INT(hm_loyalty_discount(989, 5), 49); /* 49.45 */
+	CHECK_INT(hm_loyalty_discount(1, 15), 0);   /* 0.15 */
+	CHECK_INT(hm_loyalty_discount(10, 15), 2);  /* 1.5 */
 	CHECK_INT(hm_loyalty_discount(0, 15), 0);
 	CHECK_INT(hm_loyalty_discount(12345, 0), 0);
 	CHECK_INT(hm_loyalty_discount(12345, 100), 12345);
@@ -170,8 +170,8 @@ static void test_price_of_the_api_example(void)
 
 static void test_price_adds_up_for_every_input(void)
 {
-	static const int64_t units[] = {0, 1, 9, 10, 33, 99, 101, 333, 989, 990, 999,
-					1234, 2999, 3000, 4567, 9999, 12345, 99999};
+	static const int64_t units[] = {0,   1,   9,    10,   33,   99,   101,  333,   989,
+					990, 999, 1234, 2999, 3000, 4567, 9999, 12345, 99999};
 	static const int sessions[] = {1, 2, 3, 7, 8, 10, 12, 52};
 	int identity_failures = 0, rounding_failures = 0;
 	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)

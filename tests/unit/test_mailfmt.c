@@ -193,8 +193,9 @@ static void test_plain_headers_fold_under_78(void)
 static void test_non_ascii_headers_are_encoded_words(void)
 {
 	bool ok = false;
-	const char *text = "Clase reservada: Matemáticas — ¡Hasta pronto, Iñaki! €€€ 日本語のテキスト "
-			   "y un texto bastante largo para que haga falta más de una palabra codificada";
+	const char *text =
+		"Clase reservada: Matemáticas — ¡Hasta pronto, Iñaki! €€€ 日本語のテキスト "
+		"y un texto bastante largo para que haga falta más de una palabra codificada";
 	char *h = header("Subject", text);
 	CHECK(strncmp(h, "Subject: =?UTF-8?B?", 19) == 0);
 	CHECK(longest_line(h) <= 76);
@@ -333,7 +334,8 @@ static void test_whole_message(void)
 	CHECK(strstr(text, "\r\nFrom: noreply@harreman.eus\r\n") != NULL);
 	CHECK(strstr(text, "\r\nTo: ane@example.com\r\n") != NULL);
 	CHECK(strstr(text, "\r\nSubject: =?UTF-8?B?") != NULL);
-	CHECK(strstr(text, "\r\nMessage-ID: <1795442313.773b44299c9789f9@harreman.eus>\r\n") != NULL);
+	CHECK(strstr(text, "\r\nMessage-ID: <1795442313.773b44299c9789f9@harreman.eus>\r\n") !=
+	      NULL);
 	CHECK(strstr(text, "\r\nMIME-Version: 1.0\r\n") != NULL);
 	CHECK(strstr(text, "\r\nContent-Type: text/plain; charset=UTF-8\r\n") != NULL);
 	CHECK(strstr(text, "\r\nContent-Transfer-Encoding: quoted-printable\r\n") != NULL);

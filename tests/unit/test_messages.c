@@ -79,8 +79,11 @@ static void test_locales(void)
 static void test_booking_confirmation(void)
 {
 	char *subject, *body;
-	struct hm_msg_params p = {.name = "Ane Etxeberria", .service = "Matemáticas",
-				  .tutor = "Mikel Agirre", .times = &tuesday, .n_times = 1,
+	struct hm_msg_params p = {.name = "Ane Etxeberria",
+				  .service = "Matemáticas",
+				  .tutor = "Mikel Agirre",
+				  .times = &tuesday,
+				  .n_times = 1,
 				  .zone = "Europe/Madrid"};
 	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
 	CHECK_STR(subject, "Clase reservada: Matemáticas");
@@ -120,10 +123,16 @@ static void test_booking_confirmation(void)
 
 static void test_every_kind_in_every_language(void)
 {
-	struct hm_msg_params p = {.name = "Jon", .service = "Fisika", .tutor = "Amaia",
-				  .times = &tuesday, .n_times = 1, .zone = "Europe/Madrid",
-				  .subject = "Prezioak", .message = "Zenbat da?\nEta taldean?",
-				  .reply = "20 euro.", .response_hours = 48};
+	struct hm_msg_params p = {.name = "Jon",
+				  .service = "Fisika",
+				  .tutor = "Amaia",
+				  .times = &tuesday,
+				  .n_times = 1,
+				  .zone = "Europe/Madrid",
+				  .subject = "Prezioak",
+				  .message = "Zenbat da?\nEta taldean?",
+				  .reply = "20 euro.",
+				  .response_hours = 48};
 	for (int k = 0; k < HM_MSG_KIND_COUNT; k++) {
 		for (int l = 0; l < HM_LOCALE_COUNT; l++) {
 			char *subject, *body;
@@ -164,8 +173,8 @@ static void test_every_kind_in_every_language(void)
 static void test_variants(void)
 {
 	char *subject, *body;
-	struct hm_msg_params p = {.name = "Maite", .subject = "Kaixo", .message = "Galdera",
-				  .response_hours = 0};
+	struct hm_msg_params p = {
+		.name = "Maite", .subject = "Kaixo", .message = "Galdera", .response_hours = 0};
 	/* No promised answer time: "as soon as we can". */
 	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_EN, &p, &subject, &body));
 	CHECK(strstr(body, "as soon as we can") != NULL);
@@ -179,8 +188,12 @@ static void test_variants(void)
 	free(subject);
 	free(body);
 	/* Several lessons cancelled at once: the plural text. */
-	struct hm_msg_params q = {.name = "Unai", .service = "Ingelesa", .tutor = "Jon",
-				  .times = series, .n_times = 2, .zone = "Europe/Madrid"};
+	struct hm_msg_params q = {.name = "Unai",
+				  .service = "Ingelesa",
+				  .tutor = "Jon",
+				  .times = series,
+				  .n_times = 2,
+				  .zone = "Europe/Madrid"};
 	CHECK(render(HM_MSG_LESSON_CANCELLED, HM_LOCALE_EN, &q, &subject, &body));
 	CHECK(strstr(body, "These lessons have been cancelled") != NULL);
 	free(subject);
@@ -201,8 +214,12 @@ static void test_suggested_answers(void)
 		{"Nola ordain dezaket?", "Txartelez edo Bizum bidez."},
 		{"Zenbat balio du?", "30 euro."},
 	};
-	struct hm_msg_params p = {.name = "Miren", .subject = "Ordainketa", .message = "Bizum?",
-				  .response_hours = 48, .answers = answers, .n_answers = 2};
+	struct hm_msg_params p = {.name = "Miren",
+				  .subject = "Ordainketa",
+				  .message = "Bizum?",
+				  .response_hours = 48,
+				  .answers = answers,
+				  .n_answers = 2};
 	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_EU, &p, &subject, &body));
 	const char *heading = strstr(body, "Bitartean, agian hauek lagunduko dizute:");
 	const char *first = strstr(body, "* Nola ordain dezaket?\nTxartelez edo Bizum bidez.\n");
@@ -223,8 +240,10 @@ static void test_suggested_answers(void)
 static void test_values_are_not_templates(void)
 {
 	char *subject, *body;
-	struct hm_msg_params p = {.name = "{service} {reply}", .subject = "{name}\nBcc: x",
-				  .message = "{quote}", .reply = "{name}"};
+	struct hm_msg_params p = {.name = "{service} {reply}",
+				  .subject = "{name}\nBcc: x",
+				  .message = "{quote}",
+				  .reply = "{name}"};
 	CHECK(render(HM_MSG_INQUIRY_ANSWERED, HM_LOCALE_EN, &p, &subject, &body));
 	CHECK(strstr(body, "Hello {service} {reply},") != NULL);
 	CHECK(strstr(body, "\n{name}\n") != NULL);

@@ -32,7 +32,8 @@ static void test_tokens(void)
 	hm_token_new(b);
 	CHECK_INT(strlen(a), 43);
 	CHECK(strcmp(a, b) != 0);
-	CHECK_INT(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
+	CHECK_INT(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+		  43);
 	unsigned char h1[HM_TOKEN_HASH_LEN], h2[HM_TOKEN_HASH_LEN], h3[HM_TOKEN_HASH_LEN];
 	hm_token_hash(a, strlen(a), h1);
 	hm_token_hash(a, strlen(a), h2);
@@ -105,7 +106,8 @@ static void test_sessions(void)
 	const int64_t now = 1800000000;
 
 	CHECK_INT(hm_accounts_create(db, "ane@example.com", "h", "Ane", HM_ROLE_STUDENT, NULL, now,
-				     &user), HM_OK);
+				     &user),
+		  HM_OK);
 	CHECK_INT(hm_session_create(db, user, now, token, csrf, &session), HM_OK);
 	CHECK(!table_contains(db, "SELECT * FROM sessions", token));
 
@@ -145,9 +147,11 @@ static void test_api_tokens(void)
 	char token[HM_API_TOKEN_TEXT_LEN];
 	struct hm_identity who;
 	CHECK_INT(hm_accounts_create(db, "tutor@example.com", "h", "Tutor", HM_ROLE_STAFF, NULL, 1,
-				     &staff), HM_OK);
+				     &staff),
+		  HM_OK);
 	CHECK_INT(hm_accounts_create(db, "other@example.com", "h", "Other", HM_ROLE_STAFF, NULL, 1,
-				     &other), HM_OK);
+				     &other),
+		  HM_OK);
 	CHECK_INT(hm_api_token_create(db, staff, "laptop", 1, token, &id), HM_OK);
 	CHECK(strncmp(token, "hmt_", 4) == 0);
 	CHECK_INT(strlen(token), 47);

@@ -7,15 +7,38 @@
 #include "harreman/dispatch.h"
 #include "harreman/router.h"
 
-static void handler_a(struct hm_request *req, struct hm_reply *reply) { (void)req; (void)reply; }
-static void handler_b(struct hm_request *req, struct hm_reply *reply) { (void)req; (void)reply; }
+static void handler_a(struct hm_request *req, struct hm_reply *reply)
+{
+	(void)req;
+	(void)reply;
+}
+static void handler_b(struct hm_request *req, struct hm_reply *reply)
+{
+	(void)req;
+	(void)reply;
+}
 
 static const struct hm_route table[] = {
-	{.methods = HM_GET, .pattern = "/api/v1/users", .handler = handler_a, .access = HM_ALLOW_ADMIN},
-	{.methods = HM_POST, .pattern = "/api/v1/users", .handler = handler_b, .access = HM_ALLOW_ADMIN},
-	{.methods = HM_GET | HM_PATCH, .pattern = "/api/v1/users/{id}", .handler = handler_a, .access = HM_ALLOW_ADMIN},
-	{.methods = HM_POST, .pattern = "/api/v1/lessons/{id}/cancel", .handler = handler_b, .access = HM_ALLOW_STAFF},
-	{.methods = HM_GET, .pattern = "/api/v1/clients/{id}/contracts/{id}", .handler = handler_a, .access = HM_ALLOW_STAFF},
+	{.methods = HM_GET,
+	 .pattern = "/api/v1/users",
+	 .handler = handler_a,
+	 .access = HM_ALLOW_ADMIN},
+	{.methods = HM_POST,
+	 .pattern = "/api/v1/users",
+	 .handler = handler_b,
+	 .access = HM_ALLOW_ADMIN},
+	{.methods = HM_GET | HM_PATCH,
+	 .pattern = "/api/v1/users/{id}",
+	 .handler = handler_a,
+	 .access = HM_ALLOW_ADMIN},
+	{.methods = HM_POST,
+	 .pattern = "/api/v1/lessons/{id}/cancel",
+	 .handler = handler_b,
+	 .access = HM_ALLOW_STAFF},
+	{.methods = HM_GET,
+	 .pattern = "/api/v1/clients/{id}/contracts/{id}",
+	 .handler = handler_a,
+	 .access = HM_ALLOW_STAFF},
 };
 static const size_t n_table = sizeof table / sizeof table[0];
 
@@ -58,9 +81,9 @@ static void test_bad_ids_are_not_found(void)
 	int64_t ids[HM_MAX_PATH_IDS];
 	unsigned allowed;
 	static const char *const bad[] = {
-		"/api/v1/users/0", "/api/v1/users/007", "/api/v1/users/-1", "/api/v1/users/1a",
-		"/api/v1/users/", "/api/v1/users/9999999999999999999", "/api/v1/users/1/",
-		"/api/v1/users//1", "/api/v1/users/ 1",
+		"/api/v1/users/0",  "/api/v1/users/007", "/api/v1/users/-1",
+		"/api/v1/users/1a", "/api/v1/users/",    "/api/v1/users/9999999999999999999",
+		"/api/v1/users/1/", "/api/v1/users//1",  "/api/v1/users/ 1",
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
 		CHECK_INT(match(HM_GET, bad[k], &i, ids, &allowed), HM_MATCH_NO_PATH);
@@ -92,8 +115,7 @@ static void test_wrong_method_reports_the_allowed_ones(void)
 	CHECK_INT(match(HM_PUT, "/api/v1/users/5", &i, ids, &allowed), HM_MATCH_NO_METHOD);
 	hm_router_allow_header(allowed, allow, sizeof allow);
 	CHECK_STR(allow, "GET, HEAD, PATCH");
-	CHECK_INT(match(HM_GET, "/api/v1/lessons/3/cancel", &i, ids, &allowed),
-		  HM_MATCH_NO_METHOD);
+	CHECK_INT(match(HM_GET, "/api/v1/lessons/3/cancel", &i, ids, &allowed), HM_MATCH_NO_METHOD);
 	hm_router_allow_header(allowed, allow, sizeof allow);
 	CHECK_STR(allow, "POST");
 }
@@ -127,8 +149,9 @@ static void test_route_table_is_complete(void)
 		CHECK(r->access != 0);
 		CHECK(r->handler != NULL);
 		CHECK(r->methods != 0 && !(r->methods & (HM_HEAD | HM_OTHER)));
-		CHECK(strncmp(r->pattern, "/api/v1/", 8) == 0 || strcmp(r->pattern, "/healthz") == 0 ||
-		      strcmp(r->pattern, "/metrics") == 0 || strncmp(r->pattern, "/calendar/", 10) == 0);
+		CHECK(strncmp(r->pattern, "/api/v1/", 8) == 0 ||
+		      strcmp(r->pattern, "/healthz") == 0 || strcmp(r->pattern, "/metrics") == 0 ||
+		      strncmp(r->pattern, "/calendar/", 10) == 0);
 		for (size_t j = 0; j < i; j++)
 			CHECK(!(strcmp(hm_routes[j].pattern, r->pattern) == 0 &&
 				(hm_routes[j].methods & r->methods)));

@@ -7,13 +7,29 @@
 #include "check.h"
 #include "harreman/router.h"
 
-static void handler(struct hm_request *req, struct hm_reply *reply) { (void)req; (void)reply; }
+static void handler(struct hm_request *req, struct hm_reply *reply)
+{
+	(void)req;
+	(void)reply;
+}
 
 static const struct hm_route table[] = {
-	{.methods = HM_GET, .pattern = "/calendar/{token}.ics", .handler = handler, .access = HM_ALLOW_ANON},
-	{.methods = HM_GET, .pattern = "/api/v1/me/calendar.ics", .handler = handler, .access = HM_ALLOW_STUDENT},
-	{.methods = HM_GET, .pattern = "/api/v1/tutors/{id}/calendar.ics", .handler = handler, .access = HM_ALLOW_STAFF},
-	{.methods = HM_GET, .pattern = "/files/{token}", .handler = handler, .access = HM_ALLOW_ANON},
+	{.methods = HM_GET,
+	 .pattern = "/calendar/{token}.ics",
+	 .handler = handler,
+	 .access = HM_ALLOW_ANON},
+	{.methods = HM_GET,
+	 .pattern = "/api/v1/me/calendar.ics",
+	 .handler = handler,
+	 .access = HM_ALLOW_STUDENT},
+	{.methods = HM_GET,
+	 .pattern = "/api/v1/tutors/{id}/calendar.ics",
+	 .handler = handler,
+	 .access = HM_ALLOW_STAFF},
+	{.methods = HM_GET,
+	 .pattern = "/files/{token}",
+	 .handler = handler,
+	 .access = HM_ALLOW_ANON},
 };
 
 static enum hm_match match(enum hm_method m, const char *path, size_t *index)
@@ -46,19 +62,19 @@ static void test_bad_tokens_are_not_found(void)
 	size_t i;
 	char long_token[128];
 	static const char *const bad[] = {
-		"/calendar/.ics",            /* empty token */
-		"/calendar/abc",             /* no suffix */
-		"/calendar/abc.ics/",        /* trailing segment */
+		"/calendar/.ics",     /* empty token */
+		"/calendar/abc",      /* no suffix */
+		"/calendar/abc.ics/", /* trailing segment */
 		"/calendar/abc.icsx",
 		"/calendar/abc.ICS",
-		"/calendar/ab=c.ics",        /* not base64url */
+		"/calendar/ab=c.ics", /* not base64url */
 		"/calendar/ab+c.ics",
 		"/calendar/ab%20c.ics",
 		"/calendar/ab c.ics",
 		"/calendar/a.b.ics",
 		"/calendar/",
 		"/calendar",
-		"/calendar/{token}.ics",     /* the pattern itself is no token */
+		"/calendar/{token}.ics", /* the pattern itself is no token */
 		"/files/",
 		"/files/a/b",
 	};

@@ -16,7 +16,7 @@
 #include "harreman/slots.h"
 #include "harreman/timefmt.h"
 
-#define HHMM(h, m) ((h) * 60 + (m)) /* minutes after local midnight */
+#define HHMM(h, m) ((h)*60 + (m)) /* minutes after local midnight */
 #define MAX_OUT 256
 
 /* The instant of RFC 3339 text written in this file; a typo there stops the test. */
@@ -92,7 +92,8 @@ static bool slots_are(const struct hm_slot_query *q, const char *const want[], s
 	bool ok = n == n_want;
 	for (size_t i = 0; ok && i < n; i++) {
 		int64_t starts = at(want[i]);
-		if (out[i].starts != starts || out[i].ends != starts + (int64_t)q->duration_min * 60 ||
+		if (out[i].starts != starts ||
+		    out[i].ends != starts + (int64_t)q->duration_min * 60 ||
 		    out[i].seats_left != (seats ? seats[i] : 1))
 			ok = false;
 	}
@@ -109,9 +110,9 @@ static bool slots_are(const struct hm_slot_query *q, const char *const want[], s
 static void test_a_week_gives_the_tuesday_slots(void)
 {
 	struct hm_slot_query q = week_query(60);
-	static const char *const want[] = {
-		"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
-		"2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
+	static const char *const want[] = {"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
+					   "2026-11-24T18:00:00+01:00",
+					   "2026-11-24T19:00:00+01:00"};
 	CHECK(slots_are(&q, want, 4, NULL));
 	/* Only the Tuesday: a range without one has no slots. */
 	q.first_day = day_of("2026-11-25");
@@ -159,10 +160,9 @@ static void test_windows_in_any_order_give_slots_in_time_order(void)
 	struct hm_slot_query q = week_query(60);
 	q.windows = w;
 	q.n_windows = 3;
-	static const char *const want[] = {
-		"2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00",
-		"2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00",
-		"2026-11-26T10:00:00+01:00"};
+	static const char *const want[] = {"2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00",
+					   "2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00",
+					   "2026-11-26T10:00:00+01:00"};
 	CHECK(slots_are(&q, want, 5, NULL));
 }
 
@@ -208,9 +208,8 @@ static void test_booked_lessons_take_their_time(void)
 	const struct hm_booked before = {at("2026-11-24T15:00:00+01:00"),
 					 at("2026-11-24T16:00:00+01:00"), 9, 1};
 	q.booked = &before;
-	static const char *const all[] = {
-		"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
-		"2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
+	static const char *const all[] = {"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
+					  "2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
 	CHECK(slots_are(&q, all, 4, NULL));
 	/* A lesson on another day does not block Tuesday. */
 	const struct hm_booked wednesday = {at("2026-11-25T17:00:00+01:00"),
@@ -222,13 +221,12 @@ static void test_booked_lessons_take_their_time(void)
 static void test_group_sessions_show_seats_left(void)
 {
 	struct hm_slot_query q = group_query();
-	static const char *const all[] = {
-		"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
-		"2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
+	static const char *const all[] = {"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
+					  "2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
 	static const int empty[] = {4, 4, 4, 4};
 	CHECK(slots_are(&q, all, 4, empty));
-	struct hm_booked three = {at("2026-11-24T18:00:00+01:00"),
-				  at("2026-11-24T19:00:00+01:00"), 2, 3};
+	struct hm_booked three = {at("2026-11-24T18:00:00+01:00"), at("2026-11-24T19:00:00+01:00"),
+				  2, 3};
 	q.booked = &three;
 	q.n_booked = 1;
 	static const int one_left[] = {4, 4, 1, 4};
@@ -236,8 +234,8 @@ static void test_group_sessions_show_seats_left(void)
 	/* Full: the 18:00 session disappears. */
 	three.seats_taken = 4;
 	static const char *const without_18[] = {"2026-11-24T16:00:00+01:00",
-						  "2026-11-24T17:00:00+01:00",
-						  "2026-11-24T19:00:00+01:00"};
+						 "2026-11-24T17:00:00+01:00",
+						 "2026-11-24T19:00:00+01:00"};
 	static const int four[] = {4, 4, 4};
 	CHECK(slots_are(&q, without_18, 3, four));
 	three.seats_taken = 5; /* overbooked by staff: still gone, never negative */
@@ -391,8 +389,8 @@ static void test_find_an_open_slot(void)
 static void test_find_a_group_session(void)
 {
 	struct hm_slot_query q = group_query();
-	struct hm_booked three = {at("2026-11-24T18:00:00+01:00"),
-				  at("2026-11-24T19:00:00+01:00"), 2, 3};
+	struct hm_booked three = {at("2026-11-24T18:00:00+01:00"), at("2026-11-24T19:00:00+01:00"),
+				  2, 3};
 	q.booked = &three;
 	q.n_booked = 1;
 	struct hm_slot s;
@@ -472,8 +470,8 @@ static void test_every_listed_slot_is_found(void)
 				struct hm_slot slot;
 				if (!hm_slots_find(&q, out[i].starts, &slot)) {
 					CHECK(!"a listed slot is not found");
-					fprintf(stderr, "  %d-minute slot %zu of %zu on %s\n", minutes,
-						i + 1, n, days[d]);
+					fprintf(stderr, "  %d-minute slot %zu of %zu on %s\n",
+						minutes, i + 1, n, days[d]);
 					break;
 				}
 				CHECK(slot.ends == out[i].ends);

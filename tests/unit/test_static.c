@@ -59,8 +59,9 @@ static int serve(const char *method, const char *path, const char **type)
 	struct hm_request req;
 	struct hm_reply reply;
 	memset(&req, 0, sizeof req);
-	req.method = strcmp(method, "GET") == 0 ? HM_GET : strcmp(method, "HEAD") == 0 ? HM_HEAD
-										       : HM_POST;
+	req.method = strcmp(method, "GET") == 0    ? HM_GET
+		     : strcmp(method, "HEAD") == 0 ? HM_HEAD
+						   : HM_POST;
 	req.path = path;
 	hm_reply_init(&reply);
 	hm_static_serve(root, &req, &reply);
@@ -77,8 +78,9 @@ static void test_path_safety(void)
 {
 	static const char *const good[] = {"/", "/index.html", "/i18n/eu.json", "/a-b_c.d.js"};
 	static const char *const bad[] = {
-		"", "index.html", "/..", "/../etc/passwd", "/a/../../b", "/./index.html",
-		"/.git/config", "/.env", "/a//b", "/a\\..\\b", "/a\x01", "/sub/.hidden",
+		"",           "index.html",    "/..",          "/../etc/passwd",
+		"/a/../../b", "/./index.html", "/.git/config", "/.env",
+		"/a//b",      "/a\\..\\b",     "/a\x01",       "/sub/.hidden",
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
 		CHECK(hm_static_path_is_safe(good[i]));
@@ -114,10 +116,10 @@ static void test_pages_and_files_are_served(void)
 
 static void test_nothing_outside_the_root(void)
 {
-	CHECK_INT(serve("GET", "/leak.txt", NULL), 404);  /* symbolic link to outside */
+	CHECK_INT(serve("GET", "/leak.txt", NULL), 404); /* symbolic link to outside */
 	CHECK_INT(serve("GET", "/.env", NULL), 404);
 	CHECK_INT(serve("GET", "/../harreman-secret.txt", NULL), 404);
-	CHECK_INT(serve("GET", "/sub", NULL), 404);       /* a directory */
+	CHECK_INT(serve("GET", "/sub", NULL), 404); /* a directory */
 	CHECK_INT(serve("GET", "/sub/", NULL), 404);
 	CHECK_INT(serve("GET", "/missing.html", NULL), 404);
 	char path[160];

@@ -129,8 +129,10 @@ static void test_sessions_left_only_on_active_subscriptions(void)
 	struct result r;
 	quiet(&in);
 	in.subscriptions[0] = (struct hm_suggest_subscription){11, true, true, 8, 5};
-	in.subscriptions[1] = (struct hm_suggest_subscription){12, true, true, 10, 10}; /* used up */
-	in.subscriptions[2] = (struct hm_suggest_subscription){13, true, false, 8, 1}; /* cancelled */
+	in.subscriptions[1] = (struct hm_suggest_subscription){12, true, true, 10,
+							       10}; /* used up */
+	in.subscriptions[2] = (struct hm_suggest_subscription){13, true, false, 8,
+							       1}; /* cancelled */
 	in.subscriptions[3] = (struct hm_suggest_subscription){14, false, true, 1, 0}; /* one-off */
 	in.subscriptions[4] = (struct hm_suggest_subscription){15, true, true, 4, 0};
 	in.n_subscriptions = 5;
@@ -198,13 +200,13 @@ static void test_upcoming_events_in_the_students_subjects(void)
 	snprintf(in.subjects[0], sizeof in.subjects[0], "maths");
 	snprintf(in.subjects[1], sizeof in.subjects[1], "english");
 	in.n_subjects = 2;
-	add_event(&in, 1, in.now - 3600, "maths", 5, false);         /* started */
-	add_event(&in, 2, in.now + DAY, "physics", 5, false);        /* not its subject */
-	add_event(&in, 3, in.now + 2 * DAY, "maths", 0, false);      /* full */
-	add_event(&in, 4, in.now + 3 * DAY, "english", 5, true);     /* registered already */
-	add_event(&in, 5, in.now + 4 * DAY, "", 5, false);           /* no subject */
-	add_event(&in, 6, in.now + 5 * DAY, "maths", 1, false);      /* yes */
-	add_event(&in, 7, in.now + 31 * DAY, "maths", 5, false);     /* too far ahead */
+	add_event(&in, 1, in.now - 3600, "maths", 5, false);     /* started */
+	add_event(&in, 2, in.now + DAY, "physics", 5, false);    /* not its subject */
+	add_event(&in, 3, in.now + 2 * DAY, "maths", 0, false);  /* full */
+	add_event(&in, 4, in.now + 3 * DAY, "english", 5, true); /* registered already */
+	add_event(&in, 5, in.now + 4 * DAY, "", 5, false);       /* no subject */
+	add_event(&in, 6, in.now + 5 * DAY, "maths", 1, false);  /* yes */
+	add_event(&in, 7, in.now + 31 * DAY, "maths", 5, false); /* too far ahead */
 	make(&in, &r);
 	CHECK_INT(count_kind(&r, HM_SUGGEST_UPCOMING_EVENT), 1);
 	const struct hm_suggestion *s = first_of(&r, HM_SUGGEST_UPCOMING_EVENT);

@@ -26,9 +26,9 @@ static void test_email_normalisation(void)
 	CHECK_STR(out, "ane.etxeberria@example.eus");
 	CHECK(hm_email_normalize("a+tag@sub.example.com", out));
 	static const char *const bad[] = {
-		"", "plain", "@example.com", "a@", "a@b", "a@@b.com", "a b@c.com", "a@b .com",
-		".a@b.com", "a.@b.com", "a..b@c.com", "a@.b.com", "a@b.com.", "a@-b.com",
-		"ä@b.com", "a@b_c.com", "a\n@b.com",
+		"",          "plain",    "@example.com", "a@",        "a@b",        "a@@b.com",
+		"a b@c.com", "a@b .com", ".a@b.com",     "a.@b.com",  "a..b@c.com", "a@.b.com",
+		"a@b.com.",  "a@-b.com", "ä@b.com",      "a@b_c.com", "a\n@b.com",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK(!hm_email_normalize(bad[i], out));
@@ -73,8 +73,8 @@ static void test_text_counts_characters_not_bytes(void)
 
 static void test_every_bad_field_is_reported(void)
 {
-	static const char *const allowed[] = {"email", "password", "full_name", "age", "active",
-					     "role", NULL};
+	static const char *const allowed[] = {"email",  "password", "full_name", "age",
+					      "active", "role",     NULL};
 	static const char *const read_only[] = {"id", NULL};
 	static const char *const roles[] = {"student", "staff", NULL};
 	json_t *body = parse("{\"email\": 5, \"password\": \"short\", \"full_name\": \"\","
@@ -110,8 +110,9 @@ static void test_every_bad_field_is_reported(void)
 
 static void test_good_fields_are_read(void)
 {
-	json_t *body = parse("{\"email\": \"Ane@Example.com\", \"password\": \"0123456789\","
-			     " \"full_name\": \"Ane\", \"n\": 7, \"flag\": false, \"kind\": \"b\"}");
+	json_t *body = parse(
+		"{\"email\": \"Ane@Example.com\", \"password\": \"0123456789\","
+		" \"full_name\": \"Ane\", \"n\": 7, \"flag\": false, \"kind\": \"b\"}");
 	static const char *const kinds[] = {"a", "b", NULL};
 	struct hm_validation v;
 	char email[HM_MAX_EMAIL + 1];
@@ -208,15 +209,18 @@ static void test_body_parse_names_unholdable_values(void)
 	CHECK_INT(json_object_size(fields), 1);
 	json_decref(fields);
 
-	static const char big[] = "{\"items\":[{\"percent\":5},{\"percent\":99999999999999999999}]}";
+	static const char big[] =
+		"{\"items\":[{\"percent\":5},{\"percent\":99999999999999999999}]}";
 	CHECK_INT(hm_body_parse(big, strlen(big), &out, &fields), HM_BODY_INVALID);
-	CHECK_STR(json_string_value(json_object_get(fields, "items[1].percent")), "is out of range");
+	CHECK_STR(json_string_value(json_object_get(fields, "items[1].percent")),
+		  "is out of range");
 	CHECK_INT(json_object_size(fields), 1);
 	json_decref(fields);
 
 	static const char huge[] = "{\"n\":1e999}";
 	CHECK_INT(hm_body_parse(huge, strlen(huge), &out, &fields), HM_BODY_INVALID);
-	CHECK_STR(json_string_value(json_object_get(fields, "body")), "holds a number out of range");
+	CHECK_STR(json_string_value(json_object_get(fields, "body")),
+		  "holds a number out of range");
 	json_decref(fields);
 
 	static const char fine[] = "{\"n\":9223372036854775807,\"s\":\"a\\u00e9\"}";

@@ -12,11 +12,11 @@
 
 struct test_job {
 	struct hm_write_job job;
-	int value;            /* inserted into t */
-	bool roll_back;       /* the handler rolls its own work back */
-	bool kill_batch;      /* ... or rolls the whole transaction back, as SQLite does
+	int value;       /* inserted into t */
+	bool roll_back;  /* the handler rolls its own work back */
+	bool kill_batch; /* ... or rolls the whole transaction back, as SQLite does
 			       * after an I/O error */
-	bool gate;            /* runs only once `open_gate` is set */
+	bool gate;       /* runs only once `open_gate` is set */
 	bool done, durable;
 };
 
