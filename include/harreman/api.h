@@ -77,6 +77,18 @@ hm_handler_fn hm_api_channels_update;
 hm_handler_fn hm_api_inquiries_create;
 hm_handler_fn hm_api_inquiries_list;
 hm_handler_fn hm_api_inquiries_answer;
+struct hm_channel;
+/* Channel c's JSON (taken from c) with open_now and next_change_at as seen at at;
+ * *earliest_change, when given, is lowered to the first instant the state flips.
+ * NULL when memory runs out or the hours rules cannot tell. */
+json_t *hm_api_channel_json(struct hm_channel *c, int64_t at, int64_t *earliest_change);
+
+/* src/api/answers.c */
+hm_handler_fn hm_api_answers_list;
+hm_handler_fn hm_api_answers_create;
+hm_handler_fn hm_api_answers_update;
+hm_handler_fn hm_api_answers_delete;
+hm_handler_fn hm_api_ask;
 
 /* src/api/events.c */
 hm_handler_fn hm_api_events_list;
@@ -154,6 +166,12 @@ bool hm_api_validation_ok_or_reply(struct hm_reply *reply, struct hm_validation 
 /* For a body that takes no fields: true for an empty body or {}, else answers 422
  * naming every field sent (or 500) and false. */
 bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply);
+
+/* True while the client's address has had fewer than max events of bucket
+ * (ratelimit.h) within the window ending now; else answers 429 with Retry-After
+ * and message (a static string), or the error of the read, and false. */
+bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, const char *bucket,
+			     int64_t window, int max, const char *message);
 
 /* The one reply of a handler after its db call: status with body when err is
  * HM_OK (a NULL body then means out of memory: 500), else the error for err.

@@ -38,6 +38,11 @@ struct hm_local_time {
 	int hour, minute;
 };
 
+/* A suggested answer an inquiry's acknowledgement carries (borrowed). */
+struct hm_msg_answer {
+	const char *question, *answer;
+};
+
 /* What a message speaks of; every pointer is borrowed and may be NULL when the
  * kind does not use it (it is then written as empty). */
 struct hm_msg_params {
@@ -45,11 +50,13 @@ struct hm_msg_params {
 	const char *service, *tutor;       /* lessons */
 	const struct hm_local_time *times; /* lessons: each start, local time */
 	size_t n_times;
-	const char *zone;    /* the business time zone, "Europe/Madrid" */
-	const char *subject; /* inquiries: the inquiry's subject */
-	const char *message; /* inquiries: what the sender wrote (quoted) */
-	const char *reply;   /* inquiry answered: the answer */
-	int response_hours;  /* inquiry received: promised hours, 0 for none */
+	const char *zone;                    /* the business time zone, "Europe/Madrid" */
+	const char *subject;                 /* inquiries: the inquiry's subject */
+	const char *message;                 /* inquiries: what the sender wrote (quoted) */
+	const char *reply;                   /* inquiry answered: the answer */
+	int response_hours;                  /* inquiry received: promised hours, 0 for none */
+	const struct hm_msg_answer *answers; /* inquiry received: suggested answers */
+	size_t n_answers;
 };
 
 /* Appends the subject (one line) and the body ("\n" line ends) of kind in locale.

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Reply helpers every resource shares (include/harreman/api.h).
+#include <stdio.h>
+
 #include "harreman/api.h"
 #include "harreman/db.h"
+#include "harreman/ratelimit.h"
 #include "harreman/banned.h"
 
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after)
@@ -52,4 +55,24 @@ bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
 	if (req->json)
 		hm_validate_known(&v, req->json, none, NULL);
 	return hm_api_validation_ok_or_reply(reply, &v);
+}
+
+bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, const char *bucket,
+			     int64_t window, int max, const char *message)
+{
+	bool limited = false;
+	int64_t retry = 0;
+	enum hm_err err = hm_ratelimit_check(req->db, bucket, req->remote_addr, req->now, window,
+					     max, &limited, &retry);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return false;
+	}
+	if (limited) {
+		char text[24];
+		snprintf(text, sizeof text, "%lld", (long long)retry);
+		hm_reply_header(reply, "Retry-After", text);
+		hm_reply_error(reply, HM_ERR_RATE_LIMITED, message);
+	}
+	return !limited;
 }

@@ -26,10 +26,7 @@ static const char *const locales[] = {"eu", "es", "en", NULL};
 
 /* ---- rendering ------------------------------------------------------------ */
 
-/* Channel c's JSON (taken from c) with open_now and next_change_at as seen at `at`;
- * *earliest_change, when given, is lowered to the first instant the state flips.
- * NULL when memory runs out or the hours rules cannot tell. */
-static json_t *render_channel(struct hm_channel *c, int64_t at, int64_t *earliest_change)
+json_t *hm_api_channel_json(struct hm_channel *c, int64_t at, int64_t *earliest_change)
 {
 	json_t *item = c->json;
 	bool open_now = false;
@@ -69,8 +66,8 @@ void hm_api_channels_list(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK && !(items = json_array()))
 		err = HM_ERR_INTERNAL;
 	for (size_t i = 0; err == HM_OK && i < n; i++)
-		if (json_array_append_new(items,
-					  render_channel(&channels[i], at, &earliest_change)) != 0)
+		if (json_array_append_new(
+			    items, hm_api_channel_json(&channels[i], at, &earliest_change)) != 0)
 			err = HM_ERR_INTERNAL;
 	hm_db_channels_free(channels, n);
 	if (err != HM_OK) {
@@ -169,7 +166,7 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
 		return;
 	enum hm_err err = hm_db_channels_update(req->db, req->path_ids[0], &ch, req->json,
 						&HM_ACTOR(req), &c);
-	json_t *out = err == HM_OK ? render_channel(&c, req->now, NULL) : NULL;
+	json_t *out = err == HM_OK ? hm_api_channel_json(&c, req->now, NULL) : NULL;
 	hm_db_channel_release(&c);
 	hm_api_reply_result(reply, err, 200, out);
 }
@@ -180,22 +177,8 @@ void hm_api_channels_update(struct hm_request *req, struct hm_reply *reply)
  * inquiries within the window (whatever the body says). */
 static bool inquiry_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply)
 {
-	bool limited = false;
-	int64_t retry = 0;
-	enum hm_err err = hm_ratelimit_check(req->db, HM_INQUIRY_RATE_BUCKET, req->remote_addr,
-					     req->now, HM_INQUIRY_RATE_WINDOW, INQUIRIES_PER_HOUR,
-					     &limited, &retry);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return false;
-	}
-	if (limited) {
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)retry);
-		hm_reply_header(reply, "Retry-After", text);
-		hm_reply_error(reply, HM_ERR_RATE_LIMITED, "Too many inquiries; try again later.");
-	}
-	return !limited;
+	return hm_api_rate_ok_or_reply(req, reply, HM_INQUIRY_RATE_BUCKET, HM_INQUIRY_RATE_WINDOW,
+				       INQUIRIES_PER_HOUR, "Too many inquiries; try again later.");
 }
 
 /* A POST /inquiries body into in (the e-mail address, lower-cased, into email). */

@@ -154,6 +154,19 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_POST, .pattern = V1 "/inquiries/{id}/answer", .handler = hm_api_inquiries_answer,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 
+	/* Automatic answers. /ask runs on the request's thread: its search and slot
+	 * rules are reads, and only its rate count is a write. */
+	{.methods = HM_GET, .pattern = V1 "/answers", .handler = hm_api_answers_list,
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE},
+	{.methods = HM_POST, .pattern = V1 "/answers", .handler = hm_api_answers_create,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_PATCH, .pattern = V1 "/answers/{id}", .handler = hm_api_answers_update,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_DELETE, .pattern = V1 "/answers/{id}", .handler = hm_api_answers_delete,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/ask", .handler = hm_api_ask,
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_REQUIRED | HM_ON_WORKER},
+
 	/* Community, co-creation, tailored suggestions */
 	{.methods = HM_GET, .pattern = V1 "/events", .handler = hm_api_events_list,
 	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_NONE},

@@ -19,6 +19,7 @@
 
 #include "harreman/casefold.h"
 #include "harreman/db.h"
+#include "harreman/db_search.h"
 #include "harreman/log.h"
 #include "harreman/migrations.h"
 #include "harreman/banned.h"
@@ -389,6 +390,8 @@ struct hm_db *hm_db_open(const char *path)
 	sqlite3_create_function_v2(db->handle, "hm_fold", 1,
 				   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				   sql_fold, NULL, NULL, NULL);
+	if (!hm_db_search_register(db->handle))
+		goto fail;
 	/* A small lookaside (SQLite's per-connection pool for small objects): 64 slots
 	 * of 128 bytes instead of 1,200 of 100. The default's 120 KiB per connection
 	 * stays resident once touched, and glibc's malloc is about as quick. */
@@ -879,7 +882,8 @@ static bool sync_path(const char *path, bool directory)
 static bool copy_verifies(sqlite3 *dst)
 {
 	sqlite3_stmt *stmt = NULL;
-	bool ok = sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK &&
+	bool ok = hm_db_search_register(dst) &&
+		  sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK &&
 		  sqlite3_step(stmt) == SQLITE_ROW &&
 		  strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0 &&
 		  sqlite3_step(stmt) == SQLITE_DONE;

@@ -5,9 +5,9 @@
 // services, clients at every loyalty stage with contracts, lessons (months of
 // history and a few in the coming week), contact history, gifts in stock and open,
 // overdue and answered inquiries, community events with registrations, and students'
-// contributions (published and waiting for review). All of it is written in one
-// transaction and placed relative to the current time, so the demo always looks
-// current; nothing is random.
+// contributions (published and waiting for review), twenty automatic answers in
+// each language. All of it is written in one transaction and placed relative to
+// the current time, so the demo always looks current; nothing is random.
 // The passwords are public by design: `scripts/run` prints the three logins, and the
 // other tutors (amaia@, jon@) use Mikel's password, the other students (irati@, unai@,
 // maite@, lucia@, all @demo.harreman.eus) Ane's. Never use --demo in production.
@@ -17,6 +17,7 @@
 
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
+#include "harreman/db_answers.h"
 #include "harreman/demo.h"
 #include "harreman/hours.h"
 #include "harreman/loyalty.h"
@@ -1382,6 +1383,196 @@ static enum hm_err seed_gift_stock(struct demo *d)
 	return err;
 }
 
+/* Automatic answers: the same twenty topics in each language, in this order
+ * (tests/answer_questions.h asks about them by their place in the list). */
+struct demo_answer {
+	const char *locale, *question, *answer;
+};
+
+static const struct demo_answer demo_answers[] = {
+	{"eu", "Zenbat balio du eskola partikular batek?",
+	 "Ordubeteko eskola partikularrak 30 € balio du matematikan eta fisikan, 28 € "
+	 "ingelesean eta 26 € euskaran."},
+	{"eu", "Nolakoak dira taldeko eskolak?",
+	 "Taldeetan gehienez sei ikasle daude. Taldeko matematika saioak 90 minutu irauten ditu "
+	 "eta 18 € balio du ikasle bakoitzeko."},
+	{"eu", "Zer tailer eta ekitaldi antolatzen dituzue?",
+	 "Hilero tailerrak, hitzaldiak eta foroak egiten ditugu, esaterako ingeles mintzamen "
+	 "tailerra (12 plaza, 20 €). Ekitaldien zerrenda webgunean dago, eta zure kontutik eman "
+	 "dezakezu izena."},
+	{"eu", "Noiz dago irekita telefonoa?",
+	 "Telefonoz astelehenetik ostiralera hitz egin dezakezu gurekin, 08:30etik 14:30era eta "
+	 "16:00etatik 20:00etara."},
+	{"eu", "Zenbat denbora behar duzue mezu elektroniko bati erantzuteko?",
+	 "Posta elektronikoz jasotako mezu guztiei bi eguneko epean (48 ordu) erantzuten diegu."},
+	{"eu", "Nola ezeztatu dezaket eskola bat?",
+	 "Eskola zure kontutik bertan behera utz dezakezu, hasi baino 24 ordu lehenago "
+	 "gutxienez. Epe horretatik kanpo, deitu iezaguzu."},
+	{"eu", "Zer deskontu eskaintzen dituzue ikasle leialentzat?",
+	 "Hirugarren kontratuak % 5eko deskontua du, laugarrenak % 10ekoa eta bosgarrenetik "
+	 "aurrera % 15ekoa."},
+	{"eu", "Opariren bat ematen duzue?",
+	 "Bai: kontratu bakoitzarekin oparitxo bat ematen dugu, stockean dagoen bitartean: "
+	 "boligrafoa, egutegia edo autorako usain-gozagarria."},
+	{"eu", "Zein mailatan ematen dituzue eskolak?",
+	 "Lehen Hezkuntzatik unibertsitatera arte: DBH, Batxilergoa eta helduak. Hizkuntzetan "
+	 "A2tik C1era."},
+	{"eu", "Unibertsitatera sartzeko azterketa prestatzen duzue?",
+	 "Bai, selektibitatea (USaP) prestatzeko ikastaroak ditugu matematikan, fisikan eta "
+	 "ingelesean, azterketa-ereduekin."},
+	{"eu", "Hizkuntza-tituluak lortzeko prestakuntza ematen duzue?",
+	 "Ingeleseko B2 eta C1 (Cambridge) eta euskarako B2 eta C1 (EGA, HABE) azterketak "
+	 "prestatzen ditugu."},
+	{"eu", "Online eskolak ematen dituzue?",
+	 "Bai, eskola guztiak online ere eman daitezke bideodei bidez; prezioa berdina da."},
+	{"eu", "Nola ordain dezaket?",
+	 "Txartelez, banku-transferentziaz edo Bizum bidez ordain dezakezu. Harpidetzak "
+	 "hilaren hasieran kobratzen dira."},
+	{"eu", "Saio-sortak edo harpidetzak badituzue?",
+	 "Saio bakarra edo harpidetza bat kontrata dezakezu (adibidez, 10 saio). Harpidetzako "
+	 "saioak nahi duzunean erreserbatzen dira."},
+	{"eu", "Doako proba-eskolarik ba al dago?",
+	 "Lehen eskola proba bat da: gustatzen ez bazaizu, ez duzu ordaindu behar."},
+	{"eu", "Irakaslez alda naiteke?",
+	 "Bai, idatzi edo deitu iezaguzu eta beste irakasle bat esleituko dizugu ahalik eta "
+	 "lasterren."},
+	{"eu", "Nola erreserbatu eskola bat webgunean?",
+	 "Hasi saioa, aukeratu zerbitzua eta irakaslea, eta hautatu ordu libre bat egutegian."},
+	{"eu", "Zenbat irauten du eskola batek?",
+	 "Eskola partikularrek ordubete irauten dute; taldekoek 90 minutu eta tailerrek bi "
+	 "ordu."},
+	{"eu", "Non dago akademia?",
+	 "Bilboko Zazpikaleetan gaude, Santiago katedraletik gertu. Metroz, Zazpikaleak "
+	 "geltokian."},
+	{"eu", "Eskolak nire egutegian ikus ditzaket?",
+	 "Bai: zure orrian egutegi-esteka pribatu bat duzu mugikorreko edo ordenagailuko "
+	 "egutegira gehitzeko, eta eskola bakoitza baino lehen gogorarazle bat bidaltzen "
+	 "dizugu."},
+
+	{"es", "¿Cuánto cuesta una clase particular?",
+	 "La clase particular de una hora cuesta 30 € en matemáticas y física, 28 € en inglés "
+	 "y 26 € en euskera."},
+	{"es", "¿Cómo son las clases en grupo?",
+	 "Los grupos tienen seis alumnos como máximo. La sesión de matemáticas en grupo dura "
+	 "90 minutos y cuesta 18 € por alumno."},
+	{"es", "¿Qué talleres y actividades organizáis?",
+	 "Cada mes hay talleres, charlas y foros, por ejemplo el taller de conversación en "
+	 "inglés (12 plazas, 20 €). La lista está en la web y te apuntas desde tu cuenta."},
+	{"es", "¿Cuál es el horario de atención telefónica?",
+	 "Puedes llamarnos de lunes a viernes, de 08:30 a 14:30 y de 16:00 a 20:00."},
+	{"es", "¿Cuánto tardáis en contestar un correo electrónico?",
+	 "Respondemos a todos los correos en un plazo de dos días (48 horas)."},
+	{"es", "¿Cómo cancelo una clase?",
+	 "Puedes anular la clase desde tu cuenta hasta 24 horas antes de que empiece. Si "
+	 "falta menos, llámanos."},
+	{"es", "¿Qué descuentos tenéis para alumnos fieles?",
+	 "El tercer contrato tiene un 5 % de descuento, el cuarto un 10 % y del quinto en "
+	 "adelante un 15 %."},
+	{"es", "¿Dais algún regalo?",
+	 "Sí: con cada contrato te llevas un pequeño regalo mientras haya existencias: un "
+	 "bolígrafo, un calendario o un ambientador para el coche."},
+	{"es", "¿En qué niveles dais clase?",
+	 "Desde primaria hasta la universidad: ESO, bachillerato y adultos. En idiomas, de A2 a "
+	 "C1."},
+	{"es", "¿Preparáis la selectividad?",
+	 "Sí, tenemos cursos para la prueba de acceso a la universidad (PAU/EBAU) en "
+	 "matemáticas, física e inglés, con exámenes de años anteriores."},
+	{"es", "¿Preparáis títulos oficiales de idiomas?",
+	 "Preparamos los exámenes B2 y C1 de inglés (Cambridge) y de euskera (EGA, HABE)."},
+	{"es", "¿Hay clases online?",
+	 "Sí, todas las clases pueden darse también en línea por videollamada, al mismo "
+	 "precio."},
+	{"es", "¿Qué formas de pago aceptáis?",
+	 "Tarjeta, transferencia bancaria o Bizum. Las suscripciones se cobran a principios de "
+	 "mes."},
+	{"es", "¿Tenéis bonos o suscripciones?",
+	 "Puedes contratar una sesión suelta o una suscripción (por ejemplo, 10 sesiones) y "
+	 "reservar cada sesión cuando quieras."},
+	{"es", "¿Hay una clase de prueba gratuita?",
+	 "La primera clase es de prueba: si no te convence, no la pagas."},
+	{"es", "¿Puedo cambiar de profesor?",
+	 "Sí, escríbenos o llámanos y te asignamos otro profesor lo antes posible."},
+	{"es", "¿Cómo reservo una clase en la web?",
+	 "Inicia sesión, elige el servicio y el profesor, y escoge un hueco libre del "
+	 "calendario."},
+	{"es", "¿Cuánto dura una clase?",
+	 "Las clases particulares duran una hora; las de grupo, 90 minutos, y los talleres, "
+	 "dos horas."},
+	{"es", "¿Dónde está la academia?",
+	 "Estamos en el Casco Viejo de Bilbao, cerca de la catedral de Santiago. En metro, "
+	 "parada Casco Viejo."},
+	{"es", "¿Puedo ver mis clases en mi calendario?",
+	 "Sí: en tu página tienes un enlace privado para añadirlas al calendario del móvil o "
+	 "del ordenador, y te enviamos un recordatorio antes de cada clase."},
+
+	{"en", "How much is a private lesson?",
+	 "A one-hour private lesson costs €30 for maths and physics, €28 for English and €26 "
+	 "for Basque."},
+	{"en", "What are the group classes like?",
+	 "Groups have six students at most. A group maths session lasts 90 minutes and costs "
+	 "€18 per student."},
+	{"en", "Which workshops and events do you run?",
+	 "Every month there are workshops, talks and forums, such as the English conversation "
+	 "workshop (12 places, €20). They are listed on the website; sign up from your "
+	 "account."},
+	{"en", "When is the phone line open?",
+	 "You can reach us by telephone Monday to Friday, 08:30-14:30 and 16:00-20:00."},
+	{"en", "How long do you take to reply to an e-mail?",
+	 "Every e-mail gets an answer within two days (48 hours)."},
+	{"en", "How do I cancel a lesson?",
+	 "Cancel it from your account up to 24 hours before it starts. Later than that, "
+	 "please phone us."},
+	{"en", "Do loyal students get a discount?",
+	 "Your third contract gets 5 % off, the fourth 10 % and the fifth and later ones "
+	 "15 %."},
+	{"en", "Do you give presents?",
+	 "Yes: every contract comes with a small gift while stocks last: a pen, a calendar or "
+	 "a car air freshener."},
+	{"en", "Which levels do you teach?",
+	 "From primary school to university: secondary, sixth form (Batxilergoa) and adults. "
+	 "Languages from A2 to C1."},
+	{"en", "Do you prepare students for the university entrance exam?",
+	 "Yes, we run courses for the university entrance exam (PAU/EBAU) in maths, physics "
+	 "and English, with past papers."},
+	{"en", "Do you prepare official language certificates?",
+	 "We prepare the B2 and C1 exams in English (Cambridge) and Basque (EGA, HABE)."},
+	{"en", "Can I take lessons online?",
+	 "Yes, every lesson can also be taught over a video call, at the same price."},
+	{"en", "How can I pay?",
+	 "By card, bank transfer or Bizum. Subscriptions are charged at the start of each "
+	 "month."},
+	{"en", "Do you sell packs of sessions?",
+	 "You can buy a single session or a subscription (10 sessions, say) and book each "
+	 "session whenever you like."},
+	{"en", "Is there a free trial lesson?",
+	 "Your first lesson is a trial: if it does not suit you, you do not pay for it."},
+	{"en", "Can I switch to another tutor?",
+	 "Yes, write or call us and we will assign you another tutor as soon as we can."},
+	{"en", "How do I book a lesson on the website?",
+	 "Log in, choose the service and the tutor, and pick a free slot in the calendar."},
+	{"en", "How long does a lesson last?",
+	 "Private lessons last an hour; group sessions 90 minutes and workshops two hours."},
+	{"en", "Where is the academy?",
+	 "We are in Bilbao's Old Town, near Santiago Cathedral. By metro, Casco Viejo "
+	 "station."},
+	{"en", "Can I see my lessons in my calendar app?",
+	 "Yes: your page has a private link to add them to your phone's or computer's "
+	 "calendar, and we send a reminder before each lesson."},
+};
+
+static enum hm_err seed_answers(struct demo *d)
+{
+	const struct hm_actor by = {d->user[U_NEREA], NULL, d->now};
+	enum hm_err err = HM_OK;
+	for (size_t i = 0; i < COUNT_OF(demo_answers) && err == HM_OK; i++) {
+		const struct demo_answer *a = &demo_answers[i];
+		const struct hm_answer_input in = {a->locale, a->question, a->answer, NULL};
+		int64_t id = 0;
+		err = hm_db_answers_insert(d->db, &in, &by, &id);
+	}
+	return err;
+}
+
 enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 {
 	char hashes[PRINTED_COUNT][HM_PASSWORD_HASH_LEN];
@@ -1408,7 +1599,8 @@ enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 	    (err = seed_clients(&d)) != HM_OK || (err = seed_contracts(&d)) != HM_OK ||
 	    (err = seed_interactions(&d)) != HM_OK || (err = seed_inquiries(&d)) != HM_OK ||
 	    (err = seed_gift_stock(&d)) != HM_OK || (err = seed_events(&d)) != HM_OK ||
-	    (err = seed_contributions(&d)) != HM_OK || (err = hm_db_commit(db)) != HM_OK)
+	    (err = seed_contributions(&d)) != HM_OK || (err = seed_answers(&d)) != HM_OK ||
+	    (err = hm_db_commit(db)) != HM_OK)
 		goto out;
 	*seeded = true;
 out:

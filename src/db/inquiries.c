@@ -5,9 +5,15 @@
 // which every statement selects as its last column (?2) so one row function
 // serves the single read and the keyset page. The rules of due and overdue are
 // src/domain/sla.c's.
+#include <stdlib.h>
+
 #include "harreman/audit.h"
+#include "harreman/buf.h"
+#include "harreman/db_answers.h"
 #include "harreman/db_channels.h"
 #include "harreman/db_inquiries.h"
+#include "harreman/language.h"
+#include "harreman/limits.h"
 #include "harreman/ratelimit.h"
 #include "harreman/sla.h"
 #include "harreman/timefmt.h"
@@ -16,7 +22,8 @@
 /* The columns inquiry_from_row reads; ?2 is the reading instant. */
 #define INQUIRY_COLUMNS                                                        \
 	"id, channel, full_name, email, phone, subject, message, received_at," \
-	" coalesce(due_at, 0), status, reply, answered_at, answered_by, ?2"
+	" coalesce(due_at, 0), status, reply, answered_at, answered_by, ?2,"   \
+	" coalesce(suggested_answers, '[]')"
 
 static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 {
@@ -34,8 +41,13 @@ static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 	const unsigned char *email = sqlite3_column_text(stmt, 3);
 	const unsigned char *phone = sqlite3_column_text(stmt, 4);
 	const unsigned char *reply_text = sqlite3_column_text(stmt, 10);
+	json_t *suggested = json_loads((const char *)sqlite3_column_text(stmt, 14), 0, NULL);
+	if (!json_is_array(suggested)) {
+		json_decref(suggested);
+		suggested = json_array();
+	}
 	return json_pack(
-		"{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
+		"{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
 		(json_int_t)sqlite3_column_int64(stmt, 0), "channel",
 		(const char *)sqlite3_column_text(stmt, 1), "full_name",
 		(const char *)sqlite3_column_text(stmt, 2), "email",
@@ -50,7 +62,8 @@ static json_t *inquiry_from_row(sqlite3_stmt *stmt)
 			? json_null()
 			: json_integer(sqlite3_column_int64(stmt, 12)),
 		"on_time",
-		is_answered ? json_boolean(hm_sla_on_time(due_at, answered_at)) : json_null());
+		is_answered ? json_boolean(hm_sla_on_time(due_at, answered_at)) : json_null(),
+		"suggested_answers", suggested);
 }
 
 enum hm_err hm_db_inquiries_get(struct hm_db *db, int64_t id, int64_t now, json_t **out)
@@ -91,15 +104,46 @@ enum hm_err hm_db_inquiries_list(struct hm_db *db, const char *status, int64_t n
 
 /* ---- writes, each inside its transaction ----------------------------------- */
 
+/* The answers suggested to in (its subject and message, in its locale or the one
+ * they are written in) as a JSON array of ids into *out (caller owns). */
+static enum hm_err suggest_answers(struct hm_db *db, const struct hm_inquiry_input *in,
+				   json_t **out)
+{
+	int64_t ids[HM_ANSWERS_SUGGESTED];
+	size_t n = 0;
+	struct hm_buf text;
+	hm_buf_init(&text, (size_t)(HM_MAX_NAME + HM_MAX_TEXT) * 4 + 2);
+	*out = NULL;
+	enum hm_err err = hm_buf_printf(&text, "%s\n%s", in->subject, in->message)
+				  ? HM_OK
+				  : HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = hm_db_answers_suggest(db, text.data,
+					    in->locale ? hm_locale_from_name(in->locale)
+						       : hm_lang_detect(text.data, text.len),
+					    ids, &n);
+	hm_buf_release(&text);
+	if (err == HM_OK && !(*out = json_array()))
+		err = HM_ERR_INTERNAL;
+	for (size_t i = 0; err == HM_OK && i < n; i++)
+		if (json_array_append_new(*out, json_integer(ids[i])) != 0)
+			err = HM_ERR_INTERNAL;
+	return err;
+}
+
 static enum hm_err insert_inquiry(struct hm_db *db, const struct hm_inquiry_input *in, int64_t now,
-				  int64_t due, int64_t *id)
+				  int64_t due, json_t *suggested, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO inquiries (channel, full_name, email, phone, subject, message,"
-		" received_at, due_at, locale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
+		" received_at, due_at, locale, suggested_answers)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	char *suggested_text = json_dumps(suggested, JSON_COMPACT);
+	sqlite3_stmt *stmt = suggested_text ? hm_db_stmt(db, sql) : NULL;
+	if (!stmt) {
+		free(suggested_text);
 		return HM_ERR_INTERNAL;
+	}
 	sqlite3_bind_text(stmt, 1, in->channel, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, in->full_name, -1, SQLITE_TRANSIENT);
 	hm_db_bind_text_or_null(stmt, 3, in->email);
@@ -110,6 +154,7 @@ static enum hm_err insert_inquiry(struct hm_db *db, const struct hm_inquiry_inpu
 	if (due)
 		sqlite3_bind_int64(stmt, 8, due);
 	hm_db_bind_text_or_null(stmt, 9, in->locale);
+	sqlite3_bind_text(stmt, 10, suggested_text, -1, free);
 	enum hm_err err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
 							    : hm_db_fail(db, "insert inquiry");
 	*id = sqlite3_last_insert_rowid(hm_db_handle(db));
@@ -117,15 +162,17 @@ static enum hm_err insert_inquiry(struct hm_db *db, const struct hm_inquiry_inpu
 	return err;
 }
 
-/* The answer to a POST: {id, status "open", received_at, due_at}. */
-static enum hm_err receipt_json(int64_t id, int64_t received, int64_t due, json_t **out)
+/* The answer to a POST: {id, status "open", received_at, due_at,
+ * suggested_answers} (takes suggested). */
+static enum hm_err receipt_json(int64_t id, int64_t received, int64_t due, json_t *suggested,
+				json_t **out)
 {
 	char received_text[HM_RFC3339_LEN], due_text[HM_RFC3339_LEN];
 	hm_time_format(received, received_text);
 	hm_time_format(due, due_text);
-	*out = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "status", "open",
+	*out = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)id, "status", "open",
 			 "received_at", received_text, "due_at",
-			 due ? json_string(due_text) : json_null());
+			 due ? json_string(due_text) : json_null(), "suggested_answers", suggested);
 	return *out ? HM_OK : HM_ERR_INTERNAL;
 }
 
@@ -135,14 +182,17 @@ enum hm_err hm_db_inquiries_create(struct hm_db *db, const struct hm_inquiry_inp
 {
 	int hours = 0;
 	int64_t id = 0, due = 0;
+	json_t *suggested = NULL;
 	*out = NULL;
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
 	err = hm_db_channels_response_hours(db, in->channel, &hours);
+	if (err == HM_OK)
+		err = suggest_answers(db, in, &suggested);
 	if (err == HM_OK) {
 		due = hm_sla_due(who->now, hours);
-		err = insert_inquiry(db, in, who->now, due, &id);
+		err = insert_inquiry(db, in, who->now, due, suggested, &id);
 	}
 	if (err == HM_OK)
 		err = hm_ratelimit_hit(db, HM_INQUIRY_RATE_BUCKET, in->remote_addr, who->now,
@@ -152,8 +202,11 @@ enum hm_err hm_db_inquiries_create(struct hm_db *db, const struct hm_inquiry_inp
 				      who->request_id, who->now);
 	if (err == HM_OK)
 		err = hm_outbox_inquiry_received(db, env, id, who->now);
-	if (err == HM_OK)
-		err = receipt_json(id, who->now, due, out);
+	if (err == HM_OK) {
+		err = receipt_json(id, who->now, due, suggested, out);
+		suggested = NULL;
+	}
+	json_decref(suggested);
 	return hm_db_end(db, err);
 }
 

@@ -17,6 +17,7 @@
 #include "harreman/log.h"
 #include "harreman/mailfmt.h"
 #include "harreman/messages.h"
+#include "harreman/db_answers.h"
 #include "harreman/outbox.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
@@ -259,9 +260,54 @@ enum hm_err hm_outbox_lessons_cancelled(struct hm_db *db, const struct hm_outbox
 	return queue_lessons(db, env, HM_MSG_LESSON_CANCELLED, lesson_ids, n, now);
 }
 
+/* An answer suggested to an inquiry, as read (owned texts). */
+struct suggested {
+	char *question, *answer;
+};
+
+/* The answers suggested to inquiry id that still exist, best first, into
+ * answers[0..*n) (free_suggested frees them, even after an error). */
+static enum hm_err read_suggested(struct hm_db *db, int64_t id,
+				  struct suggested answers[HM_ANSWERS_SUGGESTED], size_t *n)
+{
+	static const char sql[] =
+		"SELECT a.question, a.answer FROM inquiries i,"
+		" json_each(coalesce(i.suggested_answers, '[]')) j JOIN answers a ON a.id = j.value"
+		" WHERE i.id = ?1 ORDER BY j.key LIMIT ?2";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	int rc = SQLITE_ERROR;
+	*n = 0;
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int(stmt, 2, HM_ANSWERS_SUGGESTED);
+	while (*n < HM_ANSWERS_SUGGESTED && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		answers[*n].question = hm_db_column_strdup(stmt, 0);
+		answers[*n].answer = hm_db_column_strdup(stmt, 1);
+		(*n)++;
+		if (!answers[*n - 1].question || !answers[*n - 1].answer) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? HM_OK : hm_db_fail(db, "read suggested");
+}
+
+static void free_suggested(struct suggested *answers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(answers[i].question);
+		free(answers[i].answer);
+	}
+}
+
 static enum hm_err queue_inquiry(struct hm_db *db, const struct hm_outbox_env *env,
 				 enum hm_msg_kind kind, int64_t id, int64_t now)
 {
+	struct suggested read[HM_ANSWERS_SUGGESTED];
+	struct hm_msg_answer answers[HM_ANSWERS_SUGGESTED];
+	size_t n_answers = 0;
 	/* The language: the inquiry's own, else that of a client with its e-mail. */
 	static const char sql[] =
 		"SELECT i.full_name, i.email, i.subject, i.message, i.reply,"
@@ -301,6 +347,11 @@ static enum hm_err queue_inquiry(struct hm_db *db, const struct hm_outbox_env *e
 	}
 	if (!name || !subject || !message)
 		goto out;
+	if (kind == HM_MSG_INQUIRY_RECEIVED &&
+	    (err = read_suggested(db, id, read, &n_answers)) != HM_OK)
+		goto out;
+	for (size_t i = 0; i < n_answers; i++)
+		answers[i] = (struct hm_msg_answer){read[i].question, read[i].answer};
 	struct hm_msg_params p = {
 		.name = name,
 		.subject = subject,
@@ -308,6 +359,8 @@ static enum hm_err queue_inquiry(struct hm_db *db, const struct hm_outbox_env *e
 		.reply = reply,
 		.response_hours = hours,
 		.zone = env->zone,
+		.answers = answers,
+		.n_answers = n_answers,
 	};
 	struct queued q = {
 		.kind = kind,
@@ -319,6 +372,7 @@ static enum hm_err queue_inquiry(struct hm_db *db, const struct hm_outbox_env *e
 	};
 	err = queue(db, env, &q, now);
 out:
+	free_suggested(read, n_answers);
 	free(name);
 	free(to);
 	free(subject);

@@ -122,25 +122,25 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 				{
 					"Zure mezua jaso dugu: {subject}",
 					"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
-					"{hours} orduko epean erantzungo dizugu.\n\n{quote}\nHarreman\n",
+					"{hours} orduko epean erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
 					"Kaixo, {name}:\n\nEskerrik asko idazteagatik. Zure mezua jaso dugu, eta "
-					"ahalik eta lasterren erantzungo dizugu.\n\n{quote}\nHarreman\n",
+					"ahalik eta lasterren erantzungo dizugu.\n\n{answers}{quote}\nHarreman\n",
 				},
 			[HM_LOCALE_ES] =
 				{
 					"Hemos recibido tu mensaje: {subject}",
 					"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
-					"responderemos en un plazo de {hours} horas.\n\n{quote}\nHarreman\n",
+					"responderemos en un plazo de {hours} horas.\n\n{answers}{quote}\nHarreman\n",
 					"Hola, {name}:\n\nGracias por escribirnos. Hemos recibido tu mensaje y te "
-					"responderemos lo antes posible.\n\n{quote}\nHarreman\n",
+					"responderemos lo antes posible.\n\n{answers}{quote}\nHarreman\n",
 				},
 			[HM_LOCALE_EN] =
 				{
 					"We have received your message: {subject}",
 					"Hello {name},\n\nThank you for writing to us. We have received your message "
-					"and will answer within {hours} hours.\n\n{quote}\nHarreman\n",
+					"and will answer within {hours} hours.\n\n{answers}{quote}\nHarreman\n",
 					"Hello {name},\n\nThank you for writing to us. We have received your message "
-					"and will answer as soon as we can.\n\n{quote}\nHarreman\n",
+					"and will answer as soon as we can.\n\n{answers}{quote}\nHarreman\n",
 				},
 		},
 	[HM_MSG_INQUIRY_ANSWERED] =
@@ -248,6 +248,25 @@ static bool put(struct hm_buf *out, const char *text)
 	return hm_buf_append(out, text ? text : "", text ? strlen(text) : 0);
 }
 
+/* The suggested answers under a heading, or nothing when there are none. */
+static bool suggested(struct hm_buf *out, enum hm_locale locale, const struct hm_msg_params *p)
+{
+	static const char *const heading[HM_LOCALE_COUNT] = {
+		"Bitartean, agian hauek lagunduko dizute:\n\n",
+		"Mientras tanto, quizá te ayude esto:\n\n",
+		"In the meantime, these answers may help:\n\n",
+	};
+	if (p->n_answers == 0)
+		return true;
+	if (!put(out, heading[(unsigned)locale < HM_LOCALE_COUNT ? locale : HM_LOCALE_EU]))
+		return false;
+	for (size_t i = 0; i < p->n_answers; i++)
+		if (!hm_buf_printf(out, "* %s\n%s\n\n", p->answers[i].question,
+				   p->answers[i].answer))
+			return false;
+	return true;
+}
+
 /* Writes one placeholder's value; an unknown name is written as it stands. */
 static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum hm_locale locale,
 			const struct hm_msg_params *p)
@@ -267,6 +286,8 @@ static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum h
 		return put(out, p->reply);
 	if (IS("quote"))
 		return quote(out, p->message);
+	if (IS("answers"))
+		return suggested(out, locale, p);
 	if (IS("hours"))
 		return hm_buf_printf(out, "%d", p->response_hours);
 	if (IS("time"))

@@ -58,6 +58,7 @@ enum id_kind {
 	ID_EVENT,        /* an upcoming event with places left */
 	ID_CONTRIBUTION, /* student A's contribution, submitted */
 	ID_OUTBOX,       /* a message in the outbox (A's booking confirmation) */
+	ID_ANSWER,       /* an automatic answer */
 	ID_KINDS
 };
 
@@ -157,6 +158,13 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/inquiries", ANYONE, ID_NONE, 0},
 	{"GET", "/api/v1/inquiries", OFFICE, ID_NONE, 0},
 	{"POST", "/api/v1/inquiries/{id}/answer", OFFICE, ID_INQUIRY, 0},
+
+	/* Automatic answers */
+	{"GET", "/api/v1/answers", ANYONE, ID_NONE, 0},
+	{"POST", "/api/v1/answers", OFFICE, ID_NONE, 0},
+	{"PATCH", "/api/v1/answers/{id}", OFFICE, ID_ANSWER, 0},
+	{"DELETE", "/api/v1/answers/{id}", OFFICE, ID_ANSWER, 0},
+	{"POST", "/api/v1/ask", ANYONE, ID_NONE, 0},
 
 	/* Community, co-creation, tailored suggestions */
 	{"GET", "/api/v1/events", ANYONE, ID_NONE, 0},
@@ -351,6 +359,10 @@ static bool setup(void)
 				  "\"message\":\"How much is a class?\"}",
 				  201);
 	ids[ID_CHANNEL] = 1;
+	ids[ID_ANSWER] = post_id(&staff, "/api/v1/answers",
+				 "{\"locale\":\"en\",\"question\":\"Parking?\","
+				 "\"answer\":\"Two places at the door.\"}",
+				 201);
 	/* An event five days ahead with room for everyone, and A's contribution. */
 	char starts[HM_RFC3339_LEN], ends[HM_RFC3339_LEN];
 	hm_time_format(hm_local_instant(today + 5, 18 * 60), starts);

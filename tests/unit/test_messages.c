@@ -205,6 +205,38 @@ static void test_variants(void)
 	free(body);
 }
 
+/* An acknowledgement with suggested answers lists them under a heading in the
+ * recipient's language, before the quoted message; without any, no heading. */
+static void test_suggested_answers(void)
+{
+	char *subject, *body;
+	static const struct hm_msg_answer answers[] = {
+		{"Nola ordain dezaket?", "Txartelez edo Bizum bidez."},
+		{"Zenbat balio du?", "30 euro."},
+	};
+	struct hm_msg_params p = {.name = "Miren",
+				  .subject = "Ordainketa",
+				  .message = "Bizum?",
+				  .response_hours = 48,
+				  .answers = answers,
+				  .n_answers = 2};
+	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_EU, &p, &subject, &body));
+	const char *heading = strstr(body, "Bitartean, agian hauek lagunduko dizute:");
+	const char *first = strstr(body, "* Nola ordain dezaket?\nTxartelez edo Bizum bidez.\n");
+	const char *second = strstr(body, "* Zenbat balio du?\n30 euro.\n");
+	const char *quoted = strstr(body, "> Bizum?");
+	CHECK(heading && first && second && quoted);
+	CHECK(heading < first && first < second && second < quoted);
+	free(subject);
+	free(body);
+	p.n_answers = 0;
+	CHECK(render(HM_MSG_INQUIRY_RECEIVED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK(strstr(body, "In the meantime") == NULL);
+	CHECK(strstr(body, "48 hours.\n\n> Bizum?") != NULL);
+	free(subject);
+	free(body);
+}
+
 static void test_values_are_not_templates(void)
 {
 	char *subject, *body;
@@ -230,5 +262,6 @@ int main(void)
 	RUN(test_every_kind_in_every_language);
 	RUN(test_variants);
 	RUN(test_values_are_not_templates);
+	RUN(test_suggested_answers);
 	return CHECK_EXIT();
 }

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// Automatic answers (API.md v2, "Automatic answers"): the public list and search
+// of question-answer pairs, staff's writes, and POST /ask, which gives a question
+// its three best answers in its language (detected when not given,
+// src/domain/language.c) and the live facts it asks about (src/domain/ask.c): the
+// contact channels open now, the prices, a named subject's next free slot. The
+// SQL is src/db/answers.c's.
+#include <string.h>
+
+#include "harreman/api.h"
+#include "harreman/ask.h"
+#include "harreman/db_answers.h"
+#include "harreman/language.h"
+#include "harreman/ratelimit.h"
+#include "harreman/validate.h"
+#include "harreman/banned.h"
+
+/* POST /ask per client address within ASK_WINDOW; every call counts. */
+#define ASK_BUCKET "ask_addr"
+#define ASK_PER_HOUR 30
+#define ASK_WINDOW ((int64_t)60 * 60)
+
+static const char *const locales[] = {"eu", "es", "en", NULL};
+
+/* ?locale= into *locale (NULL when absent): false after answering 422. */
+static bool query_locale_or_reply(struct hm_request *req, struct hm_reply *reply,
+				  const char **locale)
+{
+	*locale = hm_query_get(req, "locale");
+	for (int i = 0; *locale && locales[i]; i++)
+		if (strcmp(*locale, locales[i]) == 0)
+			return true;
+	if (*locale)
+		hm_reply_invalid(reply, json_pack("{s:s}", "locale", "must be one of: eu, es, en"));
+	return !*locale;
+}
+
+void hm_api_answers_list(struct hm_request *req, struct hm_reply *reply)
+{
+	const char *q = hm_query_get(req, "q"), *locale = NULL;
+	int limit;
+	int64_t after, next = 0;
+	json_t *items = NULL;
+	if (!query_locale_or_reply(req, reply, &locale) ||
+	    !hm_query_page(req, reply, &limit, &after))
+		return;
+	enum hm_err err = q && *q ? hm_db_answers_search(req->db, q, locale, limit, &items)
+				  : hm_db_answers_list(req->db, locale, after, limit, &items,
+						       &next);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return;
+	}
+	hm_api_reply_page(reply, items, next);
+}
+
+/* A POST or PATCH /answers body into in (every field required when creating). */
+static bool read_answer_or_reply(struct hm_request *req, struct hm_reply *reply, bool create,
+				 struct hm_answer_input *in)
+{
+	static const char *const allowed[] = {"locale", "question", "answer", NULL};
+	static const char *const read_only[] = {"id", "score", NULL};
+	struct hm_validation v;
+	int locale = -1;
+	hm_validation_init(&v);
+	hm_validate_known(&v, req->json, allowed, read_only);
+	hm_validate_enum(&v, req->json, "locale", create, locales, &locale);
+	hm_validate_text(&v, req->json, "question", create, HM_MAX_NAME, &in->question);
+	hm_validate_long_text(&v, req->json, "answer", create, HM_MAX_TEXT, &in->answer);
+	in->locale = locale >= 0 ? locales[locale] : NULL;
+	in->detail = req->json;
+	return hm_api_validation_ok_or_reply(reply, &v);
+}
+
+void hm_api_answers_create(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_answer_input in = {0};
+	json_t *out = NULL;
+	if (!read_answer_or_reply(req, reply, true, &in))
+		return;
+	enum hm_err err = hm_db_answers_create(req->db, &in, &HM_ACTOR(req), &out);
+	hm_api_reply_result(reply, err, 201, out);
+}
+
+/* 404 for an answer that does not exist (before any 422). */
+static bool answer_exists_or_reply(struct hm_request *req, struct hm_reply *reply)
+{
+	json_t *answer = NULL;
+	enum hm_err err = hm_db_answers_get(req->db, req->path_ids[0], &answer);
+	json_decref(answer);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	return err == HM_OK;
+}
+
+void hm_api_answers_update(struct hm_request *req, struct hm_reply *reply)
+{
+	struct hm_answer_input in = {0};
+	json_t *out = NULL;
+	if (!answer_exists_or_reply(req, reply) || !read_answer_or_reply(req, reply, false, &in))
+		return;
+	enum hm_err err = hm_db_answers_update(req->db, req->path_ids[0], &in, &HM_ACTOR(req),
+					       &out);
+	hm_api_reply_result(reply, err, 200, out);
+}
+
+void hm_api_answers_delete(struct hm_request *req, struct hm_reply *reply)
+{
+	enum hm_err err = hm_db_answers_delete(req->db, req->path_ids[0], &HM_ACTOR(req));
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return;
+	}
+	hm_reply_no_content(reply);
+}
+
+/* ---- POST /ask -------------------------------------------------------------- */
+
+/* 429 with Retry-After once the client's address asked ASK_PER_HOUR times within
+ * the window; otherwise counts this call, whatever its body. */
+static bool ask_counted_or_reply(struct hm_request *req, struct hm_reply *reply)
+{
+	const struct hm_ratelimit_key key = {ASK_BUCKET, req->remote_addr};
+	if (!hm_api_rate_ok_or_reply(req, reply, ASK_BUCKET, ASK_WINDOW, ASK_PER_HOUR,
+				     "Too many questions; try again later."))
+		return false;
+	enum hm_err err = hm_ratelimit_record(req->db, &key, 1, req->now, ASK_WINDOW);
+	if (err != HM_OK)
+		hm_api_reply_err(reply, err);
+	return err == HM_OK;
+}
+
+/* A POST /ask body: *question borrows it, *locale is the one given or detected. */
+static bool read_ask_or_reply(struct hm_request *req, struct hm_reply *reply, const char **question,
+			      enum hm_locale *locale)
+{
+	static const char *const allowed[] = {"question", "locale", NULL};
+	struct hm_validation v;
+	int given = -1;
+	hm_validation_init(&v);
+	hm_validate_known(&v, req->json, allowed, NULL);
+	hm_validate_long_text(&v, req->json, "question", true, HM_MAX_TEXT, question);
+	hm_validate_enum(&v, req->json, "locale", false, locales, &given);
+	bool ok = hm_api_validation_ok_or_reply(reply, &v);
+	if (ok)
+		*locale = given >= 0 ? (enum hm_locale)given
+				     : hm_lang_detect(*question, strlen(*question));
+	return ok;
+}
+
+/* {locale, answers, facts} from what the db gathered (taking its JSON). */
+static json_t *render_asked(struct hm_db_asked *a, enum hm_locale locale, int64_t now)
+{
+	json_t *facts = json_object(), *channels = a->channels ? json_array() : NULL;
+	bool ok = facts != NULL && (!a->channels || channels);
+	for (size_t i = 0; ok && i < a->n_channels; i++)
+		ok = json_array_append_new(channels,
+					   hm_api_channel_json(&a->channels[i], now, NULL)) == 0;
+	if (ok && channels)
+		ok = json_object_set_new(facts, "channels", channels) == 0;
+	else
+		json_decref(channels);
+	if (ok && a->services)
+		ok = json_object_set(facts, "services", a->services) == 0;
+	if (ok && a->next_free_slot)
+		ok = json_object_set(facts, "next_free_slot", a->next_free_slot) == 0;
+	json_t *out = ok ? json_pack("{s:s, s:O, s:o}", "locale", hm_locale_name(locale), "answers",
+				     a->answers, "facts", facts)
+			 : NULL;
+	if (!out && !ok)
+		json_decref(facts);
+	return out;
+}
+
+void hm_api_ask(struct hm_request *req, struct hm_reply *reply)
+{
+	const char *question = NULL;
+	enum hm_locale locale = HM_LOCALE_EU;
+	struct hm_ask_topics topics;
+	struct hm_db_asked asked;
+
+	if (!ask_counted_or_reply(req, reply) || !read_ask_or_reply(req, reply, &question, &locale))
+		return;
+	hm_ask_topics(question, strlen(question), &topics);
+	enum hm_err err = hm_db_answers_ask(req->db, question, locale, &topics, req->now, &asked);
+	json_t *out = err == HM_OK ? render_asked(&asked, locale, req->now) : NULL;
+	if (err == HM_OK)
+		hm_db_answers_asked_release(&asked);
+	hm_api_reply_result(reply, err, 200, out);
+}
