@@ -13,13 +13,22 @@
 //     with '.' (so never starts with "/.");
 //   - hm_casefold keeps the length (writes exactly len bytes, no more);
 //   - hm_router_match on hm_routes: a FOUND index is in range, its methods include
-//     the method (HEAD matches GET), NO_METHOD's allowed mask is not empty.
+//     the method (HEAD matches GET), NO_METHOD's allowed mask is not empty;
+//   - hm_body_parse: exactly one of object / 400 / 422 with fields / out of memory,
+//     and an object or the fields only where it says so;
+//   - hm_word_next: words are NUL-terminated, at most HM_WORD_MAX bytes, inside the
+//     text, in order, and the walk ends; hm_word_unaccent only shortens;
+//   - hm_lang_detect answers one of the three languages;
+//   - hm_http_date_parse accepts t => hm_http_date_format(t) parses back to t;
+//     hm_etag_list_matches and hm_not_modified never read past the text.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harreman/casefold.h"
+#include "harreman/conditional.h"
+#include "harreman/language.h"
 #include "harreman/dispatch.h"
 #include "harreman/hours.h"
 #include "harreman/router.h"
@@ -27,6 +36,7 @@
 #include "harreman/timefmt.h"
 #include "harreman/token.h"
 #include "harreman/validate.h"
+#include "harreman/words.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -178,6 +188,63 @@ static void check_router(const char *path)
 	}
 }
 
+static void check_body(const char *s, size_t len)
+{
+	json_t *out = NULL, *fields = NULL;
+	switch (hm_body_parse(s, len, &out, &fields)) {
+	case HM_BODY_OK:
+		if (!json_is_object(out) || fields)
+			FAIL("hm_body_parse OK without an object");
+		break;
+	case HM_BODY_INVALID:
+		if (out || !json_is_object(fields) || json_object_size(fields) == 0)
+			FAIL("hm_body_parse INVALID without fields");
+		break;
+	case HM_BODY_BAD_JSON:
+	case HM_BODY_NO_MEMORY:
+		if (out || fields)
+			FAIL("hm_body_parse refused but handed something back");
+		break;
+	}
+	json_decref(out);
+	json_decref(fields);
+}
+
+static void check_words(const char *s, size_t len)
+{
+	size_t pos = 0, start = 0, end = 0, last_end = 0, n = 0;
+	char word[HM_WORD_MAX + 1];
+	while (hm_word_next(s, len, &pos, word, &start, &end)) {
+		size_t wl = strnlen(word, sizeof word);
+		if (wl > HM_WORD_MAX || wl == 0)
+			FAIL("a word of %zu bytes", wl);
+		if (start < last_end || end <= start || end > len || pos < end || pos > len)
+			FAIL("word range %zu..%zu (pos %zu, text %zu)", start, end, pos, len);
+		if (hm_word_unaccent(word) > wl)
+			FAIL("unaccent made a word longer");
+		last_end = end;
+		if (++n > len)
+			FAIL("more words than bytes");
+	}
+	enum hm_locale l = hm_lang_detect(s, len);
+	if (l != HM_LOCALE_EU && l != HM_LOCALE_ES && l != HM_LOCALE_EN)
+		FAIL("hm_lang_detect gave %d", (int)l);
+}
+
+static void check_conditional(const char *s)
+{
+	int64_t t = 0, t2 = 0;
+	char date[HM_HTTP_DATE_LEN];
+	if (hm_http_date_parse(s, &t)) {
+		hm_http_date_format(t, date);
+		if (!hm_http_date_parse(date, &t2) || t2 != t)
+			FAIL("HTTP date \"%s\" -> %lld -> \"%s\" does not read back", s,
+			     (long long)t, date);
+	}
+	(void)hm_etag_list_matches(s, "\"abc\"");
+	(void)hm_not_modified(s, s, "\"abc\"", 1700000000);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
@@ -194,6 +261,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_static_path(s);
 	check_router(s);
 	check_casefold(data, size);
+	check_body((const char *)data, size);
+	check_words((const char *)data, size);
+	check_conditional(s);
 	(void)hm_text_is_valid(s, 200);
 	(void)hm_utf8_chars(s);
 
