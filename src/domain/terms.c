@@ -2,10 +2,10 @@
 // Search terms of a text (include/harreman/terms.h): words, stopwords out, a
 // Snowball stem and a prefix per word. The stemmer gets the word lower-cased with
 // its accents (Snowball's Spanish knows "-ación"); the terms come out without them.
-#include <libstemmer.h>
 #include <string.h>
 
 #include "harreman/language.h"
+#include "harreman/stemmer_lib.h"
 #include "harreman/terms.h"
 #include "harreman/words.h"
 #include "harreman/banned.h"
@@ -13,15 +13,16 @@
 bool hm_terms_init(struct hm_terms *t, enum hm_locale locale)
 {
 	static const char *const algorithms[HM_LOCALE_COUNT] = {"basque", "spanish", "english"};
+	const struct hm_stemmer_api *sb = hm_stemmer_api();
 	t->locale = (unsigned)locale < HM_LOCALE_COUNT ? locale : HM_LOCALE_EU;
-	t->stemmer = sb_stemmer_new(algorithms[t->locale], "UTF_8");
+	t->stemmer = sb ? sb->create(algorithms[t->locale], "UTF_8") : NULL;
 	return t->stemmer != NULL;
 }
 
 void hm_terms_release(struct hm_terms *t)
 {
 	if (t->stemmer)
-		sb_stemmer_delete(t->stemmer);
+		hm_stemmer_api()->destroy(t->stemmer); /* made by create: loaded */
 	t->stemmer = NULL;
 }
 
@@ -42,16 +43,17 @@ int hm_terms_each(struct hm_terms *t, const char *text, size_t len, hm_term_fn *
 {
 	char word[HM_WORD_MAX + 1], plain[HM_WORD_MAX + 1], stem[HM_WORD_MAX + 1];
 	size_t pos = 0, start, end;
+	const struct hm_stemmer_api *sb = hm_stemmer_api(); /* loaded: t was made */
 	while (hm_word_next(text, len, &pos, word, &start, &end)) {
 		memcpy(plain, word, sizeof plain);
 		hm_word_unaccent(plain);
 		if (hm_lang_is_stopword(t->locale, plain))
 			continue;
-		const sb_symbol *s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)word,
-						     (int)strlen(word));
+		const sb_symbol *s = sb->stem(t->stemmer, (const sb_symbol *)word,
+					      (int)strlen(word));
 		if (!s)
 			return -1;
-		size_t n = (size_t)sb_stemmer_length(t->stemmer);
+		size_t n = (size_t)sb->length(t->stemmer);
 		if (n > HM_WORD_MAX)
 			n = HM_WORD_MAX;
 		memcpy(stem, s, n);

@@ -1,8 +1,9 @@
 -- SPDX-License-Identifier: MIT
 -- wrk script: POST /api/v1/lessons, each request a real booking of a different free
 -- slot. The slots (gen.c's slots.txt) are dealt out to wrk's threads in turn: thread
--- k of n books slots k, k + n, k + 2n, ... from BENCH_OFFSET on, each as one of the
--- logged-in students (BENCH_CREDS: "cookie csrf" lines). Statuses are
+-- k of n books slots k, k + n, k + 2n, ... from BENCH_OFFSET on, each as the student
+-- the slot names (BENCH_CREDS: "cookie csrf" lines, student 1 first; gen.c gives
+-- each tutor's slots to one student, so nobody is booked twice at once). Statuses are
 -- counted; done() prints "status <code> <count>" lines, "issued <n>" and
 -- "next_offset <i>" (the first slot no thread reached), and "wrapped <n>" when the
 -- list ran out (those requests repeat a slot and are expected to answer 409).
@@ -17,8 +18,8 @@ end
 function init(args)
   slots, creds = {}, {}
   for line in io.lines(os.getenv("BENCH_SLOTS")) do
-    local tutor, service, at = line:match("^(%d+) (%d+) (%S+)$")
-    table.insert(slots, {tonumber(tutor), tonumber(service), at})
+    local tutor, service, at, student = line:match("^(%d+) (%d+) (%S+) (%d+)$")
+    table.insert(slots, {tonumber(tutor), tonumber(service), at, tonumber(student)})
   end
   for line in io.lines(os.getenv("BENCH_CREDS")) do
     local cookie, csrf = line:match("^(%S+) (%S+)$")
@@ -38,7 +39,8 @@ function request()
     i = i % #slots
   end
   local s = slots[i + 1]
-  local who = creds[(i % #creds) + 1]
+  -- The slot's own student (gen.c: one per tutor, so never two lessons at once).
+  local who = creds[((s[4] - 1) % #creds) + 1]
   local body = string.format('{"service_id":%d,"tutor_id":%d,"starts_at":"%s"}',
                              s[2], s[1], s[3])
   return wrk.format("POST", "/api/v1/lessons", {

@@ -16,7 +16,7 @@
 //   - in the coming three weeks, 40 % of every tutor's private slots already booked;
 //   - 500 of each gift in stock.
 // Then it writes, in OUTDIR:
-//   slots.txt   one "tutor_id service_id starts_at" line per free private slot of
+//   slots.txt   one "tutor_id service_id starts_at student" line per free private slot of
 //               every tutor (in its first subject's service), from the week after
 //               the one GET /slots reads up to 395 days ahead (the API books at
 //               most 400 days ahead), in time order, tutors interleaved;
@@ -40,7 +40,7 @@
 #define N_TUTORS 50
 #define N_SUBJECTS 10
 #define N_CLIENTS 10000
-#define N_STUDENTS 16
+#define N_STUDENTS 50 /* one per tutor: see slots.txt */
 #define N_LESSONS 100000
 #define LESSONS_PER_TUTOR (N_LESSONS / N_TUTORS) /* 2000 */
 #define CLIENTS_PER_TUTOR (N_CLIENTS / N_TUTORS) /* 200 */
@@ -464,10 +464,15 @@ int main(int argc, char **argv)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		die(path);
+	/* Each slot is booked by the student of its tutor (student t + 1 for tutor t): a
+	 * tutor's slots never overlap, so no student is ever booked into two lessons at
+	 * once (409 client_busy), and students have no other lessons ahead. */
+	_Static_assert(N_STUDENTS >= N_TUTORS, "one student per tutor");
 	for (size_t i = 0; i < total; i++) {
 		char at[HM_RFC3339_LEN];
 		hm_time_format(rows[i][0], at);
-		fprintf(f, "%lld %lld %s\n", (long long)rows[i][1], (long long)rows[i][2], at);
+		fprintf(f, "%lld %lld %s %lld\n", (long long)rows[i][1], (long long)rows[i][2], at,
+			(long long)(rows[i][1] - FIRST_TUTOR_ID + 1));
 	}
 	if (fclose(f) != 0)
 		die(path);
