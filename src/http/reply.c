@@ -67,6 +67,10 @@ void hm_reply_raw_owned(struct hm_reply *reply, int status, const char *content_
 	reply->content_type = content_type;
 }
 
+/* Compact, and a real (a search score) in 6 significant digits: 7.4294, not
+ * 7.4294000000000002. Every other number of the API is an integer. */
+#define REPLY_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
+
 bool hm_reply_encode(struct hm_reply *reply)
 {
 	if (!reply->json)
@@ -77,10 +81,10 @@ bool hm_reply_encode(struct hm_reply *reply)
 	char *text = malloc(cap);
 	if (!text)
 		return false;
-	len = json_dumpb(reply->json, text, cap - 1, JSON_COMPACT);
+	len = json_dumpb(reply->json, text, cap - 1, REPLY_JSON_FLAGS);
 	if (len > cap - 1) {
 		char *bigger = realloc(text, len + 1);
-		if (!bigger || json_dumpb(reply->json, bigger, len, JSON_COMPACT) != len) {
+		if (!bigger || json_dumpb(reply->json, bigger, len, REPLY_JSON_FLAGS) != len) {
 			free(bigger ? bigger : text);
 			return false;
 		}
