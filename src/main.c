@@ -18,6 +18,7 @@
 #include "harreman/log.h"
 #include "harreman/password.h"
 #include "harreman/sender.h"
+#include "harreman/stemmer_lib.h"
 #include "harreman/writer.h"
 #include "harreman/curl_lib.h"
 #include "harreman/response_cache.h"
@@ -360,7 +361,8 @@ out:
 	return status;
 }
 
-int main(int argc, char **argv)
+/* The command named by argv[1]. */
+static int run_command(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
 		fputs("harreman: libsodium failed to start\n", stderr);
@@ -388,4 +390,11 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "user") == 0 && argc >= 3 && strcmp(argv[2], "add") == 0)
 		return cmd_user_add(argc - 2, argv + 2);
 	return usage_error("unknown command");
+}
+
+int main(int argc, char **argv)
+{
+	int status = run_command(argc, argv);
+	hm_stemmer_unload(); /* every connection is closed: nothing left allocated */
+	return status;
 }

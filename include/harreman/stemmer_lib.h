@@ -21,4 +21,9 @@ struct hm_stemmer_api {
  * NULL when it cannot be loaded (logged once). The library stays loaded. */
 const struct hm_stemmer_api *hm_stemmer_api(void);
 
+/* Unloads the library at the end of the process, once every database connection
+ * (and with it every stemmer) is closed, so that nothing is left allocated (valgrind
+ * counts it). Not thread-safe; nothing may use it after. */
+void hm_stemmer_unload(void);
+
 #endif

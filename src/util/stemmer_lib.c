@@ -11,11 +11,12 @@
 #include "harreman/banned.h"
 
 static struct hm_stemmer_api api;
+static void *library;
 static bool loaded;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* dlsym's object pointer as a function pointer (POSIX guarantees the conversion). */
-static bool find(void *library, const char *name, void *slot, size_t size)
+static bool find(const char *name, void *slot, size_t size)
 {
 	void *symbol = dlsym(library, name);
 	if (!symbol || size != sizeof symbol)
@@ -26,19 +27,20 @@ static bool find(void *library, const char *name, void *slot, size_t size)
 
 static void load(void)
 {
-	void *library = dlopen("libstemmer.so.0d", RTLD_NOW | RTLD_LOCAL);
+	library = dlopen("libstemmer.so.0d", RTLD_NOW | RTLD_LOCAL);
 	if (!library) {
 		hm_log_error("cannot load libstemmer.so.0d (install the libstemmer0d package):"
 			     " the answers' search is unavailable");
 		return;
 	}
-	loaded = find(library, "sb_stemmer_new", &api.create, sizeof api.create) &&
-		 find(library, "sb_stemmer_delete", &api.destroy, sizeof api.destroy) &&
-		 find(library, "sb_stemmer_stem", &api.stem, sizeof api.stem) &&
-		 find(library, "sb_stemmer_length", &api.length, sizeof api.length);
+	loaded = find("sb_stemmer_new", &api.create, sizeof api.create) &&
+		 find("sb_stemmer_delete", &api.destroy, sizeof api.destroy) &&
+		 find("sb_stemmer_stem", &api.stem, sizeof api.stem) &&
+		 find("sb_stemmer_length", &api.length, sizeof api.length);
 	if (!loaded) {
 		hm_log_error("libstemmer.so.0d lacks a function we use");
 		dlclose(library);
+		library = NULL;
 		memset(&api, 0, sizeof api);
 	}
 }
@@ -48,4 +50,14 @@ const struct hm_stemmer_api *hm_stemmer_api(void)
 	if (pthread_once(&once, load) != 0)
 		return NULL;
 	return loaded ? &api : NULL;
+}
+
+void hm_stemmer_unload(void)
+{
+	if (!library)
+		return;
+	dlclose(library);
+	library = NULL;
+	loaded = false;
+	memset(&api, 0, sizeof api);
 }
