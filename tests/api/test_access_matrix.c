@@ -397,18 +397,22 @@ static bool setup(void)
 				       "{\"kind\":\"method\",\"title\":\"How I learn\","
 				       "\"body\":\"Every day a little.\"}",
 				       201);
-	/* A group session of one seat four days ahead, B's; A waits in its line. */
+	/* A group session of one seat four days ahead, taken by the spare client
+	 * (booked by staff); A waits in its line. */
 	json_int_t group = post_id(&staff, "/api/v1/services",
 				   "{\"name\":\"Maths group\",\"subject\":\"maths\","
 				   "\"kind\":\"group\",\"duration_min\":60,\"price_cents\":1500,"
 				   "\"capacity\":1}",
 				   201);
 	char at[HM_RFC3339_LEN];
-	hm_time_format(hm_local_instant(today + 4, 15 * 60), at);
+	hm_time_format(hm_local_instant(today + 4, 18 * 60), at);
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"client_id\":%lld}",
+		 (long long)group, (long long)ids[ID_TUTOR], at, (long long)ids[ID_SPARE_CLIENT]);
+	if (post_id(&staff, "/api/v1/lessons", body, 201) <= 0)
+		return false;
 	snprintf(body, sizeof body, "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"}",
 		 (long long)group, (long long)ids[ID_TUTOR], at);
-	if (post_id(&student_b, "/api/v1/lessons", body, 201) <= 0)
-		return false;
 	ids[ID_WAITLIST_A] = post_id(&student_a, "/api/v1/waitlist", body, 201);
 	/* The newest message of the outbox (there is no relay: it stays queued). */
 	struct http_response r;
