@@ -119,17 +119,17 @@ static bool read_session_or_reply(struct hm_request *req, struct hm_reply *reply
 		hm_validation_fail(&v, "starts_at", "is too far ahead");
 	if (hm_validation_ok(&v)) {
 		enum hm_err err = hm_db_services_read(req->db, k->service_id, &svc);
-		bool teaches = false;
+		bool teaches = false, private = err == HM_OK && strcmp(svc.kind, "private") == 0;
+		if (err == HM_OK && svc.active && !private)
+			err = hm_db_tutors_teaches(req->db, k->tutor_id, svc.subject, &teaches);
 		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !svc.active))
 			hm_validation_fail(&v, "service_id", "no such service");
 		else if (err != HM_OK)
 			v.oom = true;
-		else if (strcmp(svc.kind, "private") == 0)
+		else if (private)
 			hm_validation_fail(&v, "service_id",
 					   "waiting lists are for group sessions; a private"
 					   " lesson has other slots");
-		else if (hm_db_tutors_teaches(req->db, k->tutor_id, svc.subject, &teaches) != HM_OK)
-			v.oom = true;
 		else if (!teaches)
 			hm_validation_fail(&v, "tutor_id",
 					   "this tutor does not teach this service");

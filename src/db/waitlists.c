@@ -7,8 +7,8 @@
 // free in between, so it goes to exactly one student however many race. The
 // triggers of sql/0008_waitlists.sql have the last word on who may join a line and
 // count a held offer as a taken seat.
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harreman/audit.h"
@@ -629,19 +629,35 @@ static json_t *event_entry_from_row(sqlite3_stmt *stmt)
 			 (json_int_t)sqlite3_column_int64(stmt, 4), "offer_expires_at");
 }
 
-/* Appends every object of more to items (takes more). */
-static enum hm_err append_all(json_t *items, json_t *more)
+/* starts_at of an entry: RFC 3339 in UTC with Z, which sorts as text. */
+static const char *start_of(json_t *entry)
 {
-	int rc = json_array_extend(items, more);
-	json_decref(more);
-	return rc == 0 ? HM_OK : HM_ERR_INTERNAL;
+	const char *at = json_string_value(json_object_get(entry, "starts_at"));
+	return at ? at : "";
 }
 
-static int by_start(const void *a, const void *b)
+/* events and slots (each by start) merged by start into *items (takes neither). */
+static enum hm_err merge(json_t *events, json_t *slots, json_t **items)
 {
-	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "starts_at"));
-	const char *y = json_string_value(json_object_get(*(json_t *const *)b, "starts_at"));
-	return strcmp(x ? x : "", y ? y : "");
+	size_t i = 0, j = 0, ne = json_array_size(events), ns = json_array_size(slots);
+	json_t *all = json_array();
+	enum hm_err err = all ? HM_OK : HM_ERR_INTERNAL;
+	while (err == HM_OK && (i < ne || j < ns)) {
+		json_t *a = i < ne ? json_array_get(events, i) : NULL;
+		json_t *b = j < ns ? json_array_get(slots, j) : NULL;
+		bool event_first = !b || (a && strcmp(start_of(a), start_of(b)) <= 0);
+		if (json_array_append(all, event_first ? a : b) != 0)
+			err = HM_ERR_INTERNAL;
+		if (event_first)
+			i++;
+		else
+			j++;
+	}
+	if (err == HM_OK)
+		*items = all;
+	else
+		json_decref(all);
+	return err;
 }
 
 enum hm_err hm_db_waitlists_mine(struct hm_db *db, int64_t client_id, int64_t now, json_t **items)
@@ -672,34 +688,9 @@ enum hm_err hm_db_waitlists_mine(struct hm_db *db, int64_t client_id, int64_t no
 	}
 	if (err == HM_OK)
 		err = hm_db_rows(db, stmt, slot_from_row, &slots, "read session lines");
-	if (err == HM_OK) {
-		err = append_all(events, slots);
-		slots = NULL;
-	}
-	if (err != HM_OK) {
-		json_decref(events);
-		json_decref(slots);
-		return err;
-	}
-	/* Both kinds by start: RFC 3339 in UTC with Z sorts as text. */
-	size_t n = json_array_size(events);
-	json_t **all = n ? calloc(n, sizeof *all) : NULL;
-	if (n && !all) {
-		json_decref(events);
-		return HM_ERR_INTERNAL;
-	}
-	for (size_t i = 0; i < n; i++)
-		all[i] = json_incref(json_array_get(events, i));
-	qsort(all, n, sizeof *all, by_start);
-	json_array_clear(events);
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(events, all[i]) != 0)
-			err = HM_ERR_INTERNAL;
-	free(all);
-	if (err != HM_OK) {
-		json_decref(events);
-		return err;
-	}
-	*items = events;
-	return HM_OK;
+	if (err == HM_OK)
+		err = merge(events, slots, items);
+	json_decref(events);
+	json_decref(slots);
+	return err;
 }

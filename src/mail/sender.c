@@ -2,7 +2,8 @@
 // The sender thread (include/harreman/sender.h). Each pass: queue the reminders
 // that are due (at most one scan a second), then claim and deliver due messages
 // one by one until none is left, then sleep until the earliest of: a wake-up from
-// a handler, the next retry, the next reminder, HM_SENDER_TICK. A message is
+// a handler, the next retry, the next reminder, the next waitlist sweep (expired
+// offers passed on, once a minute), HM_SENDER_TICK. A message is
 // claimed (`sending`) in a committed transaction before SMTP starts, and the first
 // call of libcurl's read callback -- the moment the relay has said 354 to DATA --
 // is committed too, so a crash leaves enough behind to tell "never went out" (send

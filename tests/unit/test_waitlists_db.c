@@ -7,7 +7,11 @@
 // given up or passed on by the sweep; and an offer accepted at the second it
 // expires, in either order against the sweep, ends with one student holding the
 // seat and never two.
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "harreman/db.h"
@@ -22,13 +26,18 @@
 
 static const struct hm_outbox_env env = {"Europe/Madrid", "test.example"};
 
-static struct hm_db *fresh_db(void)
+static struct hm_db *open_db(const char *path)
 {
 	const char *why = NULL;
-	struct hm_db *db = hm_db_open(":memory:");
+	struct hm_db *db = hm_db_open(path);
 	CHECK(db != NULL);
 	CHECK_INT(hm_db_migrate(db, &why), HM_OK);
 	return db;
+}
+
+static struct hm_db *fresh_db(void)
+{
+	return open_db(":memory:");
 }
 
 static int run(struct hm_db *db, const char *sql, char *message, size_t size)
@@ -351,6 +360,96 @@ static void test_accept_at_the_second_it_expires(void)
 	hm_db_close(db);
 }
 
+/* The same race on two connections in two threads, released together: an accept
+ * (the second before the deadline in even rounds, the deadline itself in odd ones)
+ * against the sweep at the deadline. */
+struct racer {
+	const char *path;
+	bool sweeps;
+	int64_t now;
+	enum hm_err err;
+	int passed;
+};
+
+static pthread_barrier_t gate;
+
+static void *race_one(void *arg)
+{
+	struct racer *r = arg;
+	struct hm_db *db = hm_db_open(r->path);
+	pthread_barrier_wait(&gate);
+	if (!db) {
+		r->err = HM_ERR_INTERNAL;
+		return NULL;
+	}
+	if (r->sweeps) {
+		int64_t next = 0;
+		r->err = hm_db_waitlists_sweep(db, &env, r->now, &r->passed, &next);
+	} else {
+		struct hm_actor who = {0, "t", r->now};
+		json_t *out = NULL;
+		const char *why = NULL;
+		r->err = hm_db_waitlists_accept(db, 1, 3, &who, &env, &out, &why);
+		json_decref(out);
+	}
+	hm_db_close(db);
+	return NULL;
+}
+
+static void test_accept_racing_the_sweep_on_two_threads(void)
+{
+	char dir[] = "/tmp/hm-waitlist-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	int accepted = 0, passed_on = 0;
+	const int64_t deadline = N + OFFER;
+	for (int round = 0; round < 20; round++) {
+		char path[96];
+		snprintf(path, sizeof path, "%s/round%d.db", dir, round);
+		struct hm_db *db = open_db(path);
+		seed(db);
+		CHECK_INT(join_slot(db, 3, N), 1);
+		CHECK(join_slot(db, 4, N) > 0);
+		cancel_lesson(db, 1, N);
+		hm_db_close(db);
+		struct racer acc = {path, false, deadline - (round % 2 == 0), HM_OK, 0};
+		struct racer swp = {path, true, deadline, HM_OK, 0};
+		pthread_t a, b;
+		CHECK_INT(pthread_barrier_init(&gate, NULL, 2), 0);
+		CHECK_INT(pthread_create(&a, NULL, race_one, &acc), 0);
+		CHECK_INT(pthread_create(&b, NULL, race_one, &swp), 0);
+		pthread_join(a, NULL);
+		pthread_join(b, NULL);
+		pthread_barrier_destroy(&gate);
+		CHECK(acc.err == HM_OK || acc.err == HM_ERR_CONFLICT);
+		CHECK_INT(swp.err, HM_OK);
+		db = open_db(path);
+		long long booked3 = scalar(db, "SELECT count(*) FROM lessons WHERE client_id = 3"
+					       " AND status = 'booked'");
+		long long offered4 = scalar(db, "SELECT count(*) FROM slot_waitlist WHERE"
+						" client_id = 4 AND state = 'offered'");
+		/* One student holds the freed seat: client 3's lesson or client 4's offer. */
+		CHECK_INT(booked3 + offered4, 1);
+		CHECK_INT(booked3, acc.err == HM_OK);
+		CHECK_INT(swp.passed, acc.err == HM_OK ? 0 : 1);
+		CHECK_INT(seats_taken(db), 2);
+		if (round % 2 == 1)
+			CHECK_INT(acc.err, HM_ERR_CONFLICT); /* at the deadline: expired */
+		accepted += booked3 == 1;
+		passed_on += offered4 == 1;
+		hm_db_close(db);
+		static const char *const suffixes[] = {"", "-wal", "-shm"};
+		for (size_t k = 0; k < 3; k++) {
+			char file[112];
+			snprintf(file, sizeof file, "%s%s", path, suffixes[k]);
+			unlink(file);
+		}
+	}
+	fprintf(stderr, "20 rounds: %d accepted before the sweep, %d passed on, 0 given twice\n",
+		accepted, passed_on);
+	CHECK_INT(accepted + passed_on, 20);
+	rmdir(dir);
+}
+
 static void test_mine_lists_both_kinds(void)
 {
 	struct hm_db *db = fresh_db();
@@ -399,6 +498,7 @@ int main(void)
 	RUN(test_offer_accepted_as_a_booking);
 	RUN(test_offer_given_up_passes_on_at_once);
 	RUN(test_accept_at_the_second_it_expires);
+	RUN(test_accept_racing_the_sweep_on_two_threads);
 	RUN(test_mine_lists_both_kinds);
 	return CHECK_EXIT();
 }
