@@ -93,10 +93,18 @@ static enum hm_err promote(struct hm_db *db, int64_t row_id, int64_t now)
 enum hm_err hm_db_waitlists_fill_event(struct hm_db *db, const struct hm_outbox_env *env,
 				       int64_t event_id, const struct hm_actor *who, int *promoted)
 {
-	enum hm_err err = HM_OK;
+	/* Students who got a place some other way (a place freed by an erasure, taken
+	 * by registering) leave the line first. */
+	static const char seated_sql[] =
+		"DELETE FROM event_waitlist WHERE event_id = ?1 AND client_id IN"
+		" (SELECT client_id FROM event_registrations WHERE event_id = ?1)";
+	sqlite3_stmt *stmt = hm_db_stmt(db, seated_sql);
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, event_id);
+	enum hm_err err = run(db, stmt, "tidy the event line");
 	if (promoted)
 		*promoted = 0;
-	for (;;) {
+	while (err == HM_OK) {
 		struct hm_event_state ev;
 		int64_t row_id = 0, client_id = 0;
 		err = hm_db_events_state(db, event_id, 0, &ev);

@@ -236,6 +236,20 @@ static void test_event_place_goes_to_the_first_in_line(void)
 	json_decref(out);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM outbox WHERE kind = 'waitlist_registered'"), 2);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'event.register'"), 2);
+	/* A student in line who got a place some other way is taken out of the line
+	 * when the next place frees, not registered twice. */
+	CHECK_INT(
+		run(db,
+		    "INSERT INTO event_registrations VALUES (1, 2, 0);"
+		    " INSERT INTO event_waitlist (event_id, client_id, created_at) VALUES (1, 5, 0);"
+		    " INSERT INTO event_waitlist (event_id, client_id, created_at) VALUES (1, 1, 0);"
+		    " UPDATE events SET capacity = 4 WHERE id = 1;"
+		    " INSERT INTO event_registrations VALUES (1, 5, 0)",
+		    NULL, 0),
+		SQLITE_OK);
+	CHECK_INT(hm_db_events_withdraw(db, 1, 2, &who, &env), HM_OK);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM event_waitlist"), 0);
+	CHECK_INT(scalar(db, "SELECT count(*) FROM event_registrations WHERE client_id = 1"), 1);
 	/* Leaving a line is harmless twice. */
 	CHECK_INT(hm_db_waitlists_leave_event(db, 1, 5, &who), HM_OK);
 	hm_db_close(db);
