@@ -97,6 +97,14 @@ hm_handler_fn hm_api_events_update;
 hm_handler_fn hm_api_events_register;
 hm_handler_fn hm_api_events_withdraw;
 
+/* src/api/waitlists.c */
+hm_handler_fn hm_api_events_waitlist_join;
+hm_handler_fn hm_api_events_waitlist_leave;
+hm_handler_fn hm_api_waitlist_join;
+hm_handler_fn hm_api_waitlist_accept;
+hm_handler_fn hm_api_waitlist_leave;
+hm_handler_fn hm_api_me_waitlist;
+
 /* src/api/contributions.c */
 hm_handler_fn hm_api_contributions_list;
 hm_handler_fn hm_api_contributions_create;

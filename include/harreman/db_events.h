@@ -15,6 +15,8 @@
 
 #include "harreman/db.h"
 
+struct hm_outbox_env;
+
 /* The fields of a create or an update, already valid; strings are borrowed. For an
  * update, NULL strings and false flags leave that field as it is. */
 struct hm_event_input {
@@ -56,12 +58,14 @@ enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *i
 
 /* Changes event id as in says (nothing at all, not even updated_at, when in
  * changes no field) and audits "event.update" with detail, in one transaction;
- * *out gets the event. HM_ERR_NOT_FOUND; HM_ERR_CONFLICT when the new capacity is
+ * *out gets the event; a capacity raised registers the first in line for each
+ * place it adds (hm_db_waitlists_fill_event, e-mails rendered with env).
+ * HM_ERR_NOT_FOUND; HM_ERR_CONFLICT when the new capacity is
  * below the registrations taken (*registered then holds how many, read under the
  * write lock); HM_ERR_INTERNAL. On any error nothing was written. */
 enum hm_err hm_db_events_update(struct hm_db *db, int64_t id, const struct hm_event_input *in,
-				json_t *detail, const struct hm_actor *who, json_t **out,
-				int *registered);
+				json_t *detail, const struct hm_actor *who,
+				const struct hm_outbox_env *env, json_t **out, int *registered);
 
 /* Registers client_id for event id and audits "event.register", in one
  * transaction; *out gets the event as the client sees it. *created is false when
@@ -73,9 +77,11 @@ enum hm_err hm_db_events_register(struct hm_db *db, int64_t id, int64_t client_i
 				  const struct hm_actor *who, json_t **out, bool *created);
 
 /* Withdraws client_id from event id and audits "event.withdraw", in one
- * transaction; HM_OK too when the client was not registered (nothing written).
+ * transaction, in which the place freed goes to the first in line
+ * (hm_db_waitlists_fill_event); HM_OK too when the client was not registered
+ * (nothing written).
  * HM_ERR_NOT_FOUND; HM_ERR_CONFLICT once the event has started; HM_ERR_INTERNAL. */
 enum hm_err hm_db_events_withdraw(struct hm_db *db, int64_t id, int64_t client_id,
-				  const struct hm_actor *who);
+				  const struct hm_actor *who, const struct hm_outbox_env *env);
 
 #endif

@@ -47,6 +47,13 @@ enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 			       const struct hm_actor *who, const struct hm_outbox_env *env,
 			       json_t **items);
 
+/* hm_db_lessons_book inside the caller's transaction (a waitlist offer accepted):
+ * the same steps, errors and *items, without BEGIN or COMMIT; on an error the
+ * caller rolls back. */
+enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking *b,
+				      const struct hm_actor *who, const struct hm_outbox_env *env,
+				      json_t **items);
+
 /* One page of lessons in [from, to) (any_time: no bound), of client_id and tutor_id
  * when non-zero, in time order after the lesson `after`: *items (caller owns) and
  * *next_after (0 on the last page). limit is at most HM_PAGE_MAX. */
@@ -64,7 +71,8 @@ enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, j
 
 /* Cancels lesson id in one transaction: a one-off contract made with it goes too,
  * a subscription gets its session back; audits; tells the client when the lesson
- * is still to come. client_id non-zero: only that client's lesson, and only while
+ * is still to come; a group seat freed is offered to the first in its line
+ * (hm_db_waitlists_seats_freed). client_id non-zero: only that client's lesson, and only while
  * notice seconds remain before it starts. *out: the lesson (caller owns). Errors:
  * HM_ERR_NOT_FOUND, HM_ERR_CONFLICT (cancelled already), HM_ERR_TOO_LATE_TO_CANCEL,
  * HM_ERR_INTERNAL; *why (static text, may stay NULL) explains a 409. */

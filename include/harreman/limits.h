@@ -28,6 +28,12 @@
 #define HM_WALK_IN_PAST_DAYS 366
 #define HM_CANCEL_NOTICE_HOURS 24
 
+/* Waitlists: a freed group seat is held for the first in line this long (never
+ * past the session's start); an offer not taken passes on within
+ * HM_WAITLIST_SWEEP_SECONDS of its deadline. */
+#define HM_WAITLIST_OFFER_HOURS 12
+#define HM_WAITLIST_SWEEP_SECONDS 60
+
 /* Days one GET /slots may span (?from= .. ?to=), and its default. */
 #define HM_SLOTS_DEFAULT_DAYS 7
 #define HM_SLOTS_MAX_DAYS 31

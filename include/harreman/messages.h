@@ -18,6 +18,8 @@ enum hm_msg_kind {
 	HM_MSG_LESSON_REMINDER,
 	HM_MSG_INQUIRY_RECEIVED,
 	HM_MSG_INQUIRY_ANSWERED,
+	HM_MSG_WAITLIST_REGISTERED, /* a freed event place went to the first in line */
+	HM_MSG_WAITLIST_OFFER,      /* a freed group seat is held for the first in line */
 	HM_MSG_KIND_COUNT
 };
 
@@ -57,6 +59,8 @@ struct hm_msg_params {
 	int response_hours;                  /* inquiry received: promised hours, 0 for none */
 	const struct hm_msg_answer *answers; /* inquiry received: suggested answers */
 	size_t n_answers;
+	const char *title;                    /* waitlist registered: the event's title */
+	const struct hm_local_time *deadline; /* waitlist offer: held until, local time */
 };
 
 /* Appends the subject (one line) and the body ("\n" line ends) of kind in locale.

@@ -52,6 +52,17 @@ enum hm_err hm_outbox_inquiry_received(struct hm_db *db, const struct hm_outbox_
 enum hm_err hm_outbox_inquiry_answered(struct hm_db *db, const struct hm_outbox_env *env,
 				       int64_t inquiry_id, int64_t now);
 
+/* "You have a place": client_id, first in event_id's line, was registered when a
+ * place came free (to the client's e-mail, else the guardian's; nothing without
+ * one). */
+enum hm_err hm_outbox_waitlist_registered(struct hm_db *db, const struct hm_outbox_env *env,
+					  int64_t event_id, int64_t client_id, int64_t now);
+
+/* The offer of a freed group seat held for the slot_waitlist row id, saying the
+ * session and until when it is held. */
+enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_env *env,
+				     int64_t waitlist_id, int64_t now);
+
 /* ---- the scheduler and the sender: each call is its own transaction ---------- */
 
 #define HM_REMINDER_AHEAD ((int64_t)24 * 3600)

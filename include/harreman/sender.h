@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The sender thread that `serve` starts: it queues "lesson in 24 hours" reminders
- * and, when a relay is configured (--smtp-url), delivers the outbox to it with
- * libcurl's SMTP, one message at a time, with retries and exponential backoff. It
+/* The sender thread that `serve` starts: it queues "lesson in 24 hours" reminders,
+ * passes expired waitlist offers on (once a minute) and, when a relay is
+ * configured (--smtp-url), delivers the outbox to it with libcurl's SMTP, one
+ * message at a time, with retries and exponential backoff. It
  * sleeps on a condition variable: handlers wake it after they commit a message;
- * otherwise it wakes when the next retry or reminder is due, and at least every
- * HM_SENDER_TICK seconds. The only module that knows libcurl. */
+ * otherwise it wakes when the next retry or reminder is due, and at least once a
+ * minute (the waitlist sweep). The only module that knows libcurl. */
 #ifndef HARREMAN_SENDER_H
 #define HARREMAN_SENDER_H
 

@@ -6,9 +6,12 @@
 // within capacity and closed once an event starts, even when students race for
 // the last places.
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/db_clients.h"
 #include "harreman/db_events.h"
 #include "harreman/hours.h"
+#include "harreman/outbox.h"
+#include "harreman/sender.h"
 #include "harreman/timefmt.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
@@ -53,8 +56,9 @@ static bool read_event_or_reply(struct hm_request *req, struct hm_reply *reply,
 	static const char *const allowed[] = {"title",   "kind",     "subject",     "starts_at",
 					      "ends_at", "capacity", "description", NULL};
 	static const char *const read_only[] = {
-		"id",         "registered_count", "places_left", "is_registered",
-		"created_at", "updated_at",       NULL};
+		"id",         "registered_count", "places_left",    "is_registered",
+		"created_at", "updated_at",       "waitlist_count", "waitlist_position",
+		NULL};
 	json_t *body = req->json;
 	bool create = cur == NULL;
 	int kind = -1;
@@ -170,14 +174,18 @@ void hm_api_events_update(struct hm_request *req, struct hm_reply *reply)
 	if (!event_state_or_reply(req, reply, 0, &cur) ||
 	    !read_event_or_reply(req, reply, &cur, &in))
 		return;
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
 	enum hm_err err = hm_db_events_update(req->db, req->path_ids[0], &in, req->json,
-					      &HM_ACTOR(req), &out, &registered);
+					      &HM_ACTOR(req), &env, &out, &registered);
 	if (err == HM_ERR_CONFLICT) {
 		json_decref(out);
 		reply_capacity_conflict(reply, registered);
 		return;
 	}
 	hm_api_reply_result(reply, err, 200, out);
+	if (err == HM_OK)
+		hm_sender_wake(req->app->sender); /* the line's e-mails, if any */
 }
 
 /* ---- handlers: registration ------------------------------------------------ */
@@ -235,10 +243,14 @@ void hm_api_events_withdraw(struct hm_request *req, struct hm_reply *reply)
 
 	if (!viewer_client_or_reply(req, reply, &client))
 		return;
-	enum hm_err err = hm_db_events_withdraw(req->db, req->path_ids[0], client, &HM_ACTOR(req));
-	if (err == HM_OK)
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	enum hm_err err = hm_db_events_withdraw(req->db, req->path_ids[0], client, &HM_ACTOR(req),
+						&env);
+	if (err == HM_OK) {
 		hm_reply_no_content(reply);
-	else if (err == HM_ERR_CONFLICT)
+		hm_sender_wake(req->app->sender); /* the first in line's e-mail */
+	} else if (err == HM_ERR_CONFLICT)
 		hm_reply_error(reply, err,
 			       "The event has started; registrations no longer change.");
 	else

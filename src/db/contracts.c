@@ -8,6 +8,7 @@
 
 #include "harreman/audit.h"
 #include "harreman/db_contracts.h"
+#include "harreman/db_waitlists.h"
 #include "harreman/limits.h"
 #include "harreman/loyalty.h"
 #include "harreman/outbox.h"
@@ -164,6 +165,9 @@ enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm
 	/* The lessons it took with it: one message for all of them. */
 	if (err == HM_OK && n_lessons)
 		err = hm_outbox_lessons_cancelled(db, env, lessons, n_lessons, who->now);
+	/* Group seats freed: offered to the first in each line. */
+	if (err == HM_OK && n_lessons)
+		err = hm_db_waitlists_seats_freed(db, env, lessons, n_lessons, who);
 	if (err == HM_OK)
 		err = hm_db_contracts_json(db, id, out);
 	return hm_db_end(db, err);

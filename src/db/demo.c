@@ -4,9 +4,9 @@
 // tutors and four students, tutor profiles and their weekly availability, the
 // services, clients at every loyalty stage with contracts, lessons (months of
 // history and a few in the coming week), contact history, gifts in stock and open,
-// overdue and answered inquiries, community events with registrations, and students'
-// contributions (published and waiting for review), twenty automatic answers in
-// each language. All of it is written in one transaction and placed relative to
+// overdue and answered inquiries, community events with registrations (and a full
+// workshop with a waiting list), students' contributions (published and waiting for
+// review), twenty automatic answers in each language. All of it is written in one transaction and placed relative to
 // the current time, so the demo always looks current; nothing is random.
 // The passwords are public by design: `scripts/run` prints the three logins, and the
 // other tutors (amaia@, jon@) use Mikel's password, the other students (irati@, unai@,
@@ -796,6 +796,7 @@ struct demo_event {
 	int minute, duration_min, capacity;
 	int created_by;    /* a user */
 	int registered[4]; /* clients; -1 ends the list */
+	int waiting[3];    /* clients in line for a full event, first first; -1 ends */
 };
 
 static const struct demo_event demo_events[] = {
@@ -809,7 +810,8 @@ static const struct demo_event demo_events[] = {
 	 90,
 	 12,
 	 U_JON,
-	 {C_MAITE, C_GARAZI, C_UNAI, -1}},
+	 {C_MAITE, C_GARAZI, C_UNAI, -1},
+	 {-1}},
 	{"Hitzaldia: azterketak lasai prestatzen",
 	 "talk",
 	 NULL,
@@ -820,7 +822,8 @@ static const struct demo_event demo_events[] = {
 	 60,
 	 40,
 	 U_MIKEL,
-	 {C_ANE, C_IRATI, C_PEIO, -1}},
+	 {C_ANE, C_IRATI, C_PEIO, -1},
+	 {-1}},
 	{"Foroa: ingelesa lanean",
 	 "forum",
 	 "english",
@@ -831,7 +834,21 @@ static const struct demo_event demo_events[] = {
 	 120,
 	 15,
 	 U_AMAIA,
-	 {C_IRATI, C_JOSU, -1}},
+	 {C_IRATI, C_JOSU, -1},
+	 {-1}},
+	{"Fisika tailerra: esperimentuak sukaldean",
+	 "workshop",
+	 "physics",
+	 "Etxean dauzkagun gauzekin fisikako esperimentu txikiak: dentsitatea, presioa eta "
+	 "argia. Hiru lekurako baino ez dago tokia; beteta dago, baina itxaron-zerrendan "
+	 "izena eman dezakezu.",
+	 10,
+	 AT(17, 30),
+	 90,
+	 3,
+	 U_MIKEL,
+	 {C_MAITE, C_PEIO, C_JOSU, -1},
+	 {C_ANE, C_GARAZI, -1}},
 };
 
 /* Contributions of students: published ones (reviewed) and one waiting. */
@@ -1301,6 +1318,8 @@ static enum hm_err seed_events(struct demo *d)
 	static const char registration_sql[] =
 		"INSERT INTO event_registrations (event_id, client_id, created_at)"
 		" VALUES (?1, ?2, ?3)";
+	static const char waiting_sql[] =
+		"INSERT INTO event_waitlist (event_id, client_id, created_at) VALUES (?1, ?2, ?3)";
 	enum hm_err err = HM_OK;
 	for (size_t i = 0; i < COUNT_OF(demo_events) && err == HM_OK; i++) {
 		const struct demo_event *e = &demo_events[i];
@@ -1330,6 +1349,16 @@ static enum hm_err seed_events(struct demo *d)
 			sqlite3_bind_int64(stmt, 2, d->client[e->registered[k]]);
 			sqlite3_bind_int64(stmt, 3, created + 86400 * (int64_t)(k + 1));
 			err = run(d->db, stmt, "demo registration");
+		}
+		/* A full event's line, after its last registration. */
+		for (size_t k = 0; k < COUNT_OF(e->waiting) && e->waiting[k] >= 0 && err == HM_OK;
+		     k++) {
+			if (!(stmt = hm_db_stmt(d->db, waiting_sql)))
+				return HM_ERR_INTERNAL;
+			sqlite3_bind_int64(stmt, 1, id);
+			sqlite3_bind_int64(stmt, 2, d->client[e->waiting[k]]);
+			sqlite3_bind_int64(stmt, 3, created + 86400 * (int64_t)(k + 5));
+			err = run(d->db, stmt, "demo waiting list");
 		}
 	}
 	return err;

@@ -8,19 +8,25 @@
 #include <string.h>
 
 #include "harreman/audit.h"
+#include "harreman/db_json.h"
 #include "harreman/db_events.h"
+#include "harreman/db_waitlists.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
 /* The columns event_from_row reads. ?1 is the viewer's client id when the viewer
  * is a student, 0 otherwise (is_registered is then NULL). */
-#define EVENT_COLUMNS                                                                  \
-	"e.id, e.title, e.kind, e.subject, e.starts_at, e.ends_at, e.capacity,"        \
-	" e.description,"                                                              \
-	" (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id),"       \
-	" CASE WHEN ?1 = 0 THEN NULL ELSE EXISTS (SELECT 1 FROM event_registrations r" \
-	"   WHERE r.event_id = e.id AND r.client_id = ?1) END,"                        \
-	" e.created_at, e.updated_at"
+#define EVENT_COLUMNS                                                                     \
+	"e.id, e.title, e.kind, e.subject, e.starts_at, e.ends_at, e.capacity,"           \
+	" e.description,"                                                                 \
+	" (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id),"          \
+	" CASE WHEN ?1 = 0 THEN NULL ELSE EXISTS (SELECT 1 FROM event_registrations r"    \
+	"   WHERE r.event_id = e.id AND r.client_id = ?1) END,"                           \
+	" e.created_at, e.updated_at,"                                                    \
+	" (SELECT count(*) FROM event_waitlist w WHERE w.event_id = e.id),"               \
+	" CASE WHEN ?1 = 0 THEN NULL ELSE (SELECT (SELECT count(*) FROM event_waitlist o" \
+	"   WHERE o.event_id = w.event_id AND o.id <= w.id) FROM event_waitlist w"        \
+	"   WHERE w.event_id = e.id AND w.client_id = ?1) END"
 
 static json_t *event_from_row(sqlite3_stmt *stmt)
 {
@@ -33,19 +39,21 @@ static json_t *event_from_row(sqlite3_stmt *stmt)
 	hm_time_format(sqlite3_column_int64(stmt, 5), ends);
 	hm_time_format(sqlite3_column_int64(stmt, 10), created);
 	hm_time_format(sqlite3_column_int64(stmt, 11), updated);
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s}", "id",
-			 (json_int_t)sqlite3_column_int64(stmt, 0), "title",
-			 (const char *)sqlite3_column_text(stmt, 1), "kind",
-			 (const char *)sqlite3_column_text(stmt, 2), "subject",
-			 subject ? json_string((const char *)subject) : json_null(), "starts_at",
-			 starts, "ends_at", ends, "capacity", capacity, "description",
-			 (const char *)sqlite3_column_text(stmt, 7), "registered_count", registered,
-			 "places_left", capacity > registered ? capacity - registered : 0,
-			 "is_registered",
-			 sqlite3_column_type(stmt, 9) == SQLITE_NULL
-				 ? json_null()
-				 : json_boolean(sqlite3_column_int(stmt, 9)),
-			 "created_at", created, "updated_at", updated);
+	return json_pack(
+		"{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s, s:i,"
+		" s:o}",
+		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "title",
+		(const char *)sqlite3_column_text(stmt, 1), "kind",
+		(const char *)sqlite3_column_text(stmt, 2), "subject",
+		subject ? json_string((const char *)subject) : json_null(), "starts_at", starts,
+		"ends_at", ends, "capacity", capacity, "description",
+		(const char *)sqlite3_column_text(stmt, 7), "registered_count", registered,
+		"places_left", capacity > registered ? capacity - registered : 0, "is_registered",
+		sqlite3_column_type(stmt, 9) == SQLITE_NULL
+			? json_null()
+			: json_boolean(sqlite3_column_int(stmt, 9)),
+		"created_at", created, "updated_at", updated, "waitlist_count",
+		sqlite3_column_int(stmt, 12), "waitlist_position", hm_db_json_int(stmt, 13));
 }
 
 /* One event as viewer_client (0: not a student) sees it. */
@@ -199,8 +207,8 @@ static enum hm_err update_event(struct hm_db *db, int64_t id, const struct hm_ev
 }
 
 enum hm_err hm_db_events_update(struct hm_db *db, int64_t id, const struct hm_event_input *in,
-				json_t *detail, const struct hm_actor *who, json_t **out,
-				int *registered)
+				json_t *detail, const struct hm_actor *who,
+				const struct hm_outbox_env *env, json_t **out, int *registered)
 {
 	struct hm_event_state cur;
 	*out = NULL;
@@ -219,6 +227,9 @@ enum hm_err hm_db_events_update(struct hm_db *db, int64_t id, const struct hm_ev
 			err = hm_audit_record(db, who->user_id, "event.update", "event", id, detail,
 					      who->request_id, who->now);
 	}
+	/* A capacity raised frees places: the line fills them in this transaction. */
+	if (err == HM_OK && in->has_capacity && in->capacity > cur.capacity)
+		err = hm_db_waitlists_fill_event(db, env, id, who, NULL);
 	if (err == HM_OK)
 		err = event_json(db, id, 0, out);
 	return hm_db_end(db, err);
@@ -301,7 +312,7 @@ enum hm_err hm_db_events_register(struct hm_db *db, int64_t id, int64_t client_i
 }
 
 enum hm_err hm_db_events_withdraw(struct hm_db *db, int64_t id, int64_t client_id,
-				  const struct hm_actor *who)
+				  const struct hm_actor *who, const struct hm_outbox_env *env)
 {
 	struct hm_event_state ev;
 	enum hm_err err = hm_db_begin(db);
@@ -313,6 +324,10 @@ enum hm_err hm_db_events_withdraw(struct hm_db *db, int64_t id, int64_t client_i
 					       : delete_registration(db, id, client_id);
 		if (err == HM_OK)
 			err = audit_registration(db, "event.withdraw", id, client_id, who);
+		/* The place freed goes to the first in line before anyone else can see
+		 * it free: this transaction holds the write lock. */
+		if (err == HM_OK)
+			err = hm_db_waitlists_fill_event(db, env, id, who, NULL);
 	}
 	return hm_db_end(db, err);
 }

@@ -14,6 +14,7 @@
 #include "harreman/outbox.h"
 #include "harreman/db_contracts.h"
 #include "harreman/db_json.h"
+#include "harreman/db_waitlists.h"
 #include "harreman/banned.h"
 
 /* ---- reading ------------------------------------------------------------- */
@@ -281,19 +282,17 @@ static enum hm_err lessons_json(struct hm_db *db, const int64_t *ids, int n, jso
 	return err;
 }
 
-enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
-			       const struct hm_actor *who, const struct hm_outbox_env *env,
-			       json_t **items)
+enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking *b,
+				      const struct hm_actor *who, const struct hm_outbox_env *env,
+				      json_t **items)
 {
 	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	int64_t contract_id = b->contract_id;
+	enum hm_err err = HM_OK;
 	*items = NULL;
 	bool made_contract = contract_id == 0;
 	if (b->n < 1 || b->n > HM_REPEAT_WEEKS_MAX)
 		return HM_ERR_INTERNAL;
-	enum hm_err err = hm_db_begin(db);
-	if (err != HM_OK)
-		return err;
 	if (made_contract) {
 		struct hm_new_contract c = {
 			.client_id = b->client_id,
@@ -321,6 +320,20 @@ enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 		err = hm_outbox_lessons_booked(db, env, ids, (size_t)b->n, who->now);
 	if (err == HM_OK)
 		err = lessons_json(db, ids, b->n, items);
+	return err;
+}
+
+enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
+			       const struct hm_actor *who, const struct hm_outbox_env *env,
+			       json_t **items)
+{
+	*items = NULL;
+	if (b->n < 1 || b->n > HM_REPEAT_WEEKS_MAX)
+		return HM_ERR_INTERNAL;
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = hm_db_lessons_book_within(db, b, who, env, items);
 	err = hm_db_end(db, err);
 	if (err != HM_OK) { /* the COMMIT itself may fail: nothing to show then */
 		json_decref(*items);
@@ -394,6 +407,9 @@ enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id
 	/* The client hears of it (not of a lesson that is over: staff tidying up). */
 	if (err == HM_OK && row.starts_at > who->now)
 		err = hm_outbox_lessons_cancelled(db, env, &row.id, 1, who->now);
+	/* A group seat freed: offered to the first in its line, in this transaction. */
+	if (err == HM_OK)
+		err = hm_db_waitlists_seats_freed(db, env, &row.id, 1, who);
 	if (err == HM_OK)
 		err = hm_db_lessons_json(db, row.id, out);
 	return hm_db_end(db, err);

@@ -260,6 +260,108 @@ enum hm_err hm_outbox_lessons_cancelled(struct hm_db *db, const struct hm_outbox
 	return queue_lessons(db, env, HM_MSG_LESSON_CANCELLED, lesson_ids, n, now);
 }
 
+/* ---- waitlists ------------------------------------------------------------ */
+
+/* The columns both waitlist messages read: the client, what the place is, when. */
+struct waitlist_info {
+	int64_t client_id, starts_at, deadline;
+	char *name, *to, *what, *tutor;
+	enum hm_locale locale;
+};
+
+static void waitlist_info_release(struct waitlist_info *info)
+{
+	free(info->name);
+	free(info->to);
+	free(info->what);
+	free(info->tutor);
+}
+
+/* Reads one row of (client id, starts, deadline, name, address, locale, what,
+ * tutor) from sql with ?1 and ?2 bound; HM_ERR_NOT_FOUND when there is none. */
+static enum hm_err waitlist_info(struct hm_db *db, const char *sql, int64_t a, int64_t b,
+				 struct waitlist_info *info)
+{
+	memset(info, 0, sizeof *info);
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	int rc = sqlite3_step(stmt);
+	enum hm_err err = HM_OK;
+	if (rc == SQLITE_ROW) {
+		info->client_id = sqlite3_column_int64(stmt, 0);
+		info->starts_at = sqlite3_column_int64(stmt, 1);
+		info->deadline = sqlite3_column_int64(stmt, 2);
+		info->name = hm_db_column_strdup(stmt, 3);
+		info->to = hm_db_column_strdup(stmt, 4);
+		info->locale = hm_locale_from_name((const char *)sqlite3_column_text(stmt, 5));
+		info->what = hm_db_column_strdup(stmt, 6);
+		info->tutor = hm_db_column_strdup(stmt, 7);
+		if (!info->name || !info->what || !info->tutor)
+			err = HM_ERR_INTERNAL;
+	} else {
+		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read waitlist");
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+static enum hm_err queue_waitlist(struct hm_db *db, const struct hm_outbox_env *env,
+				  enum hm_msg_kind kind, const char *sql, int64_t a, int64_t b,
+				  int64_t now)
+{
+	struct waitlist_info info;
+	struct hm_local_time at, deadline;
+	enum hm_err err = waitlist_info(db, sql, a, b, &info);
+	if (err == HM_OK && info.to) {
+		local_time(info.starts_at, &at);
+		local_time(info.deadline, &deadline);
+		struct hm_msg_params p = {
+			.name = info.name,
+			.service = info.what,
+			.title = info.what,
+			.tutor = info.tutor,
+			.times = &at,
+			.n_times = 1,
+			.zone = env->zone,
+			.deadline = kind == HM_MSG_WAITLIST_OFFER ? &deadline : NULL,
+		};
+		struct queued q = {
+			.kind = kind,
+			.client_id = info.client_id,
+			.locale = info.locale,
+			.to = info.to,
+			.params = &p,
+		};
+		err = queue(db, env, &q, now);
+	}
+	waitlist_info_release(&info);
+	return err;
+}
+
+enum hm_err hm_outbox_waitlist_registered(struct hm_db *db, const struct hm_outbox_env *env,
+					  int64_t event_id, int64_t client_id, int64_t now)
+{
+	static const char sql[] =
+		"SELECT c.id, e.starts_at, 0, c.full_name, coalesce(c.email, c.guardian_email),"
+		" c.locale, e.title, '' FROM events e, clients c WHERE e.id = ?1 AND c.id = ?2";
+	return queue_waitlist(db, env, HM_MSG_WAITLIST_REGISTERED, sql, event_id, client_id, now);
+}
+
+enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_env *env,
+				     int64_t waitlist_id, int64_t now)
+{
+	static const char sql[] =
+		"SELECT c.id, w.starts_at, w.offer_expires_at, c.full_name,"
+		" coalesce(c.email, c.guardian_email), c.locale, s.name, coalesce(t.full_name, '')"
+		" FROM slot_waitlist w JOIN clients c ON c.id = w.client_id"
+		" JOIN services s ON s.id = w.service_id LEFT JOIN users t ON t.id = w.tutor_id"
+		" WHERE w.id = ?1 AND ?2 = ?2";
+	return queue_waitlist(db, env, HM_MSG_WAITLIST_OFFER, sql, waitlist_id, 0, now);
+}
+
 /* An answer suggested to an inquiry, as read (owned texts). */
 struct suggested {
 	char *question, *answer;

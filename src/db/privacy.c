@@ -226,6 +226,9 @@ static const char *const erase_statements[] = {
 	/* Places at events still to come go back; past ones stay counted. */
 	"DELETE FROM event_registrations WHERE client_id = ?1 AND event_id IN"
 	" (SELECT id FROM events WHERE starts_at > ?5)",
+	/* Places in line go (a held offer with them: the sweep never sees it again). */
+	"DELETE FROM event_waitlist WHERE client_id = ?1",
+	"DELETE FROM slot_waitlist WHERE client_id = ?1",
 	/* What the student wrote and the name it was credited with: emptied and taken
 	 * down (a published text could hold anything about its author). */
 	"UPDATE contributions SET credit_name = 'erased', title = 'erased', body = '',"

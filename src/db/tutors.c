@@ -270,12 +270,18 @@ enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
 {
 	static const char windows_sql[] =
 		"SELECT weekday, starts, ends FROM availability WHERE tutor_id = ?1";
-	/* Lessons of one group session are counted together. */
+	/* Lessons of one group session are counted together, with the seats held for
+	 * a waitlist offer (sql/0008): a held seat is a taken one. */
 	static const char booked_sql[] =
-		"SELECT starts_at, max(ends_at), service_id, count(*) FROM lessons"
+		"SELECT starts_at, max(ends_at), service_id, count(*) FROM ("
+		" SELECT starts_at, ends_at, service_id FROM lessons"
 		" WHERE tutor_id = ?1 AND status = 'booked' AND starts_at < ?3 AND ends_at > ?2"
 		/* a lesson lasts at most 600 minutes: a lower bound the index can use */
 		" AND starts_at > ?2 - 36000"
+		" UNION ALL SELECT w.starts_at, w.starts_at + 60 * s.duration_min, w.service_id"
+		" FROM slot_waitlist w JOIN services s ON s.id = w.service_id"
+		" WHERE w.tutor_id = ?1 AND w.state = 'offered' AND w.starts_at < ?3"
+		" AND w.starts_at > ?2 - 36000)"
 		" GROUP BY service_id, starts_at ORDER BY starts_at";
 	enum hm_err err = HM_ERR_INTERNAL;
 	struct hm_weekly_window *windows = NULL;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The e-mail templates (include/harreman/messages.h): one subject and body per kind
 // and language, with named placeholders ({name}, {service}, {tutor}, {time},
-// {times}, {zone}, {subject}, {hours}, {reply}, {quote}) filled in by expand().
+// {times}, {zone}, {subject}, {hours}, {reply}, {quote}, {answers}, {title},
+// {deadline}) filled in by expand().
 // The texts are data; adding a language is adding a column.
 #include <stdio.h>
 #include <string.h>
@@ -164,11 +165,72 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 					NULL,
 				},
 		},
+	[HM_MSG_WAITLIST_REGISTERED] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Tokia duzu: {title}",
+					"Kaixo, {name}:\n\nToki bat libre geratu da, eta itxaron-zerrendako "
+					"lehena zinenez, izena emanda zaude orain:\n\n{title}\n{time} ({zone} "
+					"ordua)\n\nJoan ezin bazara, kendu izena webgunean, beste norbaitek "
+					"tokia har dezan.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Tienes plaza: {title}",
+					"Hola, {name}:\n\nSe ha liberado una plaza y, como eras la primera "
+					"persona de la lista de espera, ya estás inscrito/a:\n\n{title}\n{time} "
+					"(hora de {zone})\n\nSi no puedes ir, date de baja en la web para que "
+					"otra persona ocupe la plaza.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"You have a place: {title}",
+					"Hello {name},\n\nA place has come free and, as you were first on the "
+					"waiting list, you are now registered:\n\n{title}\n{time} ({zone} "
+					"time)\n\nIf you cannot come, withdraw on the website so that someone "
+					"else can have the place.\n\nHarreman\n",
+					NULL,
+				},
+		},
+	[HM_MSG_WAITLIST_OFFER] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Toki bat zuretzat: {service}",
+					"Kaixo, {name}:\n\nToki bat libre geratu da itxaron-zerrendan zinen "
+					"taldean, eta zuretzat gordeta dago:\n\n{service}, {tutor} "
+					"irakaslearekin:\n{times}({zone} ordua)\n\nOnartu webgunean {deadline} "
+					"baino lehen; bestela, zerrendako hurrengoari eskainiko diogu.\n\n"
+					"Harreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Una plaza para ti: {service}",
+					"Hola, {name}:\n\nSe ha liberado una plaza en el grupo en cuya lista de "
+					"espera estabas, y te la guardamos:\n\n{service}, con {tutor}:\n"
+					"{times}(hora de {zone})\n\nAcéptala en la web antes del {deadline}; si "
+					"no, se la ofreceremos a la siguiente persona de la lista.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"A place for you: {service}",
+					"Hello {name},\n\nA place has come free in the group whose waiting list "
+					"you were on, and we are holding it for you:\n\n{service}, with {tutor}:\n"
+					"{times}({zone} time)\n\nAccept it on the website before {deadline}; "
+					"otherwise it goes to the next person on the list.\n\nHarreman\n",
+					NULL,
+				},
+		},
 };
 
 static const char *const kind_names[HM_MSG_KIND_COUNT] = {
-	"lesson_booked",    "lesson_cancelled", "lesson_reminder",
-	"inquiry_received", "inquiry_answered",
+	"lesson_booked",    "lesson_cancelled",    "lesson_reminder", "inquiry_received",
+	"inquiry_answered", "waitlist_registered", "waitlist_offer",
 };
 
 static const char *const locale_names[HM_LOCALE_COUNT] = {"eu", "es", "en"};
@@ -284,6 +346,10 @@ static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum h
 		return put(out, p->subject);
 	if (IS("reply"))
 		return put(out, p->reply);
+	if (IS("title"))
+		return put(out, p->title);
+	if (IS("deadline"))
+		return !p->deadline || hm_msg_format_time(locale, p->deadline, out);
 	if (IS("quote"))
 		return quote(out, p->message);
 	if (IS("answers"))

@@ -2,7 +2,8 @@
 // The sender thread (include/harreman/sender.h). Each pass: queue the reminders
 // that are due (at most one scan a second), then claim and deliver due messages
 // one by one until none is left, then sleep until the earliest of: a wake-up from
-// a handler, the next retry, the next reminder, HM_SENDER_TICK. A message is
+// a handler, the next retry, the next reminder, the next waitlist sweep (expired
+// offers passed on, once a minute), HM_SENDER_TICK. A message is
 // claimed (`sending`) in a committed transaction before SMTP starts, and the first
 // call of libcurl's read callback -- the moment the relay has said 354 to DATA --
 // is committed too, so a crash leaves enough behind to tell "never went out" (send
@@ -24,6 +25,8 @@
 #include "harreman/sender.h"
 #include "harreman/timefmt.h"
 #include "harreman/curl_lib.h"
+#include "harreman/db_waitlists.h"
+#include "harreman/limits.h"
 #include "harreman/banned.h"
 
 #define CONNECT_TIMEOUT 10L
@@ -49,6 +52,7 @@ struct hm_sender {
 	const char *url, *from; /* borrowed from app->cfg; url NULL: queue only */
 	int64_t backoff;
 	int64_t reminders_scanned_ms; /* monotonic, the last scan for due reminders */
+	int64_t waitlist_swept;       /* Unix seconds, the last sweep of expired offers */
 };
 
 static int64_t mono_ms(void)
@@ -317,6 +321,19 @@ static int64_t pass(struct hm_sender *s, struct hm_db *db)
 			s->reminders_scanned_ms = 0;
 		}
 	}
+	/* Waitlist offers not taken in time pass on, at most once a minute: the
+	 * thread never sleeps longer than that. */
+	if (now - s->waitlist_swept >= HM_WAITLIST_SWEEP_SECONDS) {
+		int passed = 0;
+		int64_t next_offer = 0;
+		s->waitlist_swept = now;
+		if (hm_db_waitlists_sweep(db, &s->env, now, &passed, &next_offer) != HM_OK)
+			return now + ERROR_PAUSE;
+		if (passed)
+			hm_log_info("waitlist: %d offer%s expired and passed on", passed,
+				    passed == 1 ? "" : "s");
+	}
+	next = earliest(next, s->waitlist_swept + HM_WAITLIST_SWEEP_SECONDS);
 	while (s->url && !atomic_load(&s->stop)) {
 		struct hm_outbox_msg msg;
 		int64_t send_due = 0;

@@ -59,6 +59,7 @@ enum id_kind {
 	ID_CONTRIBUTION, /* student A's contribution, submitted */
 	ID_OUTBOX,       /* a message in the outbox (A's booking confirmation) */
 	ID_ANSWER,       /* an automatic answer */
+	ID_WAITLIST_A,   /* student A's place in the line of a full group session */
 	ID_KINDS
 };
 
@@ -176,6 +177,14 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/contributions", STUDENT, ID_NONE, 0},
 	{"POST", "/api/v1/contributions/{id}/review", OFFICE, ID_CONTRIBUTION, 0},
 	{"GET", "/api/v1/me/suggestions", STUDENT, ID_NONE, 0},
+
+	/* Waitlists */
+	{"POST", "/api/v1/events/{id}/waitlist", STUDENT, ID_EVENT, 0},
+	{"DELETE", "/api/v1/events/{id}/waitlist", STUDENT, ID_EVENT, 0},
+	{"POST", "/api/v1/waitlist", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/waitlist/{id}/accept", STUDENT, ID_WAITLIST_A, OWNED_BY_A},
+	{"DELETE", "/api/v1/waitlist/{id}", STUDENT, ID_WAITLIST_A, OWNED_BY_A},
+	{"GET", "/api/v1/me/waitlist", STUDENT, ID_NONE, 0},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
@@ -388,6 +397,23 @@ static bool setup(void)
 				       "{\"kind\":\"method\",\"title\":\"How I learn\","
 				       "\"body\":\"Every day a little.\"}",
 				       201);
+	/* A group session of one seat four days ahead, taken by the spare client
+	 * (booked by staff); A waits in its line. */
+	json_int_t group = post_id(&staff, "/api/v1/services",
+				   "{\"name\":\"Maths group\",\"subject\":\"maths\","
+				   "\"kind\":\"group\",\"duration_min\":60,\"price_cents\":1500,"
+				   "\"capacity\":1}",
+				   201);
+	char at[HM_RFC3339_LEN];
+	hm_time_format(hm_local_instant(today + 4, 18 * 60), at);
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\",\"client_id\":%lld}",
+		 (long long)group, (long long)ids[ID_TUTOR], at, (long long)ids[ID_SPARE_CLIENT]);
+	if (post_id(&staff, "/api/v1/lessons", body, 201) <= 0)
+		return false;
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"}",
+		 (long long)group, (long long)ids[ID_TUTOR], at);
+	ids[ID_WAITLIST_A] = post_id(&student_a, "/api/v1/waitlist", body, 201);
 	/* The newest message of the outbox (there is no relay: it stays queued). */
 	struct http_response r;
 	api_call(&admin, "GET", "/api/v1/outbox?limit=1", NULL, &r);

@@ -15,6 +15,9 @@
 #include "harreman/db_contributions.h"
 #include "harreman/db_events.h"
 #include "harreman/db_inquiries.h"
+#include "harreman/outbox.h"
+
+static const struct hm_outbox_env events_env = {"Europe/Madrid", "test.example"};
 
 static struct hm_db *fresh_db(void)
 {
@@ -233,13 +236,13 @@ static void test_db_register_and_withdraw(void)
 	CHECK_INT(audit_rows(db, "event.register"), 2);
 	CHECK_INT(hm_db_events_register(db, 9, 3, &who, &out, &created), HM_ERR_NOT_FOUND);
 	/* Withdrawing makes room; withdrawing again is no change. */
-	CHECK_INT(hm_db_events_withdraw(db, 1, 2, &who), HM_OK);
-	CHECK_INT(hm_db_events_withdraw(db, 1, 2, &who), HM_OK);
+	CHECK_INT(hm_db_events_withdraw(db, 1, 2, &who, &events_env), HM_OK);
+	CHECK_INT(hm_db_events_withdraw(db, 1, 2, &who, &events_env), HM_OK);
 	CHECK_INT(audit_rows(db, "event.withdraw"), 1);
 	/* Once it started, neither a registration nor a withdrawal. */
 	who.now = 1000;
 	CHECK_INT(hm_db_events_register(db, 1, 3, &who, &out, &created), HM_ERR_CONFLICT);
-	CHECK_INT(hm_db_events_withdraw(db, 1, 1, &who), HM_ERR_CONFLICT);
+	CHECK_INT(hm_db_events_withdraw(db, 1, 1, &who, &events_env), HM_ERR_CONFLICT);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM event_registrations"), 1);
 	hm_db_close(db);
 }
@@ -254,24 +257,26 @@ static void test_db_event_update(void)
 	CHECK_INT(run(db, "INSERT INTO event_registrations VALUES (1, 1, 5), (1, 2, 5)", NULL, 0),
 		  SQLITE_OK);
 	struct hm_event_input lower = {.has_capacity = true, .capacity = 1};
-	CHECK_INT(hm_db_events_update(db, 1, &lower, NULL, &who, &out, &registered),
+	CHECK_INT(hm_db_events_update(db, 1, &lower, NULL, &who, &events_env, &out, &registered),
 		  HM_ERR_CONFLICT);
 	CHECK_INT(registered, 2);
 	CHECK(out == NULL);
 	CHECK_INT(scalar(db, "SELECT capacity FROM events WHERE id = 1"), 2);
 	/* Nothing to change: not even updated_at, and no audit row. */
 	struct hm_event_input none = {0};
-	CHECK_INT(hm_db_events_update(db, 1, &none, NULL, &who, &out, &registered), HM_OK);
+	CHECK_INT(hm_db_events_update(db, 1, &none, NULL, &who, &events_env, &out, &registered),
+		  HM_OK);
 	json_decref(out);
 	CHECK_INT(scalar(db, "SELECT updated_at FROM events WHERE id = 1"), 0);
 	CHECK_INT(audit_rows(db, "event.update"), 0);
 	struct hm_event_input title = {.title = "Berria", .clear_subject = true};
-	CHECK_INT(hm_db_events_update(db, 1, &title, NULL, &who, &out, &registered), HM_OK);
+	CHECK_INT(hm_db_events_update(db, 1, &title, NULL, &who, &events_env, &out, &registered),
+		  HM_OK);
 	CHECK_STR(json_string_value(json_object_get(out, "title")), "Berria");
 	json_decref(out);
 	CHECK_INT(scalar(db, "SELECT updated_at FROM events WHERE id = 1"), 10);
 	CHECK_INT(audit_rows(db, "event.update"), 1);
-	CHECK_INT(hm_db_events_update(db, 9, &title, NULL, &who, &out, &registered),
+	CHECK_INT(hm_db_events_update(db, 9, &title, NULL, &who, &events_env, &out, &registered),
 		  HM_ERR_NOT_FOUND);
 	hm_db_close(db);
 }

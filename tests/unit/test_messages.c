@@ -11,6 +11,7 @@
 #include "harreman/messages.h"
 
 static const struct hm_local_time tuesday = {2026, 11, 24, 2, 16, 0};
+static const struct hm_local_time deadline = {2026, 11, 23, 1, 4, 0};
 static const struct hm_local_time series[] = {
 	{2026, 11, 24, 2, 16, 0}, {2026, 12, 1, 2, 16, 0}, {2026, 12, 8, 2, 16, 30}};
 
@@ -132,7 +133,9 @@ static void test_every_kind_in_every_language(void)
 				  .subject = "Prezioak",
 				  .message = "Zenbat da?\nEta taldean?",
 				  .reply = "20 euro.",
-				  .response_hours = 48};
+				  .response_hours = 48,
+				  .title = "Tailerra",
+				  .deadline = &deadline};
 	for (int k = 0; k < HM_MSG_KIND_COUNT; k++) {
 		for (int l = 0; l < HM_LOCALE_COUNT; l++) {
 			char *subject, *body;
@@ -142,8 +145,11 @@ static void test_every_kind_in_every_language(void)
 			CHECK(strstr(body, "Harreman") != NULL);
 			CHECK(strchr(body, '{') == NULL); /* every placeholder filled */
 			CHECK(strchr(subject, '{') == NULL);
-			if (k <= HM_MSG_LESSON_REMINDER) {
+			if (k <= HM_MSG_LESSON_REMINDER || k == HM_MSG_WAITLIST_OFFER) {
 				CHECK(strstr(body, "Fisika") && strstr(body, "Amaia"));
+				CHECK(strstr(body, "16:00") != NULL);
+			} else if (k == HM_MSG_WAITLIST_REGISTERED) {
+				CHECK(strstr(subject, "Tailerra") && strstr(body, "Tailerra"));
 				CHECK(strstr(body, "16:00") != NULL);
 			} else {
 				CHECK(strstr(subject, "Prezioak") != NULL);
@@ -157,6 +163,8 @@ static void test_every_kind_in_every_language(void)
 			}
 			if (k == HM_MSG_LESSON_REMINDER)
 				CHECK(strstr(subject, "16:00") != NULL);
+			if (k == HM_MSG_WAITLIST_OFFER) /* the deadline, the day before */
+				CHECK(strstr(body, "04:00") != NULL);
 			free(subject);
 			free(body);
 		}
@@ -237,6 +245,58 @@ static void test_suggested_answers(void)
 	free(body);
 }
 
+/* The waitlist's two messages: a place taken for the first in line, and a seat
+ * held until a deadline, each in the recipient's language. */
+static void test_waitlist_messages(void)
+{
+	char *subject, *body;
+	struct hm_msg_params p = {.name = "Irati",
+				  .title = "Zatikien tailerra",
+				  .service = "Matematika taldean",
+				  .tutor = "Mikel",
+				  .times = &tuesday,
+				  .n_times = 1,
+				  .zone = "Europe/Madrid",
+				  .deadline = &deadline};
+	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_EU, &p, &subject, &body));
+	CHECK_STR(subject, "Tokia duzu: Zatikien tailerra");
+	CHECK(strstr(body, "itxaron-zerrendako lehena") != NULL);
+	CHECK(strstr(body, "2026ko azaroaren 24a, asteartea, 16:00 (Europe/Madrid ordua)") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK_STR(subject, "Tienes plaza: Zatikien tailerra");
+	CHECK(strstr(body, "lista de espera") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK_STR(subject, "You have a place: Zatikien tailerra");
+	CHECK(strstr(body, "Tuesday 24 November 2026, 16:00 (Europe/Madrid time)") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_WAITLIST_OFFER, HM_LOCALE_EU, &p, &subject, &body));
+	CHECK_STR(subject, "Toki bat zuretzat: Matematika taldean");
+	CHECK(strstr(body,
+		     "Onartu webgunean 2026ko azaroaren 23a, astelehena, 04:00 baino lehen") !=
+	      NULL);
+	CHECK(strstr(body, "Mikel irakaslearekin") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_WAITLIST_OFFER, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK_STR(subject, "Una plaza para ti: Matematika taldean");
+	CHECK(strstr(body, "antes del lunes, 23 de noviembre de 2026, 04:00") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_WAITLIST_OFFER, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK_STR(subject, "A place for you: Matematika taldean");
+	CHECK(strstr(body, "before Monday 23 November 2026, 04:00") != NULL);
+	CHECK(strstr(body, "  - Tuesday 24 November 2026, 16:00\n") != NULL);
+	free(subject);
+	free(body);
+	CHECK_STR(hm_msg_kind_name(HM_MSG_WAITLIST_REGISTERED), "waitlist_registered");
+	CHECK_STR(hm_msg_kind_name(HM_MSG_WAITLIST_OFFER), "waitlist_offer");
+}
+
 static void test_values_are_not_templates(void)
 {
 	char *subject, *body;
@@ -263,5 +323,6 @@ int main(void)
 	RUN(test_variants);
 	RUN(test_values_are_not_templates);
 	RUN(test_suggested_answers);
+	RUN(test_waitlist_messages);
 	return CHECK_EXIT();
 }
