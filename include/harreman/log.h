@@ -15,9 +15,9 @@ enum hm_log_level { HM_LOG_DEBUG, HM_LOG_INFO, HM_LOG_WARN, HM_LOG_ERROR };
 /* Messages below this level are dropped (default HM_LOG_INFO). */
 void hm_log_set_level(enum hm_log_level level);
 
-/* Writes one line, or counts it when the same level and text was written less
- * than a second ago; the next one after that second carries the count. Any
- * thread. */
+/* Writes one line, or, for a warning or an error, counts it when the same level
+ * and text was written less than a second ago; the next one after that second
+ * carries the count. Any thread. */
 void hm_log(enum hm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes the counts of lines whose second is over (all: every count, at a stop)

@@ -155,7 +155,10 @@ void hm_log_flush_repeats(bool all)
 static void log_text(int level, const char *text)
 {
 	size_t len = strlen(text);
-	if (len >= REPEAT_TEXT) {
+	/* Only warnings and errors repeat (a full disk, a lost relay); an INFO line is
+	 * an access line with its own request id, and must not queue every request
+	 * thread behind one lock. */
+	if (level < HM_LOG_WARN || len >= REPEAT_TEXT) {
 		write_line(level, text, 0);
 		return;
 	}

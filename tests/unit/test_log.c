@@ -158,13 +158,17 @@ static void test_a_full_table_keeps_the_counts(void)
 	capture();
 	hm_log_error("disk full");
 	hm_log_error("disk full"); /* held back */
-	/* Two hundred unique lines (access lines, say) push it out of the table. */
-	for (int i = 0; i < 200; i++)
+	/* Two hundred unique warnings push it out of the table; access lines (INFO)
+	 * never enter it. */
+	for (int i = 0; i < 200; i++) {
+		hm_log_warn("slow client %d", i);
 		hm_log_info("GET /page/%d 200", i);
+	}
 	char *out = take_output();
 	CHECK_INT(count_of(out, "ERROR disk full\n"), 1);
 	CHECK_INT(count_of(out, "ERROR disk full (repeated 1 time in the last second)\n"), 1);
 	CHECK_INT(count_of(out, " 200\n"), 200);
+	CHECK_INT(count_of(out, "WARN  slow client"), 200);
 	free(out);
 
 	/* A line seen all along stays in the table among unique ones. */
@@ -172,7 +176,7 @@ static void test_a_full_table_keeps_the_counts(void)
 	capture();
 	for (int i = 0; i < 200; i++) {
 		hm_log_error("disk still full");
-		hm_log_info("GET /again/%d 200", i);
+		hm_log_warn("slow again %d", i);
 	}
 	out = take_output();
 	CHECK_INT(count_of(out, "ERROR disk still full\n"), 1);
