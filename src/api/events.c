@@ -190,20 +190,6 @@ void hm_api_events_update(struct hm_request *req, struct hm_reply *reply)
 
 /* ---- handlers: registration ------------------------------------------------ */
 
-/* An action body: empty, or an object without fields. */
-static bool empty_body_or_reply(struct hm_request *req, struct hm_reply *reply)
-{
-	static const char *const none[] = {NULL};
-	struct hm_validation v;
-	hm_validation_init(&v);
-	hm_validate_known(&v, req->json, none, NULL);
-	bool ok = hm_validation_ok(&v);
-	if (!ok)
-		hm_api_reply_validation(reply, &v);
-	hm_validation_release(&v);
-	return ok;
-}
-
 /* The student's client id (404 without a record; 0 for anyone else). */
 static bool viewer_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 				   int64_t *client_id)
@@ -222,7 +208,8 @@ void hm_api_events_register(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 
 	if (!viewer_client_or_reply(req, reply, &client) ||
-	    !event_state_or_reply(req, reply, client, &ev) || !empty_body_or_reply(req, reply))
+	    !event_state_or_reply(req, reply, client, &ev) ||
+	    !hm_api_no_fields_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_events_register(req->db, req->path_ids[0], client, &HM_ACTOR(req),
 						&out, &created);
