@@ -152,6 +152,10 @@ hm_handler_fn hm_api_audit_list;
  * records "must be a positive whole number" into fields (created when NULL). */
 bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out, json_t **fields);
 
+/* Parses ?key=true|false into *out (false when absent). On another value records
+ * "must be true or false" into fields (created when NULL). */
+bool hm_api_query_bool(const struct hm_request *req, const char *key, bool *out, json_t **fields);
+
 /* Local days [from, to] from ?from= and ?to= (YYYY-MM-DD), defaulting to today and
  * today + default_span - 1; refuses to > from + max_span - 1 and bad dates into
  * fields. */

@@ -2,7 +2,8 @@
 /* Bookable slots, as a pure function: a tutor's weekly availability windows become
  * slots that start at each window's start and step by the service's duration (whole
  * slots only, in the future only), minus the time the tutor already teaches; a
- * group session shows the seats left and disappears when full. Local times keep
+ * group session shows the seats left and disappears when full (unless the caller
+ * asks for full sessions too, to offer their waiting lists). Local times keep
  * their wall-clock value across daylight-saving changes. */
 #ifndef HARREMAN_SLOTS_H
 #define HARREMAN_SLOTS_H
@@ -32,6 +33,7 @@ struct hm_slot_query {
 	int64_t now;                    /* slots starting at or before now are left out */
 	const struct hm_booked *booked; /* the tutor's lessons in the range */
 	size_t n_booked;
+	bool include_full; /* also list full group sessions (seats_left 0), for waitlists */
 };
 
 struct hm_slot {
@@ -43,8 +45,8 @@ struct hm_slot {
  * all (more than max means out was too small). */
 size_t hm_slots_generate(const struct hm_slot_query *q, struct hm_slot *out, size_t max);
 
-/* Finds the slot starting at starts on its own local day (q's day range is not
- * consulted): true and *slot when it is open. */
+/* Finds the slot starting at starts on its own local day (q's day range and
+ * include_full are not consulted): true and *slot when it has a seat left. */
 bool hm_slots_find(const struct hm_slot_query *q, int64_t starts, struct hm_slot *slot);
 
 #endif

@@ -308,10 +308,12 @@ static bool slots_text(const struct listed_slot *list, size_t n, struct hm_buf *
 	return ok && hm_buf_append(out, "]}\n", 3);
 }
 
-/* What GET /slots asks: the service (active), a tutor (0: any) and local days. */
+/* What GET /slots asks: the service (active), a tutor (0: any), local days, and
+ * whether full group sessions are listed too (?full=true, for their waiting lists). */
 struct slots_query {
 	struct hm_service svc;
 	int64_t tutor_id, first, last;
+	bool full;
 };
 
 static bool read_slots_query_or_reply(struct hm_request *req, struct hm_reply *reply,
@@ -324,6 +326,7 @@ static bool read_slots_query_or_reply(struct hm_request *req, struct hm_reply *r
 	sq->tutor_id = 0;
 	hm_api_query_id(req, "service_id", &service_id, &fields);
 	hm_api_query_id(req, "tutor_id", &sq->tutor_id, &fields);
+	hm_api_query_bool(req, "full", &sq->full, &fields);
 	hm_api_query_days(req, HM_SLOTS_DEFAULT_DAYS, HM_SLOTS_MAX_DAYS, &sq->first, &sq->last,
 			  &fields);
 	if (!hm_query_get(req, "service_id") && !fields)
@@ -368,6 +371,7 @@ static enum hm_err listed_slots(struct hm_db *db, const struct slots_query *sq, 
 					      &q);
 		if (err != HM_OK)
 			break;
+		q.include_full = sq->full;
 		size_t found = hm_slots_generate(&q, slots, HM_SLOTS_GENERATE_MAX);
 		hm_db_tutors_slot_query_release(&q);
 		if (found > HM_SLOTS_GENERATE_MAX)

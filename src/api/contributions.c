@@ -23,7 +23,6 @@ static const char *const statuses[] = {"submitted", "approved", "rejected", NULL
 static bool read_list_query_or_reply(struct hm_request *req, struct hm_reply *reply,
 				     const char **status, bool *mine)
 {
-	const char *mine_text = hm_query_get(req, "mine");
 	json_t *fields = NULL;
 	bool known = false;
 	*status = hm_query_get(req, "status");
@@ -32,12 +31,7 @@ static bool read_list_query_or_reply(struct hm_request *req, struct hm_reply *re
 	if (*status && !known)
 		fields = json_pack("{s:s}", "status",
 				   "must be one of: submitted, approved, rejected");
-	if (mine_text && strcmp(mine_text, "true") != 0 && strcmp(mine_text, "false") != 0) {
-		if (!fields)
-			fields = json_object();
-		json_object_set_new(fields, "mine", json_string("must be true or false"));
-	}
-	*mine = mine_text && strcmp(mine_text, "true") == 0;
+	hm_api_query_bool(req, "mine", mine, &fields);
 	if (fields)
 		hm_reply_invalid(reply, fields);
 	return fields == NULL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Query strings the resources share (include/harreman/api.h): a positive id
-// parameter (?client_id=) and a range of local days (?from=&to=), each bad value
+// parameter (?client_id=), a true/false flag (?mine=, ?full=) and a range of local days (?from=&to=), each bad value
 // recorded into a 422's fields. Parsing the request stays in the API layer.
 #include <string.h>
 
@@ -34,6 +34,20 @@ bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out
 		return false;
 	}
 	*out = v;
+	return true;
+}
+
+bool hm_api_query_bool(const struct hm_request *req, const char *key, bool *out, json_t **fields)
+{
+	const char *text = hm_query_get(req, key);
+	*out = false;
+	if (!text)
+		return true;
+	if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0) {
+		add_field(fields, key, "must be true or false");
+		return false;
+	}
+	*out = text[0] == 't';
 	return true;
 }
 

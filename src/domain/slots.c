@@ -36,7 +36,8 @@ static bool local_time_exists(int64_t t, int64_t day, int minute)
 	return back_day == day && hm_local_minute(t) == minute;
 }
 
-/* Seats left in the session [starts, ends), or 0 when the tutor is busy then. */
+/* Seats left in the session [starts, ends) (0: full), or -1 when the tutor teaches
+ * something else then. */
 static int seats_left(const struct hm_slot_query *q, int64_t starts, int64_t ends)
 {
 	int seats = q->capacity;
@@ -47,7 +48,7 @@ static int seats_left(const struct hm_slot_query *q, int64_t starts, int64_t end
 		if (q->shared && b->service_id == q->service_id && b->starts == starts)
 			seats -= b->seats_taken;
 		else
-			return 0; /* a tutor teaches one lesson at a time */
+			return -1; /* a tutor teaches one lesson at a time */
 	}
 	return seats > 0 ? seats : 0;
 }
@@ -76,7 +77,7 @@ static void walk_slots(const struct hm_slot_query *q, slot_visit_fn *visit, void
 				    (!plain && !local_time_exists(starts, day, m)))
 					continue;
 				int seats = seats_left(q, starts, ends);
-				if (seats == 0)
+				if (seats < 0 || (seats == 0 && !(q->include_full && q->shared)))
 					continue;
 				struct hm_slot slot = {starts, ends, seats};
 				if (!visit(&slot, ctx))
@@ -130,6 +131,7 @@ bool hm_slots_find(const struct hm_slot_query *q, int64_t starts, struct hm_slot
 {
 	struct hm_slot_query one_day = *q;
 	struct wanted w = {starts, slot, false};
+	one_day.include_full = false;
 	int weekday;
 	hm_local_day(starts, &one_day.first_day, &weekday);
 	one_day.last_day = one_day.first_day;

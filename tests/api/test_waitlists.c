@@ -361,6 +361,40 @@ static void test_race_for_a_freed_place(void)
 
 /* ---- group sessions ------------------------------------------------------------- */
 
+/* GET /slots leaves the full session at local day and minute out; with ?full=true it
+ * lists it with no seat left (the page offers its waiting list); ?full=yes is 422. */
+static void check_full_session_listed(int64_t day, int minute)
+{
+	struct http_response r;
+	char path[160], at[HM_RFC3339_LEN];
+	int64_t y;
+	unsigned m, d;
+	hm_civil_from_days(day, &y, &m, &d);
+	hm_time_format(hm_local_instant(day, minute), at);
+	for (int full = 0; full <= 1; full++) {
+		snprintf(
+			path, sizeof path,
+			"/api/v1/slots?service_id=%lld&from=%04lld-%02u-%02u&to=%04lld-%02u-%02u%s",
+			(long long)svc_group, (long long)y, m, d, (long long)y, m, d,
+			full ? "&full=true" : "");
+		CHECK_INT(call(&anon, "GET", path, NULL, &r), 200);
+		json_t *items = http_json(&r, "items");
+		json_int_t seats = -1;
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *slot = json_array_get(items, i);
+			if (strcmp(json_string_value(json_object_get(slot, "starts_at")), at) == 0)
+				seats = ival(slot, "seats_left");
+		}
+		CHECK_INT(seats, full ? 0 : -1);
+		CHECK(json_array_size(items) > 0); /* the other sessions of the day */
+		http_response_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&full=yes", (long long)svc_group);
+	CHECK_INT(call(&anon, "GET", path, NULL, &r), 422);
+	CHECK(http_error_field(&r, "full") != NULL);
+	http_response_free(&r);
+}
+
 static void test_slot_line(void)
 {
 	struct http_response r;
@@ -374,6 +408,7 @@ static void test_slot_line(void)
 	http_response_free(&r);
 	json_int_t lesson0 = post_id(&st[0].c, "/api/v1/lessons", body, 201);
 	CHECK(post_id(&st[3].c, "/api/v1/lessons", body, 201) > 0);
+	check_full_session_listed(day, 10 * 60);
 	/* Booked already: 409; staff 403; anonymous 401; bad bodies 422. */
 	CHECK_INT(api_status(&st[0].c, "POST", "/api/v1/waitlist", body), 409);
 	CHECK_INT(api_status(&staff, "POST", "/api/v1/waitlist", body), 403);

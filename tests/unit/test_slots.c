@@ -257,6 +257,38 @@ static void test_group_sessions_show_seats_left(void)
 	CHECK(slots_are(&q, without_18, 3, four_left));
 }
 
+/* Asked for full sessions too (a waiting list's page), a full group session is listed
+ * with 0 seats; a session the tutor is busy for, or a full private slot, is not; and
+ * hm_slots_find never returns a full one, whatever the query asked. */
+static void test_full_sessions_listed_when_asked(void)
+{
+	struct hm_slot_query q = group_query();
+	static const char *const all[] = {"2026-11-24T16:00:00+01:00", "2026-11-24T17:00:00+01:00",
+					  "2026-11-24T18:00:00+01:00", "2026-11-24T19:00:00+01:00"};
+	struct hm_booked booked[] = {
+		{at("2026-11-24T18:00:00+01:00"), at("2026-11-24T19:00:00+01:00"), 2, 4},
+		{at("2026-11-24T16:30:00+01:00"), at("2026-11-24T17:30:00+01:00"), 9, 1}};
+	q.booked = booked;
+	q.n_booked = 2;
+	q.include_full = true;
+	const char *const listed[] = {all[2], all[3]};
+	static const int seats[] = {0, 4};
+	CHECK(slots_are(&q, listed, 2, seats));
+	struct hm_slot found;
+	CHECK(!hm_slots_find(&q, at(all[2]), &found));
+	CHECK(hm_slots_find(&q, at(all[3]), &found) && found.seats_left == 4);
+
+	struct hm_slot_query p = week_query(60);
+	struct hm_booked taken = {at("2026-11-24T16:00:00+01:00"), at("2026-11-24T17:00:00+01:00"),
+				  1, 1};
+	p.booked = &taken;
+	p.n_booked = 1;
+	p.include_full = true;
+	const char *const private_left[] = {all[1], all[2], all[3]};
+	static const int one[] = {1, 1, 1};
+	CHECK(slots_are(&p, private_left, 3, one));
+}
+
 static void test_local_time_kept_across_daylight_saving(void)
 {
 	static const struct hm_weekly_window sunday[] = {{7, HHMM(10, 0), HHMM(12, 0)}};
@@ -494,6 +526,7 @@ int main(void)
 	RUN(test_future_slots_only);
 	RUN(test_booked_lessons_take_their_time);
 	RUN(test_group_sessions_show_seats_left);
+	RUN(test_full_sessions_listed_when_asked);
 	RUN(test_local_time_kept_across_daylight_saving);
 	RUN(test_window_across_the_spring_gap);
 	RUN(test_window_across_the_autumn_repeat);
