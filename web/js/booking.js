@@ -10,6 +10,7 @@
 import { onLanguageChange } from './i18n.js';
 import { byId, failedInto, fill, h, loadingInto, startPage } from './shell.js';
 import * as account from './booking/account.js';
+import * as ask from './booking/ask.js';
 import * as calendar from './booking/calendar.js';
 import * as catalogue from './booking/catalogue.js';
 import * as confirm from './booking/confirm.js';
@@ -19,6 +20,7 @@ import * as events from './booking/events.js';
 import * as lessons from './booking/lessons.js';
 import * as loyalty from './booking/loyalty.js';
 import * as suggestions from './booking/suggestions.js';
+import * as waitlist from './booking/waitlist.js';
 import * as week from './booking/week.js';
 import { loadCatalogue } from './booking/state.js';
 import { on, tx } from './booking/ui.js';
@@ -35,6 +37,8 @@ const suggestionsCard = card('suggestions', { hidden: true });
 const eventsCard = card('events');
 const contributionsCard = card('contributions');
 const calendarCard = card('calendar', { hidden: true });
+const askCard = card('ask');
+const waitlistCard = card('waitlist', { hidden: true });
 const contactCard = card('contact');
 const dialog = h('dialog', { id: 'confirm', 'aria-labelledby': 'confirm-title' });
 
@@ -42,7 +46,8 @@ fill(byId('app'),
   tx('p', 'book.lead', { class: 'lead' }),
   h('div', { class: 'layout booking' },
     h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard, eventsCard, contributionsCard),
-    h('div', { class: 'stack side' }, accountCard, loyaltyCard, suggestionsCard, calendarCard, contactCard)),
+    h('div', { class: 'stack side' }, accountCard, waitlistCard, loyaltyCard, suggestionsCard, askCard,
+      calendarCard, contactCard)),
   dialog);
 
 account.mount(accountCard, byId('who'));
@@ -50,6 +55,8 @@ lessons.mount(lessonsCard);
 loyalty.mount(loyaltyCard);
 suggestions.mount(suggestionsCard);
 contact.mount(contactCard);
+ask.mount(askCard, (question) => contact.prefill(question));
+waitlist.mount(waitlistCard);
 events.mount(eventsCard);
 contributions.mount(contributionsCard);
 calendar.mount(calendarCard);
@@ -60,6 +67,7 @@ function loadStudent() {
   lessons.load();
   loyalty.load();
   suggestions.load();
+  waitlist.load();
 }
 
 // Events (is_registered), contributions (the student's own) and the calendar
@@ -74,6 +82,7 @@ on('session', () => {
   account.render();
   contact.render();
   confirm.sessionChanged();
+  week.render();
   loadStudent();
   loadCommunity();
 });
@@ -82,6 +91,7 @@ on('cancelled', () => { week.load(); loadStudent(); });
 on('choice', () => week.load({ advance: true }));
 on('channels', () => lessons.render());
 on('community', () => suggestions.load());
+on('waitlist', () => waitlist.load());
 
 onLanguageChange(() => {
   catalogue.render();
@@ -91,6 +101,8 @@ onLanguageChange(() => {
   loyalty.render();
   suggestions.render();
   contact.render();
+  ask.render();
+  waitlist.render();
   confirm.render();
   events.render();
   contributions.render();

@@ -4,7 +4,7 @@
 // places left go down by one and the button become "withdraw", withdraws and sees
 // the place given back. An event made full through the API (capacity =
 // registrations) refuses the registration with the translated sentence and then
-// shows as full, without a button; a refusal because the event has started is
+// shows as full, with only its waiting list to join; a refusal because the event has started is
 // translated too.
 import assert from 'node:assert/strict';
 import { apiCall, apiLogin, DEMO } from '../lib.mjs';
@@ -83,13 +83,16 @@ export default async function ({ newPage, url, web }) {
   assert.equal(norm(await page.textContent(`${item} [data-role=event-error]`)), t('book.community.error.full'));
   await page.waitForSelector(`${item} [data-field=full]`);
   assert.equal(await places(), t('book.community.events.full'));
-  assert.equal(await page.locator(`${item} [data-action]`).count(), 0);
+  // Full: the only thing to press is its waiting list.
+  assert.deepEqual(await page.$$eval(`${item} [data-action]`, (els) => els.map((e) => e.dataset.action)),
+    ['join-waitlist']);
   assert.equal((await apiAsPage(page, url, 'GET', '/events')).json.items
     .find((e) => e.id === workshop.id).is_registered, false);
-  // After a reload too: full, nothing to press, and the error is gone.
+  // After a reload too: full, only the waiting list to press, and the error is gone.
   await page.reload();
   await page.waitForSelector(`${item} [data-field=full]`);
-  assert.equal(await page.locator(`${item} [data-action]`).count(), 0);
+  assert.deepEqual(await page.$$eval(`${item} [data-action]`, (els) => els.map((e) => e.dataset.action)),
+    ['join-waitlist']);
   assert.equal(await page.locator(`${item} [data-role=event-error]`).count(), 0);
 
   // An event that has started by the time the student withdraws: 409 conflict,

@@ -5,7 +5,7 @@
 // /inquiries) whose success shows when the answer is due.
 import { get, post } from '../api.js';
 import { h, fill } from '../dom.js';
-import { t } from '../i18n.js';
+import { currentLanguage, t } from '../i18n.js';
 import { dateTime, weekdayName } from '../format.js';
 import { failedInto, loadingInto, session, submitting } from '../shell.js';
 import { state } from './state.js';
@@ -109,6 +109,7 @@ function buildForm() {
     const answer = await submitting(form, (values) => post('/inquiries', {
       channel: 'web', full_name: values.full_name || '', email: values.email || null,
       phone: values.phone || null, subject: values.subject || '', message: values.message || '',
+      locale: currentLanguage(),
     }).catch((err) => { failure = err; throw err; }));
     if (answer) {
       view.sent = answer;
@@ -143,6 +144,20 @@ function renderForm() {
     if (!form.elements.email.value) form.elements.email.value = session.client.email || '';
   }
   fill(formBox, form);
+}
+
+/**
+ * Opens the inquiry form with a question the answers did not settle (from the ask
+ * card): the question as the message, the form scrolled to and its first empty
+ * field focused.
+ */
+export function prefill(question) {
+  view.sent = null;
+  renderForm();
+  if (question && !form.elements.message.value) form.elements.message.value = question;
+  if (question && !form.elements.subject.value) form.elements.subject.value = question.slice(0, 80);
+  const empty = ['full_name', 'email', 'message'].map((n) => form.elements[n]).find((el) => !el.value);
+  (empty || form.elements.message).focus();
 }
 
 /** Draws the card from what is loaded (also after a language change or a login). */

@@ -4,7 +4,9 @@
 // business time zone, places left and description (as text). A logged-in student
 // registers and withdraws (POST and DELETE /events/{id}/registration); a full
 // event or one that has started is said in the page's language next to the event.
-// A visitor is asked to log in. Emits "community" after a change of registration.
+// A full event offers its waiting list (POST/DELETE /events/{id}/waitlist) and
+// says the student's place in it. A visitor is asked to log in. Emits "community"
+// after a change of registration, "waitlist" after a change of line.
 import { del, get, post, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
@@ -12,6 +14,7 @@ import { dateTime, time, businessDate } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { collapsibleText, loginPrompt } from './community-ui.js';
 import { emit, label, tx } from './ui.js';
+import { joinEvent } from './waitlist.js';
 
 const PAGE = 50;
 // items: the events shown; messages: event id -> the error shown next to it.
@@ -50,7 +53,21 @@ function actions(event) {
       'aria-busy': busy ? 'true' : null, onclick: () => change(event, 'withdraw'),
     }, t('book.community.events.withdraw'), hidden);
   }
-  if (event.places_left <= 0) return null;
+  if (event.places_left <= 0) {
+    if (event.waitlist_position) {
+      return h('div', { class: 'actions' },
+        h('span', { class: 'small', 'data-field': 'waitlist-position' },
+          t('book.waitlist.position', { position: event.waitlist_position })),
+        h('button', {
+          type: 'button', class: 'secondary', 'data-action': 'leave-waitlist', disabled: busy,
+          'aria-busy': busy ? 'true' : null, onclick: () => change(event, 'leave'),
+        }, t('book.waitlist.leave'), hidden));
+    }
+    return h('button', {
+      type: 'button', 'data-action': 'join-waitlist', disabled: busy,
+      'aria-busy': busy ? 'true' : null, onclick: () => change(event, 'join'),
+    }, t('book.waitlist.join'), hidden);
+  }
   return h('button', {
     type: 'button', 'data-action': 'register', disabled: busy,
     'aria-busy': busy ? 'true' : null, onclick: () => change(event, 'register'),
@@ -117,6 +134,13 @@ async function change(event, what) {
     if (what === 'register') {
       replace(await post(`/events/${event.id}/registration`));
       notify(t('book.community.events.registered_notice', { title: event.title }), 'success');
+    } else if (what === 'join') {
+      const answer = await joinEvent(event);
+      notify(t('book.waitlist.joined_notice', { title: event.title, position: answer.position }), 'success');
+    } else if (what === 'leave') {
+      await del(`/events/${event.id}/waitlist`);
+      emit('waitlist');
+      notify(t('book.waitlist.left_notice', { title: event.title }), 'success');
     } else {
       await del(`/events/${event.id}/registration`);
       notify(t('book.community.events.withdrawn_notice', { title: event.title }), 'success');

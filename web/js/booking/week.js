@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Step 2 of the booking page: one week of free slots (GET /slots) for the chosen
 // service and tutor, day by day, with previous and next week. Choosing a slot
-// hands it to the confirmation (onChoose). Owns the shown week and its slots.
+// hands it to the confirmation (onChoose). A group service's full sessions are
+// shown too (GET /slots?full=true): a student may join their waiting list there.
+// Owns the shown week and its slots.
 import { get, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { addDays, businessDate, dayLabel, mondayOf, time } from '../format.js';
-import { failedInto, loadingInto } from '../shell.js';
+import { errorText } from '../i18n.js';
+import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { state, service, tutorName } from './state.js';
 import { today, tx } from './ui.js';
+import { joinSession } from './waitlist.js';
 
 const view = { week: null, slots: null, error: null, advanced: false, retryAdvance: false, seq: 0 };
 let root = null;
@@ -19,9 +23,37 @@ const thisMonday = () => mondayOf(today());
 // The last week shown holds the last day a lesson may be booked (GET /limits).
 const lastMonday = () => mondayOf(addDays(today(), state.limits.booking_horizon_days));
 
+/** A full group session: "full" for a visitor, its waiting list for a student. */
+function fullSlot(slot, svc) {
+  const startsAt = slot.starts_at;
+  const parts = [h('span', { class: 'visually-hidden' }, `${dayLabel(businessDate(startsAt))}, `),
+    h('span', { class: 'slot-time' }, time(startsAt)),
+    h('span', { class: 'who' }, tutorName(slot.tutor_id)),
+    h('span', { class: 'seats' }, t(session.client ? 'book.waitlist.join_session' : 'book.week.full'))];
+  if (!session.client) {
+    return h('p', { class: 'slot full', 'data-starts-at': startsAt, 'data-tutor-id': slot.tutor_id }, parts);
+  }
+  return h('button', {
+    type: 'button', class: 'slot full', 'data-starts-at': startsAt, 'data-tutor-id': slot.tutor_id,
+    'data-action': 'join-waitlist',
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      button.disabled = true;
+      try {
+        const answer = await joinSession(svc.id, slot);
+        notify(t('book.waitlist.joined_notice', { title: svc.name, position: answer.position }), 'success');
+      } catch (err) {
+        notify(errorText(err), 'error');
+        button.disabled = false;
+      }
+    },
+  }, parts);
+}
+
 function slotButton(slot, svc) {
   const startsAt = slot.starts_at;
   const name = tutorName(slot.tutor_id);
+  if (slot.seats_left === 0) return fullSlot(slot, svc);
   return h('button', {
     type: 'button', class: 'slot', 'data-starts-at': startsAt, 'data-tutor-id': slot.tutor_id,
     onclick: (event) => onChoose(slot, event.currentTarget),
@@ -122,6 +154,7 @@ export async function load({ advance = false, advanced = false } = {}) {
   try {
     const answer = await get(withQuery('/slots', {
       service_id: svc.id, tutor_id: state.tutorId, from: view.week, to: addDays(view.week, 6),
+      full: svc.capacity > 1 ? 'true' : undefined,
     }));
     if (seq !== view.seq) return;
     if (advance && !answer.items.length && view.week === thisMonday()) {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The desk's inquiry queue: GET /inquiries (overdue first, as the server orders it)
 // filtered by status, each with its due time in the business time zone, and an
-// answer form (POST /inquiries/{id}/answer) that says whether it was on time.
+// answer form (POST /inquiries/{id}/answer) that says whether it was on time. The
+// automatic answers suggested to the inquirer are shown with it, each one a click
+// away from the reply box.
 import { get, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { dateTime } from '../format.js';
 import { badge, field, formError, selectBox, submitForm } from '../desk/common.js';
+import { answersById } from './answers.js';
 
 const STATUSES = ['open', 'overdue', 'answered', 'all'];
 const state = { status: 'open' };
@@ -31,7 +34,9 @@ export function renderInquiries(panel) {
         status: state.status === 'all' ? null : state.status, limit: 50, after,
       }));
       after = page.next_after;
-      const items = page.items.map((q) => inquiryItem(q, load));
+      const suggested = page.items.some((q) => (q.suggested_answers || []).length)
+        ? await answersById().catch(() => new Map()) : new Map();
+      const items = page.items.map((q) => inquiryItem(q, load, suggested));
       if (more) {
         results.querySelector('ul.inquiries').append(...items);
         results.querySelector('.more')?.remove();
@@ -66,7 +71,7 @@ function statusBadge(q) {
   return badge(t('staff.inquiries.open'));
 }
 
-function inquiryItem(q, reload) {
+function inquiryItem(q, reload, answers) {
   const headingId = `inquiry-${q.id}-title`;
   const contact = [q.email, q.phone].filter(Boolean).join(' · ');
   return h('li', { class: `card inquiry status-${q.status}`, 'data-inquiry-id': q.id },
@@ -81,7 +86,30 @@ function inquiryItem(q, reload) {
         t('staff.inquiries.due', { when: dateTime(q.due_at) }))
         : t('staff.inquiries.no_due')),
     h('p', { class: 'pre message' }, q.message),
-    q.status === 'answered' ? answered(q) : answerForm(q, reload));
+    q.status === 'answered' ? [suggestions(q, answers, null), answered(q)]
+      : (() => {
+        const form = answerForm(q, reload);
+        return [suggestions(q, answers, form), form];
+      })());
+}
+
+/** The answers sent automatically with the acknowledgement; with form, "use" fills its reply. */
+function suggestions(q, answers, form) {
+  const shown = (q.suggested_answers || []).map((id) => answers.get(id)).filter(Boolean);
+  if (!shown.length) return null;
+  return h('details', { class: 'suggested', 'data-role': 'suggested' },
+    h('summary', {}, t('staff.inquiries.suggested', { count: shown.length })),
+    h('ul', { class: 'plain' }, shown.map((a) => h('li', { 'data-answer-id': a.id },
+      h('p', {}, h('strong', {}, a.question)),
+      h('p', { class: 'pre small' }, a.answer),
+      form ? h('button', {
+        type: 'button', class: 'secondary', 'data-action': 'use-answer',
+        onclick: () => {
+          const box = form.elements.reply;
+          box.value = box.value ? `${box.value}\n\n${a.answer}` : a.answer;
+          box.focus();
+        },
+      }, t('staff.inquiries.use_answer')) : null))));
 }
 
 function answered(q) {
