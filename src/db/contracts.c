@@ -38,8 +38,13 @@ enum hm_err hm_db_contracts_create(struct hm_db *db, const struct hm_new_contrac
 enum hm_err hm_db_contracts_list(struct hm_db *db, int64_t client_id, int64_t after, int limit,
 				 json_t **items, int64_t *next_after)
 {
-	static const char sql[] = "SELECT id FROM contracts WHERE id > ?1 AND (?2 = 0 OR"
-				  " client_id = ?2) ORDER BY id LIMIT ?3";
+	/* One statement per shape: "?2 = 0 OR client_id = ?2" would keep SQLite from
+	 * using the client's index and walk every contract. */
+	static const char all_sql[] = "SELECT id FROM contracts WHERE id > ?1 AND ?2 = 0"
+				      " ORDER BY id LIMIT ?3";
+	static const char client_sql[] = "SELECT id FROM contracts WHERE client_id = ?2"
+					 " AND id > ?1 ORDER BY id LIMIT ?3";
+	const char *sql = client_id ? client_sql : all_sql;
 	enum hm_err err = HM_ERR_INTERNAL;
 	int64_t ids[HM_PAGE_BUF];
 	int count = 0, rc;

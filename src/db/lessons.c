@@ -96,60 +96,110 @@ enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, j
 	return err;
 }
 
+/* The columns lesson_from_row reads, in its order. */
+#define LESSON_COLUMNS                                                                  \
+	"id, client_id, tutor_id, service_id, contract_id, starts_at, ends_at, status," \
+	" attendance, notes, channel, created_at, cancelled_at, logged_at"
+static json_t *lesson_from_row(sqlite3_stmt *stmt);
+
+/* The contracts already read for one list: the lessons of a subscription share one
+ * contract object (its JSON is reference-counted), read once per page. */
+struct contract_memo {
+	int64_t id[HM_PAGE_BUF];
+	json_t *json[HM_PAGE_BUF]; /* owned: one reference each */
+	int n;
+};
+
+/* Sets lesson's "contract" from its contract_id (none for a lesson without one),
+ * reading each contract once per memo. */
+static enum hm_err attach_contract(struct hm_db *db, json_t *lesson, struct contract_memo *memo)
+{
+	int64_t contract_id = json_integer_value(json_object_get(lesson, "contract_id"));
+	if (!contract_id)
+		return HM_OK;
+	for (int i = 0; i < memo->n; i++)
+		if (memo->id[i] == contract_id)
+			return json_object_set(lesson, "contract", memo->json[i]) == 0
+				       ? HM_OK
+				       : HM_ERR_INTERNAL;
+	json_t *contract = NULL;
+	enum hm_err err = hm_db_contracts_json(db, contract_id, &contract);
+	if (err != HM_OK)
+		return err;
+	if (json_object_set(lesson, "contract", contract) != 0) {
+		json_decref(contract);
+		return HM_ERR_INTERNAL;
+	}
+	if (memo->n < HM_PAGE_BUF) {
+		memo->id[memo->n] = contract_id;
+		memo->json[memo->n++] = contract;
+	} else {
+		json_decref(contract);
+	}
+	return HM_OK;
+}
+
 enum hm_err hm_db_lessons_list(struct hm_db *db, const struct hm_lesson_filter *f, int limit,
 			       int64_t after, json_t **items, int64_t *next_after)
 {
 	/* One statement per filter shape: "?1 = 0 OR client_id = ?1" would keep SQLite
-	 * from using the client or tutor index. */
-#define LESSONS_SQL(filter)                                                                    \
-	"SELECT id FROM lessons WHERE " filter                                                 \
-	" AND (?3 = 1 OR (starts_at >= ?4 AND starts_at < ?5))"                                \
+	 * from using the client or tutor index, and "?3 = 1 OR starts_at >= ?4" the
+	 * time index (the desk's day walked every lesson ever given). */
+#define LESSONS_SQL(filter, range)                                                             \
+	"SELECT " LESSON_COLUMNS " FROM lessons WHERE " filter range                           \
 	" AND (?6 = 0 OR (starts_at, id) > (SELECT starts_at, id FROM lessons WHERE id = ?6))" \
 	" ORDER BY starts_at, id LIMIT ?7"
-	static const char by_client_sql[] = LESSONS_SQL(
-		"client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)");
-	static const char by_tutor_sql[] = LESSONS_SQL("?1 = 0 AND tutor_id = ?2");
-	static const char all_sql[] = LESSONS_SQL("?1 = 0 AND ?2 = 0");
+#define IN_RANGE " AND starts_at >= ?4 AND starts_at < ?5"
+	static const char *const statements[3][2] = {
+		{LESSONS_SQL("client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)", IN_RANGE),
+		 LESSONS_SQL("client_id = ?1 AND (?2 = 0 OR tutor_id = ?2)", "")},
+		{LESSONS_SQL("?1 = 0 AND tutor_id = ?2", IN_RANGE),
+		 LESSONS_SQL("?1 = 0 AND tutor_id = ?2", "")},
+		{LESSONS_SQL("?1 = 0 AND ?2 = 0", IN_RANGE), LESSONS_SQL("?1 = 0 AND ?2 = 0", "")}};
+#undef IN_RANGE
 #undef LESSONS_SQL
-	const char *sql = f->client_id ? by_client_sql : f->tutor_id ? by_tutor_sql : all_sql;
-	int64_t ids[HM_PAGE_BUF];
+	const char *sql = statements[f->client_id ? 0 : f->tutor_id ? 1 : 2][f->any_time ? 1 : 0];
+	struct contract_memo memo = {.n = 0};
 	int count = 0, rc;
-	json_t *list = NULL;
+	int64_t last_id = 0;
 	enum hm_err err = HM_ERR_INTERNAL;
 	if (limit > HM_PAGE_MAX)
 		limit = HM_PAGE_MAX;
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
+	json_t *list = json_array();
+	sqlite3_stmt *stmt = list ? hm_db_stmt(db, sql) : NULL;
+	if (!stmt) {
+		json_decref(list);
 		return HM_ERR_INTERNAL;
+	}
 	sqlite3_bind_int64(stmt, 1, f->client_id);
 	sqlite3_bind_int64(stmt, 2, f->tutor_id);
-	sqlite3_bind_int(stmt, 3, f->any_time);
 	sqlite3_bind_int64(stmt, 4, f->from);
 	sqlite3_bind_int64(stmt, 5, f->to);
 	sqlite3_bind_int64(stmt, 6, after);
 	sqlite3_bind_int(stmt, 7, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && count <= limit)
-		ids[count++] = sqlite3_column_int64(stmt, 0);
-	hm_db_done(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return hm_db_fail(db, "list lessons");
-	if (!(list = json_array()))
-		goto out;
-	for (int i = 0; i < count && i < limit; i++) {
-		json_t *lesson = NULL;
-		if ((err = hm_db_lessons_json(db, ids[i], &lesson)) != HM_OK)
-			goto out;
-		err = HM_ERR_INTERNAL;
-		if (json_array_append_new(list, lesson) != 0)
-			goto out;
+	/* The page's rows first (one statement), their contracts after it is done. */
+	bool built = true;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && count++ < limit) {
+		last_id = sqlite3_column_int64(stmt, 0);
+		built = built && json_array_append_new(list, lesson_from_row(stmt)) == 0;
 	}
-	*next_after = count > limit ? ids[limit - 1] : 0;
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(list);
+		return hm_db_fail(db, "list lessons");
+	}
+	err = built ? HM_OK : HM_ERR_INTERNAL;
+	for (size_t i = 0; err == HM_OK && i < json_array_size(list); i++)
+		err = attach_contract(db, json_array_get(list, i), &memo);
+	for (int i = 0; i < memo.n; i++)
+		json_decref(memo.json[i]);
+	if (err != HM_OK) {
+		json_decref(list);
+		return err;
+	}
+	*next_after = count > limit ? last_id : 0;
 	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	json_decref(list);
-	return err;
+	return HM_OK;
 }
 
 /* ---- booking ------------------------------------------------------------- */
@@ -472,22 +522,14 @@ static json_t *lesson_from_row(sqlite3_stmt *stmt)
 
 enum hm_err hm_db_lessons_json(struct hm_db *db, int64_t lesson_id, json_t **out)
 {
-	static const char sql[] =
-		"SELECT id, client_id, tutor_id, service_id, contract_id, starts_at, ends_at, status,"
-		" attendance, notes, channel, created_at, cancelled_at, logged_at FROM lessons"
-		" WHERE id = ?1";
+	static const char sql[] = "SELECT " LESSON_COLUMNS " FROM lessons WHERE id = ?1";
+	struct contract_memo memo = {.n = 0};
 	enum hm_err err = hm_db_row_by_id(db, sql, lesson_id, lesson_from_row, out, "read lesson");
-	/* contract_id is null (0 here) for a lesson without a contract. */
-	int64_t contract_id = err == HM_OK
-				      ? json_integer_value(json_object_get(*out, "contract_id"))
-				      : 0;
-	if (err != HM_OK || !contract_id)
-		return err;
-	json_t *contract = NULL;
-	err = hm_db_contracts_json(db, contract_id, &contract);
-	if (err == HM_OK && json_object_set_new(*out, "contract", contract) != 0)
-		err = HM_ERR_INTERNAL;
-	if (err != HM_OK) {
+	if (err == HM_OK)
+		err = attach_contract(db, *out, &memo);
+	if (memo.n)
+		json_decref(memo.json[0]);
+	if (err != HM_OK && err != HM_ERR_NOT_FOUND) {
 		json_decref(*out);
 		*out = NULL;
 	}

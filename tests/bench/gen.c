@@ -16,8 +16,8 @@
 //     each on a subscription of 8 sessions of its client (about 20,000 contracts);
 //   - in the coming three weeks, 40 % of every tutor's private slots already booked;
 //   - 500 of each gift in stock;
-//   - 200 automatic answers in each language (indexed as the server does), and 200
-//     open inquiries (x scale) with as many answered.
+//   - 200 automatic answers in each language (indexed as the server does), 200 open
+//     inquiries and 200 answered ones (x scale).
 // Then it writes, in OUTDIR:
 //   slots.txt   one "tutor_id service_id starts_at student" line per free private slot of
 //               every tutor (in its first subject's service), from the week after
@@ -51,7 +51,7 @@
 #define LESSONS_PER_TUTOR 2000
 #define CLIENTS_PER_TUTOR 200
 #define ANSWERS_PER_LOCALE 200 /* the automatic answers /ask and /answers search */
-#define OPEN_INQUIRIES 200     /* per scale; as many again answered */
+#define OPEN_INQUIRIES 200     /* the open queue (any scale); 200 answered per scale */
 #define LESSONS_PER_DAY 6
 #define SESSIONS_PER_CONTRACT 8
 #define FIRST_TUTOR_ID 2
@@ -278,16 +278,17 @@ static void insert_answers(struct hm_db *db, int64_t now)
 	}
 }
 
-/* n open inquiries (due in the coming two days) and as many answered ones. */
-static void insert_inquiries(int n, int64_t now)
+/* OPEN_INQUIRIES open inquiries (due in the coming two days) and answered ones: the
+ * open queue does not grow with the years, the answered history does. */
+static void insert_inquiries(int answered, int64_t now)
 {
 	sqlite3_stmt *stmt = prepare(
 		"INSERT INTO inquiries (channel, full_name, email, subject, message, received_at,"
 		" due_at, status, reply, answered_at, answered_by, locale)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6 + 172800, ?7, ?8, ?9, ?10, ?11)");
 	static const char *const channels[] = {"email", "web", "phone"};
-	for (int i = 0; i < 2 * n; i++) {
-		bool open = i < n;
+	for (int i = 0; i < OPEN_INQUIRIES + answered; i++) {
+		bool open = i < OPEN_INQUIRIES;
 		char name[96], email[96], subject[96], message[256];
 		snprintf(name, sizeof name, "%s %s", first_names[i % 20], surnames[(i / 20) % 20]);
 		snprintf(email, sizeof email, "inquiry%05d@example.com", i + 1);
@@ -687,7 +688,7 @@ int main(int argc, char **argv)
 		"N_ANSWERS=%d\nN_OPEN_INQUIRIES=%d\n",
 		week_from, week_to, total, (long long)private_service(0), n_tutors, 2 * n_subjects,
 		n_clients, N_STUDENTS, n_lessons, n_prebooked, (long long)n_contracts, last_weekday,
-		FIRST_TUTOR_ID, ANSWERS_PER_LOCALE, OPEN_INQUIRIES * scale);
+		FIRST_TUTOR_ID, ANSWERS_PER_LOCALE, OPEN_INQUIRIES);
 	if (fclose(f) != 0)
 		die(path);
 	free(rows);
