@@ -52,6 +52,9 @@ void hm_api_answers_list(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_api_reply_page(reply, items, next);
+	/* Answers change only through writes (the cache's generation): the booking
+	 * page's box asks the same questions as people type them. */
+	reply->cache_until = INT64_MAX;
 }
 
 /* A POST or PATCH /answers body into in (every field required when creating). */
