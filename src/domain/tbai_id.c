@@ -120,7 +120,7 @@ char *hm_tbai_qr_url(const char *base_url, const char *identifier, const char *s
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			return NULL;
 	/* Base, four parameters at three bytes a value byte, "&cr=NNN" and the NUL. */
-	size_t cap = strlen(base_url) + 4 * (4 + 3 * QR_VALUE_MAX) + 8 + 1;
+	size_t cap = strlen(base_url) + (size_t)4 * (4 + 3 * QR_VALUE_MAX) + 8 + 1;
 	char *out = malloc(cap);
 	if (!out)
 		return NULL;

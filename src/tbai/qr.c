@@ -14,7 +14,7 @@
 
 #define QUIET 4
 /* A version-40 code with its runs stays well below this. */
-#define SVG_CAP (2 * 1024 * 1024)
+#define SVG_CAP ((size_t)2 * 1024 * 1024)
 
 char *hm_tbai_qr_svg(const char *text)
 {

@@ -39,7 +39,7 @@
 #define ALG_SHA512 "http://www.w3.org/2001/04/xmlenc#sha512"
 #define TYPE_SIGNED_PROPERTIES "http://uri.etsi.org/01903#SignedProperties"
 /* A PKCS#12 file larger than this is not a certificate and key. */
-#define P12_MAX (1024 * 1024)
+#define P12_MAX ((size_t)1024 * 1024)
 
 struct hm_tbai_signer {
 	xmlSecKeyPtr key;     /* private key + certificate; duplicated for each signature */
