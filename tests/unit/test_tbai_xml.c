@@ -56,6 +56,19 @@ static int schema_check(const char *xsd, const char *file)
 	return run(cmd);
 }
 
+/* The second verifier, npm's xadesjs (tests/tbai/verify_xades.mjs), when the test
+ * runs as tbai/xadesjs (HM_TBAI_XADESJS = "NODE SCRIPT"); 0 when it is not asked. */
+static int xadesjs_check(const char *file, const struct hm_tbai_territory *t)
+{
+	const char *node_script = getenv("HM_TBAI_XADESJS");
+	if (!node_script || !*node_script)
+		return 0;
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s '%s' '%s' '%s' '%s' >>'%s/xadesjs.log' 2>&1", node_script,
+		 file, pem, t->policy_id, t->policy_digest, dir);
+	return run(cmd);
+}
+
 static int signature_check(const char *file)
 {
 	char cmd[512];
@@ -141,6 +154,7 @@ static void sign_and_check(struct hm_tbai_signer *signer, const char *territory,
 	CHECK_INT(schema_check("ticketbaiv1-2-2.xsd", out->file), 0);
 	CHECK_INT(schema_check("validate-with-xades.xsd", out->file), 0);
 	CHECK_INT(signature_check(out->file), 0);
+	CHECK_INT(xadesjs_check(out->file, t), 0);
 
 	/* The signature value read back equals the one returned (whitespace aside). */
 	char *sv = xpath_text(out->xml, "//ds:SignatureValue");
@@ -348,6 +362,9 @@ static void test_invoices(struct hm_tbai_signer *signer)
 			snprintf(path, sizeof path, "%s/tampered.xml", dir);
 			write_file(path, tampered);
 			CHECK(signature_check(path) != 0);
+			if (getenv("HM_TBAI_XADESJS"))
+				CHECK(xadesjs_check(path, hm_tbai_territory_defaults("gipuzkoa")) !=
+				      0);
 			CHECK_INT(schema_check("ticketbaiv1-2-2.xsd", path), 0);
 		}
 		char *nif = strstr(tampered, "<NIF>B12345674<");
@@ -403,6 +420,7 @@ static void test_cancellation(struct hm_tbai_signer *signer)
 		write_file(path, signed_xml);
 		CHECK_INT(schema_check("anula_ticketbaiv1-2-2.xsd", path), 0);
 		CHECK_INT(signature_check(path), 0);
+		CHECK_INT(xadesjs_check(path, hm_tbai_territory_defaults("araba")), 0);
 	}
 	free(xml);
 	free(signed_xml);
