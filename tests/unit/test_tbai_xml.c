@@ -119,6 +119,44 @@ static char *command_line(const char *cmd)
 	return strdup(line);
 }
 
+/* Draws the SVG of hm_tbai_qr_svg (its "Mx yhNv1h-Nz" runs) as a PBM image, each
+ * module 4x4 pixels, at path; false when the SVG is not in that shape. */
+static bool svg_to_pbm(const char *svg, const char *path)
+{
+	int size = 0;
+	const char *vb = strstr(svg, "viewBox=\"0 0 ");
+	const char *d = strstr(svg, " d=\"");
+	if (!vb || !d || sscanf(vb, "viewBox=\"0 0 %d", &size) != 1 || size < 21 || size > 200)
+		return false;
+	unsigned char *dark = calloc((size_t)size * (size_t)size, 1);
+	if (!dark)
+		return false;
+	const char *p = d + 4;
+	int x, y, run, back, used;
+	while (sscanf(p, "M%d %dh%dv1h-%dz%n", &x, &y, &run, &back, &used) == 4) {
+		if (run != back || x < 0 || y < 0 || y >= size || x + run > size) {
+			free(dark);
+			return false;
+		}
+		memset(dark + y * size + x, 1, (size_t)run);
+		p += used;
+	}
+	FILE *f = fopen(path, "w");
+	bool ok = f && *p == '"';
+	if (ok) {
+		fprintf(f, "P1\n%d %d\n", size * 4, size * 4);
+		for (int py = 0; py < size * 4; py++) {
+			for (int px = 0; px < size * 4; px++)
+				fputc(dark[(py / 4) * size + px / 4] ? '1' : '0', f);
+			fputc('\n', f);
+		}
+	}
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(dark);
+	return ok;
+}
+
 static const struct hm_tbai_software software = {"TBAIGI00000000PRUEBA", "A99800005",
 						 "SOFTWARE GARANTE TICKETBAI PRUEBA", "1.0"};
 
@@ -393,6 +431,15 @@ static void test_invoices(struct hm_tbai_signer *signer)
 		/* A ~150-byte address at level M: version 7 to 10 (45 to 57 modules) + 8. */
 		CHECK(size >= 53 && size <= 65 && (size - 8 - 17) % 4 == 0);
 		CHECK(svg && strstr(svg, "M4 4h7v1h-7z") != NULL); /* the finder's top row */
+		/* zbarimg (zbar-tools) reads the drawn code back: the same address. */
+		char pbm[160];
+		snprintf(pbm, sizeof pbm, "%s/qr.pbm", dir);
+		CHECK(svg && svg_to_pbm(svg, pbm));
+		char zcmd[256];
+		snprintf(zcmd, sizeof zcmd, "zbarimg -q --raw '%s'", pbm);
+		char *decoded = command_line(zcmd);
+		CHECK_STR(decoded, url);
+		free(decoded);
 		free(svg);
 		free(url);
 	}
@@ -511,6 +558,41 @@ static void test_bad_invoices(void)
 	free(xml);
 }
 
+/* A figure, not a check: build + sign of a one-line invoice, per second. */
+static void report_signing_rate(struct hm_tbai_signer *signer)
+{
+	struct hm_tbai_line line = {"Saioa", 1, 1000, 0, 1000};
+	struct hm_tbai_invoice inv = {.issuer = issuer,
+				      .number = "1",
+				      .date = "01-02-2027",
+				      .time = "10:00:00",
+				      .description = "Saioa",
+				      .lines = &line,
+				      .n_lines = 1,
+				      .total_cents = 1000,
+				      .vat_exempt = true,
+				      .software = software};
+	const struct hm_tbai_territory *t = hm_tbai_territory_defaults("gipuzkoa");
+	struct timespec a, b;
+	int n = 50, done = 0;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < n; i++) {
+		char *xml = NULL, *signed_xml = NULL, *sig = NULL;
+		const char *why;
+		if (hm_tbai_build(&inv, &xml, &why) &&
+		    hm_tbai_sign(signer, t, xml, time(NULL), &signed_xml, &sig, &why))
+			done++;
+		free(xml);
+		free(signed_xml);
+		free(sig);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	CHECK_INT(done, n);
+	fprintf(stderr, "build + sign: %d invoices in %.3f s, %.0f signatures per second\n", done,
+		secs, secs > 0 ? done / secs : 0.0);
+}
+
 static void test_signer_errors(void)
 {
 	const char *why = NULL;
@@ -557,6 +639,7 @@ int main(void)
 	RUN(test_bad_invoices);
 	test_invoices(signer);
 	test_cancellation(signer);
+	report_signing_rate(signer);
 	hm_tbai_signer_close(signer);
 
 	int failed = check_failures;
