@@ -417,14 +417,15 @@ static xmlDocPtr new_doc(struct doc_builder *b, const char *root_name, const cha
 	return doc;
 }
 
-/* The document as malloc'd UTF-8 text (NULL when out of memory); frees doc. */
-static char *finish(struct doc_builder *b, xmlDocPtr doc)
+/* The document as malloc'd UTF-8 text in *xml; frees doc. False with *why when an
+ * allocation failed on the way. */
+static bool finish(struct doc_builder *b, xmlDocPtr doc, char **xml, const char **why)
 {
-	char *text = NULL;
-	if (!b->failed)
-		text = hm_tbai_doc_text(doc, true);
+	*xml = b->failed ? NULL : hm_tbai_doc_text(doc, true);
 	xmlFreeDoc(doc);
-	return text;
+	if (!*xml)
+		*why = "out of memory";
+	return *xml != NULL;
 }
 
 char *hm_tbai_doc_text(xmlDocPtr doc, bool indent)
@@ -462,10 +463,7 @@ bool hm_tbai_build(const struct hm_tbai_invoice *inv, char **xml, const char **w
 		add_factura(&b, root, inv);
 		add_huella(&b, root, inv);
 	}
-	*xml = finish(&b, doc);
-	if (!*xml)
-		*why = "out of memory";
-	return *xml != NULL;
+	return finish(&b, doc, xml, why);
 }
 
 bool hm_tbai_build_cancel(const struct hm_tbai_party *issuer, const struct hm_tbai_invoice_ref *ref,
@@ -494,8 +492,5 @@ bool hm_tbai_build_cancel(const struct hm_tbai_party *issuer, const struct hm_tb
 		add(&b, cab, "FechaExpedicionFactura", ref->date);
 		add_software(&b, add(&b, root, "HuellaTBAI", NULL), software);
 	}
-	*xml = finish(&b, doc);
-	if (!*xml)
-		*why = "out of memory";
-	return *xml != NULL;
+	return finish(&b, doc, xml, why);
 }

@@ -80,10 +80,12 @@ static int signature_check(const char *file)
 	return run(cmd);
 }
 
-/* The text of the first node XPath expr selects in xml (ds:, xades:, T: bound), or
- * NULL; malloc'd. */
+/* The text of the first node XPath expr selects in xml (ds:, xades: bound), or NULL
+ * (also for no xml); malloc'd. */
 static char *xpath_text(const char *xml, const char *expr)
 {
+	if (!xml)
+		return NULL;
 	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, "UTF-8", XML_PARSE_NONET);
 	if (!doc)
 		return NULL;
@@ -104,6 +106,14 @@ static char *xpath_text(const char *xml, const char *expr)
 	xmlFreeDoc(doc);
 	return out;
 }
+
+/* The first node expr selects in xml has the text want. */
+#define CHECK_XPATH(xml, expr, want)                    \
+	do {                                            \
+		char *check_x_ = xpath_text(xml, expr); \
+		CHECK_STR(check_x_, want);              \
+		free(check_x_);                         \
+	} while (0)
 
 /* One line of a command's output, malloc'd without its newline. */
 static char *command_line(const char *cmd)
@@ -207,12 +217,8 @@ static void sign_and_check(struct hm_tbai_signer *signer, const char *territory,
 	free(sv);
 
 	/* The territory's policy, and the certificate the signature names. */
-	char *policy = xpath_text(out->xml, "//xades:SigPolicyId/xades:Identifier");
-	CHECK_STR(policy, t->policy_id);
-	free(policy);
-	char *policy_digest = xpath_text(out->xml, "//xades:SigPolicyHash/ds:DigestValue");
-	CHECK_STR(policy_digest, t->policy_digest);
-	free(policy_digest);
+	CHECK_XPATH(out->xml, "//xades:SigPolicyId/xades:Identifier", t->policy_id);
+	CHECK_XPATH(out->xml, "//xades:SigPolicyHash/ds:DigestValue", t->policy_digest);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd,
 		 "openssl x509 -in '%s' -outform DER | openssl dgst -sha512 -binary | base64 -w0",
@@ -247,18 +253,12 @@ static struct hm_tbai_party issuer = {"B12345674", "ACADEMIA ADIBIDEA SL", NULL,
 static void check_chain(const struct signed_invoice *later, const char *series, const char *number,
 			const char *date, const char *previous_sig)
 {
-	char *s = xpath_text(later->xml, "//EncadenamientoFacturaAnterior/SerieFacturaAnterior");
-	CHECK_STR(s, series);
-	free(s);
-	s = xpath_text(later->xml, "//EncadenamientoFacturaAnterior/NumFacturaAnterior");
-	CHECK_STR(s, number);
-	free(s);
-	s = xpath_text(later->xml,
-		       "//EncadenamientoFacturaAnterior/FechaExpedicionFacturaAnterior");
-	CHECK_STR(s, date);
-	free(s);
-	s = xpath_text(later->xml,
-		       "//EncadenamientoFacturaAnterior/SignatureValueFirmaFacturaAnterior");
+	CHECK_XPATH(later->xml, "//EncadenamientoFacturaAnterior/SerieFacturaAnterior", series);
+	CHECK_XPATH(later->xml, "//EncadenamientoFacturaAnterior/NumFacturaAnterior", number);
+	CHECK_XPATH(later->xml, "//EncadenamientoFacturaAnterior/FechaExpedicionFacturaAnterior",
+		    date);
+	char *s = xpath_text(later->xml,
+			     "//EncadenamientoFacturaAnterior/SignatureValueFirmaFacturaAnterior");
 	CHECK(s && strlen(s) == HM_TBAI_CHAIN_SIG_LEN && previous_sig &&
 	      strncmp(s, previous_sig, HM_TBAI_CHAIN_SIG_LEN) == 0);
 	free(s);
@@ -290,9 +290,7 @@ static void test_invoices(struct hm_tbai_signer *signer)
 	char *chain = s1.xml ? xpath_text(s1.xml, "//EncadenamientoFacturaAnterior") : NULL;
 	CHECK(s1.xml && chain == NULL); /* the first has no chain */
 	free(chain);
-	char *simple = s1.xml ? xpath_text(s1.xml, "//FacturaSimplificada") : NULL;
-	CHECK_STR(simple, "S");
-	free(simple);
+	CHECK_XPATH(s1.xml, "//FacturaSimplificada", "S");
 
 	/* 2. Taxed (S1, 21 %), full, with a recipient, a discount; chained to 1. */
 	struct hm_tbai_party client = {"12345678Z", "IKASLE ADIBIDEA", "20001",
@@ -323,15 +321,9 @@ static void test_invoices(struct hm_tbai_signer *signer)
 	sign_and_check(signer, "gipuzkoa", &inv2, "taxed-full", &s2);
 	if (s2.xml) {
 		check_chain(&s2, "K2026", "1", "14-09-2026", s1.sig);
-		char *rate = xpath_text(s2.xml, "//DetalleIVA/TipoImpositivo");
-		CHECK_STR(rate, "21.00");
-		free(rate);
-		char *nif = xpath_text(s2.xml, "//IDDestinatario/NIF");
-		CHECK_STR(nif, "12345678Z");
-		free(nif);
-		char *disc = xpath_text(s2.xml, "//IDDetalleFactura/Descuento");
-		CHECK_STR(disc, "15.00");
-		free(disc);
+		CHECK_XPATH(s2.xml, "//DetalleIVA/TipoImpositivo", "21.00");
+		CHECK_XPATH(s2.xml, "//IDDestinatario/NIF", "12345678Z");
+		CHECK_XPATH(s2.xml, "//IDDetalleFactura/Descuento", "15.00");
 	}
 
 	/* 3. Rectifying (R5, simplified) with negative amounts: part of invoice 1 back. */
@@ -360,15 +352,9 @@ static void test_invoices(struct hm_tbai_signer *signer)
 	sign_and_check(signer, "araba", &inv3, "rectifying", &s3);
 	if (s3.xml) {
 		check_chain(&s3, "K2026", "2", "15-09-2026", s2.sig);
-		char *total = xpath_text(s3.xml, "//ImporteTotalFactura");
-		CHECK_STR(total, "-50.00");
-		free(total);
-		char *code = xpath_text(s3.xml, "//FacturaRectificativa/Codigo");
-		CHECK_STR(code, "R5");
-		free(code);
-		char *rect = xpath_text(s3.xml, "//IDFacturaRectificadaSustituida/NumFactura");
-		CHECK_STR(rect, "1");
-		free(rect);
+		CHECK_XPATH(s3.xml, "//ImporteTotalFactura", "-50.00");
+		CHECK_XPATH(s3.xml, "//FacturaRectificativa/Codigo", "R5");
+		CHECK_XPATH(s3.xml, "//IDFacturaRectificadaSustituida/NumFactura", "1");
 	}
 
 	/* 4. A chained invoice in Bizkaia, no series, a signature value with line breaks
