@@ -83,11 +83,11 @@ struct hm_tbai_invoice_ref { /* an earlier invoice: series, number, issue date *
 };
 
 struct hm_tbai_line {
-	const char *description; /* max 250, not blank */
-	int64_t quantity;        /* units */
-	int64_t unit_price_cents;
-	int64_t discount_cents; /* written when not 0 */
-	int64_t total_cents;    /* the line's amount, VAT included */
+	const char *description;  /* max 250, not blank */
+	int64_t quantity;         /* units */
+	int64_t unit_price_cents; /* ImporteUnitario: without VAT (the specification) */
+	int64_t discount_cents;   /* Descuento, without VAT; written when not 0 */
+	int64_t total_cents;      /* ImporteTotal: the line's amount, VAT included */
 };
 
 struct hm_tbai_software {          /* the TicketBAI register's licence of this program */
@@ -114,10 +114,11 @@ struct hm_tbai_invoice {
 	size_t n_rectified;      /* 1..HM_TBAI_MAX_RECTIFIED when rectifying */
 	const char *description; /* DescripcionFactura, max 250, not blank */
 	const struct hm_tbai_line *lines;
-	size_t n_lines; /* 1..HM_TBAI_MAX_LINES */
-	int64_t total_cents;
+	size_t n_lines;      /* 1..HM_TBAI_MAX_LINES */
+	int64_t total_cents; /* the sum of the lines' total_cents, or refused */
 	/* VAT: exempt (CausaExencion, "E1" when NULL; base = total) or taxed (S1 with
-	 * vat_percent, base_cents and vat_cents). Clave 01, general regime. */
+	 * vat_percent, base_cents and vat_cents; base + VAT = total, or refused).
+	 * Clave 01, general regime. */
 	bool vat_exempt;
 	const char *exempt_cause;
 	int vat_percent; /* 0..100 */

@@ -261,6 +261,7 @@ static const char *check_invoice(const struct hm_tbai_invoice *inv)
 	if (!inv->lines || inv->n_lines < 1 || inv->n_lines > HM_TBAI_MAX_LINES)
 		return "an invoice has 1 to 1000 lines";
 	char text[24];
+	int64_t sum = 0; /* cannot overflow: at most 1000 lines below 10^14 each */
 	for (size_t i = 0; i < inv->n_lines; i++) {
 		const struct hm_tbai_line *l = &inv->lines[i];
 		if (!hm_tbai_text_ok(l->description, 250, true))
@@ -269,9 +270,12 @@ static const char *check_invoice(const struct hm_tbai_invoice *inv)
 		    !amount_text(l->unit_price_cents, text) ||
 		    !amount_text(l->discount_cents, text) || !amount_text(l->total_cents, text))
 			return "a line's quantity or amount has more than 12 integer digits";
+		sum += l->total_cents;
 	}
 	if (!amount_text(inv->total_cents, text))
 		return "the total has more than 12 integer digits";
+	if (sum != inv->total_cents)
+		return "the total is not the sum of the lines";
 	if (inv->vat_exempt) {
 		const char *c = inv->exempt_cause;
 		if (c && (strlen(c) != 2 || c[0] != 'E' || c[1] < '1' || c[1] > '6'))
@@ -281,6 +285,8 @@ static const char *check_invoice(const struct hm_tbai_invoice *inv)
 			return "the VAT rate is not 0 to 100";
 		if (!amount_text(inv->base_cents, text) || !amount_text(inv->vat_cents, text))
 			return "the base or VAT has more than 12 integer digits";
+		if (inv->base_cents + inv->vat_cents != inv->total_cents)
+			return "the base plus the VAT is not the total";
 	}
 	if (inv->previous) {
 		if ((why = check_ref(inv->previous, "the previous invoice's series, number or "

@@ -246,8 +246,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hm_tbai_line lines[2] = {
 		{f[F_LINE_DESCRIPTION], num(f[F_QUANTITY]), num(f[F_UNIT_PRICE]),
 		 num(f[F_DISCOUNT]), num(f[F_LINE_TOTAL])},
-		{f[F_DESCRIPTION], 1, num(f[F_TOTAL]), 0, num(f[F_TOTAL])},
+		{f[F_DESCRIPTION], 1, 0, 0, 0},
 	};
+	/* With two lines, the second makes up the total (when that cannot overflow). */
+	int64_t total = num(f[F_TOTAL]), first = lines[0].total_cents;
+	if (total > -(1LL << 60) && total < (1LL << 60) && first > -(1LL << 60) &&
+	    first < (1LL << 60))
+		lines[1].unit_price_cents = lines[1].total_cents = total - first;
 	struct hm_tbai_invoice inv = {
 		.issuer = {f[F_ISSUER_NIF], f[F_ISSUER_NAME], NULL, NULL},
 		.recipient = (flags & 1) ? &recipient : NULL,

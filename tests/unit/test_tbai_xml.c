@@ -295,8 +295,9 @@ static void test_invoices(struct hm_tbai_signer *signer)
 	/* 2. Taxed (S1, 21 %), full, with a recipient, a discount; chained to 1. */
 	struct hm_tbai_party client = {"12345678Z", "IKASLE ADIBIDEA", "20001",
 				       "Kalea 1, Donostia"};
+	/* Unit price and discount without VAT (30.00 and 15.00 with it), total with it. */
 	struct hm_tbai_line l2[] = {
-		{"Ingelesa, 10 saio - Inglés, 10 sesiones", 10, 3000, 1500, 28500}};
+		{"Ingelesa, 10 saio - Inglés, 10 sesiones", 10, 2479, 1240, 28500}};
 	struct hm_tbai_invoice_ref prev1 = {"K2026", "1", "14-09-2026"};
 	struct hm_tbai_invoice inv2 = {
 		.issuer = issuer,
@@ -323,7 +324,9 @@ static void test_invoices(struct hm_tbai_signer *signer)
 		check_chain(&s2, "K2026", "1", "14-09-2026", s1.sig);
 		CHECK_XPATH(s2.xml, "//DetalleIVA/TipoImpositivo", "21.00");
 		CHECK_XPATH(s2.xml, "//IDDestinatario/NIF", "12345678Z");
-		CHECK_XPATH(s2.xml, "//IDDetalleFactura/Descuento", "15.00");
+		CHECK_XPATH(s2.xml, "//IDDetalleFactura/Descuento", "12.40");
+		CHECK_XPATH(s2.xml, "//IDDetalleFactura/ImporteUnitario", "24.79");
+		CHECK_XPATH(s2.xml, "//DetalleIVA/CuotaImpuesto", "49.46");
 	}
 
 	/* 3. Rectifying (R5, simplified) with negative amounts: part of invoice 1 back. */
@@ -520,6 +523,8 @@ static void test_bad_invoices(void)
 	EXPECT_BAD(b.n_lines = HM_TBAI_MAX_LINES + 1);
 	EXPECT_BAD(b.lines = &blank_line);
 	EXPECT_BAD(b.lines = &huge_line);
+	EXPECT_BAD(b.total_cents = 1001); /* not the sum of the lines */
+	EXPECT_BAD(b.vat_exempt = false; b.vat_percent = 21; b.base_cents = 826; b.vat_cents = 173);
 	EXPECT_BAD(b.total_cents = -100000000000000LL);
 	EXPECT_BAD(b.total_cents = INT64_MIN);
 	EXPECT_BAD(b.exempt_cause = "E7");
@@ -533,6 +538,13 @@ static void test_bad_invoices(void)
 	EXPECT_BAD(b.software.licence = "");
 	EXPECT_BAD(b.software.developer_nif = "nope");
 #undef EXPECT_BAD
+	b = good;
+	b.vat_exempt = false;
+	b.vat_percent = 21;
+	b.base_cents = 826;
+	b.vat_cents = 174;
+	CHECK(hm_tbai_build(&b, &xml, &why));
+	free(xml);
 	/* 120 two-byte characters are 120 characters, not 240: accepted. */
 	char name[241];
 	for (int i = 0; i < 240; i += 2)
