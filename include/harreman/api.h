@@ -59,6 +59,8 @@ hm_handler_fn hm_api_lessons_list;
 hm_handler_fn hm_api_me_lessons;
 hm_handler_fn hm_api_lessons_get;
 hm_handler_fn hm_api_lessons_cancel;
+hm_handler_fn hm_api_lessons_move;
+hm_check_fn hm_api_lessons_move_check;
 hm_handler_fn hm_api_lessons_log;
 
 /* src/api/clients.c */
