@@ -39,3 +39,21 @@ BEGIN
       AND w.state = 'offered')
     >= (SELECT capacity FROM services WHERE id = NEW.service_id);
 END;
+
+-- Content in three languages: the base fields (name, title, description) are
+-- Basque; translations holds {"es": {...}, "en": {...}} as JSON text, each entry an
+-- object (services: name, description; events: title, description), a field it
+-- lacks falling back to the Basque one. The JSON functions cannot be used in the
+-- schema (SQLite refuses them there while the schema is not trusted), so the
+-- database keeps only the outline (a JSON object, bounded: two entries of at most
+-- 200 + 10,000 characters, escaped); the shape ({es, en} only, strings) is checked
+-- by the one writer of the column (src/http/validate.c, hm_validate_translations).
+-- Services gain a Basque description.
+ALTER TABLE services ADD COLUMN description TEXT NOT NULL DEFAULT ''
+  CHECK (length(description) <= 10000);
+ALTER TABLE services ADD COLUMN translations TEXT NOT NULL DEFAULT '{}'
+  CHECK (substr(translations, 1, 1) = '{' AND substr(translations, -1, 1) = '}'
+         AND length(translations) <= 45000);
+ALTER TABLE events ADD COLUMN translations TEXT NOT NULL DEFAULT '{}'
+  CHECK (substr(translations, 1, 1) = '{' AND substr(translations, -1, 1) = '}'
+         AND length(translations) <= 45000);

@@ -57,7 +57,7 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_GET, .pattern = V1 "/tutors/{id}/calendar.ics", .handler = hm_api_tutor_calendar,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 	{.methods = HM_GET, .pattern = V1 "/services", .handler = hm_api_services_list,
-	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE},
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE | HM_BY_LANGUAGE},
 	{.methods = HM_POST, .pattern = V1 "/services", .handler = hm_api_services_create,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_PATCH, .pattern = V1 "/services/{id}", .handler = hm_api_services_update,
@@ -172,7 +172,7 @@ const struct hm_route hm_routes[] = {
 
 	/* Community, co-creation, tailored suggestions */
 	{.methods = HM_GET, .pattern = V1 "/events", .handler = hm_api_events_list,
-	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_NONE},
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_BY_LANGUAGE},
 	{.methods = HM_POST, .pattern = V1 "/events", .handler = hm_api_events_create,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_PATCH, .pattern = V1 "/events/{id}", .handler = hm_api_events_update,

@@ -281,6 +281,8 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	req->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
 	req->if_modified_since = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     "If-Modified-Since");
+	req->accept_language = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							   "Accept-Language");
 	client_address(conn, &server->app->cfg, rs, &req->tls);
 	req->remote_addr = rs->client;
 	req->remote_is_loopback = address_is_loopback(rs->client);
