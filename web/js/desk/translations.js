@@ -25,7 +25,8 @@ export function translationFields(prefix, fields, current = {}) {
         const control = name === 'description'
           ? h('textarea', { name: `translations.${locale}.${name}`, rows: 3, maxlength: 10000, value })
           : h('input', { name: `translations.${locale}.${name}`, maxlength: 200, autocomplete: 'off', value });
-        return field(`${prefix}-${locale}-${name}`, t(`staff.translations.field_${name}`), control);
+        const language = t(`staff.translations.in_${locale}`);
+        return field(`${prefix}-${locale}-${name}`, t(`staff.translations.field_${name}`, { language }), control);
       }))));
 }
 
