@@ -54,7 +54,7 @@ static void expect_service(const char *query, const char *headers, const char *n
 	CHECK_STR(json_str(s, "name"), name);
 	CHECK_STR(json_str(s, "description"), description);
 	CHECK(json_is_object(json_object_get(s, "translations")));
-	CHECK_STR(vary, "Accept-Language");
+	CHECK_STR(vary, "Accept-Language, Accept-Encoding");
 	json_decref(s);
 }
 
@@ -220,7 +220,8 @@ static void test_events(void)
 		CHECK_STR(json_str(e, "title"), cases[i].title);
 		CHECK_STR(json_str(e, "description"), cases[i].description);
 		CHECK(json_is_object(json_object_get(e, "translations")));
-		CHECK_STR(http_header(&r, "Vary", vary, sizeof vary), "Accept-Language");
+		CHECK_STR(http_header(&r, "Vary", vary, sizeof vary),
+			  "Accept-Language, Accept-Encoding");
 		http_response_free(&r);
 	}
 	CHECK(http_request(server.port, "GET", "/api/v1/events?locale=de", NULL, NULL, 0, &r));
