@@ -59,6 +59,8 @@ hm_handler_fn hm_api_lessons_list;
 hm_handler_fn hm_api_me_lessons;
 hm_handler_fn hm_api_lessons_get;
 hm_handler_fn hm_api_lessons_cancel;
+hm_handler_fn hm_api_lessons_move;
+hm_check_fn hm_api_lessons_move_check;
 hm_handler_fn hm_api_lessons_log;
 
 /* src/api/clients.c */
@@ -189,6 +191,20 @@ bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, con
  * HM_OK (a NULL body then means out of memory: 500), else the error for err.
  * Takes body in every case. */
 void hm_api_reply_result(struct hm_reply *reply, enum hm_err err, int status, json_t *body);
+
+/* src/api/locale.c: content in three languages (API.md v2). */
+/* The language a read answers in: ?locale= (eu, es, en; anything else: answers
+ * 422 and returns false), else the request's Accept-Language (language.h's
+ * negotiation), else Basque. */
+bool hm_api_locale_or_reply(struct hm_request *req, struct hm_reply *reply, int *locale);
+
+/* Puts the fields (NULL-terminated) of obj in locale: each takes the non-empty
+ * string obj.translations[locale][field] when there is one and keeps the Basque
+ * base field otherwise. translations stays as it is. obj may be NULL. */
+void hm_api_localize(json_t *obj, int locale, const char *const *fields);
+
+/* hm_api_localize on every object of the array items. */
+void hm_api_localize_items(json_t *items, int locale, const char *const *fields);
 
 /* The actor of a request for the db layer's audit rows (db.h): a compound literal
  * that lives as long as the enclosing block. */

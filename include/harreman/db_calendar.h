@@ -43,7 +43,8 @@ struct hm_calendar_lesson {
 	int64_t id;
 	int64_t starts, ends;
 	int64_t created;
-	int64_t changed; /* when the lesson last changed (booked, cancelled, logged) */
+	int64_t changed; /* when the lesson last changed (booked, cancelled, logged, moved) */
+	int moves;       /* times it was moved to another time */
 	bool cancelled;
 	const char *service; /* the service's name */
 	const char *tutor;   /* the tutor's name ("" when none) */
@@ -62,7 +63,7 @@ struct hm_calendar_reader {
 /* Reads the feed of client_id, or of tutor_id when client_id is 0: its lessons
  * from HM_CALENDAR_PAST seconds before now on, at most HM_CALENDAR_MAX_EVENTS.
  * *last_modified gets the newest instant at which anything the feed shows is
- * recorded to have changed: a lesson's booking, cancellation or logging, the
+ * recorded to have changed: a lesson's booking, cancellation, logging or move, the
  * names' rows (clients, users), the services' creation, and the moment the latest
  * lesson left the window. HM_ERR_NOT_FOUND when there is no such client or tutor. */
 enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,

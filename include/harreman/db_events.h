@@ -21,7 +21,8 @@ struct hm_outbox_env;
  * update, NULL strings and false flags leave that field as it is. */
 struct hm_event_input {
 	const char *title, *kind, *subject, *description;
-	bool clear_subject; /* update: subject becomes null */
+	json_t *translations; /* {es, en} checked, borrowed; NULL: not sent ({} on create) */
+	bool clear_subject;   /* update: subject becomes null */
 	bool has_starts, has_ends, has_capacity;
 	int64_t starts_at, ends_at, capacity;
 };

@@ -17,4 +17,12 @@ json_t *hm_db_json_int(sqlite3_stmt *stmt, int col);
 /* A new RFC 3339 string of the instant in col (seconds since the epoch), or null. */
 json_t *hm_db_json_time(sqlite3_stmt *stmt, int col);
 
+/* A new JSON object parsed from the JSON text in col; an empty object when the
+ * column is NULL or not an object (NULL only when out of memory). */
+json_t *hm_db_json_object(sqlite3_stmt *stmt, int col);
+
+/* The JSON text of obj (compact, keys sorted) for a TEXT column, or NULL when out
+ * of memory; the caller frees it with free(). */
+char *hm_db_json_dump(const json_t *obj);
+
 #endif

@@ -19,9 +19,11 @@ struct hm_outbox_env;
 /* For each of the n starts, whether client_id already has a booked lesson with
  * another tutor than tutor_id that overlaps [starts[i], starts[i] + duration_min)
  * (API.md: a client is never in two lessons at once; an overlap with the same tutor
- * is slot_taken). busy has room for n. HM_OK or HM_ERR_INTERNAL. */
+ * is slot_taken), lesson except_id (one being moved; 0: none) left out. busy has
+ * room for n. HM_OK or HM_ERR_INTERNAL. */
 enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				      const int64_t *starts, int n, int duration_min, bool *busy);
+				      int64_t except_id, const int64_t *starts, int n,
+				      int duration_min, bool *busy);
 
 /* A booking to write (every pointer borrowed for the call). */
 struct hm_booking {
@@ -79,6 +81,30 @@ enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, j
 enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id, int64_t notice,
 				 const struct hm_actor *who, const struct hm_outbox_env *env,
 				 json_t **out, const char **why);
+
+/* A move of a lesson to a new time (every field the caller's). */
+struct hm_lesson_move {
+	int64_t id;
+	int64_t client_id; /* non-zero: only this client's lesson, and only while notice
+			    * seconds remain before its current start (a student) */
+	int64_t notice;
+	int64_t tutor_id;  /* the lesson's tutor at its new time */
+	int64_t starts_at; /* the new start */
+	int duration_min;  /* of the lesson's service */
+};
+
+/* Moves lesson m->id in one transaction (API.md v2, "Rescheduling"): the same
+ * lesson and contract at its new tutor and time, moved_at and moves recorded,
+ * audited "lesson.move", a confirmation of the new time queued, and the group seat
+ * it leaves offered to the first in that session's line. The triggers refuse a
+ * taken time (the caller checked the new start is an open slot). *out: the lesson
+ * (caller owns). Errors: HM_ERR_NOT_FOUND (also another client's),
+ * HM_ERR_CONFLICT (cancelled, started), HM_ERR_TOO_LATE_TO_CANCEL,
+ * HM_ERR_SLOT_TAKEN, HM_ERR_FULL, HM_ERR_CLIENT_BUSY, HM_ERR_INTERNAL; *why
+ * (static text, may stay NULL) explains a refusal of the lesson's state. */
+enum hm_err hm_db_lessons_move(struct hm_db *db, const struct hm_lesson_move *m,
+			       const struct hm_actor *who, const struct hm_outbox_env *env,
+			       json_t **out, const char **why);
 
 /* The attendance log of a lesson that started. */
 struct hm_lesson_log {

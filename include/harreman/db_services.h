@@ -13,7 +13,8 @@
 #include "harreman/db.h"
 
 /* One page of service objects {id, name, subject, level, kind, duration_min,
- * price_cents, capacity, active} with id > after, at most limit; only the active
+ * price_cents, capacity, active, description, translations} (the base fields in
+ * Basque, translations as stored: the caller picks a language) with id > after, at most limit; only the active
  * ones when only_active. *items (caller owns) and *next_after as hm_db_page. */
 enum hm_err hm_db_services_list(struct hm_db *db, bool only_active, int64_t after, int limit,
 				json_t **items, int64_t *next_after);
@@ -25,14 +26,15 @@ enum hm_err hm_db_services_get(struct hm_db *db, int64_t id, json_t **out);
  * and NULL when not sent; the numbers count only when their _present flag is set.
  * kind is "private", "group" or "workshop". */
 struct hm_service_input {
-	const char *name, *subject, *level, *kind;
+	const char *name, *subject, *level, *kind, *description;
+	json_t *translations; /* borrowed, checked ({es, en}); NULL: not sent */
 	int64_t duration_min, price_cents, capacity;
 	bool active;
 	bool duration_present, price_present, capacity_present, active_present;
 };
 
 /* Creates a service from in (name, subject, kind, duration and price required;
- * level "" and capacity 1 by default, a private service always capacity 1, active
+ * level, description "" and translations {} by default, capacity 1 by default, a private service always capacity 1, active
  * unless active_present says otherwise) and audits it ("service.create", detail
  * borrowed), in one transaction. *out (caller owns) is the new service. */
 enum hm_err hm_db_services_create(struct hm_db *db, const struct hm_service_input *in,

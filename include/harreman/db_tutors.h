@@ -75,6 +75,12 @@ enum hm_err hm_db_tutors_teaches(struct hm_db *db, int64_t tutor_id, const char 
 enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
 				    const struct hm_service *svc, int64_t first_day,
 				    int64_t last_day, int64_t now, struct hm_slot_query *q);
+/* The same, with lesson except_id (0: none) left out of the booked lessons: the
+ * time a lesson being moved holds is free for it. */
+enum hm_err hm_db_tutors_slot_query_except(struct hm_db *db, int64_t tutor_id,
+					   const struct hm_service *svc, int64_t first_day,
+					   int64_t last_day, int64_t now, int64_t except_id,
+					   struct hm_slot_query *q);
 void hm_db_tutors_slot_query_release(struct hm_slot_query *q);
 
 #endif

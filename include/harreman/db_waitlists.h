@@ -37,6 +37,14 @@ enum hm_err hm_db_waitlists_seats_freed(struct hm_db *db, const struct hm_outbox
 					const int64_t *lesson_ids, size_t n,
 					const struct hm_actor *who);
 
+/* A group session (struct hm_session_key below) that a moved lesson left: while it
+ * is to come and has a free seat, the first waiting student gets an offer, as in
+ * hm_db_waitlists_seats_freed. Nothing for a private service's time. */
+struct hm_session_key;
+enum hm_err hm_db_waitlists_session_freed(struct hm_db *db, const struct hm_outbox_env *env,
+					  const struct hm_session_key *k,
+					  const struct hm_actor *who);
+
 /* ---- each its own transaction ------------------------------------------------ */
 
 /* Puts client_id in the line of event id; *out {kind: "event", event_id, position}.

@@ -53,6 +53,8 @@ struct hm_request {
 	const char *csrf_header;       /* X-CSRF-Token */
 	const char *if_none_match;     /* for static files and calendar feeds */
 	const char *if_modified_since; /* for calendar feeds */
+	const char *accept_language;   /* for content in three languages */
+	const char *accept_encoding;   /* for compressed answers (compress.h) */
 
 	const char *remote_addr; /* the client: the peer, or X-Forwarded-For via a trusted proxy */
 	bool remote_is_loopback;

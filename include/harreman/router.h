@@ -34,6 +34,10 @@ enum hm_route_flags {
 				    * the group-commit writer (writer.h): it hashes a
 				    * password first, a tenth of a second of one core that
 				    * must not hold up everyone else's writes */
+	HM_BY_LANGUAGE = 1 << 5,   /* a GET whose answer depends on ?locale= and
+				    * Accept-Language (content in three languages): the
+				    * response cache keeps one answer per header, and the
+				    * reply says Vary: Accept-Language */
 };
 
 typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);

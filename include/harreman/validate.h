@@ -62,6 +62,15 @@ void hm_validate_password(struct hm_validation *v, json_t *obj, const char *fiel
 void hm_validate_password_attempt(struct hm_validation *v, json_t *obj, const char *field,
 				  const char **out);
 
+/* Content in three languages (API.md v2): an object whose keys are "es" and "en"
+ * only, each an object of strings whose keys are among fields (NULL-terminated;
+ * "description" a long text of HM_MAX_TEXT characters, any other a one-line text
+ * of HM_MAX_NAME), empty strings allowed (the Basque base field stands in). Bad
+ * entries are reported as "translations.es.name" and so on. *out borrows the
+ * object and stays as it was when the field is absent. */
+void hm_validate_translations(struct hm_validation *v, json_t *obj, const char *const *fields,
+			      json_t **out);
+
 /* One of choices (NULL-terminated); *index gets its position. */
 void hm_validate_enum(struct hm_validation *v, json_t *obj, const char *field, bool required,
 		      const char *const *choices, int *index);

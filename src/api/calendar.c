@@ -71,7 +71,7 @@ static bool feed_lesson(void *ctx, const struct hm_calendar_lesson *l)
 		.ends = l->ends,
 		.summary = summary,
 		.cancelled = l->cancelled,
-		.sequence = l->cancelled ? 1 : 0,
+		.sequence = l->moves + (l->cancelled ? 1 : 0), /* each change a revision */
 	};
 	f->events++;
 	return hm_ical_event(&f->text, &e);

@@ -182,12 +182,17 @@ void hm_api_availability_put(struct hm_request *req, struct hm_reply *reply)
 
 /* ---- services ------------------------------------------------------------ */
 
+/* The fields of a service written in three languages (the base ones Basque). */
+static const char *const service_texts[] = {"name", "description", NULL};
+
 void hm_api_services_list(struct hm_request *req, struct hm_reply *reply)
 {
 	int limit;
 	int64_t after, next = 0;
 	json_t *items = NULL;
-	if (!hm_query_page(req, reply, &limit, &after))
+	int locale;
+	if (!hm_query_page(req, reply, &limit, &after) ||
+	    !hm_api_locale_or_reply(req, reply, &locale))
 		return;
 	/* Inactive services are the staff's business. */
 	bool only_active = req->who.role != HM_ROLE_STAFF && req->who.role != HM_ROLE_ADMIN;
@@ -196,6 +201,7 @@ void hm_api_services_list(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, err);
 		return;
 	}
+	hm_api_localize_items(items, locale, service_texts);
 	hm_api_reply_page(reply, items, next);
 	reply->cache_until = INT64_MAX;
 }
@@ -206,9 +212,9 @@ void hm_api_services_list(struct hm_request *req, struct hm_reply *reply)
 static bool read_service_or_reply(struct hm_request *req, struct hm_reply *reply,
 				  const struct hm_service *current, struct hm_service_input *in)
 {
-	static const char *const allowed[] = {"name",     "subject",      "level",
-					      "kind",     "duration_min", "price_cents",
-					      "capacity", "active",       NULL};
+	static const char *const allowed[] = {"name",         "subject",      "level",    "kind",
+					      "duration_min", "price_cents",  "capacity", "active",
+					      "description",  "translations", NULL};
 	static const char *const read_only[] = {"id", NULL};
 	struct hm_validation v;
 	json_t *body = req->json;
@@ -228,6 +234,8 @@ static bool read_service_or_reply(struct hm_request *req, struct hm_reply *reply
 			&in->price_present);
 	hm_validate_int(&v, body, "capacity", false, 1, 500, &in->capacity, &in->capacity_present);
 	hm_validate_bool(&v, body, "active", false, &in->active, &in->active_present);
+	hm_validate_long_text(&v, body, "description", false, HM_MAX_TEXT, &in->description);
+	hm_validate_translations(&v, body, service_texts, &in->translations);
 	in->kind = kind >= 0 ? service_kinds[kind] : NULL;
 	if (create) {
 		if (kind == 0 && in->capacity_present && in->capacity != 1)

@@ -134,7 +134,14 @@ static void answer_cacheable(struct hm_request *req, const struct hm_route *rout
 			     struct hm_reply *reply)
 {
 	char key[HM_CACHE_MAX_KEY];
-	if (!hm_cache_key(req, key, sizeof key)) {
+	bool keyed = hm_cache_key(req, key, sizeof key);
+	if (keyed && (route->flags & HM_BY_LANGUAGE)) { /* one answer per header */
+		size_t used = strlen(key);
+		const char *lang = req->accept_language ? req->accept_language : "";
+		int n = snprintf(key + used, sizeof key - used, "|al:%s", lang);
+		keyed = n >= 0 && (size_t)n < sizeof key - used;
+	}
+	if (!keyed) {
 		route->handler(req, reply);
 		return;
 	}
@@ -238,6 +245,8 @@ static bool dispatch_api(struct hm_app *app, struct hm_request *req, struct hm_r
 		answer_cacheable(req, route, reply);
 	else
 		route->handler(req, reply);
+	if (route->flags & HM_BY_LANGUAGE)
+		hm_reply_header(reply, "Vary", "Accept-Language");
 	return true;
 }
 

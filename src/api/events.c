@@ -47,14 +47,18 @@ static void validate_instant(struct hm_validation *v, json_t *body, const char *
 		*present = true;
 }
 
+/* The fields of an event written in three languages (the base ones Basque). */
+static const char *const event_texts[] = {"title", "description", NULL};
+
 /* Checks an event body into in; for a create (cur NULL) every field but subject
  * is required. For an update, cur holds the event as it is (its times complete
  * what is not sent). */
 static bool read_event_or_reply(struct hm_request *req, struct hm_reply *reply,
 				const struct hm_event_state *cur, struct hm_event_input *in)
 {
-	static const char *const allowed[] = {"title",   "kind",     "subject",     "starts_at",
-					      "ends_at", "capacity", "description", NULL};
+	static const char *const allowed[] = {"title",       "kind",         "subject",
+					      "starts_at",   "ends_at",      "capacity",
+					      "description", "translations", NULL};
 	static const char *const read_only[] = {
 		"id",         "registered_count", "places_left",    "is_registered",
 		"created_at", "updated_at",       "waitlist_count", "waitlist_position",
@@ -76,6 +80,7 @@ static bool read_event_or_reply(struct hm_request *req, struct hm_reply *reply,
 	hm_validate_int(&v, body, "capacity", create, 1, EVENT_MAX_CAPACITY, &in->capacity,
 			&in->has_capacity);
 	hm_validate_long_text(&v, body, "description", create, HM_MAX_TEXT, &in->description);
+	hm_validate_translations(&v, body, event_texts, &in->translations);
 
 	if (in->has_starts && in->starts_at <= req->now)
 		hm_validation_fail(&v, "starts_at", "must be in the future");
@@ -117,7 +122,9 @@ void hm_api_events_list(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, fields);
 		return;
 	}
-	if (!hm_query_page(req, reply, &limit, &after))
+	int locale;
+	if (!hm_query_page(req, reply, &limit, &after) ||
+	    !hm_api_locale_or_reply(req, reply, &locale))
 		return;
 	enum hm_err err = viewer_client(req, &client);
 	if (err == HM_ERR_NOT_FOUND)
@@ -128,6 +135,7 @@ void hm_api_events_list(struct hm_request *req, struct hm_reply *reply)
 		hm_api_reply_err(reply, err);
 		return;
 	}
+	hm_api_localize_items(items, locale, event_texts);
 	hm_api_reply_page(reply, items, next);
 }
 

@@ -16,6 +16,7 @@
 #include "harreman/db_tutors.h"
 #include "harreman/db_lessons.h"
 #include "harreman/hours.h"
+#include "harreman/lesson_rules.h"
 #include "harreman/limits.h"
 #include "harreman/outbox.h"
 #include "harreman/sender.h"
@@ -35,10 +36,46 @@ struct booking {
 	int channel, attendance, pace;
 	const char *notes, *level;
 	bool staff;
+	int64_t moving; /* a move: the lesson whose time this is; 0: a booking */
 	struct hm_service service;
 	int64_t starts_list[HM_REPEAT_WEEKS_MAX];
 	int n;
 };
+
+/* starts_at of the body into *starts (*text: as written, NULL when absent):
+ * required, RFC 3339, within the booking horizon and the walk-ins' past. */
+static void validate_start(struct hm_validation *v, struct hm_request *req, int64_t *starts,
+			   const char **text)
+{
+	char too_far[64], too_old[64];
+	snprintf(too_far, sizeof too_far, "is too far ahead: at most %d days",
+		 HM_BOOKING_HORIZON_DAYS);
+	snprintf(too_old, sizeof too_old, "is too far in the past: at most %d days",
+		 HM_WALK_IN_PAST_DAYS);
+	hm_validate_text(v, req->json, "starts_at", true, 40, text);
+	if (*text && !hm_time_parse(*text, starts))
+		hm_validation_fail(v, "starts_at", "must be an RFC 3339 instant");
+	else if (*text && *starts > req->now + (int64_t)HM_BOOKING_HORIZON_DAYS * 86400)
+		hm_validation_fail(v, "starts_at", too_far);
+	else if (*text && *starts < req->now - (int64_t)HM_WALK_IN_PAST_DAYS * 86400)
+		hm_validation_fail(v, "starts_at", too_old);
+}
+
+/* Reads b->service_id into b->service (a booking needs an active one; a lesson
+ * being moved keeps its own) and checks that b->tutor_id teaches it. */
+static void validate_service_tutor(struct hm_validation *v, struct hm_request *req,
+				   struct booking *b)
+{
+	enum hm_err err = hm_db_services_read(req->db, b->service_id, &b->service);
+	bool teaches = false;
+	if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !b->service.active && !b->moving))
+		hm_validation_fail(v, "service_id", "no such service");
+	else if (err != HM_OK ||
+		 hm_db_tutors_teaches(req->db, b->tutor_id, b->service.subject, &teaches) != HM_OK)
+		v->oom = true;
+	else if (!teaches)
+		hm_validation_fail(v, "tutor_id", "this tutor does not teach this service");
+}
 
 /* Checks the body; answers 422 itself and returns false on a bad one. */
 static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b)
@@ -53,23 +90,12 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	const char *starts_text = NULL;
 	bool weeks_present = false, ok = false;
 	bool notes_present = false;
-	char too_far[64], too_old[64];
-	snprintf(too_far, sizeof too_far, "is too far ahead: at most %d days",
-		 HM_BOOKING_HORIZON_DAYS);
-	snprintf(too_old, sizeof too_old, "is too far in the past: at most %d days",
-		 HM_WALK_IN_PAST_DAYS);
 
 	hm_validation_init(&v);
 	hm_validate_known(&v, req->json, b->staff ? staff_fields : student_fields, read_only);
 	hm_validate_int(&v, req->json, "service_id", true, 1, INT64_MAX, &b->service_id, NULL);
 	hm_validate_int(&v, req->json, "tutor_id", true, 1, INT64_MAX, &b->tutor_id, NULL);
-	hm_validate_text(&v, req->json, "starts_at", true, 40, &starts_text);
-	if (starts_text && !hm_time_parse(starts_text, &b->starts))
-		hm_validation_fail(&v, "starts_at", "must be an RFC 3339 instant");
-	else if (starts_text && b->starts > req->now + (int64_t)HM_BOOKING_HORIZON_DAYS * 86400)
-		hm_validation_fail(&v, "starts_at", too_far);
-	else if (starts_text && b->starts < req->now - (int64_t)HM_WALK_IN_PAST_DAYS * 86400)
-		hm_validation_fail(&v, "starts_at", too_old);
+	validate_start(&v, req, &b->starts, &starts_text);
 	hm_validate_int(&v, req->json, "contract_id", false, 1, INT64_MAX, &b->contract_id, NULL);
 	hm_validate_int(&v, req->json, "repeat_weeks", false, HM_REPEAT_WEEKS_MIN,
 			HM_REPEAT_WEEKS_MAX, &b->repeat_weeks, &weeks_present);
@@ -94,19 +120,8 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 					   "a walk-in lesson is logged once it has started");
 	}
 	b->n = weeks_present ? (int)b->repeat_weeks : 1;
-	if (hm_validation_ok(&v)) {
-		enum hm_err err = hm_db_services_read(req->db, b->service_id, &b->service);
-		bool teaches = false;
-		if (err == HM_ERR_NOT_FOUND || (err == HM_OK && !b->service.active))
-			hm_validation_fail(&v, "service_id", "no such service");
-		else if (err != HM_OK ||
-			 hm_db_tutors_teaches(req->db, b->tutor_id, b->service.subject, &teaches) !=
-				 HM_OK)
-			v.oom = true;
-		else if (!teaches)
-			hm_validation_fail(&v, "tutor_id",
-					   "this tutor does not teach this service");
-	}
+	if (hm_validation_ok(&v))
+		validate_service_tutor(&v, req, b);
 	if (hm_validation_ok(&v) && b->staff) {
 		bool exists = false;
 		if (hm_db_clients_exists(req->db, b->client_id, &exists) != HM_OK)
@@ -143,8 +158,8 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 	int weekday;
 	hm_local_day(b->starts_list[b->n - 1], &last, &weekday);
 	hm_local_day(b->starts, &first, &weekday);
-	enum hm_err err = hm_db_tutors_slot_query(req->db, b->tutor_id, &b->service, first, last,
-						  req->now, &q);
+	enum hm_err err = hm_db_tutors_slot_query_except(req->db, b->tutor_id, &b->service, first,
+							 last, req->now, b->moving, &q);
 	if (err != HM_OK)
 		return err;
 	for (int i = 0; err == HM_OK && i < b->n; i++) {
@@ -175,7 +190,7 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 static enum hm_err busy_starts(struct hm_request *req, const struct booking *b, json_t *conflicts)
 {
 	bool busy[HM_REPEAT_WEEKS_MAX] = {false};
-	enum hm_err err = hm_db_lessons_client_busy(req->db, b->client_id, b->tutor_id,
+	enum hm_err err = hm_db_lessons_client_busy(req->db, b->client_id, b->tutor_id, b->moving,
 						    b->starts_list, b->n, b->service.duration_min,
 						    busy);
 	for (int i = 0; err == HM_OK && i < b->n; i++) {
@@ -406,6 +421,111 @@ void hm_api_lessons_cancel(struct hm_request *req, struct hm_reply *reply)
 		err = hm_db_lessons_cancel(req->db, req->path_ids[0], client_id,
 					   (int64_t)HM_CANCEL_NOTICE_HOURS * 3600, &HM_ACTOR(req),
 					   &env, &out, &why);
+	reply_written(reply, err, 200, out, why);
+	if (err == HM_OK)
+		hm_sender_wake(req->app->sender);
+}
+
+/* ---- moving ----------------------------------------------------------------- */
+
+/* The body of a move ({starts_at, tutor_id?}) into b, whose lesson fields are set:
+ * answers 422 itself and returns false on a bad one. */
+static bool read_move_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b)
+{
+	static const char *const fields[] = {"starts_at", "tutor_id", NULL};
+	static const char *const read_only[] = {"id",      "client_id", "service_id", "contract_id",
+						"ends_at", "status",    "contract",   NULL};
+	struct hm_validation v;
+	const char *starts_text = NULL;
+	hm_validation_init(&v);
+	hm_validate_known(&v, req->json, fields, read_only);
+	hm_validate_int(&v, req->json, "tutor_id", false, 1, INT64_MAX, &b->tutor_id, NULL);
+	validate_start(&v, req, &b->starts, &starts_text);
+	if (hm_validation_ok(&v))
+		validate_service_tutor(&v, req, b);
+	b->n = 1;
+	b->starts_list[0] = b->starts;
+	bool ok = hm_validation_ok(&v);
+	if (!ok)
+		hm_api_reply_validation(reply, &v);
+	hm_validation_release(&v);
+	return ok;
+}
+
+/* The move of lesson path_ids[0] as the booking of its new start (b->moving: the
+ * lesson; its client, service and, unless the body names another, tutor): the
+ * lesson (another client's: 404), the body, the lesson's state and, unless
+ * skip_slots, the new time under the booking's slot rules. False when it has
+ * answered (an error). */
+static bool checked_move_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b,
+				  bool skip_slots)
+{
+	int64_t caller = 0, current = 0;
+	json_t *lesson = NULL;
+	const char *why = NULL;
+	memset(b, 0, sizeof *b);
+	b->staff = req->who.role != HM_ROLE_STUDENT;
+	b->moving = req->path_ids[0];
+	enum hm_err err = caller_client(req, &caller);
+	if (err == HM_OK)
+		err = hm_db_lessons_get(req->db, b->moving, caller, &lesson);
+	if (err != HM_OK) {
+		hm_api_reply_err(reply, err);
+		return false;
+	}
+	b->client_id = json_integer_value(json_object_get(lesson, "client_id"));
+	b->service_id = json_integer_value(json_object_get(lesson, "service_id"));
+	b->tutor_id = json_integer_value(json_object_get(lesson, "tutor_id"));
+	const char *status = json_string_value(json_object_get(lesson, "status"));
+	bool cancelled = status && strcmp(status, "cancelled") == 0;
+	const char *starts = json_string_value(json_object_get(lesson, "starts_at"));
+	bool dated = starts && hm_time_parse(starts, &current);
+	json_decref(lesson);
+	if (!dated) {
+		hm_api_reply_err(reply, HM_ERR_INTERNAL);
+		return false;
+	}
+	if (!read_move_or_reply(req, reply, b))
+		return false;
+	enum hm_lesson_verdict verdict = hm_lesson_may_move(cancelled, current, req->now, !b->staff,
+							    (int64_t)HM_CANCEL_NOTICE_HOURS * 3600,
+							    &why);
+	if (verdict != HM_LESSON_MAY_MOVE) {
+		hm_reply_error(reply,
+			       verdict == HM_LESSON_TOO_LATE ? HM_ERR_TOO_LATE_TO_CANCEL
+							     : HM_ERR_CONFLICT,
+			       why);
+		return false;
+	}
+	return skip_slots || check_slots_or_reply(req, reply, b);
+}
+
+/* Before the write (router.h): the lesson, the body and the new slot. */
+bool hm_api_lessons_move_check(struct hm_request *req, struct hm_reply *reply)
+{
+	struct booking b;
+	return checked_move_or_reply(req, reply, &b, false);
+}
+
+void hm_api_lessons_move(struct hm_request *req, struct hm_reply *reply)
+{
+	struct booking b;
+	struct hm_outbox_env env;
+	json_t *out = NULL;
+	const char *why = NULL;
+
+	if (!checked_move_or_reply(req, reply, &b, req->checked))
+		return;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	struct hm_lesson_move m = {
+		.id = b.moving,
+		.client_id = b.staff ? 0 : b.client_id,
+		.notice = (int64_t)HM_CANCEL_NOTICE_HOURS * 3600,
+		.tutor_id = b.tutor_id,
+		.starts_at = b.starts,
+		.duration_min = b.service.duration_min,
+	};
+	enum hm_err err = hm_db_lessons_move(req->db, &m, &HM_ACTOR(req), &env, &out, &why);
 	reply_written(reply, err, 200, out, why);
 	if (err == HM_OK)
 		hm_sender_wake(req->app->sender);

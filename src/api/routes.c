@@ -57,7 +57,7 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_GET, .pattern = V1 "/tutors/{id}/calendar.ics", .handler = hm_api_tutor_calendar,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 	{.methods = HM_GET, .pattern = V1 "/services", .handler = hm_api_services_list,
-	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE},
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE | HM_BY_LANGUAGE},
 	{.methods = HM_POST, .pattern = V1 "/services", .handler = hm_api_services_create,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_PATCH, .pattern = V1 "/services/{id}", .handler = hm_api_services_update,
@@ -105,6 +105,9 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
 	{.methods = HM_POST, .pattern = V1 "/lessons/{id}/cancel", .handler = hm_api_lessons_cancel,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_OPTIONAL},
+	{.methods = HM_POST, .pattern = V1 "/lessons/{id}/move", .handler = hm_api_lessons_move,
+	 .access = HM_ACCESS_USERS, .flags = HM_BODY_REQUIRED,
+	 .precheck = hm_api_lessons_move_check},
 	{.methods = HM_POST, .pattern = V1 "/lessons/{id}/log", .handler = hm_api_lessons_log,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_GET, .pattern = V1 "/me/lessons", .handler = hm_api_me_lessons,
@@ -169,7 +172,7 @@ const struct hm_route hm_routes[] = {
 
 	/* Community, co-creation, tailored suggestions */
 	{.methods = HM_GET, .pattern = V1 "/events", .handler = hm_api_events_list,
-	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_NONE},
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_BY_LANGUAGE},
 	{.methods = HM_POST, .pattern = V1 "/events", .handler = hm_api_events_create,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_PATCH, .pattern = V1 "/events/{id}", .handler = hm_api_events_update,

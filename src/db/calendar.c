@@ -216,10 +216,12 @@ enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tut
 	 * (anything the event shows), service, tutor, client. */
 #define LESSON_COLUMNS                                                                 \
 	"SELECT l.id, l.starts_at, l.ends_at, l.status, l.created_at,"                 \
-	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0)),"   \
 	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0),"    \
-	" coalesce(t.updated_at, 0), c.updated_at, s.created_at),"                     \
-	" s.name, coalesce(t.full_name, ''), c.full_name FROM lessons l"               \
+	" coalesce(l.moved_at, 0)),"                                                   \
+	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0),"    \
+	" coalesce(l.moved_at, 0), coalesce(t.updated_at, 0), c.updated_at,"           \
+	" s.created_at),"                                                              \
+	" s.name, coalesce(t.full_name, ''), c.full_name, l.moves FROM lessons l"      \
 	" JOIN services s ON s.id = l.service_id JOIN clients c ON c.id = l.client_id" \
 	" LEFT JOIN users t ON t.id = l.tutor_id"
 	static const char by_client_sql[] = LESSON_COLUMNS
@@ -250,6 +252,7 @@ enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tut
 			.service = (const char *)sqlite3_column_text(stmt, 7),
 			.tutor = (const char *)sqlite3_column_text(stmt, 8),
 			.client = (const char *)sqlite3_column_text(stmt, 9),
+			.moves = sqlite3_column_int(stmt, 10),
 		};
 		int64_t shown = sqlite3_column_int64(stmt, 6);
 		if (shown > *last_modified)

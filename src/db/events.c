@@ -5,6 +5,7 @@
 // are never counted here: the triggers of sql/0003_community.sql refuse the one
 // beyond capacity ('full') and any made once the event started, under the write
 // lock, and insert_registration turns their refusal into an error.
+#include <stdlib.h>
 #include <string.h>
 
 #include "harreman/audit.h"
@@ -26,7 +27,7 @@
 	" (SELECT count(*) FROM event_waitlist w WHERE w.event_id = e.id),"               \
 	" CASE WHEN ?1 = 0 THEN NULL ELSE (SELECT (SELECT count(*) FROM event_waitlist o" \
 	"   WHERE o.event_id = w.event_id AND o.id <= w.id) FROM event_waitlist w"        \
-	"   WHERE w.event_id = e.id AND w.client_id = ?1) END"
+	"   WHERE w.event_id = e.id AND w.client_id = ?1) END, e.translations"
 
 static json_t *event_from_row(sqlite3_stmt *stmt)
 {
@@ -39,21 +40,22 @@ static json_t *event_from_row(sqlite3_stmt *stmt)
 	hm_time_format(sqlite3_column_int64(stmt, 5), ends);
 	hm_time_format(sqlite3_column_int64(stmt, 10), created);
 	hm_time_format(sqlite3_column_int64(stmt, 11), updated);
-	return json_pack(
-		"{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s, s:i,"
-		" s:o}",
-		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "title",
-		(const char *)sqlite3_column_text(stmt, 1), "kind",
-		(const char *)sqlite3_column_text(stmt, 2), "subject",
-		subject ? json_string((const char *)subject) : json_null(), "starts_at", starts,
-		"ends_at", ends, "capacity", capacity, "description",
-		(const char *)sqlite3_column_text(stmt, 7), "registered_count", registered,
-		"places_left", capacity > registered ? capacity - registered : 0, "is_registered",
-		sqlite3_column_type(stmt, 9) == SQLITE_NULL
-			? json_null()
-			: json_boolean(sqlite3_column_int(stmt, 9)),
-		"created_at", created, "updated_at", updated, "waitlist_count",
-		sqlite3_column_int(stmt, 12), "waitlist_position", hm_db_json_int(stmt, 13));
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:i, s:s, s:i, s:i, s:o, s:s, s:s, s:i,"
+			 " s:o, s:o}",
+			 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "title",
+			 (const char *)sqlite3_column_text(stmt, 1), "kind",
+			 (const char *)sqlite3_column_text(stmt, 2), "subject",
+			 subject ? json_string((const char *)subject) : json_null(), "starts_at",
+			 starts, "ends_at", ends, "capacity", capacity, "description",
+			 (const char *)sqlite3_column_text(stmt, 7), "registered_count", registered,
+			 "places_left", capacity > registered ? capacity - registered : 0,
+			 "is_registered",
+			 sqlite3_column_type(stmt, 9) == SQLITE_NULL
+				 ? json_null()
+				 : json_boolean(sqlite3_column_int(stmt, 9)),
+			 "created_at", created, "updated_at", updated, "waitlist_count",
+			 sqlite3_column_int(stmt, 12), "waitlist_position",
+			 hm_db_json_int(stmt, 13), "translations", hm_db_json_object(stmt, 14));
 }
 
 /* One event as viewer_client (0: not a student) sees it. */
@@ -129,8 +131,8 @@ static enum hm_err insert_event(struct hm_db *db, const struct hm_event_input *i
 {
 	static const char sql[] =
 		"INSERT INTO events (title, kind, subject, starts_at, ends_at, capacity,"
-		" description, created_at, created_by, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8)";
+		" description, created_at, created_by, updated_at, translations)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, coalesce(?10, '{}'))";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -143,10 +145,14 @@ static enum hm_err insert_event(struct hm_db *db, const struct hm_event_input *i
 	sqlite3_bind_text(stmt, 7, in->description, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 8, who->now);
 	sqlite3_bind_int64(stmt, 9, who->user_id);
-	enum hm_err err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
-							    : hm_db_fail(db, "insert event");
+	char *translations = in->translations ? hm_db_json_dump(in->translations) : NULL;
+	hm_db_bind_text_or_null(stmt, 10, translations);
+	enum hm_err err = in->translations && !translations   ? HM_ERR_INTERNAL
+			  : sqlite3_step(stmt) == SQLITE_DONE ? HM_OK
+							      : hm_db_fail(db, "insert event");
 	*id = sqlite3_last_insert_rowid(hm_db_handle(db));
 	hm_db_done(stmt);
+	free(translations);
 	return err;
 }
 
@@ -170,7 +176,7 @@ enum hm_err hm_db_events_create(struct hm_db *db, const struct hm_event_input *i
 static bool input_changes(const struct hm_event_input *in)
 {
 	return in->title || in->kind || in->subject || in->clear_subject || in->description ||
-	       in->has_starts || in->has_ends || in->has_capacity;
+	       in->has_starts || in->has_ends || in->has_capacity || in->translations;
 }
 
 static enum hm_err update_event(struct hm_db *db, int64_t id, const struct hm_event_input *in,
@@ -181,7 +187,7 @@ static enum hm_err update_event(struct hm_db *db, int64_t id, const struct hm_ev
 		" subject = CASE WHEN ?4 THEN NULL ELSE coalesce(?5, subject) END,"
 		" starts_at = coalesce(?6, starts_at), ends_at = coalesce(?7, ends_at),"
 		" capacity = coalesce(?8, capacity), description = coalesce(?9, description),"
-		" updated_at = ?10 WHERE id = ?1";
+		" updated_at = ?10, translations = coalesce(?11, translations) WHERE id = ?1";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -198,8 +204,11 @@ static enum hm_err update_event(struct hm_db *db, int64_t id, const struct hm_ev
 		sqlite3_bind_int64(stmt, 8, in->capacity);
 	hm_db_bind_text_or_null(stmt, 9, in->description);
 	sqlite3_bind_int64(stmt, 10, now);
-	int rc = sqlite3_step(stmt);
+	char *translations = in->translations ? hm_db_json_dump(in->translations) : NULL;
+	hm_db_bind_text_or_null(stmt, 11, translations);
+	int rc = in->translations && !translations ? SQLITE_NOMEM : sqlite3_step(stmt);
 	hm_db_done(stmt);
+	free(translations);
 	/* events_capacity_floor only fires if the caller's check was wrong. */
 	return rc == SQLITE_DONE                 ? HM_OK
 	       : rc == SQLITE_CONSTRAINT_TRIGGER ? HM_ERR_CONFLICT

@@ -26,3 +26,18 @@ json_t *hm_db_json_time(sqlite3_stmt *stmt, int col)
 	hm_time_format(sqlite3_column_int64(stmt, col), at);
 	return json_string(at);
 }
+
+json_t *hm_db_json_object(sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+	json_t *obj = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	if (json_is_object(obj))
+		return obj;
+	json_decref(obj);
+	return json_object();
+}
+
+char *hm_db_json_dump(const json_t *obj)
+{
+	return json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+}

@@ -10,6 +10,7 @@
 
 #include "harreman/audit.h"
 #include "harreman/db_lessons.h"
+#include "harreman/lesson_rules.h"
 #include "harreman/limits.h"
 #include "harreman/outbox.h"
 #include "harreman/db_contracts.h"
@@ -20,13 +21,14 @@
 /* ---- reading ------------------------------------------------------------- */
 
 enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64_t tutor_id,
-				      const int64_t *starts, int n, int duration_min, bool *busy)
+				      int64_t except_id, const int64_t *starts, int n,
+				      int duration_min, bool *busy)
 {
 	/* The same test as the lessons_client_busy triggers (sql/0006). */
 	static const char sql[] =
 		"SELECT EXISTS (SELECT 1 FROM lessons WHERE client_id = ?1 AND tutor_id <> ?2"
 		" AND status = 'booked' AND starts_at < ?4 AND ends_at > ?3"
-		" AND starts_at > ?3 - 36000)";
+		" AND starts_at > ?3 - 36000 AND id <> ?5)";
 	enum hm_err err = HM_OK;
 	for (int i = 0; err == HM_OK && i < n; i++) {
 		sqlite3_stmt *stmt = hm_db_stmt(db, sql);
@@ -36,6 +38,7 @@ enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64
 		sqlite3_bind_int64(stmt, 2, tutor_id);
 		sqlite3_bind_int64(stmt, 3, starts[i]);
 		sqlite3_bind_int64(stmt, 4, starts[i] + (int64_t)duration_min * 60);
+		sqlite3_bind_int64(stmt, 5, except_id);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			busy[i] = sqlite3_column_int(stmt, 0) != 0;
 		else
@@ -47,7 +50,7 @@ enum hm_err hm_db_lessons_client_busy(struct hm_db *db, int64_t client_id, int64
 
 /* What a cancellation or a log needs to know of a lesson. */
 struct lesson_row {
-	int64_t id, client_id, contract_id, starts_at;
+	int64_t id, client_id, contract_id, starts_at, tutor_id, service_id;
 	bool made_contract, cancelled, one_off;
 };
 
@@ -55,7 +58,8 @@ static enum hm_err lesson_row(struct hm_db *db, int64_t id, struct lesson_row *o
 {
 	static const char sql[] =
 		"SELECT l.id, l.client_id, coalesce(l.contract_id, 0), l.starts_at, l.made_contract,"
-		" l.status = 'cancelled', coalesce(k.kind = 'one_off', 0) FROM lessons l"
+		" l.status = 'cancelled', coalesce(k.kind = 'one_off', 0), l.tutor_id, l.service_id"
+		" FROM lessons l"
 		" LEFT JOIN contracts k ON k.id = l.contract_id WHERE l.id = ?1";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
@@ -70,6 +74,8 @@ static enum hm_err lesson_row(struct hm_db *db, int64_t id, struct lesson_row *o
 		out->made_contract = sqlite3_column_int(stmt, 4) != 0;
 		out->cancelled = sqlite3_column_int(stmt, 5) != 0;
 		out->one_off = sqlite3_column_int(stmt, 6) != 0;
+		out->tutor_id = sqlite3_column_int64(stmt, 7);
+		out->service_id = sqlite3_column_int64(stmt, 8);
 	}
 	hm_db_done(stmt);
 	if (rc == SQLITE_ROW)
@@ -238,6 +244,15 @@ static enum hm_err use_sessions(struct hm_db *db, int64_t contract_id, int64_t c
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "use sessions");
 }
 
+/* Which of the triggers of sql/0002, 0006, 0008 and 0012 refused a lesson's time. */
+static enum hm_err refused_time(struct hm_db *db)
+{
+	const char *why = sqlite3_errmsg(hm_db_handle(db));
+	return strcmp(why, "full") == 0          ? HM_ERR_FULL
+	       : strcmp(why, "client_busy") == 0 ? HM_ERR_CLIENT_BUSY
+						 : HM_ERR_SLOT_TAKEN;
+}
+
 /* Inserts lesson i of b with contract_id; the triggers answer slot_taken, full or
  * client_busy for a time that is taken. */
 static enum hm_err insert_lesson(struct hm_db *db, const struct hm_booking *b, int i,
@@ -269,10 +284,7 @@ static enum hm_err insert_lesson(struct hm_db *db, const struct hm_booking *b, i
 	int rc = sqlite3_step(stmt);
 	enum hm_err err = HM_OK;
 	if (rc == SQLITE_CONSTRAINT_TRIGGER) {
-		const char *why = sqlite3_errmsg(hm_db_handle(db));
-		err = strcmp(why, "full") == 0          ? HM_ERR_FULL
-		      : strcmp(why, "client_busy") == 0 ? HM_ERR_CLIENT_BUSY
-							: HM_ERR_SLOT_TAKEN;
+		err = refused_time(db);
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "insert lesson");
 	} else {
@@ -460,6 +472,80 @@ enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id
 	/* A group seat freed: offered to the first in its line, in this transaction. */
 	if (err == HM_OK)
 		err = hm_db_waitlists_seats_freed(db, env, &row.id, 1, who);
+	if (err == HM_OK)
+		err = hm_db_lessons_json(db, row.id, out);
+	return hm_db_end(db, err);
+}
+
+/* ---- moving -------------------------------------------------------------- */
+
+/* Puts lesson row at m's tutor and start; the triggers answer slot_taken, full or
+ * client_busy for a time that is taken. */
+static enum hm_err retime_lesson(struct hm_db *db, const struct lesson_row *row,
+				 const struct hm_lesson_move *m, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE lessons SET tutor_id = ?2, starts_at = ?3, ends_at = ?4, moved_at = ?5,"
+		" moves = moves + 1 WHERE id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, row->id);
+	sqlite3_bind_int64(stmt, 2, m->tutor_id);
+	sqlite3_bind_int64(stmt, 3, m->starts_at);
+	sqlite3_bind_int64(stmt, 4, m->starts_at + (int64_t)m->duration_min * 60);
+	sqlite3_bind_int64(stmt, 5, now);
+	int rc = sqlite3_step(stmt);
+	enum hm_err err = rc == SQLITE_DONE                 ? HM_OK
+			  : rc == SQLITE_CONSTRAINT_TRIGGER ? refused_time(db)
+							    : hm_db_fail(db, "move lesson");
+	hm_db_done(stmt);
+	return err;
+}
+
+static enum hm_err audit_move(struct hm_db *db, const struct lesson_row *row,
+			      const struct hm_lesson_move *m, const struct hm_actor *who)
+{
+	json_t *detail = json_pack("{s:I, s:I, s:I, s:I, s:I}", "client_id",
+				   (json_int_t)row->client_id, "from", (json_int_t)row->starts_at,
+				   "to", (json_int_t)m->starts_at, "tutor_from",
+				   (json_int_t)row->tutor_id, "tutor_to", (json_int_t)m->tutor_id);
+	enum hm_err err = detail ? hm_audit_record(db, who->user_id, "lesson.move", "lesson",
+						   row->id, detail, who->request_id, who->now)
+				 : HM_ERR_INTERNAL;
+	json_decref(detail);
+	return err;
+}
+
+enum hm_err hm_db_lessons_move(struct hm_db *db, const struct hm_lesson_move *m,
+			       const struct hm_actor *who, const struct hm_outbox_env *env,
+			       json_t **out, const char **why)
+{
+	struct lesson_row row = {0};
+	enum hm_err err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = visible_row(db, m->id, m->client_id, &row);
+	if (err == HM_OK) {
+		switch (hm_lesson_may_move(row.cancelled, row.starts_at, who->now,
+					   m->client_id != 0, m->notice, why)) {
+		case HM_LESSON_MAY_MOVE: break;
+		case HM_LESSON_TOO_LATE: err = HM_ERR_TOO_LATE_TO_CANCEL; break;
+		default: err = HM_ERR_CONFLICT;
+		}
+	}
+	if (err == HM_OK)
+		err = retime_lesson(db, &row, m, who->now);
+	if (err == HM_OK)
+		err = audit_move(db, &row, m, who);
+	/* The client hears of the new time: a confirmation like a booking's. */
+	if (err == HM_OK)
+		err = hm_outbox_lessons_booked(db, env, &row.id, 1, who->now);
+	/* The seat left behind in a group session goes to its line at once. */
+	if (err == HM_OK) {
+		struct hm_session_key old = {row.tutor_id, row.service_id, row.starts_at};
+		err = hm_db_waitlists_session_freed(db, env, &old, who);
+	}
 	if (err == HM_OK)
 		err = hm_db_lessons_json(db, row.id, out);
 	return hm_db_end(db, err);

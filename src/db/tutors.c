@@ -268,6 +268,14 @@ enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
 				    const struct hm_service *svc, int64_t first_day,
 				    int64_t last_day, int64_t now, struct hm_slot_query *q)
 {
+	return hm_db_tutors_slot_query_except(db, tutor_id, svc, first_day, last_day, now, 0, q);
+}
+
+enum hm_err hm_db_tutors_slot_query_except(struct hm_db *db, int64_t tutor_id,
+					   const struct hm_service *svc, int64_t first_day,
+					   int64_t last_day, int64_t now, int64_t except_id,
+					   struct hm_slot_query *q)
+{
 	static const char windows_sql[] =
 		"SELECT weekday, starts, ends FROM availability WHERE tutor_id = ?1";
 	/* Lessons of one group session are counted together, with the seats held for
@@ -277,7 +285,7 @@ enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
 		" SELECT starts_at, ends_at, service_id FROM lessons"
 		" WHERE tutor_id = ?1 AND status = 'booked' AND starts_at < ?3 AND ends_at > ?2"
 		/* a lesson lasts at most 600 minutes: a lower bound the index can use */
-		" AND starts_at > ?2 - 36000"
+		" AND starts_at > ?2 - 36000 AND id <> ?4"
 		" UNION ALL SELECT w.starts_at, w.starts_at + 60 * s.duration_min, w.service_id"
 		" FROM slot_waitlist w JOIN services s ON s.id = w.service_id"
 		" WHERE w.tutor_id = ?1 AND w.state = 'offered' AND w.starts_at < ?3"
@@ -318,6 +326,7 @@ enum hm_err hm_db_tutors_slot_query(struct hm_db *db, int64_t tutor_id,
 	sqlite3_bind_int64(bs, 1, tutor_id);
 	sqlite3_bind_int64(bs, 2, hm_local_instant(first_day - 1, 0));
 	sqlite3_bind_int64(bs, 3, hm_local_instant(last_day + 2, 0));
+	sqlite3_bind_int64(bs, 4, except_id);
 	while ((rc = sqlite3_step(bs)) == SQLITE_ROW) {
 		if (n_booked == cap_booked) {
 			void *bigger = realloc(booked, (cap_booked *= 2) * sizeof *booked);

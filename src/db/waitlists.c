@@ -383,6 +383,13 @@ static enum hm_err offer_seats(struct hm_db *db, const struct hm_outbox_env *env
 	return err;
 }
 
+enum hm_err hm_db_waitlists_session_freed(struct hm_db *db, const struct hm_outbox_env *env,
+					  const struct hm_session_key *k,
+					  const struct hm_actor *who)
+{
+	return offer_seats(db, env, k, who);
+}
+
 enum hm_err hm_db_waitlists_seats_freed(struct hm_db *db, const struct hm_outbox_env *env,
 					const int64_t *lesson_ids, size_t n,
 					const struct hm_actor *who)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harreman/conditional.h"
 #include "harreman/static_files.h"
 #include "harreman/banned.h"
 
@@ -110,7 +111,7 @@ void hm_static_serve(const char *web_root, const struct hm_request *req, struct 
 	hm_reply_header(reply, "Cache-Control", "no-cache");
 	reply->is_page = true;
 	reply->content_type = hm_static_mime_type(real);
-	if (req->if_none_match && strcmp(req->if_none_match, etag) == 0) {
+	if (req->if_none_match && hm_etag_list_matches(req->if_none_match, etag)) {
 		close(fd);
 		reply->status = 304;
 		return;

@@ -3,6 +3,7 @@
 // (include/harreman/validate.h). Jansson has already refused invalid UTF-8 and
 // NUL bytes inside strings, so the checks here are about meaning, not encoding.
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harreman/validate.h"
@@ -467,4 +468,77 @@ enum hm_body_parse hm_body_parse(const char *text, size_t len, json_t **out, jso
 	}
 	*fields = found;
 	return HM_BODY_INVALID;
+}
+
+/* Reports every message of sub under prefix + its field ("translations.es.");
+ * true when there was one. */
+static bool fail_nested(struct hm_validation *v, const char *prefix, struct hm_validation *sub)
+{
+	const char *key;
+	json_t *message;
+	json_object_foreach(sub->fields, key, message)
+	{
+		char field[96];
+		snprintf(field, sizeof field, "%s%s", prefix, key);
+		hm_validation_fail(v, field, json_string_value(message));
+	}
+	if (sub->oom)
+		v->oom = true;
+	return sub->fields != NULL || sub->oom;
+}
+
+/* One entry of translations (locale's), checked into v; true when it is good. */
+static bool check_translation(struct hm_validation *v, const char *locale, json_t *entry,
+			      const char *const *fields)
+{
+	char prefix[32];
+	snprintf(prefix, sizeof prefix, "translations.%s", locale);
+	if (!json_is_object(entry)) {
+		hm_validation_fail(v, prefix, "must be an object");
+		return false;
+	}
+	struct hm_validation sub;
+	hm_validation_init(&sub);
+	hm_validate_known(&sub, entry, fields, NULL);
+	for (int f = 0; fields[f]; f++) {
+		json_t *text = json_object_get(entry, fields[f]);
+		const char *ignored = NULL;
+		bool present = false;
+		if (text && !json_is_string(text))
+			hm_validation_fail(&sub, fields[f], "must be a string");
+		else if (strcmp(fields[f], "description") == 0)
+			hm_validate_long_text(&sub, entry, fields[f], false, HM_MAX_TEXT, &ignored);
+		else
+			hm_validate_text_or_empty(&sub, entry, fields[f], HM_MAX_NAME, &ignored,
+						  &present);
+	}
+	snprintf(prefix, sizeof prefix, "translations.%s.", locale);
+	bool bad = fail_nested(v, prefix, &sub);
+	hm_validation_release(&sub);
+	return !bad;
+}
+
+void hm_validate_translations(struct hm_validation *v, json_t *obj, const char *const *fields,
+			      json_t **out)
+{
+	static const char *const locales[] = {"es", "en", NULL};
+	json_t *value = get_field(obj, "translations");
+	if (!value)
+		return;
+	if (!json_is_object(value)) {
+		hm_validation_fail(v, "translations", "must be an object with es and en");
+		return;
+	}
+	struct hm_validation outer;
+	hm_validation_init(&outer);
+	hm_validate_known(&outer, value, locales, NULL);
+	bool good = !fail_nested(v, "translations.", &outer);
+	hm_validation_release(&outer);
+	for (int l = 0; locales[l]; l++) {
+		json_t *entry = json_object_get(value, locales[l]);
+		if (entry && !check_translation(v, locales[l], entry, fields))
+			good = false;
+	}
+	if (good)
+		*out = value;
 }

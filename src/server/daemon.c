@@ -27,6 +27,7 @@
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
 #include "harreman/metrics.h"
+#include "harreman/compress.h"
 #include "harreman/response_cache.h"
 #include "harreman/server.h"
 #include "harreman/timefmt.h"
@@ -188,10 +189,10 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static struct MHD_Response *response_from_reply(struct hm_reply *reply)
+static struct MHD_Response *response_from_reply(struct hm_reply *reply, const char *accept_encoding)
 {
 	struct MHD_Response *resp = NULL;
-	if (!hm_reply_encode(reply))
+	if (!hm_reply_encode(reply) || !hm_reply_compress(reply, accept_encoding))
 		return NULL;
 	const char *type = reply->content_type;
 	if (reply->file_fd >= 0) {
@@ -225,7 +226,7 @@ static enum MHD_Result queue_reply(struct request_state *rs, struct MHD_Connecti
 	rs->status = reply->status;
 	rs->route_index = rs->req.route_index;
 	rs->answered = true;
-	struct MHD_Response *resp = response_from_reply(reply);
+	struct MHD_Response *resp = response_from_reply(reply, rs->req.accept_encoding);
 	if (resp) {
 		ret = MHD_queue_response(conn, (unsigned)reply->status, resp);
 		MHD_destroy_response(resp);
@@ -281,6 +282,10 @@ static enum MHD_Result answer(struct hm_server *server, struct MHD_Connection *c
 	req->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
 	req->if_modified_since = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     "If-Modified-Since");
+	req->accept_language = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							   "Accept-Language");
+	req->accept_encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							   "Accept-Encoding");
 	client_address(conn, &server->app->cfg, rs, &req->tls);
 	req->remote_addr = rs->client;
 	req->remote_is_loopback = address_is_loopback(rs->client);

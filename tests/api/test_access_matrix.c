@@ -133,6 +133,7 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/lessons", OFFICE, ID_NONE, 0},
 	{"GET", "/api/v1/lessons/{id}", USERS, ID_LESSON_A, OWNED_BY_A},
 	{"POST", "/api/v1/lessons/{id}/cancel", USERS, ID_LESSON_A, OWNED_BY_A},
+	{"POST", "/api/v1/lessons/{id}/move", USERS, ID_LESSON_A, OWNED_BY_A},
 	{"POST", "/api/v1/lessons/{id}/log", OFFICE, ID_LESSON_A, 0},
 	{"GET", "/api/v1/me/lessons", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/calendar", STUDENT, ID_NONE, 0},

@@ -201,6 +201,57 @@ static enum hm_err add_lesson(struct hm_db *db, int client, int tutor, int start
 	return hm_db_exec(db, sql);
 }
 
+/* sql/0012: a lesson moved (an UPDATE of its time) into a group session counts
+ * the session's seats and held offers, as a new booking does; its own seat never
+ * counts against it. */
+static void test_a_moved_lesson_fits_its_new_session(void)
+{
+	struct hm_db *db = fresh_db();
+	CHECK_INT(hm_db_exec(db, SEED_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, TUTORS_SQL), HM_OK);
+	CHECK_INT(hm_db_exec(db, "INSERT INTO clients (id, full_name, created_at, updated_at)"
+				 " VALUES (3, 'Miren', 0, 0);"
+				 "INSERT INTO services (id, name, subject, kind, duration_min,"
+				 " price_cents, capacity, created_at) VALUES (2, 'Taldea', 'maths',"
+				 " 'group', 60, 100, 2, 0)"),
+		  HM_OK);
+	static const char group_sql[] =
+		"INSERT INTO lessons (client_id, tutor_id, service_id, starts_at, ends_at,"
+		" created_at) VALUES (1, 10, 2, 3600, 7200, 0), (2, 10, 2, 3600, 7200, 0),"
+		" (3, 10, 2, 10800, 14400, 0)";
+	CHECK_INT(hm_db_exec(db, group_sql), HM_OK);
+	/* The session at 3600 is full: lesson 3 cannot move into it. */
+	CHECK_INT(
+		hm_db_exec(db, "UPDATE lessons SET starts_at = 3600, ends_at = 7200 WHERE id = 3"),
+		HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "full");
+	/* Lesson 2 moves away and back: its own seat is no obstacle. */
+	CHECK_INT(hm_db_exec(db,
+			     "UPDATE lessons SET starts_at = 18000, ends_at = 21600 WHERE id = 2"),
+		  HM_OK);
+	CHECK_INT(
+		hm_db_exec(db, "UPDATE lessons SET starts_at = 3600, ends_at = 7200 WHERE id = 2"),
+		HM_OK);
+	CHECK_INT(hm_db_exec(db,
+			     "UPDATE lessons SET starts_at = 18000, ends_at = 21600 WHERE id = 2"),
+		  HM_OK);
+	/* A held offer takes the freed seat: lesson 3 still cannot come in. */
+	CHECK_INT(hm_db_exec(db, "INSERT INTO slot_waitlist (client_id, service_id, tutor_id,"
+				 " starts_at, state, offer_expires_at, created_at)"
+				 " VALUES (2, 2, 10, 3600, 'offered', 3000, 0)"),
+		  HM_OK);
+	CHECK_INT(
+		hm_db_exec(db, "UPDATE lessons SET starts_at = 3600, ends_at = 7200 WHERE id = 3"),
+		HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "full");
+	/* Nor can a lesson move onto the time an offer holds in another session. */
+	CHECK_INT(
+		hm_db_exec(db, "UPDATE lessons SET starts_at = 5400, ends_at = 9000 WHERE id = 3"),
+		HM_ERR_INTERNAL);
+	CHECK_STR(sqlite3_errmsg(hm_db_handle(db)), "slot_taken");
+	hm_db_close(db);
+}
+
 static void test_a_client_is_never_in_two_lessons(void)
 {
 	struct hm_db *db = fresh_db();
@@ -236,10 +287,13 @@ static void test_a_client_is_never_in_two_lessons(void)
 	 * 7200-9000, tutor 10 at 10800-12600). */
 	const int64_t starts[3] = {3000, 5400, 10800};
 	bool busy[3] = {false, true, true};
-	CHECK_INT(hm_db_lessons_client_busy(db, 1, 10, starts, 3, 30, busy), HM_OK);
+	CHECK_INT(hm_db_lessons_client_busy(db, 1, 10, 0, starts, 3, 30, busy), HM_OK);
 	CHECK(busy[0] && !busy[1] && !busy[2]);
-	CHECK_INT(hm_db_lessons_client_busy(db, 1, 11, starts, 3, 30, busy), HM_OK);
+	CHECK_INT(hm_db_lessons_client_busy(db, 1, 11, 0, starts, 3, 30, busy), HM_OK);
 	CHECK(!busy[0] && !busy[1] && busy[2]);
+	/* A lesson being moved (4: tutor 11 at 3600-5400) is not in its own way. */
+	CHECK_INT(hm_db_lessons_client_busy(db, 1, 10, 4, starts, 3, 30, busy), HM_OK);
+	CHECK(!busy[0] && !busy[1] && !busy[2]);
 	hm_db_close(db);
 }
 
@@ -421,6 +475,7 @@ int main(void)
 	RUN(test_active_contracts_are_counted_on_upgrade);
 	RUN(test_a_client_is_never_in_two_lessons);
 	RUN(test_client_busy_migrates_over_existing_overlaps);
+	RUN(test_a_moved_lesson_fits_its_new_session);
 	RUN(test_a_batch_keeps_each_handlers_work_apart);
 	RUN(test_rate_limit_window);
 	RUN(test_accounts);

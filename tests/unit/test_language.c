@@ -172,8 +172,59 @@ static void test_topics(void)
 	CHECK(!hm_ask_names(q, strlen(q), NULL, "Fisika — eskola partikularra"));
 }
 
+/* Accept-Language: q-values, wildcards, region tags, malformed headers. */
+static void test_negotiate(void)
+{
+	CHECK_INT(hm_lang_negotiate(NULL), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate(""), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("es"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate("EN-gb"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate("es-ES,es;q=0.9,en;q=0.8"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("eu-ES, es;q=0.5"), HM_LOCALE_EU);
+	/* q-values decide, not the order. */
+	CHECK_INT(hm_lang_negotiate("es;q=0.5, en;q=0.8"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate("fr-FR, fr;q=0.9, en;q=0.7, es;q=0.71"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en;q=0.1,es;q=0.05"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate("es;q=1.000 , en"), HM_LOCALE_ES); /* a tie: the earlier */
+	CHECK_INT(hm_lang_negotiate("en, es"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate(" en ; q=0.5 ,\tes ; q=0.4"), HM_LOCALE_EN);
+	/* q=0: not acceptable. */
+	CHECK_INT(hm_lang_negotiate("eu;q=0, es;q=0.1"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en;q=0"), HM_LOCALE_EU);
+	/* Wildcards: every language not named; named ones beat it on a tie. */
+	CHECK_INT(hm_lang_negotiate("*"), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("fr, *;q=0.5"), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("eu;q=0, *"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("*, en"), HM_LOCALE_EN);
+	CHECK_INT(hm_lang_negotiate("*;q=0.9, en;q=0.5"), HM_LOCALE_EU);
+	/* Only languages the business does not write: Basque. */
+	CHECK_INT(hm_lang_negotiate("fr-CH, fr;q=0.9, de;q=0.8"), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("esp, eng"), HM_LOCALE_EU); /* not "es", "en" */
+	/* Malformed ranges are skipped, the good ones kept. */
+	CHECK_INT(hm_lang_negotiate("en;q=2"), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("en;q=1.5, es;q=0.2"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en;q=0.5x, es;q=0.2"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en;q=0.0001, es;q=0.2"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en;level=1, es;q=0.2"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("e!n, es;q=0.3"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("en-, es;q=0.3"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate(",,, ;;; ="), HM_LOCALE_EU);
+	CHECK_INT(hm_lang_negotiate("en-verylongsubtag, es;q=0.3"), HM_LOCALE_ES);
+	CHECK_INT(hm_lang_negotiate("es-419"), HM_LOCALE_ES);
+	/* ?locale= values: exactly the three names. */
+	enum hm_locale l = HM_LOCALE_EN;
+	CHECK(hm_lang_parse_locale("es", &l) && l == HM_LOCALE_ES);
+	CHECK(hm_lang_parse_locale("eu", &l) && l == HM_LOCALE_EU);
+	CHECK(!hm_lang_parse_locale("ES", &l));
+	CHECK(!hm_lang_parse_locale("fr", &l));
+	CHECK(!hm_lang_parse_locale("", &l));
+	CHECK(!hm_lang_parse_locale(NULL, &l));
+}
+
 int main(void)
 {
+	RUN(test_negotiate);
 	RUN(test_words);
 	RUN(test_basque_inflections);
 	RUN(test_spanish_and_english_terms);

@@ -22,7 +22,7 @@ import * as loyalty from './booking/loyalty.js';
 import * as suggestions from './booking/suggestions.js';
 import * as waitlist from './booking/waitlist.js';
 import * as week from './booking/week.js';
-import { loadCatalogue } from './booking/state.js';
+import { loadCatalogue, loadServices } from './booking/state.js';
 import { on, tx } from './booking/ui.js';
 
 await startPage();
@@ -93,7 +93,21 @@ on('channels', () => lessons.render());
 on('community', () => suggestions.load());
 on('waitlist', () => waitlist.load());
 
+// Services and events come in the page's language (?locale=): read again, then drawn.
+async function reloadContent() {
+  try {
+    await loadServices();
+  } catch {
+    return; // the names already shown stay; the next load tries again
+  }
+  catalogue.render();
+  confirm.render();
+  lessons.render();
+}
+
 onLanguageChange(() => {
+  reloadContent();
+  events.load({ quiet: true });
   catalogue.render();
   week.render();
   account.render();

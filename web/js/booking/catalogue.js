@@ -27,6 +27,7 @@ function serviceOption(svc) {
     }),
     h('span', { class: 'service-text' },
       h('span', { class: 'service-name' }, svc.name),
+      svc.description ? h('span', { class: 'service-description small' }, svc.description) : null,
       h('span', { class: 'service-meta' }, meta)),
     h('span', { class: 'service-price' },
       h('strong', {}, money(svc.price_cents)),

@@ -9,7 +9,7 @@
 // after a change of registration, "waitlist" after a change of line.
 import { del, get, post, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
-import { errorText, t } from '../i18n.js';
+import { currentLanguage, errorText, t } from '../i18n.js';
 import { dateTime, time, businessDate } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { collapsibleText, loginPrompt } from './community-ui.js';
@@ -157,7 +157,7 @@ async function change(event, what) {
 }
 
 async function fetchPage(after) {
-  return get(withQuery('/events', { limit: PAGE, after }));
+  return get(withQuery('/events', { limit: PAGE, after, locale: currentLanguage() }));
 }
 
 /** Draws the card (also after a language change or a login). */

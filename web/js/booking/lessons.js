@@ -2,7 +2,9 @@
 // "My lessons" for the logged-in student (GET /me/lessons): the coming ones with a
 // cancel button that respects the 24-hour rule (and says so), the past and
 // cancelled ones most recent first. Cancelling frees the slot (POST
-// /lessons/{id}/cancel) and emits "cancelled".
+// /lessons/{id}/cancel) and emits "cancelled"; moving one to another open slot
+// (POST /lessons/{id}/move, web/js/move.js: the server says whether it still may)
+// emits "booked".
 import { get, post, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
@@ -10,10 +12,11 @@ import { dateTime, time } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { phoneChannel, service, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
+import { moveForm } from '../move.js';
 
 const CANCEL_NOTICE_MS = 24 * 3600 * 1000;
 const PAST_SHOWN = 5;
-const view = { lessons: null, error: null, showAllPast: false, confirming: null, seq: 0 };
+const view = { lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0 };
 let root = null;
 let list = null;
 
@@ -77,6 +80,25 @@ function cancelControls(lesson) {
     rule);
 }
 
+/** "Move" for a coming lesson, or the move form while it is open. */
+function moveControls(lesson) {
+  if (view.moving === lesson.id) {
+    return moveForm(lesson, {
+      tutorName,
+      onMoved: (moved) => {
+        view.moving = null;
+        notify(t('move.done', { when: dateTime(moved.starts_at) }), 'success');
+        emit('booked');
+      },
+      onCancel: () => { view.moving = null; renderList(lesson.id); },
+    });
+  }
+  return h('button', {
+    type: 'button', class: 'secondary', 'data-action': 'move',
+    onclick: () => { view.moving = lesson.id; view.confirming = null; renderList(lesson.id); },
+  }, t('move.button'), h('span', { class: 'visually-hidden' }, `: ${dateTime(lesson.starts_at)}`));
+}
+
 function lessonItem(lesson, upcoming) {
   return h('li', { class: 'lesson', 'data-lesson-id': lesson.id, 'data-starts-at': lesson.starts_at },
     h('div', { class: 'item-head' },
@@ -87,7 +109,8 @@ function lessonItem(lesson, upcoming) {
     !upcoming && lesson.notes && lesson.status !== 'cancelled'
       ? h('p', { class: 'small lesson-notes' }, t('book.lessons.notes', { notes: lesson.notes }))
       : null,
-    upcoming ? cancelControls(lesson) : null);
+    upcoming ? cancelControls(lesson) : null,
+    upcoming ? moveControls(lesson) : null);
 }
 
 function renderList(focusLessonId) {
@@ -125,7 +148,8 @@ function renderList(focusLessonId) {
         : null));
   if (focusLessonId) {
     const item = list.querySelector(`[data-lesson-id="${focusLessonId}"]`);
-    const target = item && (item.querySelector('[data-action=cancel-yes]') || item.querySelector('[data-action=cancel]'));
+    const target = item && (item.querySelector('.move-form input[type=date]')
+      || item.querySelector('[data-action=cancel-yes]') || item.querySelector('[data-action=cancel]'));
     if (target) target.focus();
   }
 }

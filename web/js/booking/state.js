@@ -5,6 +5,7 @@
 // writes it. The tiers are only shown: what a contract gets is the server's to say
 // (GET /me/loyalty, GET /quote).
 import { get } from '../api.js';
+import { currentLanguage } from '../i18n.js';
 
 export const state = {
   services: [],        // GET /services, active ones
@@ -16,10 +17,17 @@ export const state = {
   tutorId: '',         // '' = any tutor
 };
 
+/** The services in the page's language (names and descriptions; Basque where untranslated). */
+export async function loadServices() {
+  const services = await get(`/services?limit=200&locale=${currentLanguage()}`);
+  state.services = services.items.filter((s) => s.active);
+}
+
 /** Loads services, tutors, tiers and limits (all public). Rejects with an ApiError. */
 export async function loadCatalogue() {
   const [services, tutors, tiers, limits] = await Promise.all([
-    get('/services?limit=200'), get('/tutors?limit=200'), get('/discount-tiers'), get('/limits'),
+    get(`/services?limit=200&locale=${currentLanguage()}`), get('/tutors?limit=200'),
+    get('/discount-tiers'), get('/limits'),
   ]);
   state.services = services.items.filter((s) => s.active);
   state.tutors = new Map(tutors.items.map((tutor) => [tutor.id, tutor]));

@@ -2,7 +2,8 @@
 // The desk's community events: the coming ones (GET /events: every event not over
 // yet) or those of the past year (GET /events?from=&to=), each with its places left;
 // a new event (POST /events) and changes to one (PATCH /events/{id}, only the fields
-// changed). Times are typed as wall-clock times of the business time zone and sent
+// changed), the title and description in Spanish and English too (read in Basque,
+// ?locale=eu, the texts the form edits). Times are typed as wall-clock times of the business time zone and sent
 // as UTC instants; a capacity below the registrations already taken (409) is
 // explained with their number.
 import { ApiError, patch, post } from '../api.js';
@@ -11,6 +12,9 @@ import { hasKey } from '../i18n.js';
 import { addDays, businessDate, longDate, time } from '../format.js';
 import { businessLocal, instantFromBusiness } from '../desk/format.js';
 import { badge, fetchAll, field, formError, selectBox, services, submitForm } from '../desk/common.js';
+import { sameTranslations, translationFields, translationsFrom } from '../desk/translations.js';
+
+const TEXTS = ['title', 'description']; // written in three languages
 
 const KINDS = ['workshop', 'talk', 'forum'];
 const DEFAULT_LENGTH_MIN = 90;
@@ -76,10 +80,10 @@ export function renderEvents(body) {
       const today = businessDate(Date.now());
       let events;
       if (state.when === 'upcoming') {
-        events = await fetchAll('/events');
+        events = await fetchAll('/events', { locale: 'eu' }); // the Basque base texts, to edit
       } else {
         const now = Date.now();
-        events = (await fetchAll('/events', { from: addDays(today, -365), to: today }))
+        events = (await fetchAll('/events', { from: addDays(today, -365), to: today, locale: 'eu' }))
           .filter((ev) => Date.parse(ev.ends_at) <= now).reverse();
       }
       const subjects = await subjectList();
@@ -195,6 +199,7 @@ function eventForm(ev, subjects, { onSaved, onCancel }) {
         ev && ev.registered_count ? t('staff.events.capacity_hint', { count: ev.registered_count }) : null)),
     field(`${p}-description`, t('staff.events.field_description'),
       h('textarea', { name: 'description', rows: 4, maxlength: 10000, required: true, value: ev?.description || '' })),
+    translationFields(p, TEXTS, ev?.translations),
     h('div', { class: 'form-actions' },
       h('button', { type: 'button', class: 'secondary', onclick: onCancel }, t('common.dismiss')),
       h('button', { type: 'submit' }, t(ev ? 'staff.events.save' : 'staff.events.create'))));
@@ -239,6 +244,7 @@ function creation(v) {
     ...instants(v, { required: false }),
     capacity: v.capacity === undefined ? undefined : Number(v.capacity),
     description: v.description,
+    translations: translationsFrom(v, TEXTS),
   };
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return body;
@@ -258,6 +264,8 @@ function changes(ev, v) {
   if (v.capacity === undefined) throw new ApiError(422, 'validation_failed', '', { capacity: 'is required' });
   if (Number(v.capacity) !== ev.capacity) body.capacity = Number(v.capacity);
   if ((v.description ?? '') !== ev.description.trim()) body.description = v.description ?? '';
+  const translations = translationsFrom(v, TEXTS);
+  if (!sameTranslations(translations, ev.translations, TEXTS)) body.translations = translations;
   return body;
 }
 

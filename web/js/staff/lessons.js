@@ -3,7 +3,8 @@
 // GET /tutors), each with its client's name and a link to the tutor's calendar
 // feed (GET /tutors/{id}/calendar.ics); a lesson that has started is logged in
 // one dialog (attendance, notes, level, pace: POST /lessons/{id}/log) and any lesson
-// not logged yet can be cancelled (POST /lessons/{id}/cancel).
+// not logged yet can be cancelled (POST /lessons/{id}/cancel), and one still to come
+// moved to another open slot in a dialog (POST /lessons/{id}/move, web/js/move.js).
 import { post } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { errorText } from '../i18n.js';
@@ -14,6 +15,7 @@ import {
   badge, clientsById, confirmAction, fetchAll, field, formError, goTo, openDialog,
   rememberClient, selectBox, services, submitForm, tutors,
 } from '../desk/common.js';
+import { moveForm } from '../move.js';
 
 const state = { mode: 'day', date: null, tutor: '' };
 
@@ -89,7 +91,8 @@ function showBoard(results, { from, to, allTutors, allServices, lessons, clients
   }
   const days = [];
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  const ctx = { serviceName, clients, reload };
+  const tutorNames = new Map(allTutors.map((tu) => [tu.id, tu.full_name]));
+  const ctx = { serviceName, clients, reload, tutorNames };
   const total = lessons.filter((l) => l.status !== 'cancelled').length;
   fill(results,
     h('p', { class: 'muted board-summary' }, t('staff.lessons.count', { count: total })),
@@ -135,7 +138,7 @@ export function lessonStatus(lesson, now = Date.now()) {
   return badge(t('staff.lesson.booked'));
 }
 
-function lessonItem(lesson, { serviceName, clients, reload }) {
+function lessonItem(lesson, { serviceName, clients, reload, tutorNames }) {
   const client = clients.get(lesson.client_id);
   const name = client ? client.full_name : t('staff.lessons.client_n', { id: lesson.client_id });
   const started = Date.parse(lesson.starts_at) <= Date.now();
@@ -155,6 +158,10 @@ function lessonItem(lesson, { serviceName, clients, reload }) {
         onclick: () => logLesson(lesson, client, reload),
       }, t(lesson.attendance ? 'staff.log.edit' : 'staff.log.open'), context.cloneNode(true)) : null,
       !cancelled && !started ? h('span', { class: 'muted small' }, t('staff.log.after_start')) : null,
+      !cancelled && !started ? h('button', {
+        type: 'button', class: 'secondary small-button', 'data-action': 'move',
+        onclick: () => moveLesson(lesson, name, tutorNames, reload),
+      }, t('move.button'), context.cloneNode(true)) : null,
       !cancelled && !lesson.attendance ? h('button', {
         type: 'button', class: 'danger small-button',
         onclick: () => cancelLesson(lesson, name, reload),
@@ -207,6 +214,19 @@ export async function logLesson(lesson, client, done) {
     });
     return form;
   });
+}
+
+/** Moves a lesson to another open slot in a dialog, then reads the board again. */
+async function moveLesson(lesson, name, tutorNames, reload) {
+  const answer = await openDialog(t('move.dialog_title', { name }), (close) => moveForm(lesson, {
+    tutorName: (id) => tutorNames.get(id) || t('staff.lessons.tutor_n', { id }),
+    onMoved: (moved) => {
+      notify(t('move.done', { when: `${longDate(moved.starts_at)} ${time(moved.starts_at)}` }), 'success');
+      close('moved');
+    },
+    onCancel: () => close(''),
+  }));
+  if (answer === 'moved') await reload();
 }
 
 async function cancelLesson(lesson, name, reload) {
