@@ -129,6 +129,15 @@ hm_handler_fn hm_api_tutor_calendar;
 hm_handler_fn hm_api_clients_export;
 hm_handler_fn hm_api_clients_erase;
 
+/* src/api/invoices.c */
+hm_handler_fn hm_api_business_get;
+hm_handler_fn hm_api_business_put;
+hm_handler_fn hm_api_invoices_list;
+hm_handler_fn hm_api_me_invoices;
+hm_handler_fn hm_api_invoices_get;
+hm_handler_fn hm_api_invoices_xml;
+hm_handler_fn hm_api_invoices_print;
+
 /* src/api/limits.c */
 hm_handler_fn hm_api_limits;
 
