@@ -77,10 +77,8 @@ CREATE TABLE invoices (
   CHECK (tbai_status = 'pending' OR (tbai_xml IS NOT NULL AND tbai_signature IS NOT NULL
                                      AND tbai_id IS NOT NULL AND tbai_qr_url IS NOT NULL))
 );
-CREATE INDEX invoices_client ON invoices(client_id);
-CREATE INDEX invoices_contract ON invoices(contract_id);
+CREATE INDEX invoices_client ON invoices(client_id); -- lists, and a contract's invoices
 CREATE INDEX invoices_rectifies ON invoices(rectifies) WHERE rectifies IS NOT NULL;
-CREATE INDEX invoices_pending ON invoices(tbai_status) WHERE tbai_status = 'pending';
 
 -- No gap, no repeat: the first of a series is 1, every next one the largest + 1.
 CREATE TRIGGER invoices_number_next BEFORE INSERT ON invoices

@@ -120,19 +120,20 @@ static enum hm_err insert_invoice(struct hm_db *db, const struct new_invoice *n,
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
-	sqlite3_bind_text(stmt, 1, n->series, -1, SQLITE_TRANSIENT);
+	/* Every text outlives the step (the caller's row or buffers): bound static. */
+	sqlite3_bind_text(stmt, 1, n->series, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, n->now);
-	sqlite3_bind_text(stmt, 3, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, n->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 5, n->client_id);
 	if (n->contract_id)
 		sqlite3_bind_int64(stmt, 6, n->contract_id);
 	if (n->rectifies)
 		sqlite3_bind_int64(stmt, 7, n->rectifies);
-	sqlite3_bind_text(stmt, 8, n->customer_name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 8, n->customer_name, -1, SQLITE_STATIC);
 	hm_db_bind_text_or_null(stmt, 9, n->customer_tax_id);
 	hm_db_bind_text_or_null(stmt, 10, n->customer_address);
-	sqlite3_bind_text(stmt, 11, n->lines, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 11, n->lines, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 12, base);
 	sqlite3_bind_int(stmt, 13, n->vat_percent);
 	sqlite3_bind_int64(stmt, 14, vat);
@@ -146,42 +147,88 @@ static enum hm_err insert_invoice(struct hm_db *db, const struct new_invoice *n,
 	return HM_OK;
 }
 
-static json_t *line_json(const char *description, int64_t quantity, int64_t unit, int64_t discount,
-			 int64_t amount)
+/* A JSON string of text (NULL: "") at out[*len..cap), escaped; false when it does
+ * not fit. Names are checked text already; escaping keeps any byte safe anyway. */
+static bool json_text(char *out, size_t cap, size_t *len, const char *text)
 {
-	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "description", description ? description : "",
-			 "quantity", (json_int_t)quantity, "unit_price_cents", (json_int_t)unit,
-			 "discount_cents", (json_int_t)discount, "amount_cents",
-			 (json_int_t)amount);
+	static const char hex[] = "0123456789abcdef";
+	size_t n = *len;
+	if (n >= cap)
+		return false;
+	out[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+		if (n + 6 >= cap)
+			return false;
+		if (*p == '"' || *p == '\\') {
+			out[n++] = '\\';
+			out[n++] = (char)*p;
+		} else if (*p < 0x20) {
+			memcpy(out + n, "\\u00", 4);
+			out[n + 4] = hex[*p >> 4];
+			out[n + 5] = hex[*p & 15];
+			n += 6;
+		} else {
+			out[n++] = (char)*p;
+		}
+	}
+	if (n + 1 >= cap)
+		return false;
+	out[n++] = '"';
+	out[n] = '\0';
+	*len = n;
+	return true;
 }
 
-/* Appends line (taken) to lines; false when either is NULL or out of memory. */
-static bool add_line(json_t *lines, json_t *line)
+/* Appends one line {description, quantity, unit_price_cents, discount_cents,
+ * amount_cents} to the JSON array text at out (a leading comma after the first);
+ * false when it does not fit. */
+static bool add_line(char *out, size_t cap, size_t *len, const char *description, int64_t quantity,
+		     int64_t unit, int64_t discount, int64_t amount)
 {
-	return lines && line && json_array_append_new(lines, line) == 0;
+	int n = snprintf(out + *len, cap - *len, "%s{\"description\":", *len > 1 ? "," : "");
+	if (n < 0 || (size_t)n >= cap - *len)
+		return false;
+	*len += (size_t)n;
+	if (!json_text(out, cap, len, description))
+		return false;
+	n = snprintf(out + *len, cap - *len,
+		     ",\"quantity\":%lld,\"unit_price_cents\":%lld,\"discount_cents\":%lld,"
+		     "\"amount_cents\":%lld}",
+		     (long long)quantity, (long long)unit, (long long)discount, (long long)amount);
+	if (n < 0 || (size_t)n >= cap - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
 }
 
-/* A line array as compact text (caller frees), NULL when out of memory. */
-static char *lines_text(json_t *lines)
+/* Closes the array text; false when it does not fit. */
+static bool end_lines(char *out, size_t cap, size_t *len)
 {
-	return lines ? json_dumps(lines, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (*len + 2 > cap)
+		return false;
+	out[(*len)++] = ']';
+	out[*len] = '\0';
+	return true;
 }
+
+/* Room for the lines of one invoice: two names of at most HM_MAX_NAME characters
+ * (4 bytes each, 6 when escaped) and the figures. */
+#define LINES_MAX (2 * 6 * 4 * HM_MAX_NAME + 512)
 
 enum hm_err hm_db_invoices_issue_contract(struct hm_db *db, const struct hm_invoice_contract *c,
 					  int64_t *invoice_id)
 {
 	/* The client as the invoice names it, the settings and the lines' names, in
-	 * one read. */
+	 * one read; its texts are bound straight into the INSERT while it is open
+	 * (two statements of one connection, no copies: this runs in every booking). */
 	static const char sql[] =
 		"SELECT c.full_name, c.tax_id, c.billing_address, b.invoice_series,"
 		" b.vat_exempt, b.vat_percent, (SELECT name FROM services WHERE id = ?2),"
 		" (SELECT name FROM gifts WHERE id = ?3)"
 		" FROM clients c, business b WHERE c.id = ?1 AND b.id = 1";
+	char lines[LINES_MAX] = "[";
+	size_t len = 1;
 	enum hm_err err = HM_ERR_INTERNAL;
-	char *name = NULL, *tax_id = NULL, *address = NULL, *series = NULL, *text = NULL;
-	char *service = NULL, *gift = NULL;
-	int vat_percent = 0;
-	json_t *lines = NULL;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -189,31 +236,24 @@ enum hm_err hm_db_invoices_issue_contract(struct hm_db *db, const struct hm_invo
 	sqlite3_bind_int64(stmt, 2, c->service_id);
 	sqlite3_bind_int64(stmt, 3, c->gift_id);
 	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		name = hm_db_column_strdup(stmt, 0);
-		tax_id = hm_db_column_strdup(stmt, 1);
-		address = hm_db_column_strdup(stmt, 2);
-		series = hm_db_column_strdup(stmt, 3);
-		vat_percent = sqlite3_column_int(stmt, 4) ? 0 : sqlite3_column_int(stmt, 5);
-		service = hm_db_column_strdup(stmt, 6);
-		gift = hm_db_column_strdup(stmt, 7);
-	}
-	hm_db_done(stmt);
 	if (rc != SQLITE_ROW) {
 		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "invoice terms");
 		goto out;
 	}
-	if (!name || !series)
+	const char *name = (const char *)sqlite3_column_text(stmt, 0);
+	const char *tax_id = (const char *)sqlite3_column_text(stmt, 1);
+	const char *address = (const char *)sqlite3_column_text(stmt, 2);
+	const char *series = (const char *)sqlite3_column_text(stmt, 3);
+	int vat_percent = sqlite3_column_int(stmt, 4) ? 0 : sqlite3_column_int(stmt, 5);
+	const char *service = (const char *)sqlite3_column_text(stmt, 6);
+	const char *gift = (const char *)sqlite3_column_text(stmt, 7);
+	if (!name || !series ||
+	    !add_line(lines, sizeof lines, &len, service, c->sessions, c->unit_cents,
+		      c->discount_cents, c->price_cents) ||
+	    (c->gift_id && !add_line(lines, sizeof lines, &len, gift, 1, 0, 0, 0)) ||
+	    !end_lines(lines, sizeof lines, &len))
 		goto out;
 	bool full = tax_id && address;
-	lines = json_array();
-	if (!add_line(lines, line_json(service, c->sessions, c->unit_cents, c->discount_cents,
-				       c->price_cents)))
-		goto out;
-	if (c->gift_id && !add_line(lines, line_json(gift, 1, 0, 0, 0)))
-		goto out;
-	if (!(text = lines_text(lines)))
-		goto out;
 	struct new_invoice n = {
 		.series = series,
 		.kind = full ? "full" : "simplified",
@@ -222,21 +262,14 @@ enum hm_err hm_db_invoices_issue_contract(struct hm_db *db, const struct hm_invo
 		.customer_address = full ? address : NULL,
 		.client_id = c->client_id,
 		.contract_id = c->contract_id,
-		.lines = text,
+		.lines = lines,
 		.total_cents = c->price_cents,
 		.vat_percent = vat_percent,
 		.now = c->now,
 	};
 	err = insert_invoice(db, &n, invoice_id);
 out:
-	free(name);
-	free(tax_id);
-	free(address);
-	free(series);
-	free(service);
-	free(gift);
-	free(text);
-	json_decref(lines);
+	hm_db_done(stmt); /* after the INSERT: its texts were bound from this row */
 	return err;
 }
 
@@ -265,8 +298,8 @@ static enum hm_err read_original(struct hm_db *db, int64_t contract_id, struct o
 		" i.customer_address, i.vat_percent, k.kind = 'one_off', k.sessions_total,"
 		" k.list_price_cents, k.discount_cents, i.lines ->> '$[0].description',"
 		" i.lines ->> '$[0].unit_price_cents'"
-		" FROM invoices i JOIN contracts k ON k.id = i.contract_id"
-		" WHERE i.contract_id = ?1 AND i.kind <> 'rectifying'"
+		" FROM contracts k JOIN invoices i ON i.client_id = k.client_id AND i.contract_id = k.id"
+		" WHERE k.id = ?1 AND i.kind <> 'rectifying'"
 		" AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.rectifies = i.id)"
 		" ORDER BY i.id LIMIT 1";
 	memset(o, 0, sizeof *o);
@@ -304,7 +337,6 @@ enum hm_err hm_db_invoices_rectify_contract(struct hm_db *db, int64_t contract_i
 	struct original o;
 	struct hm_refund refund;
 	char series[HM_INVOICE_SERIES_MAX + 3];
-	char *text = NULL;
 	enum hm_err err = read_original(db, contract_id, &o);
 	if (err == HM_ERR_NOT_FOUND) /* made before invoices existed, or rectified */
 		return HM_OK;
@@ -321,15 +353,11 @@ enum hm_err hm_db_invoices_rectify_contract(struct hm_db *db, int64_t contract_i
 	err = HM_ERR_INTERNAL;
 	if (snprintf(series, sizeof series, "%sR", o.series) >= (int)sizeof series)
 		goto out;
-	json_t *lines = json_array();
-	if (!add_line(lines, line_json(o.description, -(int64_t)unused, o.unit_cents,
-				       -refund.discount_cents, -refund.amount_cents))) {
-		json_decref(lines);
-		goto out;
-	}
-	text = lines_text(lines);
-	json_decref(lines);
-	if (!text)
+	char lines[LINES_MAX] = "[";
+	size_t len = 1;
+	if (!add_line(lines, sizeof lines, &len, o.description, -(int64_t)unused, o.unit_cents,
+		      -refund.discount_cents, -refund.amount_cents) ||
+	    !end_lines(lines, sizeof lines, &len))
 		goto out;
 	struct new_invoice n = {
 		.series = series,
@@ -340,14 +368,13 @@ enum hm_err hm_db_invoices_rectify_contract(struct hm_db *db, int64_t contract_i
 		.client_id = o.client_id,
 		.contract_id = contract_id,
 		.rectifies = o.id,
-		.lines = text,
+		.lines = lines,
 		.total_cents = -refund.amount_cents,
 		.vat_percent = o.vat_percent,
 		.now = now,
 	};
 	err = insert_invoice(db, &n, NULL);
 out:
-	free(text);
 	original_free(&o);
 	return err;
 }
