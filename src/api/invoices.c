@@ -11,7 +11,6 @@
 #include "harreman/db_clients.h"
 #include "harreman/db_invoices.h"
 #include "harreman/hours.h"
-#include "harreman/identity.h"
 #include "harreman/invoice.h"
 #include "harreman/limits.h"
 #include "harreman/taxid.h"
@@ -69,6 +68,8 @@ static bool read_business_or_reply(struct hm_request *req, struct hm_reply *repl
 				   "must be 1 to 19 characters of 0-9, A-Z and -");
 	hm_validate_bool(&v, body, "vat_exempt", false, &exempt, NULL);
 	hm_validate_int(&v, body, "vat_percent", false, 0, 100, &percent, NULL);
+	if (!exempt && percent == 0)
+		hm_validation_fail(&v, "vat_percent", "must be 1 to 100 when VAT applies");
 	if (!json_is_null(json_object_get(body, "creditor_id")))
 		hm_validate_text(&v, body, "creditor_id", false, 35, &in->creditor_id);
 	in->territory = territory >= 0 ? territories[territory] : NULL;
@@ -89,16 +90,6 @@ void hm_api_business_put(struct hm_request *req, struct hm_reply *reply)
 }
 
 /* ---- invoices ------------------------------------------------------------------ */
-
-/* The client whose invoices the caller may see: a student's own, 0 (all) for staff
- * and admin. */
-static enum hm_err caller_client(struct hm_request *req, int64_t *client_id)
-{
-	*client_id = 0;
-	if (req->who.role != HM_ROLE_STUDENT)
-		return HM_OK;
-	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-}
 
 /* ?from= / ?to= (YYYY-MM-DD, each optional) into from and to; 422 otherwise. */
 static bool read_days_or_reply(struct hm_request *req, struct hm_reply *reply, const char **from,
@@ -168,7 +159,7 @@ void hm_api_invoices_get(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	enum hm_err err = caller_client(req, &client_id);
+	enum hm_err err = hm_api_caller_client(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_invoices_get(req->db, req->path_ids[0], client_id, &out);
 	hm_api_reply_result(reply, err, 200, out);
@@ -178,7 +169,7 @@ void hm_api_invoices_xml(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	char *xml = NULL;
-	enum hm_err err = caller_client(req, &client_id);
+	enum hm_err err = hm_api_caller_client(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_invoices_xml(req->db, req->path_ids[0], client_id, &xml);
 	if (err == HM_ERR_CONFLICT) {
@@ -260,7 +251,7 @@ void hm_api_invoices_print(struct hm_request *req, struct hm_reply *reply)
 	int64_t client_id = 0;
 	json_t *doc = NULL;
 	struct hm_buf page;
-	enum hm_err err = caller_client(req, &client_id);
+	enum hm_err err = hm_api_caller_client(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_invoices_print(req->db, req->path_ids[0], client_id, &doc);
 	if (err != HM_OK) {

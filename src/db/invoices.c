@@ -412,16 +412,24 @@ static json_t *invoice_from_row(sqlite3_stmt *stmt)
 		(const char *)sqlite3_column_text(stmt, 17), "error", hm_db_json_text(stmt, 18));
 }
 
+/* The cached statement of sql with ?1 = invoice id and ?2 = client_id (0: any
+ * client), or NULL. */
+static sqlite3_stmt *invoice_stmt(struct hm_db *db, const char *sql, int64_t id, int64_t client_id)
+{
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, client_id);
+	}
+	return stmt;
+}
+
 enum hm_err hm_db_invoices_get(struct hm_db *db, int64_t id, int64_t client_id, json_t **out)
 {
 	static const char sql[] = "SELECT " INVOICE_COLUMNS " FROM invoices i WHERE i.id = ?1"
 				  " AND (?2 = 0 OR i.client_id = ?2)";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, client_id);
-	return hm_db_row(db, stmt, invoice_from_row, out, "read invoice");
+	return hm_db_row(db, invoice_stmt(db, sql, id, client_id), invoice_from_row, out,
+			 "read invoice");
 }
 
 enum hm_err hm_db_invoices_list(struct hm_db *db, int64_t client_id, const char *from,
@@ -449,11 +457,9 @@ enum hm_err hm_db_invoices_xml(struct hm_db *db, int64_t id, int64_t client_id, 
 {
 	static const char sql[] = "SELECT tbai_status = 'pending', tbai_xml FROM invoices"
 				  " WHERE id = ?1 AND (?2 = 0 OR client_id = ?2)";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	sqlite3_stmt *stmt = invoice_stmt(db, sql, id, client_id);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, client_id);
 	enum hm_err err = HM_ERR_NOT_FOUND;
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
@@ -501,10 +507,6 @@ enum hm_err hm_db_invoices_print(struct hm_db *db, int64_t id, int64_t client_id
 		" b.postcode, b.city, b.is_set"
 		" FROM invoices i JOIN clients c ON c.id = i.client_id, business b"
 		" WHERE i.id = ?1 AND (?2 = 0 OR i.client_id = ?2) AND b.id = 1";
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, client_id);
-	return hm_db_row(db, stmt, print_from_row, out, "read invoice to print");
+	return hm_db_row(db, invoice_stmt(db, sql, id, client_id), print_from_row, out,
+			 "read invoice to print");
 }

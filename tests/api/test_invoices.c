@@ -198,6 +198,15 @@ static void test_business(void)
 		CHECK(http_error_field(&r, fields[i]) != NULL);
 	http_response_free(&r);
 	CHECK_INT(api_status(&admin, "PUT", "/api/v1/business", "{\"legal_name\":\"X\"}"), 422);
+	api_call(&admin, "PUT", "/api/v1/business",
+		 "{\"legal_name\":\"X\",\"nif\":\"12345678Z\",\"address\":\"a\","
+		 "\"postcode\":\"20001\",\"city\":\"c\",\"territory\":\"araba\","
+		 "\"vat_exempt\":false,\"vat_percent\":0}",
+		 &r);
+	CHECK_INT(r.status, 422);
+	CHECK(http_error_field(&r, "vat_percent") != NULL);
+	CHECK(http_error_field(&r, "nif") == NULL);
+	http_response_free(&r);
 	api_call(&admin, "GET", "/api/v1/business", NULL, &r);
 	CHECK(json_is_null(http_json(&r, "legal_name")));
 	http_response_free(&r);
