@@ -80,6 +80,9 @@ enum label {
 	L_COUNT
 };
 
+static const char exempt_eu[] =
+	"BEZetik salbuetsia: irakaskuntza pribatua (Foru Arauaren 20. artikulua, E1 kausa).";
+
 static const char *const labels[HM_LOCALE_COUNT][L_COUNT] = {
 	[HM_LOCALE_EU] =
 		{
@@ -101,8 +104,7 @@ static const char *const labels[HM_LOCALE_COUNT][L_COUNT] = {
 			"Zerga-oinarria",
 			"BEZa",
 			"Guztira",
-			"BEZetik salbuetsia: irakaskuntza pribatua (Foru Arauaren 20. artikulua, "
-			"E1 kausa).",
+			exempt_eu,
 			"Prezioek BEZa barne hartzen dute.",
 			"TicketBAI: sinatzeko zain. QR kodea sinatu ondoren agertuko da.",
 			"TicketBAI identifikatzailea",
@@ -194,24 +196,18 @@ static bool money(struct hm_buf *out, int64_t cents, enum hm_locale locale)
 		euros /= 10;
 		digits++;
 	} while (euros && n < sizeof groups - 2);
-	char text[48];
+	static const char euro[] = "\xe2\x82\xac";               /* € */
+	static const char space_euro[] = "\xc2\xa0\xe2\x82\xac"; /* no-break space, € */
+	char digits_text[sizeof groups + 1];
 	size_t t = 0;
-	if (negative)
-		text[t++] = '-';
-	if (locale == HM_LOCALE_EN) {
-		memcpy(text + t, "\xe2\x82\xac", 3);
-		t += 3;
-	}
 	while (n)
-		text[t++] = groups[--n];
-	text[t++] = dec;
-	text[t++] = (char)('0' + rest / 10);
-	text[t++] = (char)('0' + rest % 10);
-	if (locale != HM_LOCALE_EN) {
-		memcpy(text + t, "\xc2\xa0\xe2\x82\xac", 5);
-		t += 5;
-	}
-	return hm_buf_append(out, text, t);
+		digits_text[t++] = groups[--n];
+	digits_text[t] = '\0';
+	char cents_text[4] = {dec, (char)('0' + rest / 10), (char)('0' + rest % 10), '\0'};
+	return (!negative || hm_buf_append(out, "-", 1)) &&
+	       (locale != HM_LOCALE_EN || hm_buf_append(out, euro, sizeof euro - 1)) &&
+	       hm_buf_append(out, digits_text, t) && hm_buf_append(out, cents_text, 3) &&
+	       (locale == HM_LOCALE_EN || hm_buf_append(out, space_euro, sizeof space_euro - 1));
 }
 
 static bool cell(struct hm_buf *out, const char *tag, const char *text)
