@@ -1285,11 +1285,20 @@ static enum hm_err seed_invoices(struct demo *d)
 	struct hm_invoice_contract list[COUNT_OF(demo_contracts)];
 	int64_t ids[COUNT_OF(demo_contracts)], at[COUNT_OF(demo_contracts)];
 	int unused[COUNT_OF(demo_contracts)];
+	/* Josu gives a tax id and a billing address: his invoices are full ones. */
+	static const char billing_sql[] =
+		"UPDATE clients SET tax_id = '12345678Z',"
+		" billing_address = 'Kale Nagusia 7, 20400 Tolosa' WHERE id = ?1";
 	size_t n = 0, m = 0;
 	enum hm_err err = HM_OK;
-	/* Read first, then write: one statement at a time. */
-	sqlite3_stmt *stmt = hm_db_stmt(d->db, made_sql);
+	sqlite3_stmt *stmt = hm_db_stmt(d->db, billing_sql);
 	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, d->client[C_JOSU]);
+	if ((err = run(d->db, stmt, "demo billing")) != HM_OK)
+		return err;
+	/* Read first, then write: one statement at a time. */
+	if (!(stmt = hm_db_stmt(d->db, made_sql)))
 		return HM_ERR_INTERNAL;
 	while (n < COUNT_OF(list) && sqlite3_step(stmt) == SQLITE_ROW)
 		list[n++] = (struct hm_invoice_contract){
