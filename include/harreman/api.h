@@ -131,6 +131,15 @@ hm_handler_fn hm_api_tutor_calendar;
 hm_handler_fn hm_api_clients_export;
 hm_handler_fn hm_api_clients_erase;
 
+/* src/api/invoices.c */
+hm_handler_fn hm_api_business_get;
+hm_handler_fn hm_api_business_put;
+hm_handler_fn hm_api_invoices_list;
+hm_handler_fn hm_api_me_invoices;
+hm_handler_fn hm_api_invoices_get;
+hm_handler_fn hm_api_invoices_xml;
+hm_handler_fn hm_api_invoices_print;
+
 /* src/api/limits.c */
 hm_handler_fn hm_api_limits;
 
@@ -166,6 +175,10 @@ bool hm_api_query_days(const struct hm_request *req, int default_span, int max_s
 
 /* Answers a list page {items, next_after}; takes ownership of items. */
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after);
+
+/* The client whose data the caller may see on a route open to students and staff:
+ * a student's own client record, 0 (any) for staff and admins. */
+enum hm_err hm_api_caller_client(struct hm_request *req, int64_t *client_id);
 
 /* Answers the error for err: 500 for HM_ERR_INTERNAL, its own code otherwise. */
 void hm_api_reply_err(struct hm_reply *reply, enum hm_err err);

@@ -27,9 +27,11 @@ struct hm_client_input {
 	const char *full_name, *email, *phone, *notes, *level;
 	const char *guardian_name, *guardian_email, *guardian_phone;
 	const char *assistance, *pace, *channel, *locale;
-	int64_t tutor_id; /* 0: none */
+	const char *tax_id, *billing_address; /* for full invoices (issue 14) */
+	int64_t tutor_id;                     /* 0: none */
 	bool email_present, phone_present, guardian_present, tutor_present;
 	bool level_present, pace_present, channel_present, notes_present;
+	bool tax_id_present, billing_present;
 };
 
 /* Creates a client from in (assistance "personal", locale "eu" and notes "" by

@@ -8,6 +8,7 @@
 #include "harreman/api.h"
 #include "harreman/db_clients.h"
 #include "harreman/limits.h"
+#include "harreman/taxid.h"
 #include "harreman/validate.h"
 #include "harreman/banned.h"
 
@@ -22,6 +23,7 @@ struct client_form {
 	struct hm_client_input in;
 	char email[HM_MAX_EMAIL + 1];
 	char guardian_email[HM_MAX_EMAIL + 1];
+	char tax_id[HM_TAXID_LEN + 1];
 };
 
 /* The name of choice index i, NULL when it was not given (-1). */
@@ -49,22 +51,48 @@ static void read_guardian(struct hm_validation *v, json_t *guardian, struct clie
 	hm_validation_release(&g);
 }
 
+/* tax_id (a Spanish NIF, NIE or CIF, stored in its canonical form) and
+ * billing_address (one line), each null or "" to clear it. */
+static void read_billing(struct hm_validation *v, json_t *body, struct client_form *f)
+{
+	struct hm_client_input *in = &f->in;
+	hm_validate_text_or_empty(v, body, "tax_id", 20, &in->tax_id, &in->tax_id_present);
+	if (in->tax_id && *in->tax_id) {
+		if (hm_taxid_valid(in->tax_id, strlen(in->tax_id), f->tax_id))
+			in->tax_id = f->tax_id;
+		else
+			hm_validation_fail(
+				v, "tax_id",
+				"must be a Spanish NIF, NIE or CIF with its check character");
+	}
+	if (in->tax_id && !*in->tax_id)
+		in->tax_id = NULL;
+	hm_validate_text_or_empty(v, body, "billing_address", HM_MAX_NAME, &in->billing_address,
+				  &in->billing_present);
+	if (in->billing_address && strpbrk(in->billing_address, "\r\n\t"))
+		hm_validation_fail(v, "billing_address", "must be one line of text");
+	if (in->billing_address && !*in->billing_address)
+		in->billing_address = NULL;
+}
+
 /* Reads the fields allowed into f; staff get them all, a student only its
  * profile ones. */
 static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply, bool create,
 				 bool staff, struct client_form *f)
 {
-	static const char *const staff_fields[] = {"full_name", "email",      "phone",
-						   "guardian",  "assistance", "tutor_id",
-						   "level",     "pace",       "preferred_channel",
-						   "locale",    "notes",      NULL};
+	static const char *const staff_fields[] = {
+		"full_name",         "email",    "phone", "guardian",
+		"assistance",        "tutor_id", "level", "pace",
+		"preferred_channel", "locale",   "notes", "tax_id",
+		"billing_address",   NULL};
 	static const char *const student_fields[] = {"full_name",         "phone",  "guardian",
 						     "preferred_channel", "locale", NULL};
 	static const char *const read_only[] = {"id",      "user_id",    "relationship",
 						"loyalty", "created_at", NULL};
 	static const char *const student_read_only[] = {
-		"id",         "user_id",  "relationship", "loyalty", "created_at", "email",
-		"assistance", "tutor_id", "level",        "pace",    "notes",      NULL};
+		"id",    "user_id",    "relationship",    "loyalty", "created_at",
+		"email", "assistance", "tutor_id",        "level",   "pace",
+		"notes", "tax_id",     "billing_address", NULL};
 	struct hm_validation v;
 	struct hm_client_input *in = &f->in;
 	json_t *body = req->json;
@@ -102,6 +130,7 @@ static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 			hm_validate_enum(&v, body, "pace", false, paces, &pace);
 		hm_validate_text_or_empty(&v, body, "notes", HM_MAX_TEXT, &in->notes,
 					  &in->notes_present);
+		read_billing(&v, body, f);
 	}
 	in->channel_present = json_object_get(body, "preferred_channel") != NULL;
 	if (!json_is_null(json_object_get(body, "preferred_channel")))

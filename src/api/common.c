@@ -4,6 +4,8 @@
 
 #include "harreman/api.h"
 #include "harreman/db.h"
+#include "harreman/db_clients.h"
+#include "harreman/identity.h"
 #include "harreman/ratelimit.h"
 #include "harreman/banned.h"
 
@@ -75,4 +77,12 @@ bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, con
 		hm_reply_error(reply, HM_ERR_RATE_LIMITED, message);
 	}
 	return !limited;
+}
+
+enum hm_err hm_api_caller_client(struct hm_request *req, int64_t *client_id)
+{
+	*client_id = 0;
+	if (req->who.role != HM_ROLE_STUDENT)
+		return HM_OK;
+	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 }

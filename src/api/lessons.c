@@ -387,20 +387,11 @@ void hm_api_me_lessons(struct hm_request *req, struct hm_reply *reply)
 	reply_lessons(req, reply, &f);
 }
 
-/* The client whose lessons the caller may see: a student's own, 0 (all) for staff. */
-static enum hm_err caller_client(struct hm_request *req, int64_t *client_id)
-{
-	*client_id = 0;
-	if (req->who.role != HM_ROLE_STUDENT)
-		return HM_OK;
-	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-}
-
 void hm_api_lessons_get(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	enum hm_err err = caller_client(req, &client_id);
+	enum hm_err err = hm_api_caller_client(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_lessons_get(req->db, req->path_ids[0], client_id, &out);
 	hm_api_reply_result(reply, err, 200, out);
@@ -416,7 +407,7 @@ void hm_api_lessons_cancel(struct hm_request *req, struct hm_reply *reply)
 	const char *why = NULL;
 
 	hm_outbox_env_of(&req->app->cfg, &env);
-	enum hm_err err = caller_client(req, &client_id);
+	enum hm_err err = hm_api_caller_client(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_lessons_cancel(req->db, req->path_ids[0], client_id,
 					   (int64_t)HM_CANCEL_NOTICE_HOURS * 3600, &HM_ACTOR(req),

@@ -95,6 +95,22 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_GET, .pattern = V1 "/reports/loyalty", .handler = hm_api_loyalty_report,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 
+	/* Invoices and TicketBAI */
+	{.methods = HM_GET, .pattern = V1 "/business", .handler = hm_api_business_get,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_PUT, .pattern = V1 "/business", .handler = hm_api_business_put,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/invoices", .handler = hm_api_invoices_list,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/me/invoices", .handler = hm_api_me_invoices,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/invoices/{id}", .handler = hm_api_invoices_get,
+	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/invoices/{id}/ticketbai.xml", .handler = hm_api_invoices_xml,
+	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/invoices/{id}/print", .handler = hm_api_invoices_print,
+	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
+
 	/* Lessons */
 	{.methods = HM_POST, .pattern = V1 "/lessons", .handler = hm_api_lessons_create,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_REQUIRED,

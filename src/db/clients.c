@@ -116,6 +116,8 @@ static void bind_client(sqlite3_stmt *stmt, const struct hm_client_input *in, in
 	hm_db_bind_text_or_null(stmt, 13, in->locale);
 	hm_db_bind_text_or_null(stmt, 14, in->notes);
 	sqlite3_bind_int64(stmt, 15, now);
+	hm_db_bind_text_or_null(stmt, 16, in->tax_id);
+	hm_db_bind_text_or_null(stmt, 17, in->billing_address);
 	sqlite3_bind_int(stmt, 20, in->email_present);
 	sqlite3_bind_int(stmt, 21, in->phone_present);
 	sqlite3_bind_int(stmt, 22, in->guardian_present);
@@ -124,6 +126,8 @@ static void bind_client(sqlite3_stmt *stmt, const struct hm_client_input *in, in
 	sqlite3_bind_int(stmt, 25, in->pace_present);
 	sqlite3_bind_int(stmt, 26, in->channel_present);
 	sqlite3_bind_int(stmt, 27, in->notes_present);
+	sqlite3_bind_int(stmt, 28, in->tax_id_present);
+	sqlite3_bind_int(stmt, 29, in->billing_present);
 }
 
 /* Runs sql (bound by bind_client, ?1 = id) once: HM_OK, or HM_ERR_NOT_FOUND when it
@@ -151,8 +155,9 @@ enum hm_err hm_db_clients_create(struct hm_db *db, const struct hm_client_input 
 	static const char sql[] =
 		"INSERT INTO clients (full_name, email, phone, guardian_name, guardian_email,"
 		" guardian_phone, assistance, tutor_id, level, pace, preferred_channel, locale, notes,"
-		" created_at, updated_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 'personal'),"
-		" ?9, ?10, ?11, ?12, coalesce(?13, 'eu'), coalesce(?14, ''), ?15, ?15)";
+		" created_at, updated_at, tax_id, billing_address) VALUES (?2, ?3, ?4, ?5, ?6, ?7,"
+		" coalesce(?8, 'personal'), ?9, ?10, ?11, ?12, coalesce(?13, 'eu'), coalesce(?14, ''),"
+		" ?15, ?15, ?16, ?17)";
 	int64_t id = 0;
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
@@ -175,7 +180,8 @@ static bool carries_anything(const struct hm_client_input *in)
 {
 	return in->full_name || in->assistance || in->locale || in->email_present ||
 	       in->phone_present || in->guardian_present || in->tutor_present ||
-	       in->level_present || in->pace_present || in->channel_present || in->notes_present;
+	       in->level_present || in->pace_present || in->channel_present || in->notes_present ||
+	       in->tax_id_present || in->billing_present;
 }
 
 enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_client_input *in,
@@ -195,6 +201,8 @@ enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_c
 		" preferred_channel = CASE WHEN ?26 THEN ?12 ELSE preferred_channel END,"
 		" locale = coalesce(?13, locale),"
 		" notes = CASE WHEN ?27 THEN coalesce(?14, '') ELSE notes END,"
+		" tax_id = CASE WHEN ?28 THEN ?16 ELSE tax_id END,"
+		" billing_address = CASE WHEN ?29 THEN ?17 ELSE billing_address END,"
 		" updated_at = ?15 WHERE id = ?1";
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
@@ -324,7 +332,7 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 		"   AND k.kind = 'subscription' AND k.status = 'active'"
 		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
 		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
-		" c.active_contracts"
+		" c.active_contracts, c.tax_id, c.billing_address"
 		" FROM clients c WHERE c.id = ?1";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n_tiers = 0;
@@ -361,6 +369,11 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 				 (const char *)sqlite3_column_text(stmt, 14), "created_at",
 				 hm_db_json_time(stmt, 15));
 		err = *out ? HM_OK : HM_ERR_INTERNAL;
+		/* What a full invoice names (issue 14). */
+		if (err == HM_OK &&
+		    (json_object_set_new(*out, "tax_id", hm_db_json_text(stmt, 18)) != 0 ||
+		     json_object_set_new(*out, "billing_address", hm_db_json_text(stmt, 19)) != 0))
+			err = HM_ERR_INTERNAL;
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "read client");
 	}

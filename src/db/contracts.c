@@ -8,6 +8,7 @@
 
 #include "harreman/audit.h"
 #include "harreman/db_contracts.h"
+#include "harreman/db_invoices.h"
 #include "harreman/db_waitlists.h"
 #include "harreman/limits.h"
 #include "harreman/loyalty.h"
@@ -146,6 +147,19 @@ out:
 	return err;
 }
 
+/* Issues the rectifying invoice of contract id, just cancelled with n_future of its
+ * lessons: its unused sessions are those never booked plus those. */
+static enum hm_err refund_contract(struct hm_db *db, int64_t id, int n_future, int64_t now)
+{
+	static const char sql[] =
+		"SELECT sessions_total - sessions_used FROM contracts WHERE id = ?1";
+	int64_t unbooked = 0;
+	enum hm_err err = hm_db_int_by_id(db, sql, id, &unbooked, "unused sessions");
+	if (err == HM_OK)
+		err = hm_db_invoices_rectify_contract(db, id, (int)unbooked + n_future, now);
+	return err;
+}
+
 enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm_actor *who,
 				   const struct hm_outbox_env *env, json_t **out, const char **why)
 {
@@ -164,6 +178,10 @@ enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm
 		err = future_lessons(db, id, who->now, lessons, HM_MAX_SESSIONS, &n_lessons);
 	if (err == HM_OK)
 		err = cancel_contract(db, id, who->now);
+	/* The rectifying invoice of what is refunded: the sessions not used, the
+	 * lessons still to come (cancelled with it) included. */
+	if (err == HM_OK)
+		err = refund_contract(db, id, (int)n_lessons, who->now);
 	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, "contract.cancel", "contract", id, NULL,
 				      who->request_id, who->now);
@@ -428,6 +446,21 @@ enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contrac
 	if (rc != SQLITE_DONE)
 		return hm_db_fail(db, "insert contract");
 	*contract_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	/* Its invoice, in the same transaction (issue 14). */
+	struct hm_invoice_contract invoice = {
+		.contract_id = *contract_id,
+		.client_id = c->client_id,
+		.service_id = c->service->id,
+		.gift_id = terms.gift_id,
+		.sessions = c->sessions,
+		.unit_cents = c->service->price_cents,
+		.discount_cents = terms.discount_cents,
+		.price_cents = terms.price_cents,
+		.now = c->now,
+	};
+	err = hm_db_invoices_issue_contract(db, &invoice, NULL);
+	if (err != HM_OK)
+		return err;
 	json_t *detail = json_pack("{s:I, s:i, s:i, s:I}", "client_id", (json_int_t)c->client_id,
 				   "ordinal", terms.ordinal, "discount_percent", terms.percent,
 				   "price_cents", (json_int_t)terms.price_cents);

@@ -6,7 +6,8 @@
 // history and a few in the coming week), contact history, gifts in stock and open,
 // overdue and answered inquiries, community events with registrations (and a full
 // workshop with a waiting list), students' contributions (published and waiting for
-// review), twenty automatic answers in each language. All of it is written in one transaction and placed relative to
+// review), twenty automatic answers in each language, a TEST business in Gipuzkoa
+// with the invoices of every contract. All of it is written in one transaction and placed relative to
 // the current time, so the demo always looks current; nothing is random.
 // The passwords are public by design: `scripts/run` prints the three logins, and the
 // other tutors (amaia@, jon@) use Mikel's password, the other students (irati@, unai@,
@@ -18,6 +19,7 @@
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
 #include "harreman/db_answers.h"
+#include "harreman/db_invoices.h"
 #include "harreman/demo.h"
 #include "harreman/hours.h"
 #include "harreman/loyalty.h"
@@ -1253,6 +1255,79 @@ static enum hm_err seed_contracts(struct demo *d)
 	return run(d->db, stmt, "demo sessions used");
 }
 
+/* A test business in Gipuzkoa (clearly not a real one: its name says TEST and
+ * PROBA, its NIF is the textbook example) so that demo contracts get invoices. */
+static enum hm_err seed_business(struct demo *d)
+{
+	static const char sql[] =
+		"UPDATE business SET legal_name = 'PROBA / TEST Harreman Akademia (demo)',"
+		" nif = 'B12345674', address = 'Kale Nagusia 1', postcode = '20001',"
+		" city = 'Donostia', territory = 'gipuzkoa', invoice_series = 'DEMO',"
+		" vat_exempt = 1, vat_percent = 21, is_set = 1, updated_at = ?1 WHERE id = 1";
+	sqlite3_stmt *stmt = hm_db_stmt(d->db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, d->now);
+	return run(d->db, stmt, "demo business");
+}
+
+/* The invoices of the demo contracts, in the order they were made, then the
+ * rectifying ones of those cancelled, in the order they were cancelled. */
+static enum hm_err seed_invoices(struct demo *d)
+{
+	static const char made_sql[] =
+		"SELECT k.id, k.client_id, k.service_id, coalesce(k.gift_id, 0), k.sessions_total,"
+		" s.price_cents, k.discount_cents, k.price_cents, k.created_at FROM contracts k"
+		" JOIN services s ON s.id = k.service_id ORDER BY k.created_at, k.id";
+	static const char cancelled_sql[] =
+		"SELECT id, sessions_total - sessions_used, cancelled_at FROM contracts"
+		" WHERE status = 'cancelled' ORDER BY cancelled_at, id";
+	struct hm_invoice_contract list[COUNT_OF(demo_contracts)];
+	int64_t ids[COUNT_OF(demo_contracts)], at[COUNT_OF(demo_contracts)];
+	int unused[COUNT_OF(demo_contracts)];
+	/* Josu gives a tax id and a billing address: his invoices are full ones. */
+	static const char billing_sql[] =
+		"UPDATE clients SET tax_id = '12345678Z',"
+		" billing_address = 'Kale Nagusia 7, 20400 Tolosa' WHERE id = ?1";
+	size_t n = 0, m = 0;
+	enum hm_err err = HM_OK;
+	sqlite3_stmt *stmt = hm_db_stmt(d->db, billing_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, d->client[C_JOSU]);
+	if ((err = run(d->db, stmt, "demo billing")) != HM_OK)
+		return err;
+	/* Read first, then write: one statement at a time. */
+	if (!(stmt = hm_db_stmt(d->db, made_sql)))
+		return HM_ERR_INTERNAL;
+	while (n < COUNT_OF(list) && sqlite3_step(stmt) == SQLITE_ROW)
+		list[n++] = (struct hm_invoice_contract){
+			.contract_id = sqlite3_column_int64(stmt, 0),
+			.client_id = sqlite3_column_int64(stmt, 1),
+			.service_id = sqlite3_column_int64(stmt, 2),
+			.gift_id = sqlite3_column_int64(stmt, 3),
+			.sessions = sqlite3_column_int(stmt, 4),
+			.unit_cents = sqlite3_column_int64(stmt, 5),
+			.discount_cents = sqlite3_column_int64(stmt, 6),
+			.price_cents = sqlite3_column_int64(stmt, 7),
+			.now = sqlite3_column_int64(stmt, 8),
+		};
+	hm_db_done(stmt);
+	for (size_t i = 0; i < n && err == HM_OK; i++)
+		err = hm_db_invoices_issue_contract(d->db, &list[i], NULL);
+	if (err != HM_OK || !(stmt = hm_db_stmt(d->db, cancelled_sql)))
+		return err != HM_OK ? err : HM_ERR_INTERNAL;
+	while (m < COUNT_OF(ids) && sqlite3_step(stmt) == SQLITE_ROW) {
+		ids[m] = sqlite3_column_int64(stmt, 0);
+		unused[m] = sqlite3_column_int(stmt, 1);
+		at[m++] = sqlite3_column_int64(stmt, 2);
+	}
+	hm_db_done(stmt);
+	for (size_t i = 0; i < m && err == HM_OK; i++)
+		err = hm_db_invoices_rectify_contract(d->db, ids[i], unused[i], at[i]);
+	return err;
+}
+
 static enum hm_err seed_interactions(struct demo *d)
 {
 	static const char sql[] =
@@ -1625,7 +1700,8 @@ enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 	began = true;
 	if ((err = load_tiers(&d)) != HM_OK || (err = seed_users(&d, hashes)) != HM_OK ||
 	    (err = seed_tutors(&d)) != HM_OK || (err = seed_services(&d)) != HM_OK ||
-	    (err = seed_clients(&d)) != HM_OK || (err = seed_contracts(&d)) != HM_OK ||
+	    (err = seed_clients(&d)) != HM_OK || (err = seed_business(&d)) != HM_OK ||
+	    (err = seed_contracts(&d)) != HM_OK || (err = seed_invoices(&d)) != HM_OK ||
 	    (err = seed_interactions(&d)) != HM_OK || (err = seed_inquiries(&d)) != HM_OK ||
 	    (err = seed_gift_stock(&d)) != HM_OK || (err = seed_events(&d)) != HM_OK ||
 	    (err = seed_contributions(&d)) != HM_OK || (err = seed_answers(&d)) != HM_OK ||

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harreman/audit.h"
+#include "harreman/db_invoices.h"
 #include "harreman/db_lessons.h"
 #include "harreman/lesson_rules.h"
 #include "harreman/limits.h"
@@ -463,6 +464,9 @@ enum hm_err hm_db_lessons_cancel(struct hm_db *db, int64_t id, int64_t client_id
 	}
 	if (err == HM_OK)
 		err = cancel_lesson(db, &row, who->now);
+	/* A one-off made with the lesson went with it: its rectifying invoice. */
+	if (err == HM_OK && row.made_contract && row.one_off && row.contract_id)
+		err = hm_db_invoices_rectify_contract(db, row.contract_id, 1, who->now);
 	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, "lesson.cancel", "lesson", row.id, NULL,
 				      who->request_id, who->now);

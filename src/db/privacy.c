@@ -4,7 +4,9 @@
 // client record anonymised, its user deactivated with its sessions and tokens
 // ended, the personal text of its interactions, inquiries, lessons, messages,
 // contributions and audit details replaced; contracts and their amounts stay for
-// the books. Both are one audited transaction; an erasure can be repeated
+// the books, and so do invoices, whole: they are legal records that name the
+// client as issued (sql/0009's triggers refuse any change; docs/decisions.md).
+// Both are one audited transaction; an erasure can be repeated
 // harmlessly. Every table that holds data on a client has a line in
 // export_sections[] and erase_statements[]: a new table adds its lines there.
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "harreman/audit.h"
 #include "harreman/db_clients.h"
 #include "harreman/db_contracts.h"
+#include "harreman/db_invoices.h"
 #include "harreman/db_lessons.h"
 #include "harreman/db_json.h"
 #include "harreman/db_privacy.h"
@@ -161,6 +164,12 @@ static json_t *contribution_row(sqlite3_stmt *stmt)
 /* The JSON of another module's row, by id. */
 typedef enum hm_err json_of_id_fn(struct hm_db *db, int64_t id, json_t **out);
 
+/* An invoice as GET /invoices/{id} shows it. */
+static enum hm_err invoice_json(struct hm_db *db, int64_t id, json_t **out)
+{
+	return hm_db_invoices_get(db, id, 0, out);
+}
+
 /* doc[key] = one item per row the SQL selects: by_id(first column) when set (the
  * row's own module makes its JSON), else row(the row). */
 struct section {
@@ -177,6 +186,8 @@ static const struct section export_sections[] = {
 	 hm_db_contracts_json, NULL},
 	{"lessons", "SELECT id FROM lessons WHERE client_id = ?1 ORDER BY starts_at, id",
 	 hm_db_lessons_json, NULL},
+	{"invoices", "SELECT id FROM invoices WHERE client_id = ?1 ORDER BY id", invoice_json,
+	 NULL},
 	{"interactions",
 	 "SELECT id, client_id, channel, direction, summary, user_id, created_at"
 	 " FROM interactions WHERE client_id = ?1 ORDER BY id",
@@ -347,7 +358,8 @@ static enum hm_err erase_client_and_user(struct hm_db *db, const struct subject 
 	static const char client_sql[] =
 		"UPDATE clients SET full_name = 'erased', email = NULL, phone = NULL,"
 		" guardian_name = NULL, guardian_email = NULL, guardian_phone = NULL,"
-		" preferred_channel = NULL, notes = '', erased_at = coalesce(erased_at, ?5),"
+		" preferred_channel = NULL, notes = '', tax_id = NULL, billing_address = NULL,"
+		" erased_at = coalesce(erased_at, ?5),"
 		" updated_at = ?5 WHERE id = ?1";
 	static const char user_sql[] =
 		"UPDATE users SET email = 'erased-' || id || '@erased.invalid', password_hash = '!',"

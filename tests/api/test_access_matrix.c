@@ -60,6 +60,7 @@ enum id_kind {
 	ID_OUTBOX,       /* a message in the outbox (A's booking confirmation) */
 	ID_ANSWER,       /* an automatic answer */
 	ID_WAITLIST_A,   /* student A's place in the line of a full group session */
+	ID_INVOICE_A,    /* the invoice of student A's lesson (pending: no signer) */
 	ID_KINDS
 };
 
@@ -186,6 +187,15 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/waitlist/{id}/accept", STUDENT, ID_WAITLIST_A, OWNED_BY_A},
 	{"DELETE", "/api/v1/waitlist/{id}", STUDENT, ID_WAITLIST_A, OWNED_BY_A},
 	{"GET", "/api/v1/me/waitlist", STUDENT, ID_NONE, 0},
+
+	/* Invoices and TicketBAI */
+	{"GET", "/api/v1/business", ADMIN, ID_NONE, 0},
+	{"PUT", "/api/v1/business", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/invoices", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/me/invoices", STUDENT, ID_NONE, 0},
+	{"GET", "/api/v1/invoices/{id}", USERS, ID_INVOICE_A, OWNED_BY_A},
+	{"GET", "/api/v1/invoices/{id}/ticketbai.xml", USERS, ID_INVOICE_A, OWNED_BY_A},
+	{"GET", "/api/v1/invoices/{id}/print", USERS, ID_INVOICE_A, OWNED_BY_A},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
@@ -417,6 +427,11 @@ static bool setup(void)
 	ids[ID_WAITLIST_A] = post_id(&student_a, "/api/v1/waitlist", body, 201);
 	/* The newest message of the outbox (there is no relay: it stays queued). */
 	struct http_response r;
+	/* A's first invoice: the one of its lesson's one-off contract. */
+	api_call(&student_a, "GET", "/api/v1/me/invoices?limit=1", NULL, &r);
+	ids[ID_INVOICE_A] = json_integer_value(
+		json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));
+	http_response_free(&r);
 	api_call(&admin, "GET", "/api/v1/outbox?limit=1", NULL, &r);
 	ids[ID_OUTBOX] = json_integer_value(
 		json_object_get(json_array_get(http_json(&r, "items"), 0), "id"));

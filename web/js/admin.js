@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The admin page (/admin): admins only. Seven tabs follow the URL's #hash: the
+// The admin page (/admin): admins only. Eight tabs follow the URL's #hash: the
 // loyalty review (web/js/admin/loyalty.js), the discount tiers (admin/tiers.js),
 // gift stock (admin/gifts.js), users and roles (admin/users.js), the audit log
 // (admin/audit.js), the outbox of e-mails (admin/outbox.js) and privacy: a client's
-// export and erasure (admin/privacy.js).
+// export and erasure (admin/privacy.js), and the business settings invoices are
+// issued with (admin/business.js).
 import { h, t } from './shell.js';
 import { startDesk, deskTabs } from './desk/common.js';
 import { renderLoyalty } from './admin/loyalty.js';
@@ -13,6 +14,7 @@ import { renderUsers } from './admin/users.js';
 import { renderAudit } from './admin/audit.js';
 import { renderOutbox } from './admin/outbox.js';
 import { renderPrivacy } from './admin/privacy.js';
+import { renderBusiness } from './admin/business.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -27,6 +29,7 @@ await startDesk({
       { id: 'audit', label: t('admin.tab.audit'), render: renderAudit },
       { id: 'outbox', label: t('admin.outbox.tab'), render: renderOutbox },
       { id: 'privacy', label: t('admin.privacy.tab'), render: renderPrivacy },
+      { id: 'business', label: t('admin.business.tab'), render: renderBusiness },
     ], { label: t('admin.tabs_label') });
   },
 });

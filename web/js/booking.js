@@ -2,8 +2,8 @@
 // The booking page (/): students and their families choose a subject and a
 // service, browse a week of free slots, see the price with the loyalty discount and
 // the gift before confirming, book one lesson or a weekly series, follow and cancel
-// their lessons, watch their discount grow, join the academy's events, read and
-// write contributions, follow their lessons in a calendar app, and contact the
+// their lessons, watch their discount grow, read and print their invoices, join
+// the academy's events, read and write contributions, follow their lessons in a calendar app, and contact the
 // academy. This module
 // lays the page out and wires the panels (web/js/booking/*.js) together: who
 // reloads what after a login, a booking, a cancellation or a language change.
@@ -17,6 +17,7 @@ import * as confirm from './booking/confirm.js';
 import * as contact from './booking/contact.js';
 import * as contributions from './booking/contributions.js';
 import * as events from './booking/events.js';
+import * as invoices from './booking/invoices.js';
 import * as lessons from './booking/lessons.js';
 import * as loyalty from './booking/loyalty.js';
 import * as suggestions from './booking/suggestions.js';
@@ -33,6 +34,7 @@ const weekCard = card('week-card', { 'aria-labelledby': 'week-title' });
 const lessonsCard = card('lessons', { hidden: true });
 const accountCard = card('account');
 const loyaltyCard = card('loyalty', { hidden: true });
+const invoicesCard = card('invoices', { hidden: true });
 const suggestionsCard = card('suggestions', { hidden: true });
 const eventsCard = card('events');
 const contributionsCard = card('contributions');
@@ -46,13 +48,14 @@ fill(byId('app'),
   tx('p', 'book.lead', { class: 'lead' }),
   h('div', { class: 'layout booking' },
     h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard, eventsCard, contributionsCard),
-    h('div', { class: 'stack side' }, accountCard, waitlistCard, loyaltyCard, suggestionsCard, askCard,
-      calendarCard, contactCard)),
+    h('div', { class: 'stack side' }, accountCard, waitlistCard, loyaltyCard, invoicesCard, suggestionsCard,
+      askCard, calendarCard, contactCard)),
   dialog);
 
 account.mount(accountCard, byId('who'));
 lessons.mount(lessonsCard);
 loyalty.mount(loyaltyCard);
+invoices.mount(invoicesCard);
 suggestions.mount(suggestionsCard);
 contact.mount(contactCard);
 ask.mount(askCard, (question) => contact.prefill(question));
@@ -66,6 +69,7 @@ confirm.mount(dialog, () => week.load());
 function loadStudent() {
   lessons.load();
   loyalty.load();
+  invoices.load();
   suggestions.load();
   waitlist.load();
 }
@@ -113,6 +117,7 @@ onLanguageChange(() => {
   account.render();
   lessons.render();
   loyalty.render();
+  invoices.render();
   suggestions.render();
   contact.render();
   ask.render();

@@ -2,7 +2,8 @@
 // The desk's clients tab: search (GET /clients?q=), create a phone or walk-in client
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
 // form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
-// object's `loyalty`, GET /quote for what the server would charge) and the contact
+// object's `loyalty`, GET /quote for what the server would charge), its invoices
+// (GET /invoices?client_id=, each with its printable page) and the contact
 // history (GET/POST /clients/{id}/interactions). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
 import { get, patch, post, withQuery } from '../api.js';
@@ -151,7 +152,12 @@ function clientForm(client, tutorList, { onSaved, onCancel }) {
         selectBox({ name: 'preferred_channel' }, opt(CHANNELS, 'desk.channel', t('desk.unset')),
           client ? client.preferred_channel : 'phone')),
       field(`${p}-locale`, t('staff.client.locale'),
-        selectBox({ name: 'locale' }, opt(LOCALES, 'desk.locale'), client?.locale || 'eu'))),
+        selectBox({ name: 'locale' }, opt(LOCALES, 'desk.locale'), client?.locale || 'eu')),
+      field(`${p}-tax-id`, t('staff.client.tax_id'),
+        h('input', { name: 'tax_id', maxlength: 20, autocomplete: 'off', value: client?.tax_id }),
+        t('staff.client.tax_id_hint')),
+      field(`${p}-billing`, t('staff.client.billing_address'),
+        h('input', { name: 'billing_address', maxlength: 200, autocomplete: 'off', value: client?.billing_address }))),
     h('fieldset', { name: 'guardian', id: `${p}-guardian`, class: 'form-grid' },
       h('legend', {}, t('staff.client.guardian')),
       field(`${p}-g-name`, t('staff.client.guardian_name'),
@@ -182,6 +188,8 @@ function clientForm(client, tutorList, { onSaved, onCancel }) {
         preferred_channel: v.preferred_channel ?? null,
         locale: v.locale,
         notes: v.notes ?? '',
+        tax_id: v.tax_id ?? null,
+        billing_address: v.billing_address ?? null,
       };
       if (client) {
         if (guardian || client.guardian) body.guardian = guardian;
@@ -214,15 +222,16 @@ function renderRecord(panel, id) {
     content.setAttribute('aria-busy', 'true');
     try {
       const today = businessDate(Date.now());
-      const [client, contracts, lessons, interactions, allServices, allTutors] = await Promise.all([
+      const [client, contracts, invoices, lessons, interactions, allServices, allTutors] = await Promise.all([
         get(`/clients/${id}`),
         fetchAll('/contracts', { client_id: id }),
+        fetchAll('/invoices', { client_id: id }),
         fetchAll('/lessons', { client_id: id, from: addDays(today, -300), to: addDays(today, 65) }),
         fetchAll(`/clients/${id}/interactions`),
         services(), tutors(),
       ]);
       rememberClient(client);
-      data = { client, contracts, lessons, interactions, allServices, allTutors };
+      data = { client, contracts, invoices, lessons, interactions, allServices, allTutors };
       showRecord(content, work, data, { refresh, editing: false });
       if (!keepWork) work.replaceChildren();
     } catch (err) {
@@ -261,6 +270,7 @@ function showRecord(content, work, data, ctx) {
         lessonsCard(data, serviceName, tutorName, ctx)),
       h('div', { class: 'stack' },
         loyaltyCard(data, serviceName),
+        invoicesCard(data),
         interactionsCard(data, tutorName, ctx))));
 }
 
@@ -282,6 +292,8 @@ function profileCard(data, tutorName, ctx) {
         [t('staff.client.pace'), h('span', { 'data-field': 'pace' }, client.pace ? t(`staff.pace.${client.pace}`) : t('desk.unset'))],
         [t('staff.client.preferred_channel'), client.preferred_channel ? t(`desk.channel.${client.preferred_channel}`) : null],
         [t('staff.client.locale'), t(`desk.locale.${client.locale}`)],
+        [t('staff.client.tax_id'), client.tax_id],
+        [t('staff.client.billing_address'), client.billing_address],
         [t('staff.client.since'), shortDate(client.created_at)],
         [t('staff.client.notes'), client.notes ? h('span', { class: 'pre' }, client.notes) : null],
       ]));
@@ -319,6 +331,24 @@ function contractsCard(data, serviceName) {
         c.discount_percent ? [' ', badge(t('staff.contracts.discount', { percent: percent(c.discount_percent) }), 'ok')] : null,
         c.gift ? [' · ', t('staff.contracts.gift', { gift: c.gift.name })] : null))))
       : h('p', { class: 'empty' }, t('staff.contracts.none')));
+}
+
+/** The client's invoices (GET /invoices?client_id=), newest first, each with its
+ * printable page; the server issues them with every contract and cancellation. */
+function invoicesCard(data) {
+  const list = [...data.invoices].sort((a, b) => b.id - a.id);
+  return h('section', { class: 'card', 'aria-labelledby': 'invoices-title' },
+    h('h3', { id: 'invoices-title' }, t('staff.invoices.title')),
+    list.length ? h('ul', { class: 'plain items invoices' }, list.map((inv) => h('li', { 'data-invoice-id': inv.id },
+      h('p', {},
+        h('strong', {}, `${inv.series}-${inv.number}`), ' · ', shortDate(inv.issued_at), ' · ',
+        money(inv.total_cents), ' ',
+        badge(t(`invoice.kind.${inv.kind}`), inv.kind === 'rectifying' ? 'danger' : '')),
+      h('p', { class: 'small muted' },
+        t(`invoice.status.${inv.status}`), ' · ', t(`invoice.tbai.${inv.tbai.status}`), ' · ',
+        h('a', { href: `/api/v1/invoices/${inv.id}/print`, target: '_blank', rel: 'noopener' },
+          t('invoice.print'))))))
+      : h('p', { class: 'empty' }, t('staff.invoices.none')));
 }
 
 function lessonsCard(data, serviceName, tutorName, ctx) {
