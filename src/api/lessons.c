@@ -457,7 +457,7 @@ static bool checked_move_or_reply(struct hm_request *req, struct hm_reply *reply
 	memset(b, 0, sizeof *b);
 	b->staff = req->who.role != HM_ROLE_STUDENT;
 	b->moving = req->path_ids[0];
-	enum hm_err err = caller_client(req, &caller);
+	enum hm_err err = hm_api_caller_client(req, &caller);
 	if (err == HM_OK)
 		err = hm_db_lessons_get(req->db, b->moving, caller, &lesson);
 	if (err != HM_OK) {
