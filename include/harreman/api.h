@@ -71,6 +71,24 @@ hm_handler_fn hm_api_me_client_update;
 hm_handler_fn hm_api_interactions_list;
 hm_handler_fn hm_api_interactions_create;
 
+/* src/api/families.c */
+hm_handler_fn hm_api_me_clients_list;
+hm_handler_fn hm_api_me_clients_create;
+hm_handler_fn hm_api_families_create;
+hm_handler_fn hm_api_families_get;
+hm_handler_fn hm_api_families_leave;
+/* The learner a student's route acts for (API.md v2, "Families"): ?client_id=, else
+ * the body's client_id, naming a client of the account's family; without either,
+ * the account's own client record. 0 for staff and admin (their routes name the
+ * client themselves). HM_ERR_NOT_FOUND for another family's client or none at all,
+ * HM_ERR_VALIDATION_FAILED for a client_id that is not a positive whole number. */
+enum hm_err hm_api_learner(struct hm_request *req, int64_t *client_id);
+/* hm_api_learner, answering its error (422 naming client_id, or 404): false when
+ * it answered. */
+bool hm_api_learner_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t *client_id);
+/* A body with no field but client_id (the learner): false when it answered 422. */
+bool hm_api_learner_body_or_reply(struct hm_request *req, struct hm_reply *reply);
+
 /* src/api/contact.c */
 hm_handler_fn hm_api_channels_list;
 hm_handler_fn hm_api_channels_update;

@@ -43,6 +43,10 @@
 /* A contract's sessions (a subscription of at most this many). */
 #define HM_MAX_SESSIONS 200
 
+/* Families: at most this many clients in one (a child added beyond it is refused,
+ * a merge names at most this many clients). */
+#define HM_FAMILY_MAX 50
+
 /* Text fields (API.md "Conventions"). */
 #define HM_MAX_NAME 200
 #define HM_MAX_EMAIL 254

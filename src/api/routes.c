@@ -142,6 +142,18 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_PATCH, .pattern = V1 "/me/client", .handler = hm_api_me_client_update,
 	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_REQUIRED},
 
+	/* Families */
+	{.methods = HM_GET, .pattern = V1 "/me/clients", .handler = hm_api_me_clients_list,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/me/clients", .handler = hm_api_me_clients_create,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_POST, .pattern = V1 "/families", .handler = hm_api_families_create,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/families/{id}", .handler = hm_api_families_get,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_DELETE, .pattern = V1 "/families/{id}/members/{client_id}", .handler = hm_api_families_leave,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+
 	/* Contact channels and inquiries */
 	{.methods = HM_GET, .pattern = V1 "/channels", .handler = hm_api_channels_list,
 	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE},

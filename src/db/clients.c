@@ -315,7 +315,8 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 {
 	/* long_term while a subscription is active: not cancelled, and with sessions
 	 * left or a booked lesson still to come. active_contracts counts the contracts
-	 * not cancelled (kept by triggers, sql/0005): the loyalty stage. */
+	 * not cancelled (kept by triggers, sql/0005 and sql/0010): the family's loyalty
+	 * stage. */
 	static const char sql[] =
 		"SELECT c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"
 		" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace,"
@@ -324,8 +325,8 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 		"   AND k.kind = 'subscription' AND k.status = 'active'"
 		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
 		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
-		" c.active_contracts"
-		" FROM clients c WHERE c.id = ?1";
+		" f.active_contracts, c.family_id"
+		" FROM clients c JOIN families f ON f.id = c.family_id WHERE c.id = ?1";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n_tiers = 0;
 	int contracts = 0;
@@ -360,6 +361,12 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 				 (const char *)sqlite3_column_text(stmt, 13), "notes",
 				 (const char *)sqlite3_column_text(stmt, 14), "created_at",
 				 hm_db_json_time(stmt, 15));
+		if (*out &&
+		    json_object_set_new(*out, "family_id",
+					json_integer(sqlite3_column_int64(stmt, 18))) != 0) {
+			json_decref(*out);
+			*out = NULL;
+		}
 		err = *out ? HM_OK : HM_ERR_INTERNAL;
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "read client");

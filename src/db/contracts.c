@@ -17,6 +17,12 @@
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
+/* The contracts not cancelled of every client of client ?1's family: one row,
+ * kept by triggers (sql/0005 per client, sql/0010 per family). */
+#define FAMILY_COUNT_SQL                                                                      \
+	"SELECT coalesce((SELECT f.active_contracts FROM clients c JOIN families f ON f.id =" \
+	" c.family_id WHERE c.id = ?1), 0)"
+
 /* ---- making and listing -------------------------------------------------- */
 
 enum hm_err hm_db_contracts_create(struct hm_db *db, const struct hm_new_contract *c,
@@ -194,8 +200,7 @@ enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const str
 
 enum hm_err hm_db_contracts_count(struct hm_db *db, int64_t client_id, int64_t *count)
 {
-	static const char sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+	static const char sql[] = FAMILY_COUNT_SQL;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -249,8 +254,10 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 					 struct hm_loyalty_row **rows, size_t *n)
 {
 	static const char sql[] =
-		"SELECT c.id, c.full_name, count(*), sum(k.discount_cents), max(k.created_at)"
+		"SELECT c.id, c.full_name, f.active_contracts, sum(k.discount_cents),"
+		" max(k.created_at), c.family_id"
 		" FROM contracts k JOIN clients c ON c.id = k.client_id"
+		" JOIN families f ON f.id = c.family_id"
 		" WHERE k.status <> 'cancelled' AND c.id > ?1 GROUP BY c.id ORDER BY c.id LIMIT ?2";
 	struct hm_loyalty_row *list = NULL;
 	size_t count = 0, alloc = 0;
@@ -278,6 +285,7 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 		row->contracts = sqlite3_column_int(stmt, 2);
 		row->discount_cents = sqlite3_column_int64(stmt, 3);
 		row->last_contract_at = sqlite3_column_int64(stmt, 4);
+		row->family_id = sqlite3_column_int64(stmt, 5);
 		if (!row->full_name)
 			err = HM_ERR_INTERNAL;
 		else
@@ -331,9 +339,7 @@ json_t *hm_db_contracts_loyalty_json(const struct hm_tier *tiers, size_t n, int 
 enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
 				  int sessions, struct hm_contract_terms *out)
 {
-	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
-	static const char count_sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+	static const char count_sql[] = FAMILY_COUNT_SQL;
 	/* The gift with the most stock, ties by lowest id; none when all are out. (Not
 	 * "ORDER BY stock DESC, id LIMIT 1": that sorts in a temporary b-tree, built
 	 * anew for every contract.) */

@@ -39,8 +39,10 @@ static enum hm_err read_client(struct hm_db *db, int64_t client_id, struct hm_su
 {
 	static const char client_sql[] =
 		"SELECT assistance = 'dedicated', coalesce(tutor_id, 0) FROM clients WHERE id = ?1";
+	/* The family's contracts not cancelled (sql/0010): its next discount. */
 	static const char count_sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+		"SELECT coalesce((SELECT f.active_contracts FROM clients c JOIN families f"
+		" ON f.id = c.family_id WHERE c.id = ?1), 0)";
 	sqlite3_stmt *client = hm_db_stmt(db, client_sql);
 	sqlite3_stmt *count = hm_db_stmt(db, count_sql);
 	enum hm_err err = HM_ERR_INTERNAL;
@@ -318,15 +320,12 @@ out:
 	return err;
 }
 
-enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t user_id, int64_t now,
+enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t client, int64_t now,
 				     struct hm_suggest_data *d)
 {
-	int64_t client = 0;
 	memset(d, 0, sizeof *d);
 	d->in.now = now;
-	enum hm_err err = hm_db_clients_of_user(db, user_id, &client);
-	if (err == HM_OK)
-		err = read_client(db, client, d);
+	enum hm_err err = read_client(db, client, d);
 	if (err == HM_OK)
 		err = read_subscriptions(db, client, d);
 	if (err == HM_OK)

@@ -60,6 +60,7 @@ enum id_kind {
 	ID_OUTBOX,       /* a message in the outbox (A's booking confirmation) */
 	ID_ANSWER,       /* an automatic answer */
 	ID_WAITLIST_A,   /* student A's place in the line of a full group session */
+	ID_FAMILY,       /* the spare client's family (members/{id}: the same number) */
 	ID_KINDS
 };
 
@@ -152,6 +153,13 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/clients/{id}/erase", ADMIN, ID_SPARE_CLIENT, 0},
 	{"GET", "/api/v1/me/client", STUDENT, ID_NONE, 0},
 	{"PATCH", "/api/v1/me/client", STUDENT, ID_NONE, 0},
+
+	/* Families */
+	{"GET", "/api/v1/me/clients", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/me/clients", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/families", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/families/{id}", OFFICE, ID_FAMILY, 0},
+	{"DELETE", "/api/v1/families/{id}/members/{client_id}", OFFICE, ID_FAMILY, 0},
 
 	/* Contact channels and inquiries */
 	{"GET", "/api/v1/channels", ANYONE, ID_NONE, 0},
@@ -360,6 +368,12 @@ static bool setup(void)
 	ids[ID_SPARE_CLIENT] = post_id(&staff, "/api/v1/clients",
 				       "{\"full_name\":\"Walk In\",\"phone\":\"+34 600 123 456\"}",
 				       201);
+	snprintf(body, sizeof body, "/api/v1/clients/%lld", (long long)ids[ID_SPARE_CLIENT]);
+	struct http_response fam;
+	CHECK(api_call(&staff, "GET", body, NULL, &fam));
+	ids[ID_FAMILY] = json_integer_value(http_json(&fam, "family_id"));
+	CHECK(ids[ID_FAMILY] > 0);
+	http_response_free(&fam);
 	ids[ID_GIFT] = post_id(&admin, "/api/v1/gifts",
 			       "{\"key\":\"matrix_mug\",\"name\":\"Mug\",\"stock\":1}", 201);
 	ids[ID_INQUIRY] = post_id(&anon, "/api/v1/inquiries",
@@ -444,9 +458,9 @@ static void fill_path(const char *pattern, json_int_t id, char *out, size_t size
 {
 	size_t used = 0;
 	while (*pattern && used + 24 < size) {
-		if (strncmp(pattern, "{id}", 4) == 0) {
+		if (strncmp(pattern, "{id}", 4) == 0 || strncmp(pattern, "{client_id}", 11) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%lld", (long long)id);
-			pattern += 4;
+			pattern += pattern[1] == 'i' ? 4 : 11;
 		} else if (strncmp(pattern, "{token}", 7) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%s", calendar_token);
 			pattern += 7;
@@ -837,17 +851,17 @@ static void test_student_b_on_student_a_data(void)
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_TUTOR], at,
 		 (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "POST", "/api/v1/lessons", body, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"one_off\",\"client_id\":%lld}",
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "POST", "/api/v1/me/contracts", body, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off&client_id=%lld",
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "GET", path, NULL, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/contracts/%lld", (long long)ids[ID_CONTRACT_A]);
 	api_call(&staff, "GET", path, NULL, &r);
