@@ -11,6 +11,7 @@ import { errorText, t } from '../i18n.js';
 import { dateTime, time, businessDate } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { collapsibleText, loginPrompt } from './community-ui.js';
+import { forLearner, learnerBody } from './state.js';
 import { emit, label, tx } from './ui.js';
 
 const PAGE = 50;
@@ -115,10 +116,10 @@ async function change(event, what) {
   renderBody(event.id);
   try {
     if (what === 'register') {
-      replace(await post(`/events/${event.id}/registration`));
+      replace(await post(`/events/${event.id}/registration`, learnerBody()));
       notify(t('book.community.events.registered_notice', { title: event.title }), 'success');
     } else {
-      await del(`/events/${event.id}/registration`);
+      await del(forLearner(`/events/${event.id}/registration`));
       notify(t('book.community.events.withdrawn_notice', { title: event.title }), 'success');
     }
     emit('community');
@@ -133,7 +134,7 @@ async function change(event, what) {
 }
 
 async function fetchPage(after) {
-  return get(withQuery('/events', { limit: PAGE, after }));
+  return get(session.client ? forLearner('/events', { limit: PAGE, after }) : withQuery('/events', { limit: PAGE, after }));
 }
 
 /** Draws the card (also after a language change or a login). */

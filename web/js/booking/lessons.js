@@ -3,12 +3,12 @@
 // cancel button that respects the 24-hour rule (and says so), the past and
 // cancelled ones most recent first. Cancelling frees the slot (POST
 // /lessons/{id}/cancel) and emits "cancelled".
-import { get, post, withQuery } from '../api.js';
+import { get, post } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { dateTime, time } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
-import { phoneChannel, service, tutorName } from './state.js';
+import { forLearner, phoneChannel, service, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
 
 const CANCEL_NOTICE_MS = 24 * 3600 * 1000;
@@ -22,7 +22,7 @@ async function fetchAll() {
   const items = [];
   let after = null;
   for (let page = 0; page < 50; page++) {
-    const answer = await get(withQuery('/me/lessons', { limit: 200, after }));
+    const answer = await get(forLearner('/me/lessons', { limit: 200, after }));
     items.push(...answer.items);
     if (answer.next_after === null || answer.next_after === undefined) break;
     after = answer.next_after;

@@ -3,11 +3,14 @@
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
 // form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
 // object's `loyalty`, GET /quote for what the server would charge) and the contact
-// history (GET/POST /clients/{id}/interactions). Taking a contract and
+// history (GET/POST /clients/{id}/interactions), and the client's family (GET
+// /families/{id}: its members; POST /families joins another client's family, DELETE
+// /families/{id}/members/{client_id} takes this one out). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
-import { get, patch, post, withQuery } from '../api.js';
+import { del, get, patch, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { addDays, businessDate, dateTime, money } from '../format.js';
+import { errorText } from '../i18n.js';
 import { percent, shortDate } from '../desk/format.js';
 import {
   badge, facts, fetchAll, field, formError, goTo, rememberClient, selectBox, services,
@@ -260,6 +263,7 @@ function showRecord(content, work, data, ctx) {
         contractsCard(data, serviceName),
         lessonsCard(data, serviceName, tutorName, ctx)),
       h('div', { class: 'stack' },
+        familyCard(data, ctx),
         loyaltyCard(data, serviceName),
         interactionsCard(data, tutorName, ctx))));
 }
@@ -386,6 +390,61 @@ function loyaltyCard(data, serviceName) {
       : t('staff.loyalty.next_none', { ordinal, first: next ? next.ordinal : '' })),
     next ? null : h('p', { class: 'small muted' }, t('staff.loyalty.at_cap')),
     quoteBox);
+}
+
+/*
+ * The client's family: its members (links to their records) and the count the
+ * loyalty discount reads; join it with another client's family (siblings who
+ * registered apart), or take this client out. Contracts never change.
+ */
+function familyCard(data, ctx) {
+  const { client } = data;
+  const body = h('div', { id: 'family-body' });
+  const card = h('section', { class: 'card family', id: 'family', 'aria-labelledby': 'family-title' },
+    h('h3', { id: 'family-title' }, t('staff.family.title')), body);
+  const form = h('form', { class: 'family-merge', id: 'family-merge', novalidate: true },
+    formError(),
+    field('family-other', t('staff.family.merge_label'),
+      h('input', { name: 'other', type: 'number', inputmode: 'numeric', min: 1, required: true }),
+      t('staff.family.merge_hint')),
+    h('button', { type: 'submit', class: 'secondary' }, t('staff.family.merge')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const made = await submitForm(form, (v) => post('/families', {
+      client_ids: [client.id, Number(v.other)],
+    }));
+    if (made) {
+      notify(t('staff.family.merged'), 'success');
+      await ctx.refresh();
+    }
+  });
+  async function leave() {
+    try {
+      await del(`/families/${client.family_id}/members/${client.id}`);
+      notify(t('staff.family.left'), 'success');
+      await ctx.refresh();
+    } catch (err) {
+      notify(errorText(err), 'error');
+    }
+  }
+  loadingInto(body);
+  get(`/families/${client.family_id}`).then(async (family) => {
+    const others = family.client_ids.filter((id) => id !== client.id);
+    const members = await Promise.all(others.map((id) => get(`/clients/${id}`)));
+    fill(body,
+      h('p', { class: 'small muted' }, `#${family.id} · `,
+        t('staff.family.contracts', { count: family.contracts })),
+      members.length
+        ? [h('h4', {}, t('staff.family.members')),
+          h('ul', { class: 'plain family-members' }, members.map((m) => h('li', {},
+            h('a', { href: `#clients/${m.id}` }, m.full_name),
+            m.user_id ? null : [' ', badge(t('staff.clients.no_login'))]))),
+          h('button', { type: 'button', class: 'secondary', id: 'family-leave', onclick: leave },
+            t('staff.family.leave'))]
+        : h('p', {}, t('staff.family.alone')),
+      form);
+  }).catch((err) => failedInto(body, err, () => ctx.refresh()));
+  return card;
 }
 
 function interactionsCard(data, tutorName, ctx) {
