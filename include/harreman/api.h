@@ -89,6 +89,14 @@ bool hm_api_learner_or_reply(struct hm_request *req, struct hm_reply *reply, int
 /* A body with no field but client_id (the learner): false when it answered 422. */
 bool hm_api_learner_body_or_reply(struct hm_request *req, struct hm_reply *reply);
 
+/* src/api/referrals.c */
+hm_handler_fn hm_api_me_referral;
+hm_handler_fn hm_api_referral_policy_get;
+hm_handler_fn hm_api_referral_policy_put;
+hm_handler_fn hm_api_partners_list;
+hm_handler_fn hm_api_partners_create;
+hm_handler_fn hm_api_partners_update;
+
 /* src/api/contact.c */
 hm_handler_fn hm_api_channels_list;
 hm_handler_fn hm_api_channels_update;

@@ -27,8 +27,9 @@ struct hm_client_input {
 	const char *full_name, *email, *phone, *notes, *level;
 	const char *guardian_name, *guardian_email, *guardian_phone;
 	const char *assistance, *pace, *channel, *locale;
-	int64_t tutor_id; /* 0: none */
-	bool email_present, phone_present, guardian_present, tutor_present;
+	int64_t tutor_id;   /* 0: none */
+	int64_t partner_id; /* the family's partner, 0: none (staff only) */
+	bool email_present, phone_present, guardian_present, tutor_present, partner_present;
 	bool level_present, pace_present, channel_present, notes_present;
 };
 

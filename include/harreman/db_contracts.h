@@ -31,8 +31,14 @@ struct hm_new_contract {
 struct hm_contract_terms {
 	int ordinal;
 	int64_t list_cents, discount_cents, price_cents;
-	int percent;
+	int percent; /* the total: loyalty (percent - partner - referral) + partner + referral */
 	int64_t gift_id;
+	/* Third parties (src/db/referrals.c): the shares after the cap, the family's
+	 * oldest unused reward (0: none; used even when the cap absorbed it) and
+	 * whether it brings a second gift. */
+	int partner_percent, referral_percent;
+	int64_t reward_id;
+	bool reward_gift;
 };
 
 struct hm_outbox_env;

@@ -14,6 +14,7 @@
 #include "harreman/outbox.h"
 #include "harreman/db_gifts.h"
 #include "harreman/db_json.h"
+#include "harreman/db_referrals.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -189,11 +190,19 @@ enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const str
 	if (err != HM_OK)
 		return err;
 	json_t *gift = hm_db_gifts_json(db, terms.gift_id);
-	*out = gift ? json_pack("{s:i, s:I, s:i, s:I, s:I, s:o}", "ordinal", terms.ordinal,
+	json_t *discounts = hm_db_referrals_discounts_json(
+		terms.percent - terms.partner_percent - terms.referral_percent,
+		terms.partner_percent, terms.referral_percent);
+	if (!gift || !discounts) {
+		json_decref(gift);
+		json_decref(discounts);
+		return HM_ERR_INTERNAL;
+	}
+	*out = gift ? json_pack("{s:i, s:I, s:i, s:I, s:I, s:o, s:o}", "ordinal", terms.ordinal,
 				"list_price_cents", (json_int_t)terms.list_cents,
 				"discount_percent", terms.percent, "discount_cents",
 				(json_int_t)terms.discount_cents, "price_cents",
-				(json_int_t)terms.price_cents, "gift", gift)
+				(json_int_t)terms.price_cents, "gift", gift, "discounts", discounts)
 		    : NULL;
 	return *out ? HM_OK : HM_ERR_INTERNAL;
 }
@@ -370,6 +379,9 @@ enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const str
 
 	out->ordinal = (int)existing + 1;
 	out->percent = hm_loyalty_percent(tiers, n_tiers, out->ordinal);
+	/* The partner's and the referral reward's share, under the cap (sql/0011). */
+	if ((err = hm_db_referrals_terms(db, client_id, tiers, n_tiers, out)) != HM_OK)
+		return err;
 	if (!hm_loyalty_price(svc->price_cents, sessions, out->percent, &price))
 		return HM_ERR_INTERNAL;
 	out->list_cents = price.list_cents;
@@ -429,6 +441,8 @@ enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contrac
 	if (rc != SQLITE_DONE)
 		return hm_db_fail(db, "insert contract");
 	*contract_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	if ((err = hm_db_referrals_apply(db, *contract_id, &terms)) != HM_OK)
+		return err;
 	json_t *detail = json_pack("{s:I, s:i, s:i, s:I}", "client_id", (json_int_t)c->client_id,
 				   "ordinal", terms.ordinal, "discount_percent", terms.percent,
 				   "price_cents", (json_int_t)terms.price_cents);
@@ -474,7 +488,8 @@ enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t *
 			return HM_ERR_INTERNAL;
 		/* The gift is read after the statement is handed back (it is another one). */
 		json_t *gift = hm_db_gifts_json(db, gift_id);
-		if (!gift || json_object_set_new(*out, "gift", gift) != 0) {
+		if (!gift || json_object_set_new(*out, "gift", gift) != 0 ||
+		    hm_db_referrals_contract_json(db, contract_id, *out) != HM_OK) {
 			json_decref(*out);
 			*out = NULL;
 			return HM_ERR_INTERNAL;

@@ -8,6 +8,7 @@
 #include "harreman/audit.h"
 #include "harreman/db_clients.h"
 #include "harreman/db_families.h"
+#include "harreman/db_referrals.h"
 #include "harreman/limits.h"
 #include "harreman/banned.h"
 
@@ -146,8 +147,9 @@ static enum hm_err family_of(struct hm_db *db, int64_t client_id, int64_t *famil
 	return hm_db_int_by_id(db, sql, client_id, family_id, "family of client");
 }
 
-/* Moves every member of family from into family to, and deletes from. */
-static enum hm_err join_family(struct hm_db *db, int64_t from, int64_t to)
+/* Moves every member of family from into family to, and deletes from (its
+ * referrals and partner handed over first: hm_db_referrals_merge). */
+static enum hm_err join_family(struct hm_db *db, int64_t from, int64_t to, int64_t now)
 {
 	static const char move_sql[] = "UPDATE clients SET family_id = ?2 WHERE family_id = ?1";
 	static const char drop_sql[] = "DELETE FROM families WHERE id = ?1";
@@ -162,7 +164,9 @@ static enum hm_err join_family(struct hm_db *db, int64_t from, int64_t to)
 	sqlite3_bind_int64(move, 1, from);
 	sqlite3_bind_int64(move, 2, to);
 	sqlite3_bind_int64(drop, 1, from);
-	if (sqlite3_step(move) != SQLITE_DONE || sqlite3_step(drop) != SQLITE_DONE)
+	err = hm_db_referrals_merge(db, from, to, now);
+	if (err == HM_OK &&
+	    (sqlite3_step(move) != SQLITE_DONE || sqlite3_step(drop) != SQLITE_DONE))
 		err = hm_db_fail(db, "join family");
 	hm_db_done(move);
 	hm_db_done(drop);
@@ -193,7 +197,7 @@ enum hm_err hm_db_families_merge(struct hm_db *db, const int64_t *client_ids, si
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = families[j] == families[i];
 		if (!seen)
-			err = join_family(db, families[i], target);
+			err = join_family(db, families[i], target, who->now);
 	}
 	json_t *detail = NULL;
 	if (err == HM_OK) {

@@ -61,6 +61,7 @@ enum id_kind {
 	ID_ANSWER,       /* an automatic answer */
 	ID_WAITLIST_A,   /* student A's place in the line of a full group session */
 	ID_FAMILY,       /* the spare client's family (members/{id}: the same number) */
+	ID_PARTNER,      /* a partner organisation */
 	ID_KINDS
 };
 
@@ -160,6 +161,14 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/families", OFFICE, ID_NONE, 0},
 	{"GET", "/api/v1/families/{id}", OFFICE, ID_FAMILY, 0},
 	{"DELETE", "/api/v1/families/{id}/members/{client_id}", OFFICE, ID_FAMILY, 0},
+
+	/* Third parties: referrals and partners */
+	{"GET", "/api/v1/me/referral", STUDENT, ID_NONE, 0},
+	{"GET", "/api/v1/referral-policy", ADMIN, ID_NONE, 0},
+	{"PUT", "/api/v1/referral-policy", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/partners", OFFICE, ID_NONE, 0},
+	{"POST", "/api/v1/partners", ADMIN, ID_NONE, 0},
+	{"PATCH", "/api/v1/partners/{id}", ADMIN, ID_PARTNER, 0},
 
 	/* Contact channels and inquiries */
 	{"GET", "/api/v1/channels", ANYONE, ID_NONE, 0},
@@ -374,6 +383,10 @@ static bool setup(void)
 	ids[ID_FAMILY] = json_integer_value(http_json(&fam, "family_id"));
 	CHECK(ids[ID_FAMILY] > 0);
 	http_response_free(&fam);
+	ids[ID_PARTNER] = post_id(&admin, "/api/v1/partners",
+				  "{\"name\":\"Matrix ikastola\",\"kind\":\"school\","
+				  "\"code\":\"MATRIX-IK\",\"discount_percent\":10}",
+				  201);
 	ids[ID_GIFT] = post_id(&admin, "/api/v1/gifts",
 			       "{\"key\":\"matrix_mug\",\"name\":\"Mug\",\"stock\":1}", 201);
 	ids[ID_INQUIRY] = post_id(&anon, "/api/v1/inquiries",
