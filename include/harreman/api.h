@@ -96,6 +96,8 @@ hm_handler_fn hm_api_referral_policy_put;
 hm_handler_fn hm_api_partners_list;
 hm_handler_fn hm_api_partners_create;
 hm_handler_fn hm_api_partners_update;
+hm_handler_fn hm_api_referrals_report;
+hm_handler_fn hm_api_partners_report;
 
 /* src/api/contact.c */
 hm_handler_fn hm_api_channels_list;
@@ -172,6 +174,12 @@ hm_handler_fn hm_api_audit_list;
 /* Registrations (well-formed ones, whatever their outcome) per client address. */
 #define HM_REGISTER_MAX 20
 #define HM_REGISTER_WINDOW ((int64_t)60 * 60)
+
+/* src/api/common.c: one CSV field per RFC 4180 into out, then a comma, or CRLF when
+ * last: quoted when it holds a comma, quote or line break; text a spreadsheet
+ * would run as a formula gets a leading apostrophe. False when out is full. */
+struct hm_buf;
+bool hm_api_csv_field(struct hm_buf *out, const char *text, bool last);
 
 /* src/api/query.c: query strings several resources share. */
 /* Parses a positive integer query parameter; absent leaves *out. On a bad value

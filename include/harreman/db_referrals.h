@@ -54,6 +54,19 @@ enum hm_err hm_db_referrals_code_known(struct hm_db *db, const char *code, bool 
  * HM_ERR_VALIDATION_FAILED when code names neither. */
 enum hm_err hm_db_referrals_link(struct hm_db *db, int64_t user_id, const char *code);
 
+/* The reports (API.md v2, "Third parties"): one page (id > after, at most limit)
+ * of rows per referring family {family_id, code, full_name (its oldest member),
+ * families, contracts, revenue_cents, discount_cents, rewards_used}, or per
+ * partner {partner_id, name, kind, code, active, families, contracts,
+ * revenue_cents, discount_cents}; counts and sums over the contracts not
+ * cancelled of the families brought (a referrer's discount adds the cents its
+ * used rewards took off its own contracts). *items (caller owns), *next_after as
+ * hm_db_page. */
+enum hm_err hm_db_referrals_report(struct hm_db *db, int64_t after, int limit, json_t **items,
+				   int64_t *next_after);
+enum hm_err hm_db_referrals_partners_report(struct hm_db *db, int64_t after, int limit,
+					    json_t **items, int64_t *next_after);
+
 /* Inside a merge's transaction (src/db/families.c): family from's references move
  * to family to before from goes, and a reward between the two that is not used
  * yet is withdrawn at now (a family never earns from one it becomes part of). */

@@ -505,21 +505,6 @@ static json_t *loyalty_json(const struct hm_loyalty_row *rows, size_t n, size_t 
 	return items;
 }
 
-/* One CSV field per RFC 4180: quoted when it holds a comma, quote or line break;
- * text a spreadsheet would run as a formula gets a leading apostrophe. */
-static bool csv_field(struct hm_buf *out, const char *text, bool last)
-{
-	bool quote = strpbrk(text, ",\"\r\n") != NULL || strchr("=+-@\t", text[0] ? text[0] : 'x');
-	bool ok = !quote || hm_buf_append(out, "\"", 1);
-	if (ok && quote && strchr("=+-@\t", text[0] ? text[0] : 'x'))
-		ok = hm_buf_append(out, "'", 1);
-	for (const char *p = text; ok && *p; p++)
-		ok = *p == '"' ? hm_buf_append(out, "\"\"", 2) : hm_buf_append(out, p, 1);
-	if (ok && quote)
-		ok = hm_buf_append(out, "\"", 1);
-	return ok && hm_buf_append(out, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
 /* The report's rows as CSV text into out (a byte-order mark, the header row, one
  * line per client). False when out ran out of room or memory. */
 static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, size_t n,
@@ -527,7 +512,7 @@ static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, s
 {
 	bool ok = hm_buf_append(out, "\xEF\xBB\xBF", 3); /* UTF-8 byte-order mark */
 	for (size_t i = 0; ok && i < LOYALTY_COLUMNS; i++)
-		ok = csv_field(out, loyalty_columns[i], i == LOYALTY_COLUMNS - 1);
+		ok = hm_api_csv_field(out, loyalty_columns[i], i == LOYALTY_COLUMNS - 1);
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct hm_loyalty_row *r = &rows[i];
 		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, r->contracts);
@@ -542,10 +527,11 @@ static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, s
 			snprintf(num[3], sizeof num[3], "%d", next->percent);
 		snprintf(num[4], sizeof num[4], "%lld", (long long)r->discount_cents);
 		snprintf(num[5], sizeof num[5], "%lld", (long long)r->family_id);
-		ok = csv_field(out, num[0], false) && csv_field(out, r->full_name, false) &&
-		     csv_field(out, num[1], false) && csv_field(out, num[2], false) &&
-		     csv_field(out, num[3], false) && csv_field(out, num[4], false) &&
-		     csv_field(out, at, false) && csv_field(out, num[5], true);
+		ok = hm_api_csv_field(out, num[0], false) &&
+		     hm_api_csv_field(out, r->full_name, false) &&
+		     hm_api_csv_field(out, num[1], false) && hm_api_csv_field(out, num[2], false) &&
+		     hm_api_csv_field(out, num[3], false) && hm_api_csv_field(out, num[4], false) &&
+		     hm_api_csv_field(out, at, false) && hm_api_csv_field(out, num[5], true);
 	}
 	return ok;
 }

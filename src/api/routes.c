@@ -167,6 +167,10 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
 	{.methods = HM_PATCH, .pattern = V1 "/partners/{id}", .handler = hm_api_partners_update,
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/reports/referrals", .handler = hm_api_referrals_report,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/reports/partners", .handler = hm_api_partners_report,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 
 	/* Contact channels and inquiries */
 	{.methods = HM_GET, .pattern = V1 "/channels", .handler = hm_api_channels_list,

@@ -9,6 +9,7 @@
 #include "harreman/audit.h"
 #include "harreman/db_contracts.h"
 #include "harreman/db_gifts.h"
+#include "harreman/db_json.h"
 #include "harreman/db_referrals.h"
 #include "harreman/discounts.h"
 #include "harreman/loyalty.h"
@@ -325,4 +326,79 @@ enum hm_err hm_db_referrals_merge(struct hm_db *db, int64_t from, int64_t to, in
 			return hm_db_fail(db, "merge referrals");
 	}
 	return HM_OK;
+}
+
+/* ---- reports ----------------------------------------------------------------------- */
+
+/* The contracts not cancelled of the families that WHERE selects ("b" the family). */
+#define BROUGHT(what, where)                                                     \
+	"(SELECT " what " FROM contracts k JOIN clients c ON c.id = k.client_id" \
+	" JOIN families b ON b.id = c.family_id WHERE k.status <> 'cancelled' AND " where ")"
+
+static json_t *referral_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:o, s:i, s:i, s:I, s:I, s:i}", "family_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "code",
+			 (const char *)sqlite3_column_text(stmt, 1), "full_name",
+			 hm_db_json_text(stmt, 2), "families", sqlite3_column_int(stmt, 3),
+			 "contracts", sqlite3_column_int(stmt, 4), "revenue_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 5), "discount_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 6), "rewards_used",
+			 sqlite3_column_int(stmt, 7));
+}
+
+enum hm_err hm_db_referrals_report(struct hm_db *db, int64_t after, int limit, json_t **items,
+				   int64_t *next_after)
+{
+	/* A used reward's cents: its share of the contract's list price, half up. */
+	static const char sql[] =
+		"SELECT f.id, f.referral_code,"
+		" (SELECT full_name FROM clients WHERE family_id = f.id ORDER BY id LIMIT 1),"
+		" (SELECT count(*) FROM families o WHERE o.referred_by = f.id)," BROUGHT("count(*)", "b.referred_by = f.id") "," BROUGHT(
+			"coalesce(sum(k.price_cents), 0)",
+			"b.referred_by = f.id") "," BROUGHT("coalesce(sum(k.discount_cents), 0)",
+							    "b.referred_by = f.id") " + (SELECT coalesce(sum((u.list_price_cents * u.referral_percent + 50) / 100), 0)"
+										    "   FROM referral_rewards r JOIN contracts u ON u.id = r.used_contract_id"
+										    "   WHERE r.family_id = f.id AND u.status <> 'cancelled'),"
+										    " (SELECT count(*) FROM referral_rewards r WHERE r.family_id = f.id"
+										    "   AND r.used_contract_id IS NOT NULL)"
+										    " FROM families f WHERE f.id > ?1"
+										    " AND EXISTS (SELECT 1 FROM families o WHERE o.referred_by = f.id)"
+										    " ORDER BY f.id LIMIT ?2";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, limit + 1);
+	return hm_db_page(db, stmt, limit, referral_row, items, next_after);
+}
+
+static json_t *partner_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:i, s:i, s:I, s:I}", "partner_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "name",
+			 (const char *)sqlite3_column_text(stmt, 1), "kind",
+			 (const char *)sqlite3_column_text(stmt, 2), "code",
+			 (const char *)sqlite3_column_text(stmt, 3), "active",
+			 sqlite3_column_int(stmt, 4) != 0, "families", sqlite3_column_int(stmt, 5),
+			 "contracts", sqlite3_column_int(stmt, 6), "revenue_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 7), "discount_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 8));
+}
+
+enum hm_err hm_db_referrals_partners_report(struct hm_db *db, int64_t after, int limit,
+					    json_t **items, int64_t *next_after)
+{
+	static const char sql[] =
+		"SELECT p.id, p.name, p.kind, p.code, p.active,"
+		" (SELECT count(*) FROM families o WHERE o.partner_id = p.id)," BROUGHT("count(*)", "b.partner_id = p.id") "," BROUGHT(
+			"coalesce(sum(k.price_cents), 0)",
+			"b.partner_id = p.id") "," BROUGHT("coalesce(sum(k.discount_cents), 0)",
+							   "b.partner_id = p.id") " FROM partners p WHERE p.id > ?1 ORDER BY p.id LIMIT ?2";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, limit + 1);
+	return hm_db_page(db, stmt, limit, partner_row, items, next_after);
 }

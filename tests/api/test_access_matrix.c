@@ -169,6 +169,8 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/partners", OFFICE, ID_NONE, 0},
 	{"POST", "/api/v1/partners", ADMIN, ID_NONE, 0},
 	{"PATCH", "/api/v1/partners/{id}", ADMIN, ID_PARTNER, 0},
+	{"GET", "/api/v1/reports/referrals", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/reports/partners", OFFICE, ID_NONE, 0},
 
 	/* Contact channels and inquiries */
 	{"GET", "/api/v1/channels", ANYONE, ID_NONE, 0},

@@ -30,6 +30,8 @@ struct student {
 };
 
 static struct api_client staff, admin;
+static struct student referrer;   /* test_referral_reward's A, for the report */
+static json_int_t school_partner; /* test_partners' school, for the report */
 static json_int_t svc;
 static int n_students;
 
@@ -266,6 +268,7 @@ static void test_referral_reward(void)
 	buy_expect(&a, 15, 0, 0); /* 5th: 15 %, the second reward absorbed by the cap */
 	buy_expect(&a, 15, 0, 0); /* nothing left */
 
+	referrer = a;
 	/* A reward whose trigger contract is cancelled before use is withdrawn. */
 	CHECK_INT(make_student(&e, a.code), 201);
 	json_t *first = buy(&e);
@@ -382,6 +385,7 @@ static json_int_t make_partner(const char *code, int percent)
 static void test_partners(void)
 {
 	json_int_t school = make_partner("IKAS-1", 10);
+	school_partner = school;
 	json_int_t big = make_partner("GENEROUS", 40);
 	/* Errors: a taken code (a partner's, or a family's), bad fields, roles. */
 	CHECK_INT(api_status(&admin, "POST", "/api/v1/partners",
@@ -468,6 +472,77 @@ static void test_partners(void)
 	buy_expect(&t, 0, 12, 0);
 }
 
+/* The row of a report whose key is id (borrowed from body), or NULL. */
+static json_t *report_row(json_t *body, const char *key, json_int_t id)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(body, "items"), i,
+			   row) if (ival(row, key) == id) return row;
+	return NULL;
+}
+
+static void test_reports(void)
+{
+	int status = 0;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/clients/%lld", (long long)referrer.client_id);
+	json_t *client = get_json(&staff, path, &status);
+	json_int_t family = ival(client, "family_id");
+	json_decref(client);
+
+	/* A brought B (2 contracts), C and D (1 each), E (1, cancelled): 4 families, 4
+	 * contracts at 30 € without discount; A used 3 rewards, two worth 5 % of 30 €
+	 * and one absorbed by the cap. */
+	json_t *body = get_json(&staff, "/api/v1/reports/referrals", &status);
+	CHECK_INT(status, 200);
+	json_t *row = report_row(body, "family_id", family);
+	CHECK(row != NULL);
+	CHECK_STR(json_str(row, "code"), referrer.code);
+	CHECK_INT(ival(row, "families"), 4);
+	CHECK_INT(ival(row, "contracts"), 4);
+	CHECK_INT(ival(row, "revenue_cents"), 4 * 3000);
+	CHECK_INT(ival(row, "discount_cents"), 2 * 150);
+	CHECK_INT(ival(row, "rewards_used"), 3);
+	json_decref(body);
+
+	/* The school: P (5 contracts) and T (3); what they paid and were given adds
+	 * up to their list prices. */
+	body = get_json(&admin, "/api/v1/reports/partners?limit=1", &status);
+	CHECK_INT(status, 200);
+	CHECK_INT(json_array_size(json_object_get(body, "items")), 1);
+	CHECK(json_is_integer(json_object_get(body, "next_after")));
+	json_decref(body);
+	body = get_json(&staff, "/api/v1/reports/partners", &status);
+	row = report_row(body, "partner_id", school_partner);
+	CHECK(row != NULL);
+	CHECK_INT(ival(row, "families"), 2);
+	CHECK_INT(ival(row, "contracts"), 8);
+	CHECK_INT(ival(row, "revenue_cents") + ival(row, "discount_cents"), 8 * 3000);
+	CHECK(ival(row, "discount_cents") > 0);
+	json_decref(body);
+
+	/* CSV: the byte-order mark, the header, a line per row. */
+	struct http_response r;
+	api_call(&staff, "GET", "/api/v1/reports/referrals?format=csv", NULL, &r);
+	CHECK_INT(r.status, 200);
+	static const char header[] = "\xEF\xBB\xBF"
+				     "family_id,code,full_name,families,contracts,"
+				     "revenue_cents,discount_cents,rewards_used\r\n";
+	CHECK(r.body && strncmp(r.body, header, sizeof header - 1) == 0);
+	char line[160];
+	snprintf(line, sizeof line, "\r\n%lld,%s,Ikasle,4,4,12000,300,3\r\n", (long long)family,
+		 referrer.code);
+	CHECK(r.body && strstr(r.body, line) != NULL);
+	http_response_free(&r);
+	api_call(&admin, "GET", "/api/v1/reports/partners?format=csv", NULL, &r);
+	CHECK_INT(r.status, 200);
+	CHECK(r.body && strstr(r.body, ",IKAS-1,true,2,8,") != NULL);
+	http_response_free(&r);
+	CHECK_INT(api_status(&staff, "GET", "/api/v1/reports/partners?format=xml", NULL), 422);
+	CHECK_INT(api_status(&referrer.c, "GET", "/api/v1/reports/referrals", NULL), 403);
+}
+
 int main(void)
 {
 	if (!ts_start(&server, serve_args))
@@ -482,6 +557,7 @@ int main(void)
 	RUN(test_never_from_ones_own_family);
 	RUN(test_a_reward_is_used_once);
 	RUN(test_partners);
+	RUN(test_reports);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }
