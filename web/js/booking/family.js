@@ -2,8 +2,10 @@
 // The family on the booking page (API.md v2 "Families"): the account's family
 // (GET /me/clients), the choice of whom the page acts for (its own record or a
 // child: every booking, quote, lesson list, discount, suggestion, event and
-// calendar below follows it through state.learner), and adding a child (POST
-// /me/clients). Announces a new choice with the "learner" event.
+// calendar below follows it through state.learner), adding a child (POST
+// /me/clients), and the family's referral link to share (GET /me/referral: copy,
+// or the phone's share sheet where the browser has one). Announces a new choice
+// with the "learner" event.
 import { get, post } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
@@ -11,7 +13,7 @@ import { failedInto, loadingInto, notify, session, submitting } from '../shell.j
 import { state } from './state.js';
 import { emit, tx } from './ui.js';
 
-const view = { loaded: false, error: null, seq: 0 };
+const view = { loaded: false, error: null, seq: 0, referral: null, shareStatus: null };
 let root = null;
 
 function choose(id) {
@@ -60,6 +62,44 @@ function addForm() {
   return form;
 }
 
+/* The family's link, absolute, with copy and share buttons and a live status line. */
+function shareBox() {
+  if (!view.referral) return null;
+  const link = new URL(view.referral.url, window.location.origin).href;
+  const status = h('p', { class: 'small copy-status', id: 'referral-status', role: 'status' },
+    view.shareStatus ? t(view.shareStatus) : '');
+  const say = (key) => { view.shareStatus = key; status.textContent = t(key); };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      say('book.referral.copied');
+    } catch {
+      say('book.referral.copy_failed');
+    }
+  };
+  const share = async () => {
+    try {
+      await navigator.share({ title: 'Harreman', text: t('book.referral.share_text'), url: link });
+    } catch {
+      // dismissed: nothing to say
+    }
+  };
+  return h('div', { class: 'referral', id: 'referral' },
+    tx('h3', 'book.referral.title'),
+    h('p', { class: 'small' }, t('book.referral.intro')),
+    h('p', {}, h('input', {
+      id: 'referral-link', readonly: true, value: link, 'aria-label': t('book.referral.link'),
+    })),
+    h('p', { class: 'row' },
+      h('button', { type: 'button', class: 'secondary', id: 'referral-copy', onclick: copy }, t('book.referral.copy')),
+      typeof navigator.share === 'function'
+        ? h('button', { type: 'button', class: 'secondary', id: 'referral-share', onclick: share }, t('book.referral.share'))
+        : null),
+    h('p', { class: 'small muted', id: 'referral-counts' },
+      t('book.referral.counts', { referred: view.referral.referred, rewarded: view.referral.rewarded })),
+    status);
+}
+
 /** Draws the card (also after a language change). */
 export function render() {
   if (!root) return;
@@ -71,7 +111,7 @@ export function render() {
   if (view.error) failedInto(body, view.error, () => load());
   else if (!view.loaded) loadingInto(body);
   else fill(body, chooser(), h('details', { class: 'family-more' },
-    tx('summary', 'book.family.add_title'), addForm()));
+    tx('summary', 'book.family.add_title'), addForm()), shareBox());
 }
 
 /** Reads the family (after a login); forgets the choice when logged out. */
@@ -87,9 +127,10 @@ export async function load() {
   }
   render();
   try {
-    const answer = await get('/me/clients');
+    const [answer, referral] = await Promise.all([get('/me/clients'), get('/me/referral')]);
     if (seq !== view.seq) return;
     state.family = answer.items;
+    view.referral = referral;
     if (state.learner && !state.family.some((c) => c.id === state.learner)) {
       state.learner = null;
       emit('learner');
