@@ -543,6 +543,48 @@ static void test_reports(void)
 	CHECK_INT(api_status(&referrer.c, "GET", "/api/v1/reports/referrals", NULL), 403);
 }
 
+/* serve --demo: a family with two children, a referral that earned its reward, two
+ * partners (an ikastola and a company) with members. */
+static void test_demo_has_families_and_third_parties(void)
+{
+	static const char *const demo[] = {"--demo", NULL};
+	struct test_server d;
+	struct api_client c;
+	struct http_response r;
+	CHECK(ts_start(&d, demo));
+	api_client_init(&c, d.port);
+	CHECK_INT(api_login(&c, DEMO_STUDENT), 200);
+	api_call(&c, "GET", "/api/v1/me/clients", NULL, &r);
+	CHECK_INT(json_array_size(http_json(&r, "items")), 3);
+	http_response_free(&r);
+	api_call(&c, "GET", "/api/v1/me/referral", NULL, &r);
+	CHECK_INT(ival(r.json, "referred"), 1);
+	CHECK_INT(ival(r.json, "rewarded"), 1);
+	http_response_free(&r);
+	/* The reward is there to use: Ane's next contract gets the referral share. */
+	api_call(&c, "GET", "/api/v1/services", NULL, &r);
+	json_int_t service = ival(json_array_get(http_json(&r, "items"), 0), "id");
+	http_response_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off",
+		 (long long)service);
+	api_call(&c, "GET", path, NULL, &r);
+	CHECK_INT(r.status, 200);
+	CHECK(part(r.json, "referral") > 0);
+	http_response_free(&r);
+	api_client_init(&c, d.port);
+	CHECK_INT(api_login(&c, DEMO_STAFF), 200);
+	api_call(&c, "GET", "/api/v1/reports/partners", NULL, &r);
+	json_t *items = http_json(&r, "items");
+	CHECK_INT(json_array_size(items), 2);
+	CHECK_STR(json_str(json_array_get(items, 0), "kind"), "school");
+	CHECK_STR(json_str(json_array_get(items, 1), "kind"), "company");
+	CHECK_INT(ival(json_array_get(items, 0), "families"), 2);
+	CHECK_INT(ival(json_array_get(items, 1), "families"), 2);
+	http_response_free(&r);
+	CHECK_INT(ts_stop(&d), 0);
+}
+
 int main(void)
 {
 	if (!ts_start(&server, serve_args))
@@ -559,5 +601,6 @@ int main(void)
 	RUN(test_partners);
 	RUN(test_reports);
 	CHECK_INT(ts_stop(&server), 0);
+	RUN(test_demo_has_families_and_third_parties);
 	return CHECK_EXIT();
 }
