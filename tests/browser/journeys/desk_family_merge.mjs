@@ -3,7 +3,7 @@
 // tutor opens one's record, sees it alone in its family, joins it with the other's
 // (by client number), then sees the other as a member and the family's two
 // contracts; the contracts themselves are unchanged. Taking it out again leaves
-// it alone. The record passes axe.
+// it alone, and the family is linked to a partner. The record passes axe.
 import assert from 'node:assert/strict';
 import { assertAccessible, DEMO } from '../lib.mjs';
 import { apiAs, dictionary, loginOnPage, norm, settled } from '../desk.mjs';
@@ -51,4 +51,13 @@ export default async function ({ newPage, url, web }) {
   const first = (await staff.call('GET', `/clients/${ids[0]}`)).json;
   const second = (await staff.call('GET', `/clients/${ids[1]}`)).json;
   assert.notEqual(first.family_id, second.family_id, 'two families again');
+
+  // The desk links the family to a partner (the demo's ikastola).
+  const axular = (await staff.call('GET', '/partners')).json.items.find((p) => p.code === 'AXULAR');
+  await page.selectOption('#family-partner-id', String(axular.id));
+  await page.click('#family-partner button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#notice')?.textContent);
+  await settled(page);
+  assert.equal(norm(await page.textContent('#notice')), t('staff.family.partner_saved'));
+  assert.equal((await staff.call('GET', `/clients/${ids[0]}`)).json.partner_id, axular.id);
 }

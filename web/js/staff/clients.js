@@ -427,11 +427,34 @@ function familyCard(data, ctx) {
       notify(errorText(err), 'error');
     }
   }
+  // The family's partner organisation (PATCH /clients/{id} {partner_id}).
+  const partnerForm = (partners) => {
+    const form = h('form', { class: 'family-partner', id: 'family-partner', novalidate: true },
+      formError(),
+      field('family-partner-id', t('staff.family.partner'),
+        selectBox({ name: 'partner_id' }, [{ value: '', label: t('staff.family.no_partner') },
+          ...partners.filter((p) => p.active || p.id === client.partner_id)
+            .map((p) => ({ value: String(p.id), label: `${p.name} (${p.code})` }))],
+        client.partner_id ? String(client.partner_id) : '')),
+      h('button', { type: 'submit', class: 'secondary' }, t('staff.family.partner_save')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const saved = await submitForm(form, (v) => patch(`/clients/${client.id}`, {
+        partner_id: v.partner_id ? Number(v.partner_id) : null,
+      }));
+      if (saved) {
+        notify(t('staff.family.partner_saved'), 'success');
+        await ctx.refresh();
+      }
+    });
+    return form;
+  };
   loadingInto(body);
-  get(`/families/${client.family_id}`).then(async (family) => {
+  Promise.all([get(`/families/${client.family_id}`), fetchAll('/partners')]).then(async ([family, partners]) => {
     const others = family.client_ids.filter((id) => id !== client.id);
     const members = await Promise.all(others.map((id) => get(`/clients/${id}`)));
     fill(body,
+      client.referred_by ? h('p', { class: 'small' }, t('staff.family.referred_by', { family: client.referred_by })) : null,
       h('p', { class: 'small muted' }, `#${family.id} · `,
         t('staff.family.contracts', { count: family.contracts })),
       members.length
@@ -442,7 +465,8 @@ function familyCard(data, ctx) {
           h('button', { type: 'button', class: 'secondary', id: 'family-leave', onclick: leave },
             t('staff.family.leave'))]
         : h('p', {}, t('staff.family.alone')),
-      form);
+      form,
+      partnerForm(partners));
   }).catch((err) => failedInto(body, err, () => ctx.refresh()));
   return card;
 }
