@@ -35,6 +35,7 @@ static json_t *params_of(const struct hm_suggest_data *d, const struct hm_sugges
 	case HM_SUGGEST_UPCOMING_EVENT: return json_incref(d->event_params[s->index]);
 	case HM_SUGGEST_BOOK_NEXT_LESSON:
 		return params_with(d->lesson_params, "days_since", s->days_since);
+	case HM_SUGGEST_SHARE_LINK: return json_object();
 	case HM_SUGGEST_KIND_COUNT: break;
 	}
 	return NULL;

@@ -320,6 +320,29 @@ out:
 	return err;
 }
 
+/* The family of client: a subscription of any member with every session used, and
+ * the families brought with its referral code (sql/0010, sql/0011). */
+static enum hm_err read_family(struct hm_db *db, int64_t client, struct hm_suggest_data *d)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM contracts k JOIN clients o ON o.id = k.client_id"
+		"   WHERE o.family_id = c.family_id AND k.kind = 'subscription'"
+		"   AND k.status = 'active' AND k.sessions_used = k.sessions_total),"
+		" (SELECT count(*) FROM families b WHERE b.referred_by = c.family_id)"
+		" FROM clients c WHERE c.id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		d->in.family_subscription_done = sqlite3_column_int(stmt, 0) != 0;
+		d->in.families_referred = sqlite3_column_int(stmt, 1);
+	}
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "suggestions family");
+}
+
 enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t client, int64_t now,
 				     struct hm_suggest_data *d)
 {
@@ -336,6 +359,8 @@ enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t client, int64_t n
 		err = read_events(db, client, now, d);
 	if (err == HM_OK)
 		err = read_lessons(db, client, now, d);
+	if (err == HM_OK)
+		err = read_family(db, client, d);
 	return err;
 }
 
