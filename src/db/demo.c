@@ -1656,7 +1656,7 @@ static enum hm_err seed_third_parties(struct demo *d)
 		sqlite3_bind_int64(stmt, 1, d->client[C_ANE]);
 		sqlite3_bind_text(stmt, 2, children[i].name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, children[i].level, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, d->now - 86400 * 30);
+		sqlite3_bind_int64(stmt, 4, d->now - (int64_t)86400 * 30);
 		err = run(d->db, stmt, "demo child");
 	}
 	const char *const pair_sql[] = {referred_sql, reward_sql};
@@ -1675,7 +1675,7 @@ static enum hm_err seed_third_parties(struct demo *d)
 		sqlite3_bind_text(stmt, 3, partners[i].code, -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 4, partners[i].percent);
 		sqlite3_bind_text(stmt, 5, partners[i].email, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 6, d->now - 86400 * 60);
+		sqlite3_bind_int64(stmt, 6, d->now - (int64_t)86400 * 60);
 		if ((err = run(d->db, stmt, "demo partner")) != HM_OK)
 			break;
 		int64_t id = sqlite3_last_insert_rowid(hm_db_handle(d->db));
