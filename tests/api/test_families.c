@@ -531,6 +531,20 @@ static void test_concurrent_ordinals_in_a_family(void)
 	CHECK_INT(loyalty_contracts(&parent.c, child2), base + 2 * RACE_EACH);
 }
 
+/* Erasing the parent (privacy) takes it off its children's records as guardian. */
+static void test_erasing_the_parent(void)
+{
+	char path[96];
+	json_t *body = NULL;
+	snprintf(path, sizeof path, "/api/v1/clients/%lld/erase", (long long)parent.client_id);
+	CHECK_INT(api_status(&admin, "POST", path, NULL), 200);
+	snprintf(path, sizeof path, "/api/v1/clients/%lld", (long long)child1);
+	CHECK_INT(get_json(&staff, path, &body), 200);
+	CHECK(json_is_null(json_object_get(body, "guardian")));
+	CHECK_STR(json_str(body, "full_name"), "Mikel Txikia");
+	json_decref(body);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -546,6 +560,7 @@ int main(void)
 	RUN(test_other_family_is_not_found);
 	RUN(test_merge_and_leave);
 	RUN(test_concurrent_ordinals_in_a_family);
+	RUN(test_erasing_the_parent);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }
