@@ -42,7 +42,8 @@ enum hm_err hm_db_families_add_child(struct hm_db *db, int64_t user_id, const st
  * the others' every member joins it and the emptied families go), and audits it
  * ("family.merge"), in one transaction; contracts are not touched. *out (caller
  * owns) as hm_db_families_get. HM_ERR_VALIDATION_FAILED and *missing when a client
- * does not exist. */
+ * does not exist, HM_ERR_CONFLICT when the family would have more than
+ * HM_FAMILY_MAX clients. */
 enum hm_err hm_db_families_merge(struct hm_db *db, const int64_t *client_ids, size_t n,
 				 const struct hm_actor *who, json_t **out, int64_t *missing);
 

@@ -137,6 +137,11 @@ void hm_api_families_create(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, json_pack("{s:s}", "client_ids", why));
 		return;
 	}
+	if (err == HM_ERR_CONFLICT) {
+		json_decref(out);
+		hm_reply_error(reply, err, "The family would have more members than it may have.");
+		return;
+	}
 	hm_api_reply_result(reply, err, 201, out);
 }
 

@@ -192,6 +192,20 @@ enum hm_err hm_db_families_merge(struct hm_db *db, const int64_t *client_ids, si
 		if (err == HM_OK && (!target || families[i] < target))
 			target = families[i];
 	}
+	/* The families joined, each once: never more than HM_FAMILY_MAX clients. */
+	int64_t members = 0;
+	for (size_t i = 0; err == HM_OK && i < n; i++) {
+		static const char count_sql[] = "SELECT count(*) FROM clients WHERE family_id = ?1";
+		int64_t count = 0;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = families[j] == families[i];
+		if (!seen && (err = hm_db_int_by_id(db, count_sql, families[i], &count,
+						    "count family")) == HM_OK)
+			members += count;
+	}
+	if (err == HM_OK && members > HM_FAMILY_MAX)
+		err = HM_ERR_CONFLICT;
 	for (size_t i = 0; err == HM_OK && i < n; i++) {
 		bool seen = families[i] == target;
 		for (size_t j = 0; j < i && !seen; j++)

@@ -531,6 +531,25 @@ static void test_concurrent_ordinals_in_a_family(void)
 	CHECK_INT(loyalty_contracts(&parent.c, child2), base + 2 * RACE_EACH);
 }
 
+/* A family holds at most 50 clients: a child beyond, or a merge beyond, is 409. */
+static void test_family_limits(void)
+{
+	struct student big;
+	CHECK(make_student(&big, "handia@families.test", "Familia Handia", "10.9.3.1"));
+	int made = 0;
+	for (int i = 0; i < 49; i++)
+		made += api_status(&big.c, "POST", "/api/v1/me/clients",
+				   "{\"full_name\":\"Haurra\"}") == 201;
+	CHECK_INT(made, 49);
+	CHECK_INT(api_status(&big.c, "POST", "/api/v1/me/clients", "{\"full_name\":\"Haurra\"}"),
+		  409);
+	char body[96];
+	snprintf(body, sizeof body, "{\"client_ids\":[%lld,%lld]}", (long long)big.client_id,
+		 (long long)other.client_id);
+	CHECK_INT(api_status(&staff, "POST", "/api/v1/families", body), 409);
+	CHECK(family_of(other.client_id) != family_of(big.client_id));
+}
+
 /* Erasing the parent (privacy) takes it off its children's records as guardian. */
 static void test_erasing_the_parent(void)
 {
@@ -560,6 +579,7 @@ int main(void)
 	RUN(test_other_family_is_not_found);
 	RUN(test_merge_and_leave);
 	RUN(test_concurrent_ordinals_in_a_family);
+	RUN(test_family_limits);
 	RUN(test_erasing_the_parent);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
