@@ -57,21 +57,21 @@ export default async function ({ newPage, url, web }) {
   await deskLogin(admin, DEMO.admin);
   await admin.waitForSelector('#add-partner');
   await settled(admin);
-  await admin.fill('#partner-new-name', 'Axular Ikastola');
+  await admin.fill('#partner-new-name', 'Txantxiku Ikastola');
   await admin.selectOption('#partner-new-kind', 'school');
-  await admin.fill('#partner-new-code', 'AXULAR');
+  await admin.fill('#partner-new-code', 'TXANTXIKU');
   await admin.fill('#partner-new-percent', '10');
   await admin.click('#add-partner button[type=submit]');
-  await admin.waitForSelector('[data-partner-code=AXULAR]');
-  assert.equal(norm(await admin.textContent('#notice')), t('admin.partners.added', { name: 'Axular Ikastola' }));
+  await admin.waitForSelector('[data-partner-code=TXANTXIKU]');
+  assert.equal(norm(await admin.textContent('#notice')), t('admin.partners.added', { name: 'Txantxiku Ikastola' }));
   const member = await apiCall(url, 'POST', '/auth/register', {
-    body: { email: 'ikaslea.axular@example.com', password: 'axular-ikaslea-2026', full_name: 'Ikasle Axular', ref: 'axular' },
+    body: { email: 'ikaslea.txantxiku@example.com', password: 'txantxiku-ikaslea-2026', full_name: 'Ikasle Txantxiku', ref: 'txantxiku' },
   });
   assert.equal(member.status, 201);
   await admin.reload();
   await admin.waitForSelector('#report-partners');
   await settled(admin);
-  const row = admin.locator('#report-partners tbody tr', { hasText: 'Axular Ikastola' });
+  const row = admin.locator('#report-partners tbody tr', { hasText: 'Txantxiku Ikastola' });
   assert.equal(norm(await row.locator('td').first().textContent()), '1', 'one family brought');
   assert.ok((await admin.locator('#report-referrals tbody tr', { hasText: 'Maite Gomendio' }).count()) === 1);
   assert.equal(await admin.getAttribute('#report-partners a[download]', 'href'), '/api/v1/reports/partners?format=csv');
