@@ -2,13 +2,15 @@
 // Third parties in Basque: a student's family card shows its referral link; a
 // visitor who opens that link (/?ref=<code>) registers on the page, told the code
 // it registers with, and its family is referred by the first; its first contract
-// earns the first family a reward. The admin adds an ikastola on /admin#partners,
+// earns the first family a reward, which her next quote shows as its source. The admin adds an ikastola on /admin#partners,
 // a family registers with its code, and the partners' and referrals' reports show
 // them, with their CSV downloads. Both pages pass axe.
 import assert from 'node:assert/strict';
 import { apiCall, apiLogin, assertAccessible, DEMO } from '../lib.mjs';
 import { dictionary, loginOnPage as deskLogin, norm, settled } from '../desk.mjs';
-import { openPage, registerOnPage, privateService } from '../booking.mjs';
+import {
+  chooseService, nextWeekSlots, openPage, registerOnPage, privateService, slotSelector,
+} from '../booking.mjs';
 
 export default async function ({ newPage, url, web }) {
   const { t } = dictionary(web, 'eu');
@@ -49,6 +51,16 @@ export default async function ({ newPage, url, web }) {
   assert.equal(made.status, 201);
   const after = (await apiCall(url, 'GET', '/me/referral', { cookie: me.cookie })).json;
   assert.deepEqual([after.referred, after.rewarded], [1, 1]);
+
+  // Maite's next booking shows the reward as part of its discount.
+  await chooseService(page, svc);
+  const slots = await nextWeekSlots(page, t);
+  assert.ok(slots.length > 0);
+  await page.click(slotSelector(slots[0]));
+  await page.waitForSelector('#quote-sources');
+  assert.equal(norm(await page.textContent('#quote-sources')), t('book.quote.source.referral', { percent: 5 }));
+  assert.equal(await page.textContent('#quote [data-field=percent]'), '5');
+  await page.keyboard.press('Escape');
 
   // The admin adds an ikastola; a family registers with its code.
   const admin = await newPage({ width: 1280 });

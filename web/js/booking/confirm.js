@@ -97,6 +97,11 @@ function renderQuote() {
         q.discount_percent ? 'discount' : null),
       row(t('book.quote.total'), h('span', { 'data-field': 'price' }, money(q.price_cents)), 'total')),
     h('p', { class: 'small' }, t('book.quote.ordinal', { ordinal: q.ordinal })),
+    // How the discount is made up, when a partner or a referral reward is part of it.
+    (q.discounts || []).some((d) => d.source !== 'loyalty')
+      ? h('p', { class: 'small', id: 'quote-sources' },
+        q.discounts.map((d) => t(`book.quote.source.${d.source}`, { percent: d.percent })).join(' + '))
+      : null,
     !q.discount_percent && firstTier
       ? h('p', { class: 'small muted' }, t('book.quote.first_tier', { ordinal: firstTier.from_ordinal, percent: firstTier.percent }))
       : null,
