@@ -30,6 +30,7 @@ struct hm_new_user {
 	const char *full_name;
 	enum hm_role role;
 	const char *locale; /* a student's client record; NULL gives "eu" */
+	const char *ref;    /* a registration's referral or partner code, or NULL */
 };
 
 /* What a user update changes: NULL and HM_ROLE_NONE leave a field as it is. */

@@ -73,6 +73,34 @@ hm_handler_fn hm_api_me_client_update;
 hm_handler_fn hm_api_interactions_list;
 hm_handler_fn hm_api_interactions_create;
 
+/* src/api/families.c */
+hm_handler_fn hm_api_me_clients_list;
+hm_handler_fn hm_api_me_clients_create;
+hm_handler_fn hm_api_families_create;
+hm_handler_fn hm_api_families_get;
+hm_handler_fn hm_api_families_leave;
+/* The learner a student's route acts for (API.md v2, "Families"): ?client_id=, else
+ * the body's client_id, naming a client of the account's family; without either,
+ * the account's own client record. 0 for staff and admin (their routes name the
+ * client themselves). HM_ERR_NOT_FOUND for another family's client or none at all,
+ * HM_ERR_VALIDATION_FAILED for a client_id that is not a positive whole number. */
+enum hm_err hm_api_learner(struct hm_request *req, int64_t *client_id);
+/* hm_api_learner, answering its error (422 naming client_id, or 404): false when
+ * it answered. */
+bool hm_api_learner_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t *client_id);
+/* A body with no field but client_id (the learner): false when it answered 422. */
+bool hm_api_learner_body_or_reply(struct hm_request *req, struct hm_reply *reply);
+
+/* src/api/referrals.c */
+hm_handler_fn hm_api_me_referral;
+hm_handler_fn hm_api_referral_policy_get;
+hm_handler_fn hm_api_referral_policy_put;
+hm_handler_fn hm_api_partners_list;
+hm_handler_fn hm_api_partners_create;
+hm_handler_fn hm_api_partners_update;
+hm_handler_fn hm_api_referrals_report;
+hm_handler_fn hm_api_partners_report;
+
 /* src/api/contact.c */
 hm_handler_fn hm_api_channels_list;
 hm_handler_fn hm_api_channels_update;
@@ -157,6 +185,12 @@ hm_handler_fn hm_api_audit_list;
 /* Registrations (well-formed ones, whatever their outcome) per client address. */
 #define HM_REGISTER_MAX 20
 #define HM_REGISTER_WINDOW ((int64_t)60 * 60)
+
+/* src/api/common.c: one CSV field per RFC 4180 into out, then a comma, or CRLF when
+ * last: quoted when it holds a comma, quote or line break; text a spreadsheet
+ * would run as a formula gets a leading apostrophe. False when out is full. */
+struct hm_buf;
+bool hm_api_csv_field(struct hm_buf *out, const char *text, bool last);
 
 /* src/api/query.c: query strings several resources share. */
 /* Parses a positive integer query parameter; absent leaves *out. On a bad value

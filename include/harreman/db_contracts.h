@@ -31,8 +31,14 @@ struct hm_new_contract {
 struct hm_contract_terms {
 	int ordinal;
 	int64_t list_cents, discount_cents, price_cents;
-	int percent;
+	int percent; /* the total: loyalty (percent - partner - referral) + partner + referral */
 	int64_t gift_id;
+	/* Third parties (src/db/referrals.c): the shares after the cap, the family's
+	 * oldest unused reward (0: none; used even when the cap absorbed it) and
+	 * whether it brings a second gift. */
+	int partner_percent, referral_percent;
+	int64_t reward_id;
+	bool reward_gift;
 };
 
 struct hm_outbox_env;
@@ -55,13 +61,14 @@ enum hm_err hm_db_contracts_list(struct hm_db *db, int64_t client_id, int64_t af
 enum hm_err hm_db_contracts_cancel(struct hm_db *db, int64_t id, const struct hm_actor *who,
 				   const struct hm_outbox_env *env, json_t **out, const char **why);
 
-/* What a new contract of svc with sessions sessions would cost client_id now:
+/* What a new contract of svc with sessions sessions would cost client_id now (its
+ * ordinal counts the family's contracts):
  * *out {ordinal, list_price_cents, discount_percent, discount_cents, price_cents,
  * gift} (caller owns). Writes nothing. */
 enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
 				  int sessions, json_t **out);
 
-/* The number of contracts of client_id that are not cancelled (0 for none). */
+/* The number of contracts not cancelled of client_id's family (0 for none). */
 enum hm_err hm_db_contracts_count(struct hm_db *db, int64_t client_id, int64_t *count);
 
 /* Replaces the discount tiers with tiers[0..n) in one transaction, audited with
@@ -71,10 +78,10 @@ enum hm_err hm_db_contracts_tiers_put(struct hm_db *db, const struct hm_tier *ti
 
 /* One row of the loyalty report: a client with contracts that are not cancelled. */
 struct hm_loyalty_row {
-	int64_t client_id;
+	int64_t client_id, family_id;
 	char *full_name; /* owned by the rows (hm_db_contracts_loyalty_free) */
-	int contracts;
-	int64_t discount_cents, last_contract_at;
+	int contracts;   /* the family's contracts not cancelled */
+	int64_t discount_cents, last_contract_at; /* the client's own */
 };
 
 /* The report's rows for clients with id > after, by id, at most limit + 1 (the

@@ -24,10 +24,11 @@ struct hm_suggest_data {
 	json_t *lesson_params;                                     /* NULL: no past lesson */
 };
 
-/* Fills *d (overwritten: its old contents are not released) with the data of the
- * client record of user user_id at now. HM_ERR_NOT_FOUND when the user has no
- * client record. Release *d with hm_db_suggestions_release in every case. */
-enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t user_id, int64_t now,
+/* Fills *d (overwritten: its old contents are not released) with the data of
+ * client client_id at now (its discount stage is its family's). HM_ERR_NOT_FOUND
+ * when there is no such client. Release *d with hm_db_suggestions_release in every
+ * case. */
+enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t client_id, int64_t now,
 				     struct hm_suggest_data *d);
 
 /* Drops the params *d holds. */

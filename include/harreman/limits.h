@@ -43,6 +43,17 @@
 /* A contract's sessions (a subscription of at most this many). */
 #define HM_MAX_SESSIONS 200
 
+/* Families: at most this many clients in one (a child added beyond it is refused,
+ * a merge names at most this many clients). */
+#define HM_FAMILY_MAX 50
+
+/* A referral or partner code (registration's ref, a partner's code): 3..40. */
+#define HM_MIN_REF_CODE 3
+#define HM_MAX_REF_CODE 40
+
+/* A referral reward: at most this many percent (API.md v2, "Third parties"). */
+#define HM_MAX_REFERRAL_PERCENT 15
+
 /* Text fields (API.md "Conventions"). */
 #define HM_MAX_NAME 200
 #define HM_MAX_EMAIL 254

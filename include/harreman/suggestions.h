@@ -21,7 +21,7 @@
 #define HM_SUGGEST_EVENTS_SHOWN 3      /* upcoming events suggested at most */
 #define HM_SUGGEST_EVENT_DAYS 30       /* events starting within this many days */
 #define HM_SUGGEST_WEEK_DAYS 7         /* "this week": today and the six days after */
-#define HM_SUGGEST_MAX (1 + HM_SUGGEST_MAX_SUBSCRIPTIONS + 1 + HM_SUGGEST_EVENTS_SHOWN + 1)
+#define HM_SUGGEST_MAX (1 + HM_SUGGEST_MAX_SUBSCRIPTIONS + 1 + HM_SUGGEST_EVENTS_SHOWN + 1 + 1)
 
 /* The rules, in the order their suggestions are listed. */
 enum hm_suggestion_kind {
@@ -44,6 +44,10 @@ enum hm_suggestion_kind {
 	 * has ended, and no booked lesson that has not ended yet. Not for a student
 	 * who never had a lesson, nor one with a lesson to come (or under way). */
 	HM_SUGGEST_BOOK_NEXT_LESSON,
+	/* Share the family's referral link (API.md v2, "Third parties"): fires once the
+	 * student's family has completed a subscription (every session of one used)
+	 * and has brought no family yet. */
+	HM_SUGGEST_SHARE_LINK,
 	HM_SUGGEST_KIND_COUNT
 };
 
@@ -93,6 +97,11 @@ struct hm_suggest_input {
 	 * and the start of the earliest one that has not ended; 0 when there is none. */
 	int64_t last_lesson_ends;
 	int64_t next_lesson_starts;
+
+	/* The family: whether it has completed a subscription, and the families it
+	 * brought with its referral code. */
+	bool family_subscription_done;
+	int families_referred;
 };
 
 /* One suggestion; which numbers mean something depends on kind. */

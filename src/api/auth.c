@@ -8,6 +8,8 @@
 
 #include "harreman/accounts.h"
 #include "harreman/api.h"
+#include "harreman/db_referrals.h"
+#include "harreman/limits.h"
 #include "harreman/log.h"
 #include "harreman/ratelimit.h"
 #include "harreman/sessions.h"
@@ -90,10 +92,11 @@ static bool count_registration_or_reply(struct hm_request *req, struct hm_reply 
 
 void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 {
-	static const char *const allowed[] = {"email", "password", "full_name", "locale", NULL};
+	static const char *const allowed[] = {"email",  "password", "full_name",
+					      "locale", "ref",      NULL};
 	struct hm_validation v;
 	char email[HM_MAX_EMAIL + 1] = "";
-	const char *password = NULL, *full_name = NULL;
+	const char *password = NULL, *full_name = NULL, *ref = NULL;
 	int locale = 0;
 	char hash[HM_PASSWORD_HASH_LEN];
 	struct hm_session_new session = {.body = NULL};
@@ -104,6 +107,15 @@ void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 	hm_validate_password(&v, req->json, "password", &password);
 	hm_validate_text(&v, req->json, "full_name", true, HM_MAX_NAME, &full_name);
 	hm_validate_enum(&v, req->json, "locale", false, locales, &locale);
+	hm_validate_text(&v, req->json, "ref", false, HM_MAX_REF_CODE, &ref);
+	if (ref && hm_validation_ok(&v)) {
+		/* A family's or an active partner's code (API.md v2, "Third parties"). */
+		bool known = false;
+		if (hm_db_referrals_code_known(req->db, ref, &known) != HM_OK)
+			v.oom = true;
+		else if (!known)
+			hm_validation_fail(&v, "ref", "unknown or inactive code");
+	}
 	if (!register_allowed_or_reply(req, reply))
 		goto out;
 	if (!hm_validation_ok(&v)) {
@@ -122,6 +134,7 @@ void hm_api_register(struct hm_request *req, struct hm_reply *reply)
 		.full_name = full_name,
 		.role = HM_ROLE_STUDENT,
 		.locale = locales[locale],
+		.ref = ref,
 	};
 	enum hm_err err = hm_session_register(req->db, &user,
 					      req->who.via_cookie ? req->who.session_id : 0,

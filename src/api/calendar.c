@@ -148,16 +148,6 @@ static void answer_feed(struct hm_request *req, struct hm_reply *reply, int64_t 
 	hm_buf_release(&f.text);
 }
 
-/* *client_id = the asking student's client record; else answers the error. */
-static bool client_of_user_or_reply(struct hm_request *req, struct hm_reply *reply,
-				    int64_t *client_id)
-{
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-	if (err != HM_OK)
-		hm_api_reply_err(reply, err);
-	return err == HM_OK;
-}
-
 /* The server's key is loaded; else answers 503 (feeds need it). */
 static bool has_secret_or_reply(struct hm_request *req, struct hm_reply *reply)
 {
@@ -172,7 +162,7 @@ void hm_api_me_calendar(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	if (!has_secret_or_reply(req, reply) || !client_of_user_or_reply(req, reply, &client_id))
+	if (!has_secret_or_reply(req, reply) || !hm_api_learner_or_reply(req, reply, &client_id))
 		return;
 	enum hm_err err = hm_db_calendar_url(req->db, req->app->secret, client_id, &HM_ACTOR(req),
 					     &out);
@@ -183,8 +173,8 @@ void hm_api_me_calendar_rotate(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	if (!has_secret_or_reply(req, reply) || !client_of_user_or_reply(req, reply, &client_id) ||
-	    !hm_api_no_fields_or_reply(req, reply))
+	if (!has_secret_or_reply(req, reply) || !hm_api_learner_or_reply(req, reply, &client_id) ||
+	    !hm_api_learner_body_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_calendar_rotate(req->db, req->app->secret, client_id,
 						&HM_ACTOR(req), &out);
@@ -194,7 +184,7 @@ void hm_api_me_calendar_rotate(struct hm_request *req, struct hm_reply *reply)
 void hm_api_me_calendar_ics(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
-	if (!client_of_user_or_reply(req, reply, &client_id))
+	if (!hm_api_learner_or_reply(req, reply, &client_id))
 		return;
 	answer_feed(req, reply, client_id, 0);
 }

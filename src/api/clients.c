@@ -7,6 +7,7 @@
 
 #include "harreman/api.h"
 #include "harreman/db_clients.h"
+#include "harreman/db_partners.h"
 #include "harreman/limits.h"
 #include "harreman/taxid.h"
 #include "harreman/validate.h"
@@ -81,18 +82,20 @@ static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 				 bool staff, struct client_form *f)
 {
 	static const char *const staff_fields[] = {
-		"full_name",         "email",    "phone", "guardian",
-		"assistance",        "tutor_id", "level", "pace",
-		"preferred_channel", "locale",   "notes", "tax_id",
-		"billing_address",   NULL};
+		"full_name",         "email",      "phone", "guardian",
+		"assistance",        "tutor_id",   "level", "pace",
+		"preferred_channel", "locale",     "notes", "tax_id",
+		"billing_address",   "partner_id", NULL};
 	static const char *const student_fields[] = {"full_name",         "phone",  "guardian",
 						     "preferred_channel", "locale", NULL};
-	static const char *const read_only[] = {"id",      "user_id",    "relationship",
-						"loyalty", "created_at", NULL};
+	static const char *const read_only[] = {"id",          "user_id",    "relationship",
+						"loyalty",     "created_at", "family_id",
+						"referred_by", NULL};
 	static const char *const student_read_only[] = {
-		"id",    "user_id",    "relationship",    "loyalty", "created_at",
-		"email", "assistance", "tutor_id",        "level",   "pace",
-		"notes", "tax_id",     "billing_address", NULL};
+		"id",         "user_id",    "relationship",    "loyalty",   "created_at",
+		"email",      "assistance", "tutor_id",        "level",     "pace",
+		"notes",      "tax_id",     "billing_address", "family_id", "referred_by",
+		"partner_id", NULL};
 	struct hm_validation v;
 	struct hm_client_input *in = &f->in;
 	json_t *body = req->json;
@@ -131,6 +134,18 @@ static bool read_client_or_reply(struct hm_request *req, struct hm_reply *reply,
 		hm_validate_text_or_empty(&v, body, "notes", HM_MAX_TEXT, &in->notes,
 					  &in->notes_present);
 		read_billing(&v, body, f);
+		/* The family's partner (API.md v2, "Third parties"); null: none. */
+		json_t *partner = json_object_get(body, "partner_id");
+		in->partner_present = partner != NULL;
+		if (partner && !json_is_null(partner))
+			hm_validate_int(&v, body, "partner_id", false, 1, INT64_MAX,
+					&in->partner_id, NULL);
+		bool exists = true;
+		if (in->partner_id && hm_validation_ok(&v) &&
+		    hm_db_partners_exists(req->db, in->partner_id, &exists) != HM_OK)
+			v.oom = true;
+		else if (!exists)
+			hm_validation_fail(&v, "partner_id", "no such partner");
 	}
 	in->channel_present = json_object_get(body, "preferred_channel") != NULL;
 	if (!json_is_null(json_object_get(body, "preferred_channel")))

@@ -54,7 +54,8 @@ static bool read_contract_or_reply(struct hm_request *req, struct hm_reply *repl
 {
 	static const char *const staff_fields[] = {"client_id", "service_id", "kind",
 						   "sessions",  "channel",    NULL};
-	static const char *const student_fields[] = {"service_id", "kind", "sessions", NULL};
+	static const char *const student_fields[] = {"client_id", "service_id", "kind", "sessions",
+						     NULL};
 	static const char *const read_only[] = {"id",
 						"ordinal",
 						"price_cents",
@@ -144,21 +145,12 @@ void hm_api_contracts_create(struct hm_request *req, struct hm_reply *reply)
 	hm_api_reply_result(reply, err, 201, out);
 }
 
-/* The caller's own client record: false when it answered (a student without one). */
-static bool own_client_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t *client_id)
-{
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-	if (err != HM_OK)
-		hm_api_reply_err(reply, err);
-	return err == HM_OK;
-}
-
 void hm_api_me_contracts_create(struct hm_request *req, struct hm_reply *reply)
 {
 	struct contract_body b = {.kind = -1, .channel = -1};
 	json_t *out = NULL;
 
-	if (!own_client_or_reply(req, reply, &b.client_id) ||
+	if (!hm_api_learner_or_reply(req, reply, &b.client_id) ||
 	    !read_contract_or_reply(req, reply, false, &b))
 		return;
 	struct hm_new_contract c = new_contract(&b, "web");
@@ -197,7 +189,7 @@ void hm_api_contracts_list(struct hm_request *req, struct hm_reply *reply)
 void hm_api_me_contracts_list(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
-	if (own_client_or_reply(req, reply, &client_id))
+	if (hm_api_learner_or_reply(req, reply, &client_id))
 		reply_contracts(req, reply, client_id);
 }
 
@@ -256,10 +248,7 @@ static bool read_quote_or_reply(struct hm_request *req, struct hm_reply *reply,
 	q->sessions = 1;
 	query_id(req, &v, "service_id", &q->service_id);
 	query_id(req, &v, "sessions", &q->sessions);
-	if (staff)
-		query_id(req, &v, "client_id", &q->client_id);
-	else if (hm_query_get(req, "client_id"))
-		hm_validation_fail(&v, "client_id", "unknown field");
+	query_id(req, &v, "client_id", &q->client_id); /* a student's: its family's */
 	if (!hm_query_get(req, "service_id"))
 		hm_validation_fail(&v, "service_id", "is required");
 	if (staff && !hm_query_get(req, "client_id"))
@@ -283,7 +272,7 @@ static bool read_quote_or_reply(struct hm_request *req, struct hm_reply *reply,
 		if (err == HM_OK && !exists)
 			hm_validation_fail(&v, "client_id", "no such client");
 	} else if (hm_validation_ok(&v) && err == HM_OK) {
-		err = hm_db_clients_of_user(req->db, req->who.user_id, &q->client_id);
+		err = hm_api_learner(req, &q->client_id); /* ?client_id= checked above */
 	}
 	if (err != HM_OK)
 		hm_api_reply_err(reply, err);
@@ -470,7 +459,7 @@ void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 	size_t n = 0;
 	int64_t client_id = 0, contracts = 0;
 	json_t *out = NULL;
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &client_id);
+	enum hm_err err = hm_api_learner(req, &client_id);
 	if (err == HM_OK)
 		err = hm_db_contracts_tiers(req->db, tiers, &n);
 	if (err == HM_OK)
@@ -484,10 +473,10 @@ void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 #define LOYALTY_CSV_ROWS 1000000
 #define LOYALTY_CSV_CAP ((size_t)32 << 20)
 
-static const char *const loyalty_columns[] = {"client_id",       "full_name",
-					      "contracts",       "current_percent",
-					      "next_percent",    "discount_total_cents",
-					      "last_contract_at"};
+static const char *const loyalty_columns[] = {"client_id",        "full_name",
+					      "contracts",        "current_percent",
+					      "next_percent",     "discount_total_cents",
+					      "last_contract_at", "family_id"};
 #define LOYALTY_COLUMNS (sizeof loyalty_columns / sizeof loyalty_columns[0])
 
 /* The report's rows as JSON objects (the first limit of n). */
@@ -501,33 +490,19 @@ static json_t *loyalty_json(const struct hm_loyalty_row *rows, size_t n, size_t 
 		char at[HM_RFC3339_LEN];
 		hm_time_format(r->last_contract_at, at);
 		json_t *row = json_pack(
-			"{s:I, s:s, s:i, s:i, s:o, s:I, s:s}", "client_id",
+			"{s:I, s:s, s:i, s:i, s:o, s:I, s:s, s:I}", "client_id",
 			(json_int_t)r->client_id, "full_name", r->full_name, "contracts",
 			r->contracts, "current_percent",
 			hm_loyalty_percent(tiers, n_tiers, r->contracts), "next_percent",
 			next ? json_integer(next->percent) : json_null(), "discount_total_cents",
-			(json_int_t)r->discount_cents, "last_contract_at", at);
+			(json_int_t)r->discount_cents, "last_contract_at", at, "family_id",
+			(json_int_t)r->family_id);
 		if (!row || json_array_append_new(items, row) != 0) {
 			json_decref(items);
 			items = NULL;
 		}
 	}
 	return items;
-}
-
-/* One CSV field per RFC 4180: quoted when it holds a comma, quote or line break;
- * text a spreadsheet would run as a formula gets a leading apostrophe. */
-static bool csv_field(struct hm_buf *out, const char *text, bool last)
-{
-	bool quote = strpbrk(text, ",\"\r\n") != NULL || strchr("=+-@\t", text[0] ? text[0] : 'x');
-	bool ok = !quote || hm_buf_append(out, "\"", 1);
-	if (ok && quote && strchr("=+-@\t", text[0] ? text[0] : 'x'))
-		ok = hm_buf_append(out, "'", 1);
-	for (const char *p = text; ok && *p; p++)
-		ok = *p == '"' ? hm_buf_append(out, "\"\"", 2) : hm_buf_append(out, p, 1);
-	if (ok && quote)
-		ok = hm_buf_append(out, "\"", 1);
-	return ok && hm_buf_append(out, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* The report's rows as CSV text into out (a byte-order mark, the header row, one
@@ -537,11 +512,11 @@ static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, s
 {
 	bool ok = hm_buf_append(out, "\xEF\xBB\xBF", 3); /* UTF-8 byte-order mark */
 	for (size_t i = 0; ok && i < LOYALTY_COLUMNS; i++)
-		ok = csv_field(out, loyalty_columns[i], i == LOYALTY_COLUMNS - 1);
+		ok = hm_api_csv_field(out, loyalty_columns[i], i == LOYALTY_COLUMNS - 1);
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct hm_loyalty_row *r = &rows[i];
 		const struct hm_tier *next = hm_loyalty_next(tiers, n_tiers, r->contracts);
-		char num[5][24], at[HM_RFC3339_LEN];
+		char num[6][24], at[HM_RFC3339_LEN];
 		hm_time_format(r->last_contract_at, at);
 		snprintf(num[0], sizeof num[0], "%lld", (long long)r->client_id);
 		snprintf(num[1], sizeof num[1], "%d", r->contracts);
@@ -551,10 +526,12 @@ static bool loyalty_csv(struct hm_buf *out, const struct hm_loyalty_row *rows, s
 		if (next)
 			snprintf(num[3], sizeof num[3], "%d", next->percent);
 		snprintf(num[4], sizeof num[4], "%lld", (long long)r->discount_cents);
-		ok = csv_field(out, num[0], false) && csv_field(out, r->full_name, false) &&
-		     csv_field(out, num[1], false) && csv_field(out, num[2], false) &&
-		     csv_field(out, num[3], false) && csv_field(out, num[4], false) &&
-		     csv_field(out, at, true);
+		snprintf(num[5], sizeof num[5], "%lld", (long long)r->family_id);
+		ok = hm_api_csv_field(out, num[0], false) &&
+		     hm_api_csv_field(out, r->full_name, false) &&
+		     hm_api_csv_field(out, num[1], false) && hm_api_csv_field(out, num[2], false) &&
+		     hm_api_csv_field(out, num[3], false) && hm_api_csv_field(out, num[4], false) &&
+		     hm_api_csv_field(out, at, false) && hm_api_csv_field(out, num[5], true);
 	}
 	return ok;
 }

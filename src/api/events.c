@@ -22,15 +22,6 @@
 
 static const char *const event_kinds[] = {"workshop", "talk", "forum", NULL};
 
-/* The caller's client id when a student (HM_ERR_NOT_FOUND without a record), else 0. */
-static enum hm_err viewer_client(struct hm_request *req, int64_t *client_id)
-{
-	*client_id = 0;
-	if (req->who.role != HM_ROLE_STUDENT)
-		return HM_OK;
-	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-}
-
 /* ---- validation ------------------------------------------------------------ */
 
 /* An instant field: RFC 3339. */
@@ -126,8 +117,8 @@ void hm_api_events_list(struct hm_request *req, struct hm_reply *reply)
 	if (!hm_query_page(req, reply, &limit, &after) ||
 	    !hm_api_locale_or_reply(req, reply, &locale))
 		return;
-	enum hm_err err = viewer_client(req, &client);
-	if (err == HM_ERR_NOT_FOUND)
+	enum hm_err err = hm_api_learner(req, &client);
+	if (err == HM_ERR_NOT_FOUND && !hm_query_get(req, "client_id"))
 		err = HM_OK; /* a student without a record still sees the public list */
 	if (err == HM_OK)
 		err = hm_db_events_list(req->db, &range, client, limit, after, &items, &next);
@@ -198,16 +189,6 @@ void hm_api_events_update(struct hm_request *req, struct hm_reply *reply)
 
 /* ---- handlers: registration ------------------------------------------------ */
 
-/* The student's client id (404 without a record; 0 for anyone else). */
-static bool viewer_client_or_reply(struct hm_request *req, struct hm_reply *reply,
-				   int64_t *client_id)
-{
-	enum hm_err err = viewer_client(req, client_id);
-	if (err != HM_OK)
-		hm_api_reply_err(reply, err);
-	return err == HM_OK;
-}
-
 void hm_api_events_register(struct hm_request *req, struct hm_reply *reply)
 {
 	struct hm_event_state ev;
@@ -215,9 +196,9 @@ void hm_api_events_register(struct hm_request *req, struct hm_reply *reply)
 	bool created = false;
 	json_t *out = NULL;
 
-	if (!viewer_client_or_reply(req, reply, &client) ||
+	if (!hm_api_learner_or_reply(req, reply, &client) ||
 	    !event_state_or_reply(req, reply, client, &ev) ||
-	    !hm_api_no_fields_or_reply(req, reply))
+	    !hm_api_learner_body_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_events_register(req->db, req->path_ids[0], client, &HM_ACTOR(req),
 						&out, &created);
@@ -236,7 +217,7 @@ void hm_api_events_withdraw(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client = 0;
 
-	if (!viewer_client_or_reply(req, reply, &client))
+	if (!hm_api_learner_or_reply(req, reply, &client))
 		return;
 	struct hm_outbox_env env;
 	hm_outbox_env_of(&req->app->cfg, &env);

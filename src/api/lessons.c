@@ -83,8 +83,9 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	static const char *const staff_fields[] = {
 		"service_id",   "tutor_id",   "starts_at", "contract_id", "client_id", "channel",
 		"repeat_weeks", "attendance", "notes",     "level",       "pace",      NULL};
-	static const char *const student_fields[] = {"service_id",  "tutor_id",     "starts_at",
-						     "contract_id", "repeat_weeks", NULL};
+	static const char *const student_fields[] = {"service_id",  "tutor_id",  "starts_at",
+						     "contract_id", "client_id", "repeat_weeks",
+						     NULL};
 	static const char *const read_only[] = {"id", "ends_at", "status", "contract", NULL};
 	struct hm_validation v;
 	const char *starts_text = NULL;
@@ -244,13 +245,8 @@ static bool checked_booking_or_reply(struct hm_request *req, struct hm_reply *re
 	memset(b, 0, sizeof *b);
 	b->channel = b->attendance = b->pace = -1;
 	b->staff = req->who.role != HM_ROLE_STUDENT;
-	if (!b->staff) {
-		enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &b->client_id);
-		if (err != HM_OK) {
-			hm_api_reply_err(reply, err);
-			return false;
-		}
-	}
+	if (!b->staff && !hm_api_learner_or_reply(req, reply, &b->client_id))
+		return false;
 	if (!read_booking_or_reply(req, reply, b))
 		return false;
 	bool walk_in = b->attendance >= 0;
@@ -379,12 +375,8 @@ void hm_api_me_lessons(struct hm_request *req, struct hm_reply *reply)
 	f.any_time = !hm_query_get(req, "from") && !hm_query_get(req, "to");
 	if (!read_days_or_reply(req, reply, &f, NULL))
 		return;
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &f.client_id);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	reply_lessons(req, reply, &f);
+	if (hm_api_learner_or_reply(req, reply, &f.client_id))
+		reply_lessons(req, reply, &f);
 }
 
 void hm_api_lessons_get(struct hm_request *req, struct hm_reply *reply)

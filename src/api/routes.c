@@ -161,6 +161,36 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_PATCH, .pattern = V1 "/me/client", .handler = hm_api_me_client_update,
 	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_REQUIRED},
 
+	/* Families */
+	{.methods = HM_GET, .pattern = V1 "/me/clients", .handler = hm_api_me_clients_list,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/me/clients", .handler = hm_api_me_clients_create,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_POST, .pattern = V1 "/families", .handler = hm_api_families_create,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/families/{id}", .handler = hm_api_families_get,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_DELETE, .pattern = V1 "/families/{id}/members/{client_id}", .handler = hm_api_families_leave,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+
+	/* Third parties: referrals and partners */
+	{.methods = HM_GET, .pattern = V1 "/me/referral", .handler = hm_api_me_referral,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/referral-policy", .handler = hm_api_referral_policy_get,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_PUT, .pattern = V1 "/referral-policy", .handler = hm_api_referral_policy_put,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/partners", .handler = hm_api_partners_list,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/partners", .handler = hm_api_partners_create,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_PATCH, .pattern = V1 "/partners/{id}", .handler = hm_api_partners_update,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/reports/referrals", .handler = hm_api_referrals_report,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/reports/partners", .handler = hm_api_partners_report,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+
 	/* Contact channels and inquiries */
 	{.methods = HM_GET, .pattern = V1 "/channels", .handler = hm_api_channels_list,
 	 .access = HM_ACCESS_PUBLIC, .flags = HM_CACHEABLE},

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// GET /me/suggestions: src/db/suggestions.c gathers a student's own data into the
+// GET /me/suggestions: src/db/suggestions.c gathers a learner's data (the account's
+// own record or a child's, hm_api_learner) into the
 // input of the pure rules of src/domain/suggestions.c, the rules decide, and this
 // handler answers what they decide as {kind, message_key, params} items for the
 // pages to translate.
@@ -34,6 +35,7 @@ static json_t *params_of(const struct hm_suggest_data *d, const struct hm_sugges
 	case HM_SUGGEST_UPCOMING_EVENT: return json_incref(d->event_params[s->index]);
 	case HM_SUGGEST_BOOK_NEXT_LESSON:
 		return params_with(d->lesson_params, "days_since", s->days_since);
+	case HM_SUGGEST_SHARE_LINK: return json_object();
 	case HM_SUGGEST_KIND_COUNT: break;
 	}
 	return NULL;
@@ -63,9 +65,12 @@ static json_t *suggestions_json(const struct hm_suggest_data *d)
 
 void hm_api_me_suggestions(struct hm_request *req, struct hm_reply *reply)
 {
+	int64_t client = 0;
+	if (!hm_api_learner_or_reply(req, reply, &client))
+		return;
 	struct hm_suggest_data *d = calloc(1, sizeof *d); /* kilobytes: not on the stack */
 	json_t *out = NULL;
-	enum hm_err err = d ? hm_db_suggestions_gather(req->db, req->who.user_id, req->now, d)
+	enum hm_err err = d ? hm_db_suggestions_gather(req->db, client, req->now, d)
 			    : HM_ERR_INTERNAL;
 	if (err == HM_OK)
 		out = suggestions_json(d);

@@ -22,15 +22,6 @@
 #include "harreman/validate.h"
 #include "harreman/banned.h"
 
-/* The caller's client id (404 without a client record). */
-static bool client_or_reply(struct hm_request *req, struct hm_reply *reply, int64_t *client_id)
-{
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, client_id);
-	if (err != HM_OK)
-		hm_api_reply_err(reply, err);
-	return err == HM_OK;
-}
-
 /* A 409 with the db layer's reason (static text), or any other result. */
 static void reply_written(struct hm_reply *reply, enum hm_err err, int status, json_t *out,
 			  const char *why)
@@ -51,7 +42,8 @@ void hm_api_events_waitlist_join(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	const char *why = NULL;
 
-	if (!client_or_reply(req, reply, &client) || !hm_api_no_fields_or_reply(req, reply))
+	if (!hm_api_learner_or_reply(req, reply, &client) ||
+	    !hm_api_learner_body_or_reply(req, reply))
 		return;
 	enum hm_err err = hm_db_waitlists_join_event(req->db, req->path_ids[0], client,
 						     &HM_ACTOR(req), &out, &why);
@@ -62,7 +54,7 @@ void hm_api_events_waitlist_leave(struct hm_request *req, struct hm_reply *reply
 {
 	int64_t client = 0;
 
-	if (!client_or_reply(req, reply, &client))
+	if (!hm_api_learner_or_reply(req, reply, &client))
 		return;
 	enum hm_err err = hm_db_waitlists_leave_event(req->db, req->path_ids[0], client,
 						      &HM_ACTOR(req));
@@ -98,7 +90,8 @@ static enum hm_err on_grid(struct hm_request *req, const struct hm_service *svc,
 static bool read_session_or_reply(struct hm_request *req, struct hm_reply *reply,
 				  struct hm_session_key *k)
 {
-	static const char *const allowed[] = {"service_id", "tutor_id", "starts_at", NULL};
+	static const char *const allowed[] = {"service_id", "tutor_id", "starts_at", "client_id",
+					      NULL};
 	static const char *const read_only[] = {
 		"id", "kind", "position", "state", "offer_expires_at", "title", NULL};
 	struct hm_validation v;
@@ -152,7 +145,7 @@ void hm_api_waitlist_join(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	const char *why = NULL;
 
-	if (!client_or_reply(req, reply, &client) || !read_session_or_reply(req, reply, &k))
+	if (!hm_api_learner_or_reply(req, reply, &client) || !read_session_or_reply(req, reply, &k))
 		return;
 	enum hm_err err = hm_db_waitlists_join_slot(req->db, &k, client, &HM_ACTOR(req), &out,
 						    &why);
@@ -166,7 +159,8 @@ void hm_api_waitlist_accept(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	const char *why = NULL;
 
-	if (!client_or_reply(req, reply, &client) || !hm_api_no_fields_or_reply(req, reply))
+	if (!hm_api_learner_or_reply(req, reply, &client) ||
+	    !hm_api_learner_body_or_reply(req, reply))
 		return;
 	hm_outbox_env_of(&req->app->cfg, &env);
 	enum hm_err err = hm_db_waitlists_accept(req->db, req->path_ids[0], client, &HM_ACTOR(req),
@@ -181,7 +175,7 @@ void hm_api_waitlist_leave(struct hm_request *req, struct hm_reply *reply)
 	struct hm_outbox_env env;
 	int64_t client = 0;
 
-	if (!client_or_reply(req, reply, &client))
+	if (!hm_api_learner_or_reply(req, reply, &client))
 		return;
 	hm_outbox_env_of(&req->app->cfg, &env);
 	enum hm_err err = hm_db_waitlists_leave(req->db, req->path_ids[0], client, &HM_ACTOR(req),
@@ -201,7 +195,7 @@ void hm_api_me_waitlist(struct hm_request *req, struct hm_reply *reply)
 	int64_t client = 0;
 	json_t *items = NULL;
 
-	if (!client_or_reply(req, reply, &client))
+	if (!hm_api_learner_or_reply(req, reply, &client))
 		return;
 	enum hm_err err = hm_db_waitlists_mine(req->db, client, req->now, &items);
 	if (err != HM_OK) {

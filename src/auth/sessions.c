@@ -7,6 +7,7 @@
 
 #include "harreman/accounts.h"
 #include "harreman/audit.h"
+#include "harreman/db_referrals.h"
 #include "harreman/ratelimit.h"
 #include "harreman/sessions.h"
 #include "harreman/timefmt.h"
@@ -97,6 +98,9 @@ enum hm_err hm_session_register(struct hm_db *db, const struct hm_new_user *u,
 		return err;
 	err = hm_accounts_create(db, u->email, u->password_hash, u->full_name, u->role, u->locale,
 				 who->now, &user_id);
+	/* Registered with a family's or a partner's code (sql/0011). */
+	if (err == HM_OK && u->ref)
+		err = hm_db_referrals_link(db, user_id, u->ref);
 	if (err == HM_OK && replaces_session)
 		err = hm_session_revoke(db, replaces_session);
 	if (err == HM_OK)

@@ -149,6 +149,23 @@ static enum hm_err client_write(struct hm_db *db, const char *sql, int64_t id,
 	return changed ? HM_OK : HM_ERR_NOT_FOUND;
 }
 
+/* The partner of client id's family, when in carries partner_id (sql/0011). */
+static enum hm_err set_partner(struct hm_db *db, int64_t id, const struct hm_client_input *in)
+{
+	static const char sql[] = "UPDATE families SET partner_id = nullif(?2, 0)"
+				  " WHERE id = (SELECT family_id FROM clients WHERE id = ?1)";
+	if (!in->partner_present)
+		return HM_OK;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, in->partner_id);
+	int rc = sqlite3_step(stmt);
+	hm_db_done(stmt);
+	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "client partner");
+}
+
 enum hm_err hm_db_clients_create(struct hm_db *db, const struct hm_client_input *in,
 				 const struct hm_actor *who, json_t **out)
 {
@@ -167,9 +184,11 @@ enum hm_err hm_db_clients_create(struct hm_db *db, const struct hm_client_input 
 		err = client_write(db, sql, 0, in, who->now, "insert client");
 	if (err == HM_OK) {
 		id = sqlite3_last_insert_rowid(hm_db_handle(db));
+		err = set_partner(db, id, in);
+	}
+	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, "client.create", "client", id, NULL,
 				      who->request_id, who->now);
-	}
 	if (err == HM_OK)
 		err = hm_db_clients_json(db, id, who->now, out);
 	return hm_db_end(db, err);
@@ -181,7 +200,7 @@ static bool carries_anything(const struct hm_client_input *in)
 	return in->full_name || in->assistance || in->locale || in->email_present ||
 	       in->phone_present || in->guardian_present || in->tutor_present ||
 	       in->level_present || in->pace_present || in->channel_present || in->notes_present ||
-	       in->tax_id_present || in->billing_present;
+	       in->tax_id_present || in->billing_present || in->partner_present;
 }
 
 enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_client_input *in,
@@ -210,6 +229,8 @@ enum hm_err hm_db_clients_update(struct hm_db *db, int64_t id, const struct hm_c
 	err = check_tutor(db, in);
 	if (err == HM_OK)
 		err = client_write(db, sql, id, in, who->now, "update client");
+	if (err == HM_OK)
+		err = set_partner(db, id, in);
 	if (err == HM_OK && carries_anything(in))
 		err = hm_audit_record(db, who->user_id, "client.update", "client", id, NULL,
 				      who->request_id, who->now);
@@ -323,7 +344,8 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 {
 	/* long_term while a subscription is active: not cancelled, and with sessions
 	 * left or a booked lesson still to come. active_contracts counts the contracts
-	 * not cancelled (kept by triggers, sql/0005): the loyalty stage. */
+	 * not cancelled (kept by triggers, sql/0005 and sql/0010): the family's loyalty
+	 * stage. */
 	static const char sql[] =
 		"SELECT c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"
 		" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace,"
@@ -332,8 +354,9 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 		"   AND k.kind = 'subscription' AND k.status = 'active'"
 		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
 		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
-		" c.active_contracts, c.tax_id, c.billing_address"
-		" FROM clients c WHERE c.id = ?1";
+		" f.active_contracts, c.family_id, f.referred_by, f.partner_id, c.tax_id,"
+		" c.billing_address FROM clients c JOIN families f ON f.id = c.family_id"
+		" WHERE c.id = ?1";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n_tiers = 0;
 	int contracts = 0;
@@ -368,11 +391,19 @@ enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now,
 				 (const char *)sqlite3_column_text(stmt, 13), "notes",
 				 (const char *)sqlite3_column_text(stmt, 14), "created_at",
 				 hm_db_json_time(stmt, 15));
+		if (*out &&
+		    (json_object_set_new(*out, "family_id",
+					 json_integer(sqlite3_column_int64(stmt, 18))) != 0 ||
+		     json_object_set_new(*out, "referred_by", hm_db_json_int(stmt, 19)) != 0 ||
+		     json_object_set_new(*out, "partner_id", hm_db_json_int(stmt, 20)) != 0)) {
+			json_decref(*out);
+			*out = NULL;
+		}
 		err = *out ? HM_OK : HM_ERR_INTERNAL;
 		/* What a full invoice names (issue 14). */
 		if (err == HM_OK &&
-		    (json_object_set_new(*out, "tax_id", hm_db_json_text(stmt, 18)) != 0 ||
-		     json_object_set_new(*out, "billing_address", hm_db_json_text(stmt, 19)) != 0))
+		    (json_object_set_new(*out, "tax_id", hm_db_json_text(stmt, 21)) != 0 ||
+		     json_object_set_new(*out, "billing_address", hm_db_json_text(stmt, 22)) != 0))
 			err = HM_ERR_INTERNAL;
 	} else if (rc != SQLITE_DONE) {
 		err = hm_db_fail(db, "read client");

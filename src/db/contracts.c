@@ -15,8 +15,15 @@
 #include "harreman/outbox.h"
 #include "harreman/db_gifts.h"
 #include "harreman/db_json.h"
+#include "harreman/db_referrals.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
+
+/* The contracts not cancelled of every client of client ?1's family: one row,
+ * kept by triggers (sql/0005 per client, sql/0010 per family). */
+#define FAMILY_COUNT_SQL                                                                      \
+	"SELECT coalesce((SELECT f.active_contracts FROM clients c JOIN families f ON f.id =" \
+	" c.family_id WHERE c.id = ?1), 0)"
 
 /* ---- making and listing -------------------------------------------------- */
 
@@ -206,19 +213,26 @@ enum hm_err hm_db_contracts_quote(struct hm_db *db, int64_t client_id, const str
 	if (err != HM_OK)
 		return err;
 	json_t *gift = hm_db_gifts_json(db, terms.gift_id);
-	*out = gift ? json_pack("{s:i, s:I, s:i, s:I, s:I, s:o}", "ordinal", terms.ordinal,
+	json_t *discounts = hm_db_referrals_discounts_json(
+		terms.percent - terms.partner_percent - terms.referral_percent,
+		terms.partner_percent, terms.referral_percent);
+	if (!gift || !discounts) {
+		json_decref(gift);
+		json_decref(discounts);
+		return HM_ERR_INTERNAL;
+	}
+	*out = gift ? json_pack("{s:i, s:I, s:i, s:I, s:I, s:o, s:o}", "ordinal", terms.ordinal,
 				"list_price_cents", (json_int_t)terms.list_cents,
 				"discount_percent", terms.percent, "discount_cents",
 				(json_int_t)terms.discount_cents, "price_cents",
-				(json_int_t)terms.price_cents, "gift", gift)
+				(json_int_t)terms.price_cents, "gift", gift, "discounts", discounts)
 		    : NULL;
 	return *out ? HM_OK : HM_ERR_INTERNAL;
 }
 
 enum hm_err hm_db_contracts_count(struct hm_db *db, int64_t client_id, int64_t *count)
 {
-	static const char sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+	static const char sql[] = FAMILY_COUNT_SQL;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -272,8 +286,10 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 					 struct hm_loyalty_row **rows, size_t *n)
 {
 	static const char sql[] =
-		"SELECT c.id, c.full_name, count(*), sum(k.discount_cents), max(k.created_at)"
+		"SELECT c.id, c.full_name, f.active_contracts, sum(k.discount_cents),"
+		" max(k.created_at), c.family_id"
 		" FROM contracts k JOIN clients c ON c.id = k.client_id"
+		" JOIN families f ON f.id = c.family_id"
 		" WHERE k.status <> 'cancelled' AND c.id > ?1 GROUP BY c.id ORDER BY c.id LIMIT ?2";
 	struct hm_loyalty_row *list = NULL;
 	size_t count = 0, alloc = 0;
@@ -301,6 +317,7 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 		row->contracts = sqlite3_column_int(stmt, 2);
 		row->discount_cents = sqlite3_column_int64(stmt, 3);
 		row->last_contract_at = sqlite3_column_int64(stmt, 4);
+		row->family_id = sqlite3_column_int64(stmt, 5);
 		if (!row->full_name)
 			err = HM_ERR_INTERNAL;
 		else
@@ -354,9 +371,7 @@ json_t *hm_db_contracts_loyalty_json(const struct hm_tier *tiers, size_t n, int 
 enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const struct hm_service *svc,
 				  int sessions, struct hm_contract_terms *out)
 {
-	/* The contracts that are not cancelled, kept by triggers (sql/0005). */
-	static const char count_sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+	static const char count_sql[] = FAMILY_COUNT_SQL;
 	/* The gift with the most stock, ties by lowest id; none when all are out. (Not
 	 * "ORDER BY stock DESC, id LIMIT 1": that sorts in a temporary b-tree, built
 	 * anew for every contract.) */
@@ -387,6 +402,9 @@ enum hm_err hm_db_contracts_terms(struct hm_db *db, int64_t client_id, const str
 
 	out->ordinal = (int)existing + 1;
 	out->percent = hm_loyalty_percent(tiers, n_tiers, out->ordinal);
+	/* The partner's and the referral reward's share, under the cap (sql/0011). */
+	if ((err = hm_db_referrals_terms(db, client_id, tiers, n_tiers, out)) != HM_OK)
+		return err;
 	if (!hm_loyalty_price(svc->price_cents, sessions, out->percent, &price))
 		return HM_ERR_INTERNAL;
 	out->list_cents = price.list_cents;
@@ -446,6 +464,8 @@ enum hm_err hm_db_contracts_insert(struct hm_db *db, const struct hm_new_contrac
 	if (rc != SQLITE_DONE)
 		return hm_db_fail(db, "insert contract");
 	*contract_id = sqlite3_last_insert_rowid(hm_db_handle(db));
+	if ((err = hm_db_referrals_apply(db, *contract_id, &terms)) != HM_OK)
+		return err;
 	/* Its invoice, in the same transaction (issue 14). */
 	struct hm_invoice_contract invoice = {
 		.contract_id = *contract_id,
@@ -506,7 +526,8 @@ enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t *
 			return HM_ERR_INTERNAL;
 		/* The gift is read after the statement is handed back (it is another one). */
 		json_t *gift = hm_db_gifts_json(db, gift_id);
-		if (!gift || json_object_set_new(*out, "gift", gift) != 0) {
+		if (!gift || json_object_set_new(*out, "gift", gift) != 0 ||
+		    hm_db_referrals_contract_json(db, contract_id, *out) != HM_OK) {
 			json_decref(*out);
 			*out = NULL;
 			return HM_ERR_INTERNAL;

@@ -1677,6 +1677,94 @@ static enum hm_err seed_answers(struct demo *d)
 	return err;
 }
 
+/* Families and third parties (API.md v2): Ane's two children in her family; Irati's
+ * family registered with Ane's code, its first contract having earned Ane a reward
+ * she has not used yet; two partners (an ikastola and a company) with members. */
+static enum hm_err seed_third_parties(struct demo *d)
+{
+	static const char child_sql[] =
+		"INSERT INTO clients (full_name, level, locale, guardian_name, guardian_email,"
+		" guardian_phone, family_id, created_at, updated_at)"
+		" SELECT ?2, ?3, 'eu', full_name, email, phone, family_id, ?4, ?4 FROM clients"
+		" WHERE id = ?1";
+	static const char referred_sql[] =
+		"UPDATE families SET referred_by = (SELECT family_id FROM clients WHERE id = ?1)"
+		" WHERE id = (SELECT family_id FROM clients WHERE id = ?2)";
+	static const char reward_sql[] =
+		"INSERT INTO referral_rewards (family_id, referred_family_id, trigger_contract_id,"
+		" percent, gift, created_at)"
+		" SELECT (SELECT family_id FROM clients WHERE id = ?1), c.family_id, k.id,"
+		" p.reward_percent, p.gift, k.created_at"
+		" FROM contracts k JOIN clients c ON c.id = k.client_id, referral_policy p"
+		" WHERE k.client_id = ?2 AND k.status <> 'cancelled' ORDER BY k.id LIMIT 1";
+	static const char partner_sql[] =
+		"INSERT INTO partners (name, kind, code, discount_percent, contact_email, created_at,"
+		" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+	static const char member_sql[] =
+		"UPDATE families SET partner_id = ?2"
+		" WHERE id = (SELECT family_id FROM clients WHERE id = ?1)";
+	static const struct {
+		const char *name, *level;
+	} children[] = {{"Mikel Etxeberria", "LH 5"}, {"Nahia Etxeberria", "DBH 1"}};
+	static const struct {
+		const char *name, *kind, *code, *email;
+		int percent, members[2];
+	} partners[] = {
+		{"Axular Ikastola",
+		 "school",
+		 "AXULAR",
+		 "idazkaritza@axular.example",
+		 10,
+		 {C_UNAI, C_JOSU}},
+		{"Lantegi Kooperatiba",
+		 "company",
+		 "LANTEGI",
+		 "langileak@lantegi.example",
+		 5,
+		 {C_MAITE, C_GARAZI}},
+	};
+	enum hm_err err = HM_OK;
+	sqlite3_stmt *stmt;
+	for (size_t i = 0; i < COUNT_OF(children) && err == HM_OK; i++) {
+		if (!(stmt = hm_db_stmt(d->db, child_sql)))
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, d->client[C_ANE]);
+		sqlite3_bind_text(stmt, 2, children[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, children[i].level, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, d->now - (int64_t)86400 * 30);
+		err = run(d->db, stmt, "demo child");
+	}
+	const char *const pair_sql[] = {referred_sql, reward_sql};
+	for (size_t i = 0; i < COUNT_OF(pair_sql) && err == HM_OK; i++) {
+		if (!(stmt = hm_db_stmt(d->db, pair_sql[i])))
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, d->client[C_ANE]);
+		sqlite3_bind_int64(stmt, 2, d->client[C_IRATI]);
+		err = run(d->db, stmt, "demo referral");
+	}
+	for (size_t i = 0; i < COUNT_OF(partners) && err == HM_OK; i++) {
+		if (!(stmt = hm_db_stmt(d->db, partner_sql)))
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_text(stmt, 1, partners[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, partners[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, partners[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 4, partners[i].percent);
+		sqlite3_bind_text(stmt, 5, partners[i].email, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 6, d->now - (int64_t)86400 * 60);
+		if ((err = run(d->db, stmt, "demo partner")) != HM_OK)
+			break;
+		int64_t id = sqlite3_last_insert_rowid(hm_db_handle(d->db));
+		for (size_t m = 0; m < 2 && err == HM_OK; m++) {
+			if (!(stmt = hm_db_stmt(d->db, member_sql)))
+				return HM_ERR_INTERNAL;
+			sqlite3_bind_int64(stmt, 1, d->client[partners[i].members[m]]);
+			sqlite3_bind_int64(stmt, 2, id);
+			err = run(d->db, stmt, "demo partner member");
+		}
+	}
+	return err;
+}
+
 enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 {
 	char hashes[PRINTED_COUNT][HM_PASSWORD_HASH_LEN];
@@ -1701,11 +1789,11 @@ enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 	if ((err = load_tiers(&d)) != HM_OK || (err = seed_users(&d, hashes)) != HM_OK ||
 	    (err = seed_tutors(&d)) != HM_OK || (err = seed_services(&d)) != HM_OK ||
 	    (err = seed_clients(&d)) != HM_OK || (err = seed_business(&d)) != HM_OK ||
-	    (err = seed_contracts(&d)) != HM_OK || (err = seed_invoices(&d)) != HM_OK ||
-	    (err = seed_interactions(&d)) != HM_OK || (err = seed_inquiries(&d)) != HM_OK ||
-	    (err = seed_gift_stock(&d)) != HM_OK || (err = seed_events(&d)) != HM_OK ||
-	    (err = seed_contributions(&d)) != HM_OK || (err = seed_answers(&d)) != HM_OK ||
-	    (err = hm_db_commit(db)) != HM_OK)
+	    (err = seed_contracts(&d)) != HM_OK || (err = seed_third_parties(&d)) != HM_OK ||
+	    (err = seed_invoices(&d)) != HM_OK || (err = seed_interactions(&d)) != HM_OK ||
+	    (err = seed_inquiries(&d)) != HM_OK || (err = seed_gift_stock(&d)) != HM_OK ||
+	    (err = seed_events(&d)) != HM_OK || (err = seed_contributions(&d)) != HM_OK ||
+	    (err = seed_answers(&d)) != HM_OK || (err = hm_db_commit(db)) != HM_OK)
 		goto out;
 	*seeded = true;
 out:

@@ -10,6 +10,7 @@
 
 #include "harreman/audit.h"
 #include "harreman/db_invoices.h"
+#include "harreman/db_families.h"
 #include "harreman/db_lessons.h"
 #include "harreman/lesson_rules.h"
 #include "harreman/limits.h"
@@ -84,14 +85,16 @@ static enum hm_err lesson_row(struct hm_db *db, int64_t id, struct lesson_row *o
 	return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read lesson");
 }
 
-/* The lesson of id as client_id sees it (0: anyone): another client's is not found. */
+/* The lesson of id as client_id sees it (0: anyone): a lesson of another family's
+ * client is not found (a parent sees its children's). */
 static enum hm_err visible_row(struct hm_db *db, int64_t id, int64_t client_id,
 			       struct lesson_row *row)
 {
+	bool same = true;
 	enum hm_err err = lesson_row(db, id, row);
 	if (err == HM_OK && client_id && row->client_id != client_id)
-		err = HM_ERR_NOT_FOUND;
-	return err;
+		err = hm_db_families_same(db, client_id, row->client_id, &same);
+	return err == HM_OK && !same ? HM_ERR_NOT_FOUND : err;
 }
 
 enum hm_err hm_db_lessons_get(struct hm_db *db, int64_t id, int64_t client_id, json_t **out)

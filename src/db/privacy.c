@@ -232,6 +232,10 @@ static const char *const erase_statements[] = {
 	" reply = CASE WHEN reply IS NULL THEN NULL ELSE 'erased' END,"
 	" erased_at = coalesce(erased_at, ?5) WHERE email IN (?2, ?3)",
 	"UPDATE interactions SET summary = 'erased' WHERE client_id = ?1",
+	/* The children it added carry it as their guardian (a copy: sql/0010). */
+	"UPDATE clients SET guardian_name = NULL, guardian_email = NULL, guardian_phone = NULL"
+	" WHERE id <> ?1 AND guardian_email IN (?2, ?3)"
+	" AND family_id = (SELECT family_id FROM clients WHERE id = ?1)",
 	"UPDATE lessons SET notes = '' WHERE client_id = ?1",
 	"DELETE FROM calendar_feeds WHERE client_id = ?1",
 	/* Places at events still to come go back; past ones stay counted. */

@@ -39,8 +39,10 @@ static enum hm_err read_client(struct hm_db *db, int64_t client_id, struct hm_su
 {
 	static const char client_sql[] =
 		"SELECT assistance = 'dedicated', coalesce(tutor_id, 0) FROM clients WHERE id = ?1";
+	/* The family's contracts not cancelled (sql/0010): its next discount. */
 	static const char count_sql[] =
-		"SELECT coalesce((SELECT active_contracts FROM clients WHERE id = ?1), 0)";
+		"SELECT coalesce((SELECT f.active_contracts FROM clients c JOIN families f"
+		" ON f.id = c.family_id WHERE c.id = ?1), 0)";
 	sqlite3_stmt *client = hm_db_stmt(db, client_sql);
 	sqlite3_stmt *count = hm_db_stmt(db, count_sql);
 	enum hm_err err = HM_ERR_INTERNAL;
@@ -318,15 +320,35 @@ out:
 	return err;
 }
 
-enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t user_id, int64_t now,
+/* The family of client: a subscription of any member with every session used, and
+ * the families brought with its referral code (sql/0010, sql/0011). */
+static enum hm_err read_family(struct hm_db *db, int64_t client, struct hm_suggest_data *d)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM contracts k JOIN clients o ON o.id = k.client_id"
+		"   WHERE o.family_id = c.family_id AND k.kind = 'subscription'"
+		"   AND k.status = 'active' AND k.sessions_used = k.sessions_total),"
+		" (SELECT count(*) FROM families b WHERE b.referred_by = c.family_id)"
+		" FROM clients c WHERE c.id = ?1";
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		d->in.family_subscription_done = sqlite3_column_int(stmt, 0) != 0;
+		d->in.families_referred = sqlite3_column_int(stmt, 1);
+	}
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "suggestions family");
+}
+
+enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t client, int64_t now,
 				     struct hm_suggest_data *d)
 {
-	int64_t client = 0;
 	memset(d, 0, sizeof *d);
 	d->in.now = now;
-	enum hm_err err = hm_db_clients_of_user(db, user_id, &client);
-	if (err == HM_OK)
-		err = read_client(db, client, d);
+	enum hm_err err = read_client(db, client, d);
 	if (err == HM_OK)
 		err = read_subscriptions(db, client, d);
 	if (err == HM_OK)
@@ -337,6 +359,8 @@ enum hm_err hm_db_suggestions_gather(struct hm_db *db, int64_t user_id, int64_t 
 		err = read_events(db, client, now, d);
 	if (err == HM_OK)
 		err = read_lessons(db, client, now, d);
+	if (err == HM_OK)
+		err = read_family(db, client, d);
 	return err;
 }
 

@@ -2,7 +2,8 @@
 // Tailored suggestions as pure rules (include/harreman/suggestions.h): the loyalty
 // discount of the next contract, sessions left on subscriptions, the own tutor's
 // free slots this week, upcoming events in the student's subjects, and a nudge to
-// book when nothing is booked since the last lesson. Input in, list out; no I/O.
+// book when nothing is booked since the last lesson, and to share the family's
+// referral link once it completed a subscription. Input in, list out; no I/O.
 #include <string.h>
 
 #include "harreman/suggestions.h"
@@ -14,6 +15,7 @@ static const char *const kind_names[HM_SUGGEST_KIND_COUNT] = {
 	[HM_SUGGEST_TUTOR_FREE_SLOTS] = "tutor_free_slots",
 	[HM_SUGGEST_UPCOMING_EVENT] = "upcoming_event",
 	[HM_SUGGEST_BOOK_NEXT_LESSON] = "book_next_lesson",
+	[HM_SUGGEST_SHARE_LINK] = "share_link",
 };
 
 static const char *const message_keys[HM_SUGGEST_KIND_COUNT] = {
@@ -22,6 +24,7 @@ static const char *const message_keys[HM_SUGGEST_KIND_COUNT] = {
 	[HM_SUGGEST_TUTOR_FREE_SLOTS] = "suggestion.tutor_free_slots",
 	[HM_SUGGEST_UPCOMING_EVENT] = "suggestion.upcoming_event",
 	[HM_SUGGEST_BOOK_NEXT_LESSON] = "suggestion.book_next_lesson",
+	[HM_SUGGEST_SHARE_LINK] = "suggestion.share_link",
 };
 
 const char *hm_suggestion_kind_name(enum hm_suggestion_kind kind)
@@ -107,5 +110,9 @@ size_t hm_suggestions_make(const struct hm_suggest_input *in, struct hm_suggesti
 		add(out, max, &n,
 		    (struct hm_suggestion){.kind = HM_SUGGEST_BOOK_NEXT_LESSON,
 					   .days_since = (in->now - in->last_lesson_ends) / 86400});
+
+	/* A family that completed a subscription and brought nobody yet: share. */
+	if (in->family_subscription_done && in->families_referred == 0)
+		add(out, max, &n, (struct hm_suggestion){.kind = HM_SUGGEST_SHARE_LINK});
 	return n;
 }

@@ -54,6 +54,14 @@ static bool match_token(const char *pseg, size_t plen, const char *seg, size_t l
 	return true;
 }
 
+/* An id segment of a pattern: {id}, or a named one ending in _id ({client_id}) where
+ * a path has two ids and the documentation must tell them apart. */
+static bool is_id_segment(const char *p, size_t plen)
+{
+	return (plen == 4 && memcmp(p, "{id}", 4) == 0) ||
+	       (plen > 5 && p[0] == '{' && memcmp(p + plen - 4, "_id}", 4) == 0);
+}
+
 /* Does path fit pattern? Fills ids[] with the {id} values. */
 static bool match_pattern(const char *pattern, const char *path, int64_t ids[HM_MAX_PATH_IDS])
 {
@@ -68,7 +76,7 @@ static bool match_pattern(const char *pattern, const char *path, int64_t ids[HM_
 		const char *send = strchr(s, '/');
 		size_t plen = pend ? (size_t)(pend - p) : strlen(p);
 		size_t slen = send ? (size_t)(send - s) : strlen(s);
-		if (plen == 4 && memcmp(p, "{id}", 4) == 0) {
+		if (is_id_segment(p, plen)) {
 			if (n_ids == HM_MAX_PATH_IDS || !match_id(s, slen, &ids[n_ids]))
 				return false;
 			n_ids++;

@@ -61,6 +61,8 @@ enum id_kind {
 	ID_ANSWER,       /* an automatic answer */
 	ID_WAITLIST_A,   /* student A's place in the line of a full group session */
 	ID_INVOICE_A,    /* the invoice of student A's lesson (pending: no signer) */
+	ID_FAMILY,       /* the spare client's family (members/{id}: the same number) */
+	ID_PARTNER,      /* a partner organisation */
 	ID_KINDS
 };
 
@@ -154,6 +156,23 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/clients/{id}/erase", ADMIN, ID_SPARE_CLIENT, 0},
 	{"GET", "/api/v1/me/client", STUDENT, ID_NONE, 0},
 	{"PATCH", "/api/v1/me/client", STUDENT, ID_NONE, 0},
+
+	/* Families */
+	{"GET", "/api/v1/me/clients", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/me/clients", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/families", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/families/{id}", OFFICE, ID_FAMILY, 0},
+	{"DELETE", "/api/v1/families/{id}/members/{client_id}", OFFICE, ID_FAMILY, 0},
+
+	/* Third parties: referrals and partners */
+	{"GET", "/api/v1/me/referral", STUDENT, ID_NONE, 0},
+	{"GET", "/api/v1/referral-policy", ADMIN, ID_NONE, 0},
+	{"PUT", "/api/v1/referral-policy", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/partners", OFFICE, ID_NONE, 0},
+	{"POST", "/api/v1/partners", ADMIN, ID_NONE, 0},
+	{"PATCH", "/api/v1/partners/{id}", ADMIN, ID_PARTNER, 0},
+	{"GET", "/api/v1/reports/referrals", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/reports/partners", OFFICE, ID_NONE, 0},
 
 	/* Contact channels and inquiries */
 	{"GET", "/api/v1/channels", ANYONE, ID_NONE, 0},
@@ -371,6 +390,16 @@ static bool setup(void)
 	ids[ID_SPARE_CLIENT] = post_id(&staff, "/api/v1/clients",
 				       "{\"full_name\":\"Walk In\",\"phone\":\"+34 600 123 456\"}",
 				       201);
+	snprintf(body, sizeof body, "/api/v1/clients/%lld", (long long)ids[ID_SPARE_CLIENT]);
+	struct http_response fam;
+	CHECK(api_call(&staff, "GET", body, NULL, &fam));
+	ids[ID_FAMILY] = json_integer_value(http_json(&fam, "family_id"));
+	CHECK(ids[ID_FAMILY] > 0);
+	http_response_free(&fam);
+	ids[ID_PARTNER] = post_id(&admin, "/api/v1/partners",
+				  "{\"name\":\"Matrix ikastola\",\"kind\":\"school\","
+				  "\"code\":\"MATRIX-IK\",\"discount_percent\":10}",
+				  201);
 	ids[ID_GIFT] = post_id(&admin, "/api/v1/gifts",
 			       "{\"key\":\"matrix_mug\",\"name\":\"Mug\",\"stock\":1}", 201);
 	ids[ID_INQUIRY] = post_id(&anon, "/api/v1/inquiries",
@@ -460,9 +489,9 @@ static void fill_path(const char *pattern, json_int_t id, char *out, size_t size
 {
 	size_t used = 0;
 	while (*pattern && used + 24 < size) {
-		if (strncmp(pattern, "{id}", 4) == 0) {
+		if (strncmp(pattern, "{id}", 4) == 0 || strncmp(pattern, "{client_id}", 11) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%lld", (long long)id);
-			pattern += 4;
+			pattern += pattern[1] == 'i' ? 4 : 11;
 		} else if (strncmp(pattern, "{token}", 7) == 0) {
 			used += (size_t)snprintf(out + used, size - used, "%s", calendar_token);
 			pattern += 7;
@@ -853,17 +882,17 @@ static void test_student_b_on_student_a_data(void)
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_TUTOR], at,
 		 (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "POST", "/api/v1/lessons", body, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"one_off\",\"client_id\":%lld}",
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "POST", "/api/v1/me/contracts", body, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/quote?service_id=%lld&kind=one_off&client_id=%lld",
 		 (long long)ids[ID_SERVICE], (long long)ids[ID_CLIENT_A]);
 	api_call(&student_b, "GET", path, NULL, &r);
-	CHECK_INT(r.status, 422);
+	CHECK_INT(r.status, 404);
 	http_response_free(&r);
 	snprintf(path, sizeof path, "/api/v1/contracts/%lld", (long long)ids[ID_CONTRACT_A]);
 	api_call(&staff, "GET", path, NULL, &r);

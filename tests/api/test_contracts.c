@@ -339,7 +339,7 @@ static void test_contract_validation(void)
 		{"{\"service_id\":$1,\"kind\":\"subscription\",\"sessions\":\"8\"}", "sessions"},
 		{"{\"service_id\":$1,\"kind\":\"monthly\"}", "kind"},
 		{"{\"service_id\":$1}", "kind"},
-		{"{\"service_id\":$1,\"kind\":\"one_off\",\"client_id\":1}", "client_id"},
+		{"{\"service_id\":$1,\"kind\":\"one_off\",\"client_id\":\"1\"}", "client_id"},
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"channel\":\"phone\"}", "channel"},
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"ordinal\":1}", "ordinal"},
 		{"{\"service_id\":$1,\"kind\":\"one_off\",\"discount_percent\":50}",
@@ -833,7 +833,7 @@ static void test_quote(void)
 		/* POST refuses a subscription without sessions; the quote must too. */
 		{"/api/v1/quote?service_id=$1&kind=subscription", "sessions"},
 		{"/api/v1/quote?service_id=$1999999&kind=one_off", "service_id"},
-		{"/api/v1/quote?service_id=$1&kind=one_off&client_id=1", "client_id"},
+		{"/api/v1/quote?service_id=$1&kind=one_off&client_id=x", "client_id"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		fill(path, sizeof path, bad[i].fmt, svc_a, 0);
@@ -850,7 +850,7 @@ static void test_quote(void)
 	CHECK(http_error_field(&q, "service_id") != NULL);
 	http_response_free(&q);
 	/* Every bad field is named at once. */
-	CHECK(api_call(&st[2], "GET", "/api/v1/quote?kind=monthly&sessions=0&client_id=1", NULL,
+	CHECK(api_call(&st[2], "GET", "/api/v1/quote?kind=monthly&sessions=0&client_id=0", NULL,
 		       &q));
 	CHECK_INT(q.status, 422);
 	CHECK(http_error_field(&q, "service_id") != NULL);
@@ -1384,7 +1384,7 @@ static void test_loyalty_report(void)
 	const char *body = r.body ? r.body : "";
 	CHECK(r.body_len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0);
 	static const char header[] = "client_id,full_name,contracts,current_percent,next_percent,"
-				     "discount_total_cents,last_contract_at\r\n";
+				     "discount_total_cents,last_contract_at,family_id\r\n";
 	CHECK(r.body_len >= 3 + sizeof header - 1 &&
 	      memcmp(body + 3, header, sizeof header - 1) == 0);
 	/* Every line ends CRLF (no bare LF), one line per client plus the header. */
@@ -1413,9 +1413,17 @@ static void test_loyalty_report(void)
 	for (size_t i = 0; i < n_rows; i++) {
 		if (rows[i].client_id != client_of[0])
 			continue;
-		snprintf(line, sizeof line, "\r\n%lld,Ane Bat,%d,15,,%lld,%s\r\n",
+		/* The family as the client record shows it. */
+		struct http_response c;
+		char cpath[64];
+		snprintf(cpath, sizeof cpath, "/api/v1/clients/%lld", (long long)rows[i].client_id);
+		CHECK(api_call(&staff, "GET", cpath, NULL, &c));
+		long long family = (long long)int_of(c.json, "family_id");
+		CHECK(family > 0);
+		http_response_free(&c);
+		snprintf(line, sizeof line, "\r\n%lld,Ane Bat,%d,15,,%lld,%s,%lld\r\n",
 			 (long long)rows[i].client_id, rows[i].contracts,
-			 (long long)rows[i].discount_total, rows[i].last);
+			 (long long)rows[i].discount_total, rows[i].last, family);
 		CHECK(strstr(body, line) != NULL);
 		if (!strstr(body, line))
 			fprintf(stderr, "  expected line %s in\n%s\n", line + 2, body);

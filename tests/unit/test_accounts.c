@@ -35,7 +35,7 @@ static int64_t scalar(struct hm_db *db, const char *sql)
 
 static int64_t make_user(struct hm_db *db, const char *email, enum hm_role role)
 {
-	const struct hm_new_user u = {email, "$argon2id$fake", "Someone", role, NULL};
+	const struct hm_new_user u = {email, "$argon2id$fake", "Someone", role, NULL, NULL};
 	const struct hm_actor cli = {0, NULL, now};
 	int64_t id = 0;
 	CHECK_INT(hm_accounts_create_audited(db, &u, &cli, NULL, &id, NULL), HM_OK);
@@ -54,8 +54,8 @@ static int64_t make_session(struct hm_db *db, int64_t user_id)
 static void test_create_audited(void)
 {
 	struct hm_db *db = fresh_db();
-	const struct hm_new_user u = {"boss@example.com", "$argon2id$fake", "Boss", HM_ROLE_ADMIN,
-				      NULL};
+	const struct hm_new_user u = {
+		"boss@example.com", "$argon2id$fake", "Boss", HM_ROLE_ADMIN, NULL, NULL};
 	const struct hm_actor cli = {0, NULL, now};
 	int64_t id = 0;
 	json_t *user = NULL;
@@ -76,7 +76,7 @@ static void test_create_audited(void)
 	CHECK_INT(scalar(db, "SELECT count(*) FROM users"), 1);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log"), 1);
 
-	const struct hm_new_user s = {"ane@example.com", "h", "Ane", HM_ROLE_STUDENT, "es"};
+	const struct hm_new_user s = {"ane@example.com", "h", "Ane", HM_ROLE_STUDENT, "es", NULL};
 	const struct hm_actor admin = {id, "req-1", now};
 	CHECK_INT(hm_accounts_create_audited(db, &s, &admin, NULL, &id, &user), HM_OK);
 	CHECK_STR(json_string_value(json_object_get(user, "email")), "ane@example.com");
@@ -137,13 +137,14 @@ static void test_register(void)
 	struct hm_identity who;
 
 	/* A taken e-mail leaves the replaced session alive and starts none. */
-	const struct hm_new_user taken = {"other@example.com", "h", "X", HM_ROLE_STUDENT, NULL};
+	const struct hm_new_user taken = {"other@example.com", "h",  "X",
+					  HM_ROLE_STUDENT,     NULL, NULL};
 	CHECK_INT(hm_session_register(db, &taken, old, &anon, &s), HM_ERR_EMAIL_TAKEN);
 	CHECK(s.body == NULL);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM sessions"), 1);
 	CHECK_INT(scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'user.register'"), 0);
 
-	const struct hm_new_user u = {"ane@example.com", "h", "Ane", HM_ROLE_STUDENT, "en"};
+	const struct hm_new_user u = {"ane@example.com", "h", "Ane", HM_ROLE_STUDENT, "en", NULL};
 	CHECK_INT(hm_session_register(db, &u, old, &anon, &s), HM_OK);
 	memset(&who, 0, sizeof who);
 	CHECK_INT(hm_session_lookup(db, s.token, now, &who), HM_OK);

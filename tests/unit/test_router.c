@@ -39,6 +39,10 @@ static const struct hm_route table[] = {
 	 .pattern = "/api/v1/clients/{id}/contracts/{id}",
 	 .handler = handler_a,
 	 .access = HM_ALLOW_STAFF},
+	{.methods = HM_DELETE,
+	 .pattern = "/api/v1/families/{id}/members/{client_id}",
+	 .handler = handler_b,
+	 .access = HM_ALLOW_STAFF},
 };
 static const size_t n_table = sizeof table / sizeof table[0];
 
@@ -73,6 +77,14 @@ static void test_id_segments_are_captured(void)
 	CHECK_INT(ids[1], 900);
 	CHECK_INT(match(HM_POST, "/api/v1/lessons/3/cancel", &i, ids, &allowed), HM_MATCH_FOUND);
 	CHECK_INT(ids[0], 3);
+	/* A named id ({client_id}) is an id like {id}. */
+	CHECK_INT(match(HM_DELETE, "/api/v1/families/5/members/12", &i, ids, &allowed),
+		  HM_MATCH_FOUND);
+	CHECK_INT(i, 5);
+	CHECK_INT(ids[0], 5);
+	CHECK_INT(ids[1], 12);
+	CHECK_INT(match(HM_DELETE, "/api/v1/families/5/members/x", &i, ids, &allowed),
+		  HM_MATCH_NO_PATH);
 }
 
 static void test_bad_ids_are_not_found(void)

@@ -281,6 +281,27 @@ static void test_book_next_lesson(void)
 	CHECK_INT(r.n, 0);
 }
 
+static void test_share_link(void)
+{
+	struct hm_suggest_input in;
+	struct result r;
+	quiet(&in);
+	/* A family that completed a subscription and brought nobody: share. */
+	in.family_subscription_done = true;
+	make(&in, &r);
+	CHECK_INT(r.n, 1);
+	CHECK_INT(count_kind(&r, HM_SUGGEST_SHARE_LINK), 1);
+	/* It brought a family already: quiet. */
+	in.families_referred = 1;
+	make(&in, &r);
+	CHECK_INT(count_kind(&r, HM_SUGGEST_SHARE_LINK), 0);
+	/* No subscription completed: quiet. */
+	in.families_referred = 0;
+	in.family_subscription_done = false;
+	make(&in, &r);
+	CHECK_INT(r.n, 0);
+}
+
 static void test_everything_at_once_in_rule_order(void)
 {
 	struct hm_suggest_input in;
@@ -297,12 +318,13 @@ static void test_everything_at_once_in_rule_order(void)
 	in.n_subjects = 1;
 	add_event(&in, 7, in.now + 3 * DAY, "maths", 10, false);
 	in.last_lesson_ends = in.now - 8 * DAY;
+	in.family_subscription_done = true;
 	make(&in, &r);
-	CHECK_INT(r.n, 5);
+	CHECK_INT(r.n, 6);
 	static const enum hm_suggestion_kind order[] = {
-		HM_SUGGEST_NEXT_DISCOUNT, HM_SUGGEST_SESSIONS_LEFT, HM_SUGGEST_TUTOR_FREE_SLOTS,
-		HM_SUGGEST_UPCOMING_EVENT, HM_SUGGEST_BOOK_NEXT_LESSON};
-	for (size_t i = 0; i < r.n && i < 5; i++)
+		HM_SUGGEST_NEXT_DISCOUNT,  HM_SUGGEST_SESSIONS_LEFT,    HM_SUGGEST_TUTOR_FREE_SLOTS,
+		HM_SUGGEST_UPCOMING_EVENT, HM_SUGGEST_BOOK_NEXT_LESSON, HM_SUGGEST_SHARE_LINK};
+	for (size_t i = 0; i < r.n && i < 6; i++)
 		CHECK_INT(r.items[i].kind, order[i]);
 	/* A short output buffer gets the first ones, never more. */
 	struct hm_suggestion two[2];
@@ -314,9 +336,10 @@ static void test_everything_at_once_in_rule_order(void)
 
 static void test_kinds_and_message_keys_are_stable(void)
 {
-	static const char *const names[] = {"next_discount", "sessions_left", "tutor_free_slots",
-					    "upcoming_event", "book_next_lesson"};
-	CHECK_INT(HM_SUGGEST_KIND_COUNT, 5);
+	static const char *const names[] = {"next_discount",    "sessions_left",
+					    "tutor_free_slots", "upcoming_event",
+					    "book_next_lesson", "share_link"};
+	CHECK_INT(HM_SUGGEST_KIND_COUNT, 6);
 	for (int k = 0; k < HM_SUGGEST_KIND_COUNT; k++) {
 		char key[64];
 		snprintf(key, sizeof key, "suggestion.%s", names[k]);
@@ -335,6 +358,7 @@ int main(void)
 	RUN(test_own_tutor_free_slots);
 	RUN(test_upcoming_events_in_the_students_subjects);
 	RUN(test_book_next_lesson);
+	RUN(test_share_link);
 	RUN(test_everything_at_once_in_rule_order);
 	RUN(test_kinds_and_message_keys_are_stable);
 	return CHECK_EXIT();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The admin page (/admin): admins only. Eight tabs follow the URL's #hash: the
 // loyalty review (web/js/admin/loyalty.js), the discount tiers (admin/tiers.js),
-// gift stock (admin/gifts.js), users and roles (admin/users.js), the audit log
+// gift stock (admin/gifts.js), partners, the referral reward and their reports
+// (admin/partners.js), users and roles (admin/users.js), the audit log
 // (admin/audit.js), the outbox of e-mails (admin/outbox.js) and privacy: a client's
 // export and erasure (admin/privacy.js), and the business settings invoices are
 // issued with (admin/business.js).
@@ -15,6 +16,7 @@ import { renderAudit } from './admin/audit.js';
 import { renderOutbox } from './admin/outbox.js';
 import { renderPrivacy } from './admin/privacy.js';
 import { renderBusiness } from './admin/business.js';
+import { renderPartners } from './admin/partners.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -25,6 +27,7 @@ await startDesk({
       { id: 'loyalty', label: t('admin.tab.loyalty'), render: renderLoyalty },
       { id: 'tiers', label: t('admin.tab.tiers'), render: renderTiers },
       { id: 'gifts', label: t('admin.tab.gifts'), render: renderGifts },
+      { id: 'partners', label: t('admin.tab.partners'), render: renderPartners },
       { id: 'users', label: t('admin.tab.users'), render: renderUsers },
       { id: 'audit', label: t('admin.tab.audit'), render: renderAudit },
       { id: 'outbox', label: t('admin.outbox.tab'), render: renderOutbox },

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The booking page (/): students and their families choose a subject and a
+// The booking page (/): students and their families (a parent acts for each child:
+// booking/family.js) choose a subject and a
 // service, browse a week of free slots, see the price with the loyalty discount and
 // the gift before confirming, book one lesson or a weekly series, follow and cancel
 // their lessons, watch their discount grow, read and print their invoices, join
@@ -17,13 +18,14 @@ import * as confirm from './booking/confirm.js';
 import * as contact from './booking/contact.js';
 import * as contributions from './booking/contributions.js';
 import * as events from './booking/events.js';
+import * as family from './booking/family.js';
 import * as invoices from './booking/invoices.js';
 import * as lessons from './booking/lessons.js';
 import * as loyalty from './booking/loyalty.js';
 import * as suggestions from './booking/suggestions.js';
 import * as waitlist from './booking/waitlist.js';
 import * as week from './booking/week.js';
-import { loadCatalogue, loadServices } from './booking/state.js';
+import { loadCatalogue, loadServices, state } from './booking/state.js';
 import { on, tx } from './booking/ui.js';
 
 await startPage();
@@ -33,6 +35,7 @@ const chooseCard = card('choose');
 const weekCard = card('week-card', { 'aria-labelledby': 'week-title' });
 const lessonsCard = card('lessons', { hidden: true });
 const accountCard = card('account');
+const familyCard = card('family', { hidden: true });
 const loyaltyCard = card('loyalty', { hidden: true });
 const invoicesCard = card('invoices', { hidden: true });
 const suggestionsCard = card('suggestions', { hidden: true });
@@ -48,11 +51,12 @@ fill(byId('app'),
   tx('p', 'book.lead', { class: 'lead' }),
   h('div', { class: 'layout booking' },
     h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard, eventsCard, contributionsCard),
-    h('div', { class: 'stack side' }, accountCard, waitlistCard, loyaltyCard, invoicesCard, suggestionsCard,
-      askCard, calendarCard, contactCard)),
+    h('div', { class: 'stack side' }, accountCard, familyCard, waitlistCard, loyaltyCard, invoicesCard,
+      suggestionsCard, askCard, calendarCard, contactCard)),
   dialog);
 
 account.mount(accountCard, byId('who'));
+family.mount(familyCard);
 lessons.mount(lessonsCard);
 loyalty.mount(loyaltyCard);
 invoices.mount(invoicesCard);
@@ -83,7 +87,9 @@ function loadCommunity() {
 }
 
 on('session', () => {
+  state.learner = null; // a new account acts for itself until it chooses
   account.render();
+  family.load();
   contact.render();
   confirm.sessionChanged();
   week.render();
@@ -93,6 +99,14 @@ on('session', () => {
 on('booked', () => { week.load(); loadStudent(); });
 on('cancelled', () => { week.load(); loadStudent(); });
 on('choice', () => week.load({ advance: true }));
+// Another family member chosen: everything about the learner follows.
+on('learner', () => {
+  family.render();
+  confirm.sessionChanged();
+  week.load();
+  loadStudent();
+  loadCommunity();
+});
 on('channels', () => lessons.render());
 on('community', () => suggestions.load());
 on('waitlist', () => waitlist.load());
@@ -115,6 +129,7 @@ onLanguageChange(() => {
   catalogue.render();
   week.render();
   account.render();
+  family.render();
   lessons.render();
   loyalty.render();
   invoices.render();
@@ -144,6 +159,7 @@ async function start() {
 }
 
 contact.load();
+family.load();
 loadStudent();
 loadCommunity();
 start();

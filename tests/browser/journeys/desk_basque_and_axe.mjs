@@ -121,7 +121,7 @@ export default async function ({ newPage, url, web }) {
   const path = await download.path();
   const { readFileSync } = await import('node:fs');
   const csv = readFileSync(path, 'utf8');
-  assert.ok(csv.startsWith('\ufeffclient_id,full_name,contracts,current_percent,next_percent,discount_total_cents,last_contract_at\r\n'),
+  assert.ok(csv.startsWith('\ufeffclient_id,full_name,contracts,current_percent,next_percent,discount_total_cents,last_contract_at,family_id\r\n'),
     'the CSV starts with the BOM and the header row');
   assert.equal(csv.trim().split('\r\n').length, first.length + 1, 'one line per client of the table');
 }

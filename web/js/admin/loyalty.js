@@ -16,6 +16,7 @@ const COLUMNS = [
   { key: 'next_percent', type: 'number' },
   { key: 'discount_total_cents', type: 'number' },
   { key: 'last_contract_at', type: 'text' },
+  { key: 'family_id', type: 'number' }, // contracts and percents are the family's
 ];
 const sort = { key: 'discount_total_cents', dir: 'descending' };
 
@@ -47,6 +48,7 @@ function cell(row, key) {
     case 'current_percent': return row.current_percent ? percent(row.current_percent) : '—';
     case 'next_percent': return row.next_percent === null ? t('admin.loyalty.at_cap') : percent(row.next_percent);
     case 'discount_total_cents': return money(row.discount_total_cents);
+    case 'family_id': return `#${row.family_id}`;
     default: return shortDate(row.last_contract_at);
   }
 }

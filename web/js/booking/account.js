@@ -14,6 +14,12 @@ import { emit, tabs, tx } from './ui.js';
 let card = null;
 let who = null;
 
+/** The code a shared link brought (/?ref=<code>): sent with the registration. */
+function refCode() {
+  const code = new URLSearchParams(window.location.search).get('ref');
+  return code && /^[A-Za-z0-9_-]{3,40}$/.test(code) ? code : null;
+}
+
 function field(id, labelKey, input, hintKey) {
   const hint = hintKey ? tx('span', hintKey, { class: 'hint', id: `${id}-hint` }) : null;
   if (hint) input.setAttribute('aria-describedby', hint.id);
@@ -28,6 +34,7 @@ function registerForm(prefix, onEmailTaken) {
       'book.account.full_name_hint'),
     field(`${prefix}-reg-email`, 'common.email',
       h('input', { id: `${prefix}-reg-email`, name: 'email', type: 'email', autocomplete: 'email', required: true })),
+    refCode() ? h('p', { class: 'small ref-note' }, t('book.referral.registering', { code: refCode() })) : null,
     field(`${prefix}-reg-password`, 'common.password',
       h('input', {
         id: `${prefix}-reg-password`, name: 'password', type: 'password',
@@ -40,6 +47,7 @@ function registerForm(prefix, onEmailTaken) {
     const answer = await submitting(form, (values) => post('/auth/register', {
       full_name: values.full_name || '', email: values.email || '',
       password: values.password || '', locale: currentLanguage(),
+      ...(refCode() ? { ref: refCode() } : {}),
     }).catch((err) => { failure = err; throw err; }));
     if (answer) {
       await adoptSession(answer);

@@ -8,6 +8,7 @@ import { get, post } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { failedInto, loadingInto, session } from '../shell.js';
+import { forLearner, learnerBody } from './state.js';
 import { tx } from './ui.js';
 
 const DOWNLOAD = '/api/v1/me/calendar.ics';
@@ -106,7 +107,7 @@ function renderBody(focusSelector) {
     h('p', { class: 'calendar-links' },
       h('a', { class: 'button', id: 'calendar-webcal', href: webcal }, t('book.calendar.subscribe')),
       h('a', {
-        id: 'calendar-download', href: DOWNLOAD, download: 'harreman.ics', 'aria-describedby': 'calendar-download-hint',
+        id: 'calendar-download', href: forLearner(DOWNLOAD), download: 'harreman.ics', 'aria-describedby': 'calendar-download-hint',
       }, t('book.calendar.download'))),
     tx('p', 'book.calendar.download_hint', { class: 'small muted', id: 'calendar-download-hint' }),
     h('div', { class: 'rotate' },
@@ -123,7 +124,7 @@ async function rotate() {
   view.rotating = true;
   renderBody('[data-action=rotate-yes]');
   try {
-    const answer = await post('/me/calendar/rotate');
+    const answer = await post('/me/calendar/rotate', learnerBody());
     view.url = answer.url;
     view.asking = false;
     view.rotating = false;
@@ -162,7 +163,7 @@ export async function load() {
   render();
   if (!session.client) return;
   try {
-    const answer = await get('/me/calendar');
+    const answer = await get(forLearner('/me/calendar'));
     if (seq !== view.seq) return;
     view.url = answer.url;
   } catch (err) {

@@ -7,13 +7,13 @@
 // an active subscription of the service may use its sessions instead of a new
 // contract. A visitor who is not logged in logs in or registers inside the dialog
 // first.
-import { get, post, withQuery } from '../api.js';
+import { get, post } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { addDays, businessDate, dateTime, dayLabel, longDate, money, time } from '../format.js';
 import { clearFormErrors, failedInto, loadingInto, notify, session, showFormError } from '../shell.js';
 import { authForms } from './account.js';
-import { service, state, tutorName } from './state.js';
+import { forLearner, learnerBody, learnerRecord, service, state, tutorName } from './state.js';
 import { emit, giftName, tNodes, tx } from './ui.js';
 
 // A weekly series' length, as the server allows it (GET /limits).
@@ -43,6 +43,7 @@ function summary() {
   const { slot, svc } = dlg;
   const row = (key, value) => h('div', {}, tx('dt', key), h('dd', {}, value));
   return h('dl', { class: 'summary' },
+    learnerRecord() ? row('book.confirm.learner', learnerRecord().full_name) : null,
     row('book.confirm.service', svc.name),
     row('book.confirm.tutor', tutorName(slot.tutor_id)),
     row('book.confirm.day', longDate(slot.starts_at)),
@@ -96,6 +97,11 @@ function renderQuote() {
         q.discount_percent ? 'discount' : null),
       row(t('book.quote.total'), h('span', { 'data-field': 'price' }, money(q.price_cents)), 'total')),
     h('p', { class: 'small' }, t('book.quote.ordinal', { ordinal: q.ordinal })),
+    // How the discount is made up, when a partner or a referral reward is part of it.
+    (q.discounts || []).some((d) => d.source !== 'loyalty')
+      ? h('p', { class: 'small', id: 'quote-sources' },
+        q.discounts.map((d) => t(`book.quote.source.${d.source}`, { percent: d.percent })).join(' + '))
+      : null,
     !q.discount_percent && firstTier
       ? h('p', { class: 'small muted' }, t('book.quote.first_tier', { ordinal: firstTier.from_ordinal, percent: firstTier.percent }))
       : null,
@@ -115,7 +121,7 @@ async function loadQuote() {
   }
   renderQuote();
   try {
-    const quote = await get(withQuery('/quote', {
+    const quote = await get(forLearner('/quote', {
       service_id: dlg.svc.id, kind: dlg.repeat ? 'subscription' : 'one_off',
       sessions: dlg.repeat ? dlg.weeks : 1,
     }));
@@ -173,7 +179,7 @@ function payFields() {
 async function loadSubscription() {
   const slot = dlg.slot;
   try {
-    const contracts = await get('/me/contracts?limit=200');
+    const contracts = await get(forLearner('/me/contracts', { limit: 200 }));
     if (dlg.slot !== slot || dlg.done) return;
     dlg.subscription = contracts.items.find((c) => c.status === 'active' && c.kind === 'subscription'
       && c.service_id === dlg.svc.id && sessionsLeft(c) > 0) || null;
@@ -329,7 +335,7 @@ async function book(event) {
   if (dlg.repeat) body.repeat_weeks = dlg.weeks;
   if (usingSubscription()) body.contract_id = dlg.subscription.id;
   try {
-    const answer = await post('/lessons', body);
+    const answer = await post('/lessons', learnerBody(body));
     const items = answer.items || [answer];
     dlg.paidFromSubscription = usingSubscription();
     dlg.done = { items, contract: items[0].contract };

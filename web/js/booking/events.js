@@ -13,6 +13,7 @@ import { currentLanguage, errorText, t } from '../i18n.js';
 import { dateTime, time, businessDate } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
 import { collapsibleText, loginPrompt } from './community-ui.js';
+import { forLearner, learnerBody } from './state.js';
 import { emit, label, tx } from './ui.js';
 import { joinEvent } from './waitlist.js';
 
@@ -132,17 +133,17 @@ async function change(event, what) {
   renderBody(event.id);
   try {
     if (what === 'register') {
-      replace(await post(`/events/${event.id}/registration`));
+      replace(await post(`/events/${event.id}/registration`, learnerBody()));
       notify(t('book.community.events.registered_notice', { title: event.title }), 'success');
     } else if (what === 'join') {
       const answer = await joinEvent(event);
       notify(t('book.waitlist.joined_notice', { title: event.title, position: answer.position }), 'success');
     } else if (what === 'leave') {
-      await del(`/events/${event.id}/waitlist`);
+      await del(forLearner(`/events/${event.id}/waitlist`));
       emit('waitlist');
       notify(t('book.waitlist.left_notice', { title: event.title }), 'success');
     } else {
-      await del(`/events/${event.id}/registration`);
+      await del(forLearner(`/events/${event.id}/registration`));
       notify(t('book.community.events.withdrawn_notice', { title: event.title }), 'success');
     }
     emit('community');
@@ -157,7 +158,8 @@ async function change(event, what) {
 }
 
 async function fetchPage(after) {
-  return get(withQuery('/events', { limit: PAGE, after, locale: currentLanguage() }));
+  const params = { limit: PAGE, after, locale: currentLanguage() };
+  return get(session.client ? forLearner('/events', params) : withQuery('/events', params));
 }
 
 /** Draws the card (also after a language change or a login). */

@@ -10,7 +10,7 @@ import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { dateTime, time } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
-import { phoneChannel, service, tutorName } from './state.js';
+import { forLearner, phoneChannel, service, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
 import { moveForm } from '../move.js';
 
@@ -25,7 +25,7 @@ async function fetchAll() {
   const items = [];
   let after = null;
   for (let page = 0; page < 50; page++) {
-    const answer = await get(withQuery('/me/lessons', { limit: 200, after }));
+    const answer = await get(forLearner('/me/lessons', { limit: 200, after }));
     items.push(...answer.items);
     if (answer.next_after === null || answer.next_after === undefined) break;
     after = answer.next_after;

@@ -8,7 +8,7 @@ import { get } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
 import { failedInto, loadingInto, session } from '../shell.js';
-import { state } from './state.js';
+import { forLearner, state } from './state.js';
 import { tx } from './ui.js';
 
 const view = { loyalty: null, error: null, seq: 0 };
@@ -86,7 +86,7 @@ export async function load() {
   view.error = null;
   render();
   try {
-    const loyalty = await get('/me/loyalty');
+    const loyalty = await get(forLearner('/me/loyalty'));
     if (seq !== view.seq) return;
     view.loyalty = loyalty;
   } catch (err) {

@@ -4,7 +4,7 @@
 // and the contact channels. Panels read it; only the module that owns a part
 // writes it. The tiers are only shown: what a contract gets is the server's to say
 // (GET /me/loyalty, GET /quote).
-import { get } from '../api.js';
+import { get, withQuery } from '../api.js';
 import { currentLanguage } from '../i18n.js';
 
 export const state = {
@@ -15,12 +15,32 @@ export const state = {
   channels: null,      // GET /channels items (contact panel)
   serviceId: null,     // the chosen service
   tutorId: '',         // '' = any tutor
+  family: [],          // GET /me/clients items: the account's family (its own record first)
+  learner: null,       // the family member the page acts for (a client id); null = the account's own
 };
 
 /** The services in the page's language (names and descriptions; Basque where untranslated). */
 export async function loadServices() {
   const services = await get(`/services?limit=200&locale=${currentLanguage()}`);
   state.services = services.items.filter((s) => s.active);
+}
+
+/**
+ * path with the learner's client_id added to params (API.md v2 "Families": every
+ * student route about a learner takes it; without it, the account's own record).
+ */
+export function forLearner(path, params = {}) {
+  return withQuery(path, { ...params, client_id: state.learner ?? undefined });
+}
+
+/** body with the learner's client_id when a family member other than the account is chosen. */
+export function learnerBody(body = {}) {
+  return state.learner ? { ...body, client_id: state.learner } : body;
+}
+
+/** The chosen learner's client record (from the family list), or null. */
+export function learnerRecord() {
+  return state.family.find((c) => c.id === state.learner) || null;
 }
 
 /** Loads services, tutors, tiers and limits (all public). Rejects with an ApiError. */

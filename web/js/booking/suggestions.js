@@ -7,6 +7,7 @@ import { h, fill } from '../dom.js';
 import { hasKey, t } from '../i18n.js';
 import { failedInto, loadingInto, session } from '../shell.js';
 import { dateTime } from '../format.js';
+import { forLearner } from './state.js';
 import { tx } from './ui.js';
 
 // Which parameter decides the plural form of each suggestion's sentence.
@@ -70,7 +71,7 @@ export async function load() {
   }
   render();
   try {
-    const answer = await get('/me/suggestions');
+    const answer = await get(forLearner('/me/suggestions'));
     if (seq !== view.seq) return;
     view.unavailable = false;
     view.answered = true;

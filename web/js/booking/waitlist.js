@@ -4,14 +4,15 @@
 // with the offer's deadline. An offer is accepted in one click (POST
 // /waitlist/{id}/accept: a booking with its contract, discount and gift) or given
 // up; any place is left (DELETE). Also the two joins the other panels call:
-// joinEvent (a full event) and joinSession (a full group session). Emits "booked"
+// joinEvent (a full event) and joinSession (a full group session), each for the
+// family member the page acts for (client_id). Emits "booked"
 // after an accept and "waitlist" after any change. Hidden when there is nothing.
 import { del, get, post } from '../api.js';
 import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { dateTime } from '../format.js';
 import { failedInto, notify, session } from '../shell.js';
-import { tutorName } from './state.js';
+import { forLearner, learnerBody, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
 
 // items: GET /me/waitlist's entries (null: not loaded); busy: the entry acted on.
@@ -35,11 +36,11 @@ function entryActions(entry) {
     'aria-busy': busy ? 'true' : null, onclick: () => act(entry, run, key),
   }, t(`book.waitlist.${action}`), hidden);
   const leave = entry.kind === 'event'
-    ? () => del(`/events/${entry.event_id}/waitlist`)
-    : () => del(`/waitlist/${entry.id}`);
+    ? () => del(forLearner(`/events/${entry.event_id}/waitlist`))
+    : () => del(forLearner(`/waitlist/${entry.id}`));
   if (entry.state === 'offered') {
     return h('div', { class: 'actions' },
-      button('accept', 'book.waitlist.accepted_notice', '', () => post(`/waitlist/${entry.id}/accept`)),
+      button('accept', 'book.waitlist.accepted_notice', '', () => post(`/waitlist/${entry.id}/accept`, learnerBody())),
       button('decline', 'book.waitlist.left_notice', 'secondary', leave));
   }
   return h('div', { class: 'actions' }, button('leave', 'book.waitlist.left_notice', 'secondary', leave));
@@ -101,7 +102,7 @@ export async function load({ keepMessages = false } = {}) {
     return;
   }
   try {
-    const answer = await get('/me/waitlist');
+    const answer = await get(forLearner('/me/waitlist'));
     if (seq !== view.seq) return;
     view.items = answer.items;
     view.error = null;
@@ -114,16 +115,16 @@ export async function load({ keepMessages = false } = {}) {
 
 /** Queues for a full event; resolves to POST's answer ({position}), rejects with an ApiError. */
 export async function joinEvent(event) {
-  const answer = await post(`/events/${event.id}/waitlist`);
+  const answer = await post(`/events/${event.id}/waitlist`, learnerBody());
   emit('waitlist');
   return answer;
 }
 
 /** Queues for a full group session (a slot of GET /slots?full=true with no seat). */
 export async function joinSession(serviceId, slot) {
-  const answer = await post('/waitlist', {
+  const answer = await post('/waitlist', learnerBody({
     service_id: serviceId, tutor_id: slot.tutor_id, starts_at: slot.starts_at,
-  });
+  }));
   emit('waitlist');
   return answer;
 }

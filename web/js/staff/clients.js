@@ -3,12 +3,15 @@
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
 // form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
 // object's `loyalty`, GET /quote for what the server would charge), its invoices
-// (GET /invoices?client_id=, each with its printable page) and the contact
-// history (GET/POST /clients/{id}/interactions). Taking a contract and
+// (GET /invoices?client_id=, each with its printable page), the contact history
+// (GET/POST /clients/{id}/interactions), and the client's family (GET
+// /families/{id}: its members; POST /families joins another client's family, DELETE
+// /families/{id}/members/{client_id} takes this one out). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
-import { get, patch, post, withQuery } from '../api.js';
+import { del, get, patch, post, withQuery } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto } from '../shell.js';
 import { addDays, businessDate, dateTime, money } from '../format.js';
+import { errorText } from '../i18n.js';
 import { percent, shortDate } from '../desk/format.js';
 import {
   badge, facts, fetchAll, field, formError, goTo, rememberClient, selectBox, services,
@@ -269,6 +272,7 @@ function showRecord(content, work, data, ctx) {
         contractsCard(data, serviceName),
         lessonsCard(data, serviceName, tutorName, ctx)),
       h('div', { class: 'stack' },
+        familyCard(data, ctx),
         loyaltyCard(data, serviceName),
         invoicesCard(data),
         interactionsCard(data, tutorName, ctx))));
@@ -416,6 +420,85 @@ function loyaltyCard(data, serviceName) {
       : t('staff.loyalty.next_none', { ordinal, first: next ? next.ordinal : '' })),
     next ? null : h('p', { class: 'small muted' }, t('staff.loyalty.at_cap')),
     quoteBox);
+}
+
+/*
+ * The client's family: its members (links to their records) and the count the
+ * loyalty discount reads; join it with another client's family (siblings who
+ * registered apart), or take this client out. Contracts never change.
+ */
+function familyCard(data, ctx) {
+  const { client } = data;
+  const body = h('div', { id: 'family-body' });
+  const card = h('section', { class: 'card family', id: 'family', 'aria-labelledby': 'family-title' },
+    h('h3', { id: 'family-title' }, t('staff.family.title')), body);
+  const form = h('form', { class: 'family-merge', id: 'family-merge', novalidate: true },
+    formError(),
+    field('family-other', t('staff.family.merge_label'),
+      h('input', { name: 'other', type: 'number', inputmode: 'numeric', min: 1, required: true }),
+      t('staff.family.merge_hint')),
+    h('button', { type: 'submit', class: 'secondary' }, t('staff.family.merge')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const made = await submitForm(form, (v) => post('/families', {
+      client_ids: [client.id, Number(v.other)],
+    }));
+    if (made) {
+      notify(t('staff.family.merged'), 'success');
+      await ctx.refresh();
+    }
+  });
+  async function leave() {
+    try {
+      await del(`/families/${client.family_id}/members/${client.id}`);
+      notify(t('staff.family.left'), 'success');
+      await ctx.refresh();
+    } catch (err) {
+      notify(errorText(err), 'error');
+    }
+  }
+  // The family's partner organisation (PATCH /clients/{id} {partner_id}).
+  const partnerForm = (partners) => {
+    const form = h('form', { class: 'family-partner', id: 'family-partner', novalidate: true },
+      formError(),
+      field('family-partner-id', t('staff.family.partner'),
+        selectBox({ name: 'partner_id' }, [{ value: '', label: t('staff.family.no_partner') },
+          ...partners.filter((p) => p.active || p.id === client.partner_id)
+            .map((p) => ({ value: String(p.id), label: `${p.name} (${p.code})` }))],
+        client.partner_id ? String(client.partner_id) : '')),
+      h('button', { type: 'submit', class: 'secondary' }, t('staff.family.partner_save')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const saved = await submitForm(form, (v) => patch(`/clients/${client.id}`, {
+        partner_id: v.partner_id ? Number(v.partner_id) : null,
+      }));
+      if (saved) {
+        notify(t('staff.family.partner_saved'), 'success');
+        await ctx.refresh();
+      }
+    });
+    return form;
+  };
+  loadingInto(body);
+  Promise.all([get(`/families/${client.family_id}`), fetchAll('/partners')]).then(async ([family, partners]) => {
+    const others = family.client_ids.filter((id) => id !== client.id);
+    const members = await Promise.all(others.map((id) => get(`/clients/${id}`)));
+    fill(body,
+      client.referred_by ? h('p', { class: 'small' }, t('staff.family.referred_by', { family: client.referred_by })) : null,
+      h('p', { class: 'small muted' }, `#${family.id} · `,
+        t('staff.family.contracts', { count: family.contracts })),
+      members.length
+        ? [h('h4', {}, t('staff.family.members')),
+          h('ul', { class: 'plain family-members' }, members.map((m) => h('li', {},
+            h('a', { href: `#clients/${m.id}` }, m.full_name),
+            m.user_id ? null : [' ', badge(t('staff.clients.no_login'))]))),
+          h('button', { type: 'button', class: 'secondary', id: 'family-leave', onclick: leave },
+            t('staff.family.leave'))]
+        : h('p', {}, t('staff.family.alone')),
+      form,
+      partnerForm(partners));
+  }).catch((err) => failedInto(body, err, () => ctx.refresh()));
+  return card;
 }
 
 function interactionsCard(data, tutorName, ctx) {
