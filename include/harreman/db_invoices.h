@@ -65,6 +65,11 @@ enum hm_err hm_db_invoices_list(struct hm_db *db, int64_t client_id, const char 
 				const char *to, int64_t after, int limit, json_t **items,
 				int64_t *next_after);
 
+/* hm_db_invoices_list over every client of client_id's family (GET /me/invoices). */
+enum hm_err hm_db_invoices_list_family(struct hm_db *db, int64_t client_id, const char *from,
+				       const char *to, int64_t after, int limit, json_t **items,
+				       int64_t *next_after);
+
 /* The stored TicketBAI XML of invoice id (client_id as hm_db_invoices_get): *xml
  * (caller frees). HM_ERR_CONFLICT while it is pending. */
 enum hm_err hm_db_invoices_xml(struct hm_db *db, int64_t id, int64_t client_id, char **xml);

@@ -115,7 +115,9 @@ static bool read_days_or_reply(struct hm_request *req, struct hm_reply *reply, c
 	return true;
 }
 
-static void reply_list(struct hm_request *req, struct hm_reply *reply, int64_t client_id)
+/* A page of client_id's invoices (0: all), or of its whole family. */
+static void reply_list(struct hm_request *req, struct hm_reply *reply, int64_t client_id,
+		       bool family)
 {
 	int limit;
 	int64_t after, next = 0;
@@ -124,8 +126,10 @@ static void reply_list(struct hm_request *req, struct hm_reply *reply, int64_t c
 	if (!hm_query_page(req, reply, &limit, &after) ||
 	    !read_days_or_reply(req, reply, &from, &to))
 		return;
-	enum hm_err err = hm_db_invoices_list(req->db, client_id, from, to, after, limit, &items,
-					      &next);
+	enum hm_err err = family ? hm_db_invoices_list_family(req->db, client_id, from, to, after,
+							      limit, &items, &next)
+				 : hm_db_invoices_list(req->db, client_id, from, to, after, limit,
+						       &items, &next);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;
@@ -141,18 +145,15 @@ void hm_api_invoices_list(struct hm_request *req, struct hm_reply *reply)
 		hm_reply_invalid(reply, fields);
 		return;
 	}
-	reply_list(req, reply, client_id);
+	reply_list(req, reply, client_id, false);
 }
 
+/* The whole family's invoices (API.md v2), whichever member ?client_id= names. */
 void hm_api_me_invoices(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &client_id);
-	if (err != HM_OK) {
-		hm_api_reply_err(reply, err);
-		return;
-	}
-	reply_list(req, reply, client_id);
+	if (hm_api_learner_or_reply(req, reply, &client_id))
+		reply_list(req, reply, client_id, true);
 }
 
 void hm_api_invoices_get(struct hm_request *req, struct hm_reply *reply)

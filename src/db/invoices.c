@@ -424,22 +424,24 @@ static sqlite3_stmt *invoice_stmt(struct hm_db *db, const char *sql, int64_t id,
 	return stmt;
 }
 
+/* "i.client_id is one of ?2's family" (API.md v2: a student sees the family's invoices). */
+#define IN_FAMILY_OF_2                                        \
+	" IN (SELECT m.id FROM clients m WHERE m.family_id =" \
+	" (SELECT o.family_id FROM clients o WHERE o.id = ?2))"
+
 enum hm_err hm_db_invoices_get(struct hm_db *db, int64_t id, int64_t client_id, json_t **out)
 {
 	static const char sql[] = "SELECT " INVOICE_COLUMNS " FROM invoices i WHERE i.id = ?1"
-				  " AND (?2 = 0 OR i.client_id = ?2)";
+				  " AND (?2 = 0 OR i.client_id" IN_FAMILY_OF_2 ")";
 	return hm_db_row(db, invoice_stmt(db, sql, id, client_id), invoice_from_row, out,
 			 "read invoice");
 }
 
-enum hm_err hm_db_invoices_list(struct hm_db *db, int64_t client_id, const char *from,
-				const char *to, int64_t after, int limit, json_t **items,
-				int64_t *next_after)
+/* One page of the invoices sql selects (?1 after, ?2 a client, ?3..?4 days). */
+static enum hm_err invoices_page(struct hm_db *db, const char *sql, int64_t client_id,
+				 const char *from, const char *to, int64_t after, int limit,
+				 json_t **items, int64_t *next_after)
 {
-	static const char sql[] = "SELECT " INVOICE_COLUMNS " FROM invoices i WHERE i.id > ?1"
-				  " AND (?2 = 0 OR i.client_id = ?2)"
-				  " AND (?3 IS NULL OR i.issued_on >= ?3)"
-				  " AND (?4 IS NULL OR i.issued_on <= ?4) ORDER BY i.id LIMIT ?5";
 	if (limit > HM_PAGE_MAX)
 		limit = HM_PAGE_MAX;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
@@ -453,10 +455,31 @@ enum hm_err hm_db_invoices_list(struct hm_db *db, int64_t client_id, const char 
 	return hm_db_page(db, stmt, limit, invoice_from_row, items, next_after);
 }
 
+#define INVOICES_SQL(who)                                                     \
+	"SELECT " INVOICE_COLUMNS " FROM invoices i WHERE i.id > ?1 AND " who \
+	" AND (?3 IS NULL OR i.issued_on >= ?3)"                              \
+	" AND (?4 IS NULL OR i.issued_on <= ?4) ORDER BY i.id LIMIT ?5"
+
+enum hm_err hm_db_invoices_list(struct hm_db *db, int64_t client_id, const char *from,
+				const char *to, int64_t after, int limit, json_t **items,
+				int64_t *next_after)
+{
+	static const char sql[] = INVOICES_SQL("(?2 = 0 OR i.client_id = ?2)");
+	return invoices_page(db, sql, client_id, from, to, after, limit, items, next_after);
+}
+
+enum hm_err hm_db_invoices_list_family(struct hm_db *db, int64_t client_id, const char *from,
+				       const char *to, int64_t after, int limit, json_t **items,
+				       int64_t *next_after)
+{
+	static const char sql[] = INVOICES_SQL("i.client_id" IN_FAMILY_OF_2);
+	return invoices_page(db, sql, client_id, from, to, after, limit, items, next_after);
+}
+
 enum hm_err hm_db_invoices_xml(struct hm_db *db, int64_t id, int64_t client_id, char **xml)
 {
 	static const char sql[] = "SELECT tbai_status = 'pending', tbai_xml FROM invoices"
-				  " WHERE id = ?1 AND (?2 = 0 OR client_id = ?2)";
+				  " WHERE id = ?1 AND (?2 = 0 OR client_id" IN_FAMILY_OF_2 ")";
 	sqlite3_stmt *stmt = invoice_stmt(db, sql, id, client_id);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -506,7 +529,7 @@ enum hm_err hm_db_invoices_print(struct hm_db *db, int64_t id, int64_t client_id
 		"  WHERE r.id = i.rectifies), c.locale, b.legal_name, b.nif, b.address,"
 		" b.postcode, b.city, b.is_set"
 		" FROM invoices i JOIN clients c ON c.id = i.client_id, business b"
-		" WHERE i.id = ?1 AND (?2 = 0 OR i.client_id = ?2) AND b.id = 1";
+		" WHERE i.id = ?1 AND (?2 = 0 OR i.client_id" IN_FAMILY_OF_2 ") AND b.id = 1";
 	return hm_db_row(db, invoice_stmt(db, sql, id, client_id), print_from_row, out,
 			 "read invoice to print");
 }

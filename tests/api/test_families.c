@@ -326,7 +326,7 @@ static void test_other_family_is_not_found(void)
 	const char *const get_routes[] = {
 		"/api/v1/me/contracts",   "/api/v1/me/lessons",  "/api/v1/me/loyalty",
 		"/api/v1/me/suggestions", "/api/v1/me/calendar", "/api/v1/me/calendar.ics",
-		"/api/v1/me/waitlist",    "/api/v1/events",
+		"/api/v1/me/waitlist",    "/api/v1/events",      "/api/v1/me/invoices",
 	};
 	for (size_t i = 0; i < sizeof get_routes / sizeof get_routes[0]; i++) {
 		snprintf(path, sizeof path, "%s?%s", get_routes[i], q);
@@ -392,6 +392,48 @@ static void test_other_family_is_not_found(void)
 }
 
 /* ---- staff merge and leave -------------------------------------------------------- */
+
+/* The parent's invoices are the family's: both children's contracts, each invoice
+ * readable by the family and by nobody else. */
+static void test_family_invoices(void)
+{
+	json_t *body = NULL;
+	bool seen1 = false, seen2 = false;
+	json_int_t one = 0;
+	CHECK_INT(get_json(&parent.c, "/api/v1/me/invoices?limit=200", &body), 200);
+	json_t *items = json_object_get(body, "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_int_t owner = ival(json_array_get(items, i), "client_id");
+		seen1 = seen1 || owner == child1;
+		seen2 = seen2 || owner == child2;
+		CHECK(owner == child1 || owner == child2 || owner == parent.client_id);
+		if (owner == child2)
+			one = ival(json_array_get(items, i), "id");
+	}
+	CHECK(seen1 && seen2);
+	size_t n = json_array_size(items);
+	json_decref(body);
+	/* The same list whichever member names it. */
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/me/invoices?limit=200&client_id=%lld",
+		 (long long)child2);
+	CHECK_INT(get_json(&parent.c, path, &body), 200);
+	CHECK(json_array_size(json_object_get(body, "items")) == n);
+	json_decref(body);
+	CHECK_INT(get_json(&other.c, "/api/v1/me/invoices?limit=200", &body), 200);
+	items = json_object_get(body, "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_int_t owner = ival(json_array_get(items, i), "client_id");
+		CHECK(owner != child1 && owner != child2);
+	}
+	json_decref(body);
+	snprintf(path, sizeof path, "/api/v1/invoices/%lld", (long long)one);
+	CHECK_INT(get_json(&parent.c, path, NULL), 200);
+	CHECK_INT(get_json(&other.c, path, NULL), 404);
+	snprintf(path, sizeof path, "/api/v1/invoices/%lld/print", (long long)one);
+	CHECK_INT(api_status(&parent.c, "GET", path, NULL), 200);
+	CHECK_INT(api_status(&other.c, "GET", path, NULL), 404);
+}
 
 static void test_merge_and_leave(void)
 {
@@ -577,6 +619,7 @@ int main(void)
 	}
 	RUN(test_parent_with_two_children);
 	RUN(test_other_family_is_not_found);
+	RUN(test_family_invoices);
 	RUN(test_merge_and_leave);
 	RUN(test_concurrent_ordinals_in_a_family);
 	RUN(test_family_limits);
