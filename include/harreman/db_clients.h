@@ -29,7 +29,7 @@ struct hm_client_input {
 	const char *assistance, *pace, *channel, *locale;
 	const char *tax_id, *billing_address; /* for full invoices (issue 14) */
 	int64_t tutor_id;                     /* 0: none */
-	int64_t partner_id; /* the family's partner, 0: none (staff only) */
+	int64_t partner_id;                   /* the family's partner, 0: none (staff only) */
 	bool email_present, phone_present, guardian_present, tutor_present, partner_present;
 	bool level_present, pace_present, channel_present, notes_present;
 	bool tax_id_present, billing_present;
