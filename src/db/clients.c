@@ -14,6 +14,55 @@
 #include "harreman/loyalty.h"
 #include "harreman/banned.h"
 
+/* ---- the client object ---------------------------------------------------- */
+
+/* long_term while a subscription is active: not cancelled, and with sessions left or
+ * a booked lesson still to come (?9: now). active_contracts counts the family's
+ * contracts not cancelled (kept by triggers, sql/0005 and sql/0010): the family's
+ * loyalty stage. Read by client_from_row, in its order. */
+#define CLIENT_COLUMNS                                                                    \
+	"c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"                \
+	" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace," \
+	" c.preferred_channel, c.locale, c.notes, c.created_at,"                          \
+	" EXISTS (SELECT 1 FROM contracts k WHERE k.client_id = c.id"                     \
+	"   AND k.kind = 'subscription' AND k.status = 'active'"                          \
+	"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"   \
+	"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?9))),"  \
+	" f.active_contracts, c.family_id, f.referred_by, f.partner_id, c.tax_id,"        \
+	" c.billing_address"
+#define CLIENT_FROM " FROM clients c JOIN families f ON f.id = c.family_id"
+
+/* The client object of the row stmt stands on (CLIENT_COLUMNS), with its loyalty
+ * stage under tiers; NULL when out of memory. */
+static json_t *client_from_row(sqlite3_stmt *stmt, const struct hm_tier *tiers, size_t n_tiers)
+{
+	json_t *guardian = json_null();
+	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
+	    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
+	    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
+		guardian = json_pack("{s:o, s:o, s:o}", "full_name", hm_db_json_text(stmt, 5),
+				     "email", hm_db_json_text(stmt, 6), "phone",
+				     hm_db_json_text(stmt, 7));
+	json_t *out = json_pack(
+		"{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:I,"
+		" s:o, s:o, s:o, s:o, s:o}",
+		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "user_id", hm_db_json_int(stmt, 1),
+		"full_name", (const char *)sqlite3_column_text(stmt, 2), "email",
+		hm_db_json_text(stmt, 3), "phone", hm_db_json_text(stmt, 4), "guardian", guardian,
+		"relationship", sqlite3_column_int(stmt, 16) ? "long_term" : "one_off",
+		"assistance", (const char *)sqlite3_column_text(stmt, 8), "tutor_id",
+		hm_db_json_int(stmt, 9), "level", hm_db_json_text(stmt, 10), "pace",
+		hm_db_json_text(stmt, 11), "preferred_channel", hm_db_json_text(stmt, 12), "locale",
+		(const char *)sqlite3_column_text(stmt, 13), "notes",
+		(const char *)sqlite3_column_text(stmt, 14), "created_at",
+		hm_db_json_time(stmt, 15), "family_id", (json_int_t)sqlite3_column_int64(stmt, 18),
+		"referred_by", hm_db_json_int(stmt, 19), "partner_id", hm_db_json_int(stmt, 20),
+		"tax_id", hm_db_json_text(stmt, 21), "billing_address", hm_db_json_text(stmt, 22),
+		"loyalty",
+		hm_db_contracts_loyalty_json(tiers, n_tiers, sqlite3_column_int(stmt, 17)));
+	return out;
+}
+
 /* ---- search -------------------------------------------------------------- */
 
 /* "%q%" with %, _ and \ escaped for LIKE ... ESCAPE '\', cut to fit size. */
@@ -34,48 +83,55 @@ enum hm_err hm_db_clients_search(struct hm_db *db, const char *q, int64_t after,
 				 int64_t now, json_t **items, int64_t *next_after)
 {
 	/* Both sides go through hm_fold, so the match ignores case for every Latin
-	 * letter, not only ASCII. */
-	static const char sql[] =
-		"SELECT id FROM clients WHERE id > ?1 AND (?2 IS NULL OR"
-		" hm_fold(full_name) LIKE hm_fold(?2) ESCAPE '\\'"
-		" OR hm_fold(email) LIKE hm_fold(?2) ESCAPE '\\'"
-		" OR phone LIKE ?2 ESCAPE '\\' OR hm_fold(guardian_name) LIKE hm_fold(?2) ESCAPE '\\')"
-		" ORDER BY id LIMIT ?3";
-	enum hm_err err = HM_ERR_INTERNAL;
+	 * letter, not only ASCII. The page's clients come whole from this one statement
+	 * (the tiers read once), not one read per client. */
+	static const char sql[] = "SELECT " CLIENT_COLUMNS CLIENT_FROM
+				  " WHERE c.id > ?1 AND (?2 IS NULL OR"
+				  " hm_fold(c.full_name) LIKE hm_fold(?2) ESCAPE '\\'"
+				  " OR hm_fold(c.email) LIKE hm_fold(?2) ESCAPE '\\'"
+				  " OR c.phone LIKE ?2 ESCAPE '\\'"
+				  " OR hm_fold(c.guardian_name) LIKE hm_fold(?2) ESCAPE '\\')"
+				  " ORDER BY c.id LIMIT ?3";
 	char pattern[2 * HM_MAX_NAME * 4 + 3];
-	int64_t ids[HM_PAGE_BUF];
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n_tiers = 0;
 	int count = 0, rc;
+	int64_t last_id = 0;
+	if (limit > HM_PAGE_MAX)
+		return HM_ERR_INTERNAL;
+	enum hm_err err = hm_db_contracts_tiers(db, tiers, &n_tiers);
+	if (err != HM_OK)
+		return err;
 	json_t *list = json_array();
-	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
-	if (!list || !stmt || limit > HM_PAGE_MAX)
-		goto out;
+	sqlite3_stmt *stmt = list ? hm_db_stmt(db, sql) : NULL;
+	if (!stmt) {
+		json_decref(list);
+		return HM_ERR_INTERNAL;
+	}
 	if (q)
 		like_pattern(q, pattern, sizeof pattern);
 	sqlite3_bind_int64(stmt, 1, after);
 	hm_db_bind_text_or_null(stmt, 2, q ? pattern : NULL);
 	sqlite3_bind_int(stmt, 3, limit + 1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && count <= limit)
-		ids[count++] = sqlite3_column_int64(stmt, 0);
+	sqlite3_bind_int64(stmt, 9, now);
+	bool built = true;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && count++ < limit) {
+		last_id = sqlite3_column_int64(stmt, 0);
+		built = built &&
+			json_array_append_new(list, client_from_row(stmt, tiers, n_tiers)) == 0;
+	}
 	hm_db_done(stmt);
-	stmt = NULL;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		hm_db_fail(db, "search clients");
-		goto out;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = hm_db_fail(db, "search clients");
+	else if (!built)
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK) {
+		json_decref(list);
+		return err;
 	}
-	for (int i = 0; i < count && i < limit; i++) {
-		json_t *client = NULL;
-		if (hm_db_clients_json(db, ids[i], now, &client) != HM_OK ||
-		    json_array_append_new(list, client) != 0)
-			goto out;
-	}
-	*next_after = count > limit ? ids[limit - 1] : 0;
+	*next_after = count > limit ? last_id : 0;
 	*items = list;
-	list = NULL;
-	err = HM_OK;
-out:
-	hm_db_done(stmt);
-	json_decref(list);
-	return err;
+	return HM_OK;
 }
 
 /* ---- writes -------------------------------------------------------------- */
@@ -342,83 +398,24 @@ enum hm_err hm_db_clients_exists(struct hm_db *db, int64_t client_id, bool *exis
 
 enum hm_err hm_db_clients_json(struct hm_db *db, int64_t client_id, int64_t now, json_t **out)
 {
-	/* long_term while a subscription is active: not cancelled, and with sessions
-	 * left or a booked lesson still to come. active_contracts counts the contracts
-	 * not cancelled (kept by triggers, sql/0005 and sql/0010): the family's loyalty
-	 * stage. */
-	static const char sql[] =
-		"SELECT c.id, c.user_id, c.full_name, c.email, c.phone, c.guardian_name,"
-		" c.guardian_email, c.guardian_phone, c.assistance, c.tutor_id, c.level, c.pace,"
-		" c.preferred_channel, c.locale, c.notes, c.created_at,"
-		" EXISTS (SELECT 1 FROM contracts k WHERE k.client_id = c.id"
-		"   AND k.kind = 'subscription' AND k.status = 'active'"
-		"   AND (k.sessions_used < k.sessions_total OR EXISTS (SELECT 1 FROM lessons l"
-		"     WHERE l.contract_id = k.id AND l.status = 'booked' AND l.ends_at > ?2))),"
-		" f.active_contracts, c.family_id, f.referred_by, f.partner_id, c.tax_id,"
-		" c.billing_address FROM clients c JOIN families f ON f.id = c.family_id"
-		" WHERE c.id = ?1";
+	static const char sql[] = "SELECT " CLIENT_COLUMNS CLIENT_FROM " WHERE c.id = ?1";
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n_tiers = 0;
-	int contracts = 0;
-	enum hm_err err = HM_ERR_NOT_FOUND;
+	/* The tiers first: another statement, read before this one steps. */
+	enum hm_err err = hm_db_contracts_tiers(db, tiers, &n_tiers);
+	if (err != HM_OK)
+		return err;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
 	sqlite3_bind_int64(stmt, 1, client_id);
-	sqlite3_bind_int64(stmt, 2, now);
+	sqlite3_bind_int64(stmt, 9, now);
 	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		json_t *guardian = json_null();
-		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL ||
-		    sqlite3_column_type(stmt, 6) != SQLITE_NULL ||
-		    sqlite3_column_type(stmt, 7) != SQLITE_NULL)
-			guardian = json_pack(
-				"{s:o, s:o, s:o}", "full_name", hm_db_json_text(stmt, 5), "email",
-				hm_db_json_text(stmt, 6), "phone", hm_db_json_text(stmt, 7));
-		contracts = sqlite3_column_int(stmt, 17);
-		*out = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o,"
-				 " s:s, s:s, s:o}",
-				 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "user_id",
-				 hm_db_json_int(stmt, 1), "full_name",
-				 (const char *)sqlite3_column_text(stmt, 2), "email",
-				 hm_db_json_text(stmt, 3), "phone", hm_db_json_text(stmt, 4),
-				 "guardian", guardian, "relationship",
-				 sqlite3_column_int(stmt, 16) ? "long_term" : "one_off",
-				 "assistance", (const char *)sqlite3_column_text(stmt, 8),
-				 "tutor_id", hm_db_json_int(stmt, 9), "level",
-				 hm_db_json_text(stmt, 10), "pace", hm_db_json_text(stmt, 11),
-				 "preferred_channel", hm_db_json_text(stmt, 12), "locale",
-				 (const char *)sqlite3_column_text(stmt, 13), "notes",
-				 (const char *)sqlite3_column_text(stmt, 14), "created_at",
-				 hm_db_json_time(stmt, 15));
-		if (*out &&
-		    (json_object_set_new(*out, "family_id",
-					 json_integer(sqlite3_column_int64(stmt, 18))) != 0 ||
-		     json_object_set_new(*out, "referred_by", hm_db_json_int(stmt, 19)) != 0 ||
-		     json_object_set_new(*out, "partner_id", hm_db_json_int(stmt, 20)) != 0)) {
-			json_decref(*out);
-			*out = NULL;
-		}
-		err = *out ? HM_OK : HM_ERR_INTERNAL;
-		/* What a full invoice names (issue 14). */
-		if (err == HM_OK &&
-		    (json_object_set_new(*out, "tax_id", hm_db_json_text(stmt, 21)) != 0 ||
-		     json_object_set_new(*out, "billing_address", hm_db_json_text(stmt, 22)) != 0))
-			err = HM_ERR_INTERNAL;
-	} else if (rc != SQLITE_DONE) {
+	err = HM_ERR_NOT_FOUND;
+	if (rc == SQLITE_ROW)
+		err = (*out = client_from_row(stmt, tiers, n_tiers)) ? HM_OK : HM_ERR_INTERNAL;
+	else if (rc != SQLITE_DONE)
 		err = hm_db_fail(db, "read client");
-	}
 	hm_db_done(stmt);
-	/* The tiers are read after the statement is handed back (they are another one). */
-	if (err == HM_OK)
-		err = hm_db_contracts_tiers(db, tiers, &n_tiers);
-	if (err == HM_OK &&
-	    json_object_set_new(*out, "loyalty",
-				hm_db_contracts_loyalty_json(tiers, n_tiers, contracts)) != 0)
-		err = HM_ERR_INTERNAL;
-	if (err != HM_OK && rc == SQLITE_ROW) {
-		json_decref(*out);
-		*out = NULL;
-	}
 	return err;
 }
