@@ -59,7 +59,7 @@ export function t(key, params = {}) {
 /** True when the dictionary has `key` (for optional, data-driven keys). */
 export function hasKey(key) { return Object.prototype.hasOwnProperty.call(dictionary, key); }
 
-const ATTRIBUTES = ['placeholder', 'aria-label', 'title', 'alt'];
+const ATTRIBUTES = ['placeholder', 'aria-label', 'title', 'alt', 'content'];
 
 /** Translates root and everything under it. */
 export function translateTree(root) {

@@ -19,7 +19,22 @@ export async function startPage() {
   const switcher = document.getElementById('language');
   if (switcher) bindLanguageSwitcher(switcher, saveLocaleOfClient);
   await refreshSession();
+  showNavFor(session.user);
   document.body.classList.remove('loading');
+}
+
+/**
+ * The header's links to the desk and the admin page, for those who may use them: a
+ * student sees neither, staff the desk, an admin both; a visitor sees both (staff
+ * log in there).
+ */
+export function showNavFor(user) {
+  const role = user ? user.role : null;
+  const hide = (selector, hidden) => {
+    for (const link of document.querySelectorAll(selector)) link.hidden = hidden;
+  };
+  hide('.site-nav a[href="/staff"]', role === 'student');
+  hide('.site-nav a[href="/admin"]', role === 'student' || role === 'staff');
 }
 
 /** Re-reads GET /me; a logged-out visitor gets {user: null}. */
@@ -51,6 +66,7 @@ async function saveLocaleOfClient(lang) {
 /** After login or register: remember who it is and follow their saved language. */
 export async function adoptSession(answer) {
   session.user = answer.user;
+  showNavFor(session.user);
   session.client = answer.client;
   setCsrfToken(answer.csrf_token);
   const locale = answer.client && answer.client.locale;
@@ -62,6 +78,7 @@ export async function logout() {
   session.user = null;
   session.client = null;
   setCsrfToken(null);
+  showNavFor(null);
 }
 
 /** Shows a message in the page's live region (kind: info, success, error). */
