@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A student with a subscription of three sessions (bought through the API) books on
-// the page with it: the confirmation offers the subscription's sessions next to a
-// new contract (whose quote stays the default), a weekly series of two uses two of
+// the page with it: the confirmation chooses the subscription's sessions first (paid
+// already: issue 13, item 4) next to a new contract and its quote, a weekly series of two uses two of
 // them and makes no new contract, and a series longer than what is left is refused
 // before anything is sent.
 import assert from 'node:assert/strict';
@@ -33,11 +33,12 @@ export default async function ({ newPage, url, web }) {
   const slot = slots[0];
   await page.click(slotSelector(slot));
 
-  // The quote of a new contract is shown first; the subscription is offered too.
-  await page.waitForSelector('#quote [data-field=percent]');
-  await page.waitForSelector('#pay');
-  assert.equal(await page.isChecked('#pay-new'), true);
+  // The sessions already paid for are chosen; a new contract is offered with its quote.
+  await page.waitForSelector('#pay-subscription:checked');
+  assert.equal(await page.isChecked('#pay-new'), false);
   assert.equal(norm(await page.textContent('label[for=pay-subscription]')), t('book.pay.subscription', { count: 3 }));
+  await page.check('#pay-new');
+  await page.waitForSelector('#quote [data-field=percent]');
 
   // Four weeks need more sessions than are left: said at once, nothing to confirm.
   await page.check('#pay-subscription');

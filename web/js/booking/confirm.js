@@ -24,7 +24,7 @@ const dlg = {
   slot: null, svc: null, repeat: false, weeks: 4,
   quote: null, quoteError: null, quoteSeq: 0,
   busy: false, done: null, failure: null,
-  subscription: null, pay: 'new', paidFromSubscription: false,
+  subscription: null, pay: 'new', payChosen: false, paidFromSubscription: false,
 };
 let dialog = null;
 let quoteBox = null;
@@ -166,7 +166,7 @@ function payFields() {
   const choice = (value, id, text) => h('div', { class: 'check' },
     h('input', {
       type: 'radio', name: 'pay', id, value, checked: dlg.pay === value,
-      onchange: () => { dlg.pay = value; clearFailure(); loadQuote(); },
+      onchange: () => { dlg.pay = value; dlg.payChosen = true; clearFailure(); loadQuote(); },
     }),
     h('label', { for: id }, text));
   return h('fieldset', { class: 'pay', id: 'pay' },
@@ -183,6 +183,11 @@ async function loadSubscription() {
     if (dlg.slot !== slot || dlg.done) return;
     dlg.subscription = contracts.items.find((c) => c.status === 'active' && c.kind === 'subscription'
       && c.service_id === dlg.svc.id && sessionsLeft(c) > 0) || null;
+    // Sessions already paid for come first: a hurried student must not pay twice.
+    if (dlg.subscription && !dlg.payChosen) {
+      dlg.pay = 'subscription';
+      loadQuote();
+    }
   } catch {
     dlg.subscription = null; // the new-contract quote is still there
   }
@@ -369,7 +374,7 @@ export function open(slot, trigger) {
   Object.assign(dlg, {
     slot, svc: service(), repeat: false, weeks: 4, quote: null, quoteError: null,
     busy: false, done: null, failure: null,
-    subscription: null, pay: 'new', paidFromSubscription: false,
+    subscription: null, pay: 'new', payChosen: false, paidFromSubscription: false,
   });
   dlg.trigger = trigger;
   render();
@@ -390,6 +395,7 @@ export function sessionChanged() {
   if (!dialog || !dialog.open || dlg.done) return;
   dlg.subscription = null;
   dlg.pay = 'new';
+  dlg.payChosen = false;
   render();
   if (session.client) {
     loadQuote();
