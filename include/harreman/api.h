@@ -140,6 +140,15 @@ hm_handler_fn hm_api_invoices_get;
 hm_handler_fn hm_api_invoices_xml;
 hm_handler_fn hm_api_invoices_print;
 
+/* src/api/payments.c */
+hm_handler_fn hm_api_payments_create;
+hm_handler_fn hm_api_payments_list;
+hm_handler_fn hm_api_clients_balance;
+hm_handler_fn hm_api_me_balance;
+hm_handler_fn hm_api_mandates_create;
+hm_handler_fn hm_api_mandates_list;
+hm_handler_fn hm_api_mandates_revoke;
+
 /* src/api/limits.c */
 hm_handler_fn hm_api_limits;
 

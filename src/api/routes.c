@@ -111,6 +111,22 @@ const struct hm_route hm_routes[] = {
 	{.methods = HM_GET, .pattern = V1 "/invoices/{id}/print", .handler = hm_api_invoices_print,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
 
+	/* Payments and SEPA direct debits */
+	{.methods = HM_POST, .pattern = V1 "/payments", .handler = hm_api_payments_create,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/payments", .handler = hm_api_payments_list,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/clients/{id}/balance", .handler = hm_api_clients_balance,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/me/balance", .handler = hm_api_me_balance,
+	 .access = HM_ALLOW_STUDENT, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/clients/{id}/mandates", .handler = hm_api_mandates_create,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/clients/{id}/mandates", .handler = hm_api_mandates_list,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/mandates/{id}/revoke", .handler = hm_api_mandates_revoke,
+	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_OPTIONAL},
+
 	/* Lessons */
 	{.methods = HM_POST, .pattern = V1 "/lessons", .handler = hm_api_lessons_create,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_REQUIRED,
