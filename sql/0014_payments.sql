@@ -116,10 +116,30 @@ CREATE TABLE direct_debit_items (
 ) WITHOUT ROWID;
 CREATE INDEX direct_debit_items_invoice ON direct_debit_items(invoice_id);
 
--- No invoice in two open runs.
+-- No invoice in two open runs (a returned item no longer holds its invoice).
 CREATE TRIGGER direct_debit_items_once BEFORE INSERT ON direct_debit_items
 WHEN EXISTS (SELECT 1 FROM direct_debit_items d JOIN direct_debit_runs r ON r.id = d.run_id
-             WHERE d.invoice_id = NEW.invoice_id AND r.status = 'open')
+             WHERE d.invoice_id = NEW.invoice_id AND r.status = 'open'
+               AND d.returned_reason IS NULL)
 BEGIN
   SELECT RAISE(ABORT, 'invoice_in_open_run');
 END;
+
+-- An item says the same for ever, but for its return, written once.
+CREATE TRIGGER direct_debit_items_immutable BEFORE UPDATE ON direct_debit_items
+WHEN NEW.run_id IS NOT OLD.run_id OR NEW.invoice_id IS NOT OLD.invoice_id
+  OR NEW.client_id IS NOT OLD.client_id OR NEW.mandate_id IS NOT OLD.mandate_id
+  OR NEW.amount_cents IS NOT OLD.amount_cents OR NEW.sequence IS NOT OLD.sequence
+  OR OLD.returned_reason IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'direct_debit_immutable');
+END;
+-- A settled run stays settled.
+CREATE TRIGGER direct_debit_runs_settled_once BEFORE UPDATE ON direct_debit_runs
+WHEN OLD.status = 'settled' OR NEW.collection_date IS NOT OLD.collection_date
+BEGIN
+  SELECT RAISE(ABORT, 'direct_debit_immutable');
+END;
+
+-- The creditor's account the direct debits are paid into (PUT /business).
+ALTER TABLE business ADD COLUMN creditor_iban TEXT;

@@ -18,6 +18,7 @@
  * client's oldest unpaid invoices first. */
 struct hm_payment_input {
 	int64_t client_id, invoice_id, amount_cents, paid_at;
+	int64_t direct_debit_id; /* 0: none (the run that collected it) */
 	const char *method;
 };
 
@@ -27,6 +28,11 @@ struct hm_payment_input {
  * amount_cents, paid_at, allocations: [{invoice_id, amount_cents}]}. */
 enum hm_err hm_db_payments_create(struct hm_db *db, const struct hm_payment_input *in,
 				  const struct hm_actor *who, json_t **out);
+
+/* Inside the caller's transaction: writes the payment row of in (no allocation),
+ * *id its id. */
+enum hm_err hm_db_payments_insert(struct hm_db *db, const struct hm_payment_input *in,
+				  const struct hm_actor *who, int64_t *id);
 
 /* Inside the caller's transaction: amount_cents (negative: undone) of payment_id
  * settles invoice_id (the trigger moves the invoice; overpaying fails). */

@@ -57,6 +57,10 @@ const char *hm_sepa_sequence(bool collected_before);
  * False (applied untouched) when amount <= 0 or more than the sum due. */
 bool hm_payment_allocate(const int64_t *due, size_t n, int64_t amount, int64_t *applied);
 
+/* Whether code is an ISO 20022 return/reject reason code a bank sends back for a
+ * SEPA direct debit (AC01, AM04, MD01, MS02, ...). */
+bool hm_sepa_reason_known(const char *code);
+
 /* UTF-8 text in the SEPA character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space):
  * Ñ → N, Ç → C, accented Latin vowels → the vowel, anything else → a space; at most
  * max characters, written NUL-ended into out (cap bytes, cap > max). */

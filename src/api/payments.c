@@ -8,6 +8,7 @@
 
 #include "harreman/api.h"
 #include "harreman/db_clients.h"
+#include "harreman/db_invoices.h"
 #include "harreman/db_payments.h"
 #include "harreman/hours.h"
 #include "harreman/sepa.h"
@@ -16,6 +17,22 @@
 
 /* The largest payment taken at once (a million euros). */
 #define PAYMENT_MAX_CENTS ((int64_t)100000000)
+
+void hm_sepa_ids_check(struct hm_validation *v, struct hm_business_input *in,
+		       struct hm_sepa_ids *ids)
+{
+	if (in->creditor_id &&
+	    !hm_creditor_id_valid(in->creditor_id, strlen(in->creditor_id), ids->creditor_id))
+		hm_validation_fail(v, "creditor_id",
+				   "must be a SEPA creditor identifier with its check digits");
+	else if (in->creditor_id)
+		in->creditor_id = ids->creditor_id;
+	if (in->creditor_iban &&
+	    !hm_iban_valid(in->creditor_iban, strlen(in->creditor_iban), ids->creditor_iban))
+		hm_validation_fail(v, "creditor_iban", "must be an IBAN of a SEPA country");
+	else if (in->creditor_iban)
+		in->creditor_iban = ids->creditor_iban;
+}
 
 static const char *const methods[] = {"cash", "card", "transfer", "direct_debit", NULL};
 

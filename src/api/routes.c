@@ -126,6 +126,16 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 	{.methods = HM_POST, .pattern = V1 "/mandates/{id}/revoke", .handler = hm_api_mandates_revoke,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_OPTIONAL},
+	{.methods = HM_POST, .pattern = V1 "/direct-debits", .handler = hm_api_direct_debits_create,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/direct-debits", .handler = hm_api_direct_debits_list,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/direct-debits/{id}/pain.008.xml", .handler = hm_api_direct_debits_file,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/direct-debits/{id}/settle", .handler = hm_api_direct_debits_settle,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_OPTIONAL},
+	{.methods = HM_POST, .pattern = V1 "/direct-debits/{id}/returns", .handler = hm_api_direct_debits_returns,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
 
 	/* Lessons */
 	{.methods = HM_POST, .pattern = V1 "/lessons", .handler = hm_api_lessons_create,

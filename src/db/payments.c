@@ -74,11 +74,12 @@ static enum hm_err check_invoice(struct hm_db *db, int64_t client_id, int64_t in
 	return err;
 }
 
-static enum hm_err insert_payment(struct hm_db *db, const struct hm_payment_input *in,
+enum hm_err hm_db_payments_insert(struct hm_db *db, const struct hm_payment_input *in,
 				  const struct hm_actor *who, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO payments (client_id, method, amount_cents, paid_at,"
-				  " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char sql[] =
+		"INSERT INTO payments (client_id, method, amount_cents, paid_at,"
+		" created_at, created_by, direct_debit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
@@ -89,6 +90,8 @@ static enum hm_err insert_payment(struct hm_db *db, const struct hm_payment_inpu
 	sqlite3_bind_int64(stmt, 5, who->now);
 	if (who->user_id)
 		sqlite3_bind_int64(stmt, 6, who->user_id);
+	if (in->direct_debit_id)
+		sqlite3_bind_int64(stmt, 7, in->direct_debit_id);
 	int rc = sqlite3_step(stmt);
 	hm_db_done(stmt);
 	if (rc != SQLITE_DONE)
@@ -134,7 +137,7 @@ static enum hm_err write_payment(struct hm_db *db, const struct hm_payment_input
 	if (err == HM_OK && !hm_payment_allocate(due, n, in->amount_cents, applied))
 		err = HM_ERR_VALIDATION_FAILED;
 	if (err == HM_OK)
-		err = insert_payment(db, in, who, id);
+		err = hm_db_payments_insert(db, in, who, id);
 	for (size_t i = 0; err == HM_OK && i < n; i++)
 		if (applied[i] > 0)
 			err = hm_db_payments_allocate(db, *id, ids[i], applied[i]);

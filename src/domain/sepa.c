@@ -270,6 +270,19 @@ bool hm_payment_allocate(const int64_t *due, size_t n, int64_t amount, int64_t *
 	return true;
 }
 
+bool hm_sepa_reason_known(const char *code)
+{
+	/* EPC SDD Core rulebook, R-transaction reason codes (ISO 20022 ExternalReason). */
+	static const char *const codes[] = {"AC01", "AC04", "AC06", "AC13", "AG01", "AG02",
+					    "AM04", "AM05", "BE05", "CNOR", "DNOR", "FF01",
+					    "MD01", "MD02", "MD06", "MD07", "MS02", "MS03",
+					    "RC01", "RR01", "RR02", "RR03", "RR04", "SL01"};
+	for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The SEPA letter for the Latin-1 supplement character 0xC3 follower b, or 0. */
 static char latin1_letter(unsigned char b)
 {

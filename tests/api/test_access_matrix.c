@@ -204,6 +204,12 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/clients/{id}/mandates", OFFICE, ID_CLIENT_A, 0},
 	/* no mandate has A's client id: allowed callers get 404, others 401/403 */
 	{"POST", "/api/v1/mandates/{id}/revoke", OFFICE, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/direct-debits", ADMIN, ID_NONE, 0},
+	/* no run has A's client id: the admin gets 404, others 401/403 */
+	{"GET", "/api/v1/direct-debits/{id}/pain.008.xml", ADMIN, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits/{id}/settle", ADMIN, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits/{id}/returns", ADMIN, ID_CLIENT_A, 0},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 

@@ -124,6 +124,11 @@ static void test_collection_date(void)
 
 static void test_sequence(void)
 {
+	CHECK(hm_sepa_reason_known("AM04"));
+	CHECK(hm_sepa_reason_known("MS02"));
+	CHECK(!hm_sepa_reason_known("am04"));
+	CHECK(!hm_sepa_reason_known("XX99"));
+	CHECK(!hm_sepa_reason_known(NULL));
 	CHECK_STR(hm_sepa_sequence(false), "FRST");
 	CHECK_STR(hm_sepa_sequence(true), "RCUR");
 }
