@@ -424,6 +424,16 @@ static void test_mandates(void)
 	snprintf(path, sizeof path, "/api/v1/clients/%lld/mandates", (long long)ane_client);
 	CHECK_INT(api_status(&staff, "POST", path, body), 201);
 
+	/* The admin's export holds the full IBAN; staff may not export. */
+	snprintf(path, sizeof path, "/api/v1/clients/%lld/export", (long long)ane_client);
+	api_call(&admin, "GET", path, NULL, &r);
+	CHECK_INT(r.status, 200);
+	CHECK(r.body && strstr(r.body, IBAN) != NULL);
+	CHECK_INT(json_array_size(http_json(&r, "mandates")), 2);
+	CHECK_INT(json_array_size(http_json(&r, "payments")), 2);
+	http_response_free(&r);
+	CHECK_INT(api_status(&staff, "GET", path, NULL), 403);
+
 	/* The audit rows never hold the IBAN. */
 	api_call(&admin, "GET", "/api/v1/audit?limit=200", NULL, &r);
 	CHECK_INT(r.status, 200);
