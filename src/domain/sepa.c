@@ -22,7 +22,9 @@ static bool is_upper(char c)
 
 static char upper(char c)
 {
-	return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+	if (c >= 'a' && c <= 'z')
+		return (char)(c - ('a' - 'A'));
+	return c;
 }
 
 /* Feeds one character (0-9, A-Z) into a running mod 97 remainder. */
@@ -122,7 +124,10 @@ void hm_iban_mask(const char *iban, char out[HM_IBAN_MASKED_MAX + 1])
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && i % 4 == 0)
 			out[o++] = ' ';
-		out[o++] = (i < 4 || i >= n - 4) ? iban[i] : '*';
+		char c = '*';
+		if (i < 4 || i >= n - 4)
+			c = iban[i];
+		out[o++] = c;
 	}
 	out[o] = '\0';
 }
@@ -293,7 +298,9 @@ static char latin1_letter(unsigned char b)
 	if (b < 0x80 || b > 0xBF)
 		return 0;
 	char c = map[b - 0x80];
-	return c == ' ' ? 0 : c;
+	if (c == ' ')
+		return 0;
+	return c;
 }
 
 void hm_sepa_text(const char *utf8, char *out, size_t cap, size_t max)
@@ -309,10 +316,10 @@ void hm_sepa_text(const char *utf8, char *out, size_t cap, size_t max)
 		char c = 0;
 		if (*s < 0x80) {
 			char a = (char)*s++;
-			c = (is_digit(a) || is_upper(a) || (a >= 'a' && a <= 'z') ||
-			     strchr(allowed, a))
-				    ? a
-				    : ' ';
+			c = ' ';
+			if (is_digit(a) || is_upper(a) || (a >= 'a' && a <= 'z') ||
+			    strchr(allowed, a))
+				c = a;
 		} else {
 			unsigned char lead = *s++;
 			if (lead == 0xC3 && *s)

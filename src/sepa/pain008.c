@@ -107,7 +107,8 @@ static void amount_text(int64_t cents, char out[32])
 
 static xmlNodePtr add(xmlNodePtr parent, const char *name, const char *text)
 {
-	return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
+	return xmlNewTextChild(parent, NULL, (const xmlChar *)name,
+			       text ? (const xmlChar *)text : NULL);
 }
 
 /* parent/name/.../Othr/Id = id, the path given as a NULL-ended list. */
@@ -132,7 +133,7 @@ static void add_tx(xmlNodePtr pmt, const struct hm_pain008_tx *t)
 	xmlNodePtr tx = add(pmt, "DrctDbtTxInf", NULL);
 	add(add(tx, "PmtId", NULL), "EndToEndId", t->end_to_end_id);
 	amount_text(t->amount_cents, amount);
-	xmlNewProp(add(tx, "InstdAmt", amount), BAD_CAST "Ccy", BAD_CAST "EUR");
+	xmlNewProp(add(tx, "InstdAmt", amount), (const xmlChar *)"Ccy", (const xmlChar *)"EUR");
 	xmlNodePtr mandate = add(add(tx, "DrctDbtTx", NULL), "MndtRltdInf", NULL);
 	add(mandate, "MndtId", t->mandate_id);
 	add(mandate, "DtOfSgntr", t->signed_on);
@@ -192,12 +193,12 @@ bool hm_pain008_write(const struct hm_pain008_doc *d, char **xml, size_t *len)
 	if (!d || !xml || !len || !valid(d))
 		return false;
 	pthread_once(&libxml_once, libxml_init);
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	if (!doc)
 		return false;
-	xmlNodePtr document = xmlNewNode(NULL, BAD_CAST "Document");
+	xmlNodePtr document = xmlNewNode(NULL, (const xmlChar *)"Document");
 	xmlDocSetRootElement(doc, document);
-	xmlSetNs(document, xmlNewNs(document, BAD_CAST NS, NULL));
+	xmlSetNs(document, xmlNewNs(document, (const xmlChar *)NS, NULL));
 	xmlNodePtr root = add(document, "CstmrDrctDbtInitn", NULL);
 	xmlNodePtr head = add(root, "GrpHdr", NULL);
 	add(head, "MsgId", d->msg_id);
