@@ -3,7 +3,8 @@
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
 // form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
 // object's `loyalty`, GET /quote for what the server would charge), its invoices
-// (GET /invoices?client_id=, each with its printable page) and the contact
+// (GET /invoices?client_id=, each with its printable page), its balance, payments
+// and mandates (web/js/staff/payments.js) and the contact
 // history (GET/POST /clients/{id}/interactions). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
 import { get, patch, post, withQuery } from '../api.js';
@@ -16,6 +17,7 @@ import {
 } from '../desk/common.js';
 import { lessonStatus, logLesson } from './lessons.js';
 import { openBooking, openContract } from './orders.js';
+import { paymentsCard } from './payments.js';
 
 const search = { q: '' };
 const CHANNELS = ['phone', 'email', 'web', 'in_person'];
@@ -271,6 +273,7 @@ function showRecord(content, work, data, ctx) {
       h('div', { class: 'stack' },
         loyaltyCard(data, serviceName),
         invoicesCard(data),
+        paymentsCard(client, data.invoices, ctx.refresh),
         interactionsCard(data, tutorName, ctx))));
 }
 
