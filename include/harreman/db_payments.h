@@ -14,6 +14,10 @@
 
 #include "harreman/db.h"
 
+/* HM_OK when client_id is a client, HM_ERR_NOT_FOUND when not (or the read's
+ * error): the first step of every payment and mandate function. */
+enum hm_err hm_db_payments_client_found(struct hm_db *db, int64_t client_id);
+
 /* POST /payments, checked by the caller (method borrowed). invoice_id 0: the
  * client's oldest unpaid invoices first. */
 struct hm_payment_input {

@@ -4,7 +4,6 @@
 // direct-debit file and the admin's export; every JSON made here carries it
 // masked (src/domain/sepa.c), and audit rows name the reference only.
 #include "harreman/audit.h"
-#include "harreman/db_clients.h"
 #include "harreman/db_json.h"
 #include "harreman/db_payments.h"
 #include "harreman/sepa.h"
@@ -74,14 +73,11 @@ enum hm_err hm_db_mandates_create(struct hm_db *db, int64_t client_id,
 				  const struct hm_mandate_input *in, const struct hm_actor *who,
 				  json_t **out)
 {
-	bool exists = false;
 	int64_t id = 0;
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
-	err = hm_db_clients_exists(db, client_id, &exists);
-	if (err == HM_OK && !exists)
-		err = HM_ERR_NOT_FOUND;
+	err = hm_db_payments_client_found(db, client_id);
 	if (err == HM_OK)
 		err = insert_mandate(db, client_id, in, who->now, &id);
 	if (err == HM_OK)
@@ -128,12 +124,9 @@ enum hm_err hm_db_mandates_list(struct hm_db *db, int64_t client_id, json_t **it
 {
 	static const char sql[] = "SELECT " MANDATE_COLUMNS " FROM mandates WHERE client_id = ?1"
 				  " ORDER BY id";
-	bool exists = false;
-	enum hm_err err = hm_db_clients_exists(db, client_id, &exists);
+	enum hm_err err = hm_db_payments_client_found(db, client_id);
 	if (err != HM_OK)
 		return err;
-	if (!exists)
-		return HM_ERR_NOT_FOUND;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (stmt)
 		sqlite3_bind_int64(stmt, 1, client_id);

@@ -23,6 +23,15 @@
 	" 'amount_cents', a.amount_cents)) FROM payment_allocations a"      \
 	" WHERE a.payment_id = p.id)"
 
+enum hm_err hm_db_payments_client_found(struct hm_db *db, int64_t client_id)
+{
+	bool exists = false;
+	enum hm_err err = hm_db_clients_exists(db, client_id, &exists);
+	if (err == HM_OK && !exists)
+		err = HM_ERR_NOT_FOUND;
+	return err;
+}
+
 static json_t *payment_from_row(sqlite3_stmt *stmt)
 {
 	const char *text = (const char *)sqlite3_column_text(stmt, 5);
@@ -150,14 +159,11 @@ static enum hm_err write_payment(struct hm_db *db, const struct hm_payment_input
 enum hm_err hm_db_payments_create(struct hm_db *db, const struct hm_payment_input *in,
 				  const struct hm_actor *who, json_t **out)
 {
-	bool exists = false;
 	int64_t id = 0;
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
-	err = hm_db_clients_exists(db, in->client_id, &exists);
-	if (err == HM_OK && !exists)
-		err = HM_ERR_NOT_FOUND;
+	err = hm_db_payments_client_found(db, in->client_id);
 	if (err == HM_OK && in->invoice_id)
 		err = check_invoice(db, in->client_id, in->invoice_id);
 	if (err == HM_OK)
@@ -211,12 +217,9 @@ enum hm_err hm_db_payments_balance(struct hm_db *db, int64_t client_id, int64_t 
 		" (SELECT json_group_array(id) FROM (SELECT id FROM invoices WHERE client_id = ?1"
 		"  AND total_cents > paid_cents AND issued_at <= ?2 - ?3 * 86400 ORDER BY id))"
 		" FROM invoices WHERE client_id = ?1";
-	bool exists = false;
-	enum hm_err err = hm_db_clients_exists(db, client_id, &exists);
+	enum hm_err err = hm_db_payments_client_found(db, client_id);
 	if (err != HM_OK)
 		return err;
-	if (!exists)
-		return HM_ERR_NOT_FOUND;
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (stmt) {
 		sqlite3_bind_int64(stmt, 1, client_id);

@@ -90,24 +90,33 @@ static bool es_national_ok(const char *iban)
 	return ccc_digit(first) == ccc[8] && ccc_digit(ccc + 10) == ccc[9];
 }
 
-bool hm_iban_valid(const char *text, size_t len, char out[HM_IBAN_MAX + 1])
+/* text (len bytes) without spaces, upper case, into s (at most max characters and
+ * a NUL): its length, or 0 when it holds another character, is too long, or does
+ * not start with 2 letters and 2 digits (country and check digits). */
+static size_t compact_code(const char *text, size_t len, char *s, size_t max)
 {
-	char s[HM_IBAN_MAX + 1];
 	size_t n = 0;
 	if (!text)
-		return false;
+		return 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = upper(text[i]);
 		if (c == ' ')
 			continue;
-		if (n == HM_IBAN_MAX || !(is_digit(c) || is_upper(c)))
-			return false;
+		if (n == max || !(is_digit(c) || is_upper(c)))
+			return 0;
 		s[n++] = c;
 	}
 	s[n] = '\0';
-	if (n < 5 || !is_upper(s[0]) || !is_upper(s[1]) || !is_digit(s[2]) || !is_digit(s[3]))
-		return false;
-	if (iban_length(s) != n)
+	if (n < 4 || !is_upper(s[0]) || !is_upper(s[1]) || !is_digit(s[2]) || !is_digit(s[3]))
+		return 0;
+	return n;
+}
+
+bool hm_iban_valid(const char *text, size_t len, char out[HM_IBAN_MAX + 1])
+{
+	char s[HM_IBAN_MAX + 1];
+	size_t n = compact_code(text, len, s, HM_IBAN_MAX);
+	if (n < 5 || iban_length(s) != n)
 		return false;
 	if (mod97(s, 4, mod97(s + 4, n - 4, 0)) != 1)
 		return false;
@@ -176,19 +185,8 @@ bool hm_creditor_id_make(const char *nif, const char *suffix, char out[HM_CREDIT
 bool hm_creditor_id_valid(const char *text, size_t len, char out[HM_CREDITOR_ID_MAX + 1])
 {
 	char s[HM_CREDITOR_ID_MAX + 1];
-	size_t n = 0;
-	if (!text)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = upper(text[i]);
-		if (c == ' ')
-			continue;
-		if (n == HM_CREDITOR_ID_MAX || !(is_digit(c) || is_upper(c)))
-			return false;
-		s[n++] = c;
-	}
-	s[n] = '\0';
-	if (n < 8 || !is_upper(s[0]) || !is_upper(s[1]) || !is_digit(s[2]) || !is_digit(s[3]))
+	size_t n = compact_code(text, len, s, HM_CREDITOR_ID_MAX);
+	if (n < 8)
 		return false;
 	/* national part + country + check digits, mod 97 = 1 */
 	unsigned r = mod97(s + 7, n - 7, 0);
