@@ -168,6 +168,32 @@ hm_handler_fn hm_api_invoices_get;
 hm_handler_fn hm_api_invoices_xml;
 hm_handler_fn hm_api_invoices_print;
 
+/* src/api/payments.c */
+struct hm_business_input;
+/* Canonical copies of the business's SEPA identifiers (see hm_sepa_ids_check). */
+struct hm_sepa_ids {
+	char creditor_id[36], creditor_iban[35];
+};
+/* PUT /business: in->creditor_id must be a valid SEPA creditor identifier and
+ * in->creditor_iban a valid IBAN (either may be absent); each good one is put in
+ * its canonical form into ids and in points to it; each bad one fails into v. */
+void hm_sepa_ids_check(struct hm_validation *v, struct hm_business_input *in,
+		       struct hm_sepa_ids *ids);
+hm_handler_fn hm_api_payments_create;
+hm_handler_fn hm_api_payments_list;
+hm_handler_fn hm_api_clients_balance;
+hm_handler_fn hm_api_me_balance;
+hm_handler_fn hm_api_mandates_create;
+hm_handler_fn hm_api_mandates_list;
+hm_handler_fn hm_api_mandates_revoke;
+
+/* src/api/direct_debits.c */
+hm_handler_fn hm_api_direct_debits_create;
+hm_handler_fn hm_api_direct_debits_list;
+hm_handler_fn hm_api_direct_debits_file;
+hm_handler_fn hm_api_direct_debits_settle;
+hm_handler_fn hm_api_direct_debits_returns;
+
 /* src/api/limits.c */
 hm_handler_fn hm_api_limits;
 

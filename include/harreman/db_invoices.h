@@ -15,16 +15,16 @@
 #include "harreman/db.h"
 
 /* The settings PUT /business writes, checked by the caller (borrowed texts;
- * creditor_id may be NULL). */
+ * creditor_id and creditor_iban may be NULL). */
 struct hm_business_input {
 	const char *legal_name, *nif, *address, *postcode, *city, *territory;
-	const char *invoice_series, *creditor_id;
+	const char *invoice_series, *creditor_id, *creditor_iban;
 	bool vat_exempt;
 	int vat_percent;
 };
 
 /* *out: {legal_name, nif, address, postcode, city, territory, invoice_series,
- * vat_exempt, vat_percent, creditor_id} (texts null until set). */
+ * vat_exempt, vat_percent, creditor_id, creditor_iban} (texts null until set). */
 enum hm_err hm_db_business_get(struct hm_db *db, json_t **out);
 
 /* Replaces every setting with in, audited ("business.put") in one transaction;

@@ -62,4 +62,10 @@
 #define HM_MAX_TEXT 10000
 #define HM_MAX_LONG_TEXT 50000
 
+/* Payments: an invoice not paid HM_OVERDUE_DAYS after issue is overdue; a
+ * direct debit's collection date is at least HM_COLLECTION_LEAD_DAYS TARGET2
+ * business days ahead. */
+#define HM_OVERDUE_DAYS 30
+#define HM_COLLECTION_LEAD_DAYS 2
+
 #endif

@@ -13,6 +13,7 @@
 #include "harreman/hours.h"
 #include "harreman/invoice.h"
 #include "harreman/limits.h"
+#include "harreman/sepa.h"
 #include "harreman/taxid.h"
 #include "harreman/banned.h"
 
@@ -33,11 +34,13 @@ void hm_api_business_get(struct hm_request *req, struct hm_reply *reply)
 /* Reads the whole settings of PUT /business into in (texts borrow the body; nif
  * gets the canonical form in nif_buf). */
 static bool read_business_or_reply(struct hm_request *req, struct hm_reply *reply,
-				   struct hm_business_input *in, char nif_buf[HM_TAXID_LEN + 1])
+				   struct hm_business_input *in, char nif_buf[HM_TAXID_LEN + 1],
+				   struct hm_sepa_ids *ids)
 {
-	static const char *const fields[] = {
-		"legal_name",     "nif",        "address",     "postcode",    "city", "territory",
-		"invoice_series", "vat_exempt", "vat_percent", "creditor_id", NULL};
+	static const char *const fields[] = {"legal_name",     "nif",           "address",
+					     "postcode",       "city",          "territory",
+					     "invoice_series", "vat_exempt",    "vat_percent",
+					     "creditor_id",    "creditor_iban", NULL};
 	struct hm_validation v;
 	json_t *body = req->json;
 	int territory = -1;
@@ -71,7 +74,10 @@ static bool read_business_or_reply(struct hm_request *req, struct hm_reply *repl
 	if (!exempt && percent == 0)
 		hm_validation_fail(&v, "vat_percent", "must be 1 to 100 when VAT applies");
 	if (!json_is_null(json_object_get(body, "creditor_id")))
-		hm_validate_text(&v, body, "creditor_id", false, 35, &in->creditor_id);
+		hm_validate_text(&v, body, "creditor_id", false, 40, &in->creditor_id);
+	if (!json_is_null(json_object_get(body, "creditor_iban")))
+		hm_validate_text(&v, body, "creditor_iban", false, 50, &in->creditor_iban);
+	hm_sepa_ids_check(&v, in, ids);
 	in->territory = territory >= 0 ? territories[territory] : NULL;
 	in->vat_exempt = exempt;
 	in->vat_percent = (int)percent;
@@ -82,8 +88,9 @@ void hm_api_business_put(struct hm_request *req, struct hm_reply *reply)
 {
 	struct hm_business_input in;
 	char nif[HM_TAXID_LEN + 1];
+	struct hm_sepa_ids ids;
 	json_t *out = NULL;
-	if (!read_business_or_reply(req, reply, &in, nif))
+	if (!read_business_or_reply(req, reply, &in, nif, &ids))
 		return;
 	enum hm_err err = hm_db_business_put(req->db, &in, &HM_ACTOR(req), &out);
 	hm_api_reply_result(reply, err, 200, out);

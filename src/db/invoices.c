@@ -22,20 +22,21 @@
 
 static json_t *business_from_row(sqlite3_stmt *stmt)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:i, s:o}", "legal_name",
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:i, s:o, s:o}", "legal_name",
 			 hm_db_json_text(stmt, 0), "nif", hm_db_json_text(stmt, 1), "address",
 			 hm_db_json_text(stmt, 2), "postcode", hm_db_json_text(stmt, 3), "city",
 			 hm_db_json_text(stmt, 4), "territory", hm_db_json_text(stmt, 5),
 			 "invoice_series", (const char *)sqlite3_column_text(stmt, 6), "vat_exempt",
 			 sqlite3_column_int(stmt, 7), "vat_percent", sqlite3_column_int(stmt, 8),
-			 "creditor_id", hm_db_json_text(stmt, 9));
+			 "creditor_id", hm_db_json_text(stmt, 9), "creditor_iban",
+			 hm_db_json_text(stmt, 10));
 }
 
 enum hm_err hm_db_business_get(struct hm_db *db, json_t **out)
 {
 	static const char sql[] =
 		"SELECT legal_name, nif, address, postcode, city, territory, invoice_series,"
-		" vat_exempt, vat_percent, creditor_id FROM business WHERE id = ?1";
+		" vat_exempt, vat_percent, creditor_id, creditor_iban FROM business WHERE id = ?1";
 	return hm_db_row_by_id(db, sql, 1, business_from_row, out, "read business");
 }
 
@@ -45,7 +46,8 @@ enum hm_err hm_db_business_put(struct hm_db *db, const struct hm_business_input 
 	static const char sql[] =
 		"UPDATE business SET legal_name = ?1, nif = ?2, address = ?3, postcode = ?4,"
 		" city = ?5, territory = ?6, invoice_series = ?7, vat_exempt = ?8,"
-		" vat_percent = ?9, creditor_id = ?10, is_set = 1, updated_at = ?11 WHERE id = 1";
+		" vat_percent = ?9, creditor_id = ?10, is_set = 1, updated_at = ?11,"
+		" creditor_iban = ?12 WHERE id = 1";
 	sqlite3_stmt *stmt = NULL;
 	enum hm_err err = hm_db_begin_stmt(db, sql, &stmt);
 	if (err == HM_OK) {
@@ -57,6 +59,7 @@ enum hm_err hm_db_business_put(struct hm_db *db, const struct hm_business_input 
 		sqlite3_bind_int(stmt, 8, in->vat_exempt);
 		sqlite3_bind_int(stmt, 9, in->vat_percent);
 		hm_db_bind_text_or_null(stmt, 10, in->creditor_id);
+		hm_db_bind_text_or_null(stmt, 12, in->creditor_iban);
 		sqlite3_bind_int64(stmt, 11, who->now);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			err = hm_db_fail(db, "put business");

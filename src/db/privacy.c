@@ -130,6 +130,26 @@ static json_t *feed_row(sqlite3_stmt *stmt)
 	return json_pack("{s:o}", "created_at", hm_db_json_time(stmt, 0));
 }
 
+static json_t *payment_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)sqlite3_column_int64(stmt, 0),
+			 "method", (const char *)sqlite3_column_text(stmt, 1), "amount_cents",
+			 (json_int_t)sqlite3_column_int64(stmt, 2), "paid_at",
+			 hm_db_json_time(stmt, 3));
+}
+
+/* A mandate with its full IBAN: the admin's export is the one place that shows it. */
+static json_t *mandate_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "reference",
+			 (const char *)sqlite3_column_text(stmt, 1), "iban",
+			 (const char *)sqlite3_column_text(stmt, 2), "holder_name",
+			 (const char *)sqlite3_column_text(stmt, 3), "signed_on",
+			 (const char *)sqlite3_column_text(stmt, 4), "status",
+			 (const char *)sqlite3_column_text(stmt, 5));
+}
+
 static json_t *registration_row(sqlite3_stmt *stmt)
 {
 	return json_pack("{s:I, s:s, s:o, s:o}", "event_id",
@@ -188,6 +208,13 @@ static const struct section export_sections[] = {
 	 hm_db_lessons_json, NULL},
 	{"invoices", "SELECT id FROM invoices WHERE client_id = ?1 ORDER BY id", invoice_json,
 	 NULL},
+	{"payments",
+	 "SELECT id, method, amount_cents, paid_at FROM payments WHERE client_id = ?1 ORDER BY id",
+	 NULL, payment_row},
+	{"mandates",
+	 "SELECT id, reference, iban, holder_name, signed_on, status FROM mandates"
+	 " WHERE client_id = ?1 ORDER BY id",
+	 NULL, mandate_row},
 	{"interactions",
 	 "SELECT id, client_id, channel, direction, summary, user_id, created_at"
 	 " FROM interactions WHERE client_id = ?1 ORDER BY id",

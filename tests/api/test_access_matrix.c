@@ -215,6 +215,20 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/invoices/{id}", USERS, ID_INVOICE_A, OWNED_BY_A},
 	{"GET", "/api/v1/invoices/{id}/ticketbai.xml", USERS, ID_INVOICE_A, OWNED_BY_A},
 	{"GET", "/api/v1/invoices/{id}/print", USERS, ID_INVOICE_A, OWNED_BY_A},
+	{"POST", "/api/v1/payments", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/payments", OFFICE, ID_NONE, 0},
+	{"GET", "/api/v1/clients/{id}/balance", OFFICE, ID_CLIENT_A, 0},
+	{"GET", "/api/v1/me/balance", STUDENT, ID_NONE, 0},
+	{"POST", "/api/v1/clients/{id}/mandates", OFFICE, ID_CLIENT_A, 0},
+	{"GET", "/api/v1/clients/{id}/mandates", OFFICE, ID_CLIENT_A, 0},
+	/* no mandate has A's client id: allowed callers get 404, others 401/403 */
+	{"POST", "/api/v1/mandates/{id}/revoke", OFFICE, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/direct-debits", ADMIN, ID_NONE, 0},
+	/* no run has A's client id: the admin gets 404, others 401/403 */
+	{"GET", "/api/v1/direct-debits/{id}/pain.008.xml", ADMIN, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits/{id}/settle", ADMIN, ID_CLIENT_A, 0},
+	{"POST", "/api/v1/direct-debits/{id}/returns", ADMIN, ID_CLIENT_A, 0},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 

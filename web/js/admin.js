@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The admin page (/admin): admins only. Eight tabs follow the URL's #hash: the
+// The admin page (/admin): admins only. Nine tabs follow the URL's #hash: the
 // loyalty review (web/js/admin/loyalty.js), the discount tiers (admin/tiers.js),
 // gift stock (admin/gifts.js), partners, the referral reward and their reports
 // (admin/partners.js), users and roles (admin/users.js), the audit log
 // (admin/audit.js), the outbox of e-mails (admin/outbox.js) and privacy: a client's
 // export and erasure (admin/privacy.js), and the business settings invoices are
-// issued with (admin/business.js).
+// issued with (admin/business.js), and direct-debit runs (admin/directdebits.js).
 import { h, t } from './shell.js';
 import { startDesk, deskTabs } from './desk/common.js';
 import { renderLoyalty } from './admin/loyalty.js';
@@ -17,6 +17,7 @@ import { renderOutbox } from './admin/outbox.js';
 import { renderPrivacy } from './admin/privacy.js';
 import { renderBusiness } from './admin/business.js';
 import { renderPartners } from './admin/partners.js';
+import { renderDirectDebits } from './admin/directdebits.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -33,6 +34,7 @@ await startDesk({
       { id: 'outbox', label: t('admin.outbox.tab'), render: renderOutbox },
       { id: 'privacy', label: t('admin.privacy.tab'), render: renderPrivacy },
       { id: 'business', label: t('admin.business.tab'), render: renderBusiness },
+      { id: 'direct-debits', label: t('admin.dd.tab'), render: renderDirectDebits },
     ], { label: t('admin.tabs_label') });
   },
 });

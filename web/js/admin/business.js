@@ -53,7 +53,10 @@ function show(body, b, reload) {
       field('business-vat-percent', t('admin.business.vat_percent'),
         h('input', { name: 'vat_percent', type: 'number', min: 0, max: 100, step: 1, inputmode: 'numeric', value: b.vat_percent })),
       field('business-creditor', t('admin.business.creditor_id'),
-        h('input', { name: 'creditor_id', maxlength: 35, autocomplete: 'off', value: b.creditor_id }))),
+        h('input', { name: 'creditor_id', maxlength: 40, autocomplete: 'off', value: b.creditor_id }),
+        t('admin.business.creditor_id_hint')),
+      field('business-creditor-iban', t('admin.business.creditor_iban'),
+        h('input', { name: 'creditor_iban', maxlength: 50, autocomplete: 'off', value: b.creditor_iban }))),
     h('p', {}, h('label', { for: 'business-vat-exempt' },
       vat, ' ', t('admin.business.vat_exempt'))),
     h('button', { type: 'submit' }, t('common.save')));
@@ -70,6 +73,7 @@ function show(body, b, reload) {
       vat_exempt: vat.checked,
       vat_percent: v.vat_percent === undefined ? 21 : Number(v.vat_percent),
       creditor_id: v.creditor_id ?? null,
+      creditor_iban: v.creditor_iban ?? null,
     }));
     if (saved) {
       notify(t('admin.business.saved'), 'success');

@@ -2,7 +2,8 @@
 // The student's invoices (GET /me/invoices): one row per invoice, newest first,
 // with its number, date, kind, total and TicketBAI state, and a link to its
 // printable page (GET /invoices/{id}/print, opened in a new tab). Every contract
-// is invoiced by the server when it is made; nothing is computed here.
+// is invoiced by the server when it is made; nothing is computed here. Above the
+// list, the balance (GET /me/balance): what is due and paid, and the overdue ones.
 import { get, withQuery } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
@@ -10,7 +11,7 @@ import { longDate, money } from '../format.js';
 import { failedInto, loadingInto, session } from '../shell.js';
 import { tx } from './ui.js';
 
-const view = { items: null, error: null, seq: 0 };
+const view = { items: null, balance: null, error: null, seq: 0 };
 let root = null;
 let body = null;
 
@@ -37,7 +38,19 @@ function renderBody() {
     return;
   }
   const items = [...view.items].sort((a, b) => b.id - a.id);
-  fill(body, items.length
+  const b = view.balance;
+  const numberOf = (id) => {
+    const inv = items.find((i) => i.id === id);
+    return inv ? `${inv.series}-${inv.number}` : `#${id}`;
+  };
+  const balance = b ? h('div', { class: 'balance', id: 'my-balance' },
+    h('p', {}, t('book.balance.due'), ' ', h('strong', { id: 'my-balance-due' }, money(b.due_cents)),
+      ' · ', t('book.balance.paid'), ' ', money(b.paid_cents)),
+    b.overdue.length
+      ? h('p', { class: 'notice', id: 'my-balance-overdue', role: 'status' },
+        t('book.balance.overdue'), ' ', b.overdue.map(numberOf).join(', '))
+      : null) : null;
+  fill(body, balance, items.length
     ? h('ul', { class: 'plain items invoices', id: 'invoice-list' }, items.map(row))
     : h('p', { class: 'empty' }, t('book.invoices.none')));
 }
@@ -65,9 +78,13 @@ export async function load() {
   view.error = null;
   render();
   try {
-    const page = await get(withQuery('/me/invoices', { limit: 200 }));
+    const [page, balance] = await Promise.all([
+      get(withQuery('/me/invoices', { limit: 200 })),
+      get('/me/balance'),
+    ]);
     if (seq !== view.seq) return;
     view.items = page.items;
+    view.balance = balance;
   } catch (err) {
     if (seq !== view.seq) return;
     view.error = err;

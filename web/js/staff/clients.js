@@ -3,9 +3,10 @@
 // (POST /clients), and a client's record (#clients/<id>): the profile and its edit
 // form (PATCH /clients/{id}), contracts, lessons, the loyalty stage (the client
 // object's `loyalty`, GET /quote for what the server would charge), its invoices
-// (GET /invoices?client_id=, each with its printable page), the contact history
-// (GET/POST /clients/{id}/interactions), and the client's family (GET
-// /families/{id}: its members; POST /families joins another client's family, DELETE
+// (GET /invoices?client_id=, each with its printable page), its balance, payments
+// and mandates (web/js/staff/payments.js), the contact history (GET/POST
+// /clients/{id}/interactions), and the client's family (GET /families/{id}: its
+// members; POST /families joins another client's family, DELETE
 // /families/{id}/members/{client_id} takes this one out). Taking a contract and
 // booking a lesson live in web/js/staff/orders.js.
 import { del, get, patch, post, withQuery } from '../api.js';
@@ -19,6 +20,7 @@ import {
 } from '../desk/common.js';
 import { lessonStatus, logLesson } from './lessons.js';
 import { openBooking, openContract } from './orders.js';
+import { paymentsCard } from './payments.js';
 
 const search = { q: '' };
 const CHANNELS = ['phone', 'email', 'web', 'in_person'];
@@ -275,6 +277,7 @@ function showRecord(content, work, data, ctx) {
         familyCard(data, ctx),
         loyaltyCard(data, serviceName),
         invoicesCard(data),
+        paymentsCard(client, data.invoices, ctx.refresh),
         interactionsCard(data, tutorName, ctx))));
 }
 
