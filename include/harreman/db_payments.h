@@ -2,9 +2,9 @@
 /* Payments, balances and SEPA mandates in the database (sql/0014_payments.sql):
  * a payment and how it settles invoices (the allocation trigger moves each
  * invoice's paid_cents and status; the invoices' triggers refuse overpaying), a
- * client's balance and overdue invoices, mandates with their IBAN masked in every
- * JSON made here. A family's books are its client's until the families migration
- * lands (the WHERE on client_id is the one place to widen). All functions borrow
+ * family's balance and overdue invoices, mandates with their IBAN masked in every
+ * JSON made here. A family pays as one: a payment settles the oldest unpaid
+ * invoices of every member, and the balance is the family's. All functions borrow
  * the connection; JSON results are owned by the caller. */
 #ifndef HARREMAN_DB_PAYMENTS_H
 #define HARREMAN_DB_PAYMENTS_H
@@ -47,8 +47,8 @@ enum hm_err hm_db_payments_allocate(struct hm_db *db, int64_t payment_id, int64_
 enum hm_err hm_db_payments_list(struct hm_db *db, int64_t client_id, int64_t after, int limit,
 				json_t **items, int64_t *next_after);
 
-/* *out {invoiced_cents, paid_cents, due_cents, overdue: [invoice ids]} of client_id
- * (HM_ERR_NOT_FOUND when no such client); overdue: not paid HM_OVERDUE_DAYS after
+/* *out {invoiced_cents, paid_cents, due_cents, overdue: [invoice ids]} of client_id's
+ * family (HM_ERR_NOT_FOUND when no such client); overdue: not paid HM_OVERDUE_DAYS after
  * issue, as of now. */
 enum hm_err hm_db_payments_balance(struct hm_db *db, int64_t client_id, int64_t now, json_t **out);
 

@@ -103,13 +103,14 @@ void hm_api_clients_balance(struct hm_request *req, struct hm_reply *reply)
 	hm_api_reply_result(reply, err, 200, out);
 }
 
+/* The family's balance (API.md v2), whichever member ?client_id= names. */
 void hm_api_me_balance(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
 	json_t *out = NULL;
-	enum hm_err err = hm_db_clients_of_user(req->db, req->who.user_id, &client_id);
-	if (err == HM_OK)
-		err = hm_db_payments_balance(req->db, client_id, req->now, &out);
+	if (!hm_api_learner_or_reply(req, reply, &client_id))
+		return;
+	enum hm_err err = hm_db_payments_balance(req->db, client_id, req->now, &out);
 	hm_api_reply_result(reply, err, 200, out);
 }
 

@@ -79,8 +79,10 @@ static enum hm_err read_candidates(struct hm_db *db, json_t **items)
 		" EXISTS (SELECT 1 FROM direct_debit_items d JOIN direct_debit_runs r"
 		"  ON r.id = d.run_id WHERE d.mandate_id = m.id AND r.status = 'settled'"
 		"  AND d.returned_reason IS NULL)"
-		" FROM invoices i JOIN mandates m ON m.client_id = i.client_id"
-		"  AND m.status = 'active'"
+		/* The family's active mandate (the oldest, when two members signed one). */
+		" FROM invoices i JOIN clients ic ON ic.id = i.client_id JOIN mandates m"
+		"  ON m.id = (SELECT m2.id FROM mandates m2 JOIN clients c2 ON c2.id = m2.client_id"
+		"  WHERE c2.family_id = ic.family_id AND m2.status = 'active' ORDER BY m2.id LIMIT 1)"
 		" WHERE i.total_cents > i.paid_cents AND NOT EXISTS (SELECT 1"
 		"  FROM direct_debit_items d JOIN direct_debit_runs r ON r.id = d.run_id"
 		"  WHERE d.invoice_id = i.id AND r.status = 'open' AND d.returned_reason IS NULL)"

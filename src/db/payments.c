@@ -48,11 +48,16 @@ static json_t *payment_from_row(sqlite3_stmt *stmt)
 
 /* The client's invoices with something due, oldest first (one, when invoice_id):
  * ids[] and due[] (at most ALLOCATE_MAX), *n. */
+/* "is a client of ?1's family": a family pays as one (API.md v2, "Families"). */
+#define IN_FAMILY_OF_1                                        \
+	" IN (SELECT m.id FROM clients m WHERE m.family_id =" \
+	" (SELECT o.family_id FROM clients o WHERE o.id = ?1))"
+
 static enum hm_err read_dues(struct hm_db *db, int64_t client_id, int64_t invoice_id, int64_t *ids,
 			     int64_t *due, size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, total_cents - paid_cents FROM invoices WHERE client_id = ?1"
+		"SELECT id, total_cents - paid_cents FROM invoices WHERE client_id" IN_FAMILY_OF_1
 		" AND total_cents > paid_cents AND (?2 = 0 OR id = ?2)"
 		" ORDER BY issued_at, id LIMIT ?3";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
@@ -214,9 +219,9 @@ enum hm_err hm_db_payments_balance(struct hm_db *db, int64_t client_id, int64_t 
 	/* Rectifying invoices (negative totals) count as credit in invoiced_cents. */
 	static const char sql[] =
 		"SELECT coalesce(sum(total_cents), 0), coalesce(sum(paid_cents), 0),"
-		" (SELECT json_group_array(id) FROM (SELECT id FROM invoices WHERE client_id = ?1"
-		"  AND total_cents > paid_cents AND issued_at <= ?2 - ?3 * 86400 ORDER BY id))"
-		" FROM invoices WHERE client_id = ?1";
+		" (SELECT json_group_array(id) FROM (SELECT id FROM invoices WHERE client_id" IN_FAMILY_OF_1
+		"  AND total_cents > paid_cents AND issued_at <= ?2 - ?3 * 86400"
+		" ORDER BY id)) FROM invoices WHERE client_id" IN_FAMILY_OF_1;
 	enum hm_err err = hm_db_payments_client_found(db, client_id);
 	if (err != HM_OK)
 		return err;

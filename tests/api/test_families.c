@@ -412,6 +412,20 @@ static void test_family_invoices(void)
 	}
 	CHECK(seen1 && seen2);
 	size_t n = json_array_size(items);
+	json_int_t invoiced = 0;
+	for (size_t i = 0; i < n; i++)
+		invoiced += ival(json_array_get(items, i), "total_cents");
+	/* The balance is the family's too, whichever member is named. */
+	json_t *balance = NULL;
+	char bpath[96];
+	snprintf(bpath, sizeof bpath, "/api/v1/me/balance?client_id=%lld", (long long)child1);
+	CHECK_INT(get_json(&parent.c, bpath, &balance), 200);
+	CHECK_INT(ival(balance, "invoiced_cents"), invoiced);
+	json_decref(balance);
+	CHECK_INT(get_json(&parent.c, "/api/v1/me/balance", &balance), 200);
+	CHECK_INT(ival(balance, "invoiced_cents"), invoiced);
+	json_decref(balance);
+	CHECK_INT(get_json(&other.c, bpath, NULL), 404);
 	json_decref(body);
 	/* The same list whichever member names it. */
 	char path[96];
