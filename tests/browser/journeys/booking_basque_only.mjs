@@ -46,8 +46,12 @@ export default async function ({ newPage, web }) {
     assert.match(norm(await page.textContent('#lessons-list')), new RegExp(t('book.lessons.rule').slice(0, 30)));
     await check('the student page with lessons and contact');
 
-    // The confirmation with its quote, then as a weekly series.
+    // The confirmation: Ane's subscription has sessions left, so they are chosen
+    // first; then a new contract with its quote, and as a weekly series.
     await page.click('#week .slot');
+    await page.waitForSelector('#pay-subscription:checked');
+    await check('the confirmation paying with the subscription');
+    await page.check('#pay-new');
     await page.waitForSelector('#quote [data-field=percent]');
     await check('the confirmation with its quote');
     await page.check('#repeat');
