@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* A small process-wide cache of public GET answers (slots, services, channels, ...)
+/* A small process-wide cache of GET answers: public ones (slots, services, channels,
+ * ...) and a user's own reads (their lessons, contracts, loyalty; the desk's lists),
+ * keyed by the user
  * that can never serve data older than the last committed write: every entry is
  * tagged with the data generation it was computed at, and the generation moves on
  * after every COMMIT of this process (hm_db_commit) and whenever a worker's
@@ -25,9 +27,11 @@ uint64_t hm_cache_generation(void);
 /* Moves the generation on: every stored answer is stale from now on. */
 void hm_cache_invalidate(void);
 
-/* Writes the cache key of req (role class, path and decoded query arguments) into
- * key; false when it does not fit (such a request is simply not cached). */
-bool hm_cache_key(const struct hm_request *req, char *key, size_t size);
+/* Writes the cache key of req (role class, path and decoded query arguments; with
+ * per_user, the caller's user id too: a private answer is only ever served to the
+ * user it was computed for) into key; false when it does not fit (such a request is
+ * simply not cached). */
+bool hm_cache_key(const struct hm_request *req, bool per_user, char *key, size_t size);
 
 /* On a hit, fills reply with a copy of the stored 200 answer and returns true. */
 bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply);

@@ -189,8 +189,10 @@ void hm_api_contracts_list(struct hm_request *req, struct hm_reply *reply)
 void hm_api_me_contracts_list(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t client_id = 0;
-	if (hm_api_learner_or_reply(req, reply, &client_id))
-		reply_contracts(req, reply, client_id);
+	if (!hm_api_learner_or_reply(req, reply, &client_id))
+		return;
+	reply_contracts(req, reply, client_id);
+	reply->cache_until = INT64_MAX; /* the user's own, kept until the next write */
 }
 
 void hm_api_contracts_get(struct hm_request *req, struct hm_reply *reply)
@@ -467,6 +469,7 @@ void hm_api_me_loyalty(struct hm_request *req, struct hm_reply *reply)
 	if (err == HM_OK)
 		out = hm_db_contracts_loyalty_json(tiers, n, (int)contracts);
 	hm_api_reply_result(reply, err, 200, out);
+	reply->cache_until = INT64_MAX; /* the user's own, kept until the next write */
 }
 
 /* The whole report in one CSV download; at most this many clients. */

@@ -126,15 +126,15 @@ static bool parse_body(struct hm_request *req, const struct hm_route *route, str
 	return false;
 }
 
-/* A public read: answered from the cache when a stored answer is still current,
- * else computed and stored. The generation is read before the handler reads the
+/* A cacheable read: answered from the cache when a stored answer is still current,
+ * else computed and stored (a route not open to everyone keys its answers by user). The generation is read before the handler reads the
  * database, so an answer computed from data older than a commit is never stored
  * as current (hm_cache_put refuses an outdated generation). */
 static void answer_cacheable(struct hm_request *req, const struct hm_route *route,
 			     struct hm_reply *reply)
 {
 	char key[HM_CACHE_MAX_KEY];
-	bool keyed = hm_cache_key(req, key, sizeof key);
+	bool keyed = hm_cache_key(req, route->access != HM_ACCESS_PUBLIC, key, sizeof key);
 	if (keyed && (route->flags & HM_BY_LANGUAGE)) { /* one answer per header */
 		size_t used = strlen(key);
 		const char *lang = req->accept_language ? req->accept_language : "";

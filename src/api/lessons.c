@@ -339,6 +339,9 @@ static void reply_lessons(struct hm_request *req, struct hm_reply *reply,
 		return;
 	}
 	hm_api_reply_page(reply, items, next);
+	/* Kept until the next write, unless the days follow today's date. */
+	if (f->any_time || (hm_query_get(req, "from") && hm_query_get(req, "to")))
+		reply->cache_until = INT64_MAX;
 }
 
 /* ?from=&to= into f (local days to instants; a week by default, a year and a day

@@ -38,10 +38,12 @@ void hm_cache_invalidate(void)
 	atomic_fetch_add(&data_generation, 1);
 }
 
-bool hm_cache_key(const struct hm_request *req, char *key, size_t size)
+bool hm_cache_key(const struct hm_request *req, bool per_user, char *key, size_t size)
 {
 	/* Lengths before each part keep "a=b&c" and "a=b%26c" apart. */
-	int n = snprintf(key, size, "%d|%zu:%s", (int)req->who.role, strlen(req->path), req->path);
+	int n = snprintf(key, size, "%d|%lld|%zu:%s", (int)req->who.role,
+			 per_user ? (long long)req->who.user_id : 0LL, strlen(req->path),
+			 req->path);
 	if (n < 0 || (size_t)n >= size)
 		return false;
 	size_t used = (size_t)n;

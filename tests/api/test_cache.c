@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Public reads are cached (response_cache.h), and a read after a committed write
+// Reads are cached (response_cache.h: public ones, and a user's own, keyed by the
+// user), and a read after a committed write
 // never shows the old data: each public list is read until it must be cached, then
 // changed through the API (or by another process's SQL), and the
 // very next read — on fresh connections, so both worker threads answer — shows the
@@ -157,6 +158,62 @@ static void test_another_process_writing_is_seen(void)
 	CHECK(reads_show("/api/v1/services", "Kanpotik aldatua", true));
 }
 
+/* c's GET path READS times; true when every answer is 200 and contains (or, with
+ * want false, lacks) needle. */
+static bool own_reads_show(struct api_client *c, const char *path, const char *needle, bool want)
+{
+	bool all = true;
+	for (int i = 0; i < READS; i++) {
+		struct http_response r;
+		api_call(c, "GET", path, NULL, &r);
+		bool has = r.body && strstr(r.body, needle) != NULL;
+		if (r.status != 200 || has != want) {
+			fprintf(stderr, "GET %s (read %d): status %d, %s \"%s\"\n", path, i,
+				r.status, want ? "missing" : "still has", needle);
+			all = false;
+		}
+		http_response_free(&r);
+	}
+	return all;
+}
+
+/* A user's own reads are cached per user: another student, reading the same URL
+ * right after, gets its own answer; and the user's next read after a write of
+ * theirs shows it. */
+static void test_private_reads_are_per_user_and_follow_writes(void)
+{
+	struct api_client ane;
+	struct http_response r;
+	api_client_init(&ane, server.port);
+	CHECK_INT(api_login(&ane, DEMO_STUDENT), 200);
+	api_call(&ane, "GET", "/api/v1/me/client", NULL, &r);
+	char ane_client[48];
+	snprintf(ane_client, sizeof ane_client, "\"client_id\":%lld,",
+		 (long long)json_integer_value(json_object_get(r.json, "id")));
+	http_response_free(&r);
+	/* Ane's contracts, cached; the other student's list is its own. */
+	CHECK(own_reads_show(&ane, "/api/v1/me/contracts", ane_client, true));
+	CHECK(own_reads_show(&student, "/api/v1/me/contracts", ane_client, false));
+	api_call(&student, "GET", "/api/v1/me/loyalty", NULL, &r);
+	long long before = (long long)json_integer_value(json_object_get(r.json, "contracts"));
+	http_response_free(&r);
+	char count[48];
+	snprintf(count, sizeof count, "\"contracts\":%lld,", before);
+	CHECK(own_reads_show(&student, "/api/v1/me/loyalty", count, true));
+	CHECK(own_reads_show(&ane, "/api/v1/me/lessons", ane_client, true));
+	CHECK(own_reads_show(&student, "/api/v1/me/lessons", ane_client, false));
+	/* The student buys: the very next reads show it. */
+	api_call(&anon, "GET", "/api/v1/services", NULL, &r);
+	long long service = (long long)json_integer_value(
+		json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	http_response_free(&r);
+	char body[96];
+	snprintf(body, sizeof body, "{\"service_id\":%lld,\"kind\":\"one_off\"}", service);
+	CHECK_INT(api_status(&student, "POST", "/api/v1/me/contracts", body), 201);
+	snprintf(count, sizeof count, "\"contracts\":%lld,", before + 1);
+	CHECK(own_reads_show(&student, "/api/v1/me/loyalty", count, true));
+}
+
 int main(void)
 {
 	static const char *const args[] = {"--demo", NULL};
@@ -174,6 +231,7 @@ int main(void)
 	RUN(test_slots_follow_bookings_and_cancellations);
 	RUN(test_services_tiers_gifts_channels_follow_writes);
 	RUN(test_another_process_writing_is_seen);
+	RUN(test_private_reads_are_per_user_and_follow_writes);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

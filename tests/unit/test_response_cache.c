@@ -100,28 +100,40 @@ static void test_keys(void)
 	b.query[0] = (struct hm_query_arg){"service_id", "1"};
 	b.query[1] = (struct hm_query_arg){"to", "2"};
 	b.n_query = 2;
-	CHECK(hm_cache_key(&a, ka, sizeof ka));
-	CHECK(hm_cache_key(&b, kb, sizeof kb));
+	CHECK(hm_cache_key(&a, false, ka, sizeof ka));
+	CHECK(hm_cache_key(&b, false, kb, sizeof kb));
 	CHECK(strcmp(ka, kb) != 0);
 
 	b.n_query = 1;
 	b.query[0] = (struct hm_query_arg){"service_id", NULL}; /* "?service_id" */
-	CHECK(hm_cache_key(&b, kb, sizeof kb));
+	CHECK(hm_cache_key(&b, false, kb, sizeof kb));
 	a.query[0] = (struct hm_query_arg){"service_id", ""}; /* "?service_id=" */
-	CHECK(hm_cache_key(&a, ka, sizeof ka));
+	CHECK(hm_cache_key(&a, false, ka, sizeof ka));
 	CHECK(strcmp(ka, kb) != 0);
 
 	a.who.role = HM_ROLE_STAFF; /* staff see inactive services: another answer */
 	b.query[0] = a.query[0];
-	CHECK(hm_cache_key(&a, ka, sizeof ka));
-	CHECK(hm_cache_key(&b, kb, sizeof kb));
+	CHECK(hm_cache_key(&a, false, ka, sizeof ka));
+	CHECK(hm_cache_key(&b, false, kb, sizeof kb));
 	CHECK(strcmp(ka, kb) != 0);
 
 	char big[HM_CACHE_MAX_KEY + 8];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	a.query[0] = (struct hm_query_arg){"q", big};
-	CHECK(!hm_cache_key(&a, ka, sizeof ka)); /* too long: not cached at all */
+	CHECK(!hm_cache_key(&a, false, ka, sizeof ka)); /* too long: not cached at all */
+
+	/* A private read is keyed by its user: two students never share an answer. */
+	a.query[0] = b.query[0];
+	a.who.role = b.who.role = HM_ROLE_STUDENT;
+	a.who.user_id = 7;
+	b.who.user_id = 8;
+	CHECK(hm_cache_key(&a, true, ka, sizeof ka));
+	CHECK(hm_cache_key(&b, true, kb, sizeof kb));
+	CHECK(strcmp(ka, kb) != 0);
+	CHECK(hm_cache_key(&a, false, ka, sizeof ka));
+	CHECK(hm_cache_key(&b, false, kb, sizeof kb));
+	CHECK(strcmp(ka, kb) == 0); /* a public answer is the same for both */
 }
 
 static void test_bounds(void)
