@@ -128,6 +128,7 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		{"tbai-policy-id", required_argument, NULL, 'i'},
 		{"tbai-policy-digest", required_argument, NULL, 'g'},
 		{"tbai-qr-url", required_argument, NULL, 'q'},
+		{"tbai-ca", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -164,6 +165,7 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 				return refuse(why, "--smtp-backoff takes seconds from 1 to 86400");
 			break;
 		case 'c': cfg->tbai_cert = optarg; break;
+		case 'a': cfg->tbai_ca = optarg; break;
 		case 'u':
 			if (!https_url_ok(optarg))
 				return refuse(why, "--tbai-url takes an https:// address");

@@ -19,6 +19,7 @@
 #include "harreman/password.h"
 #include "harreman/sender.h"
 #include "harreman/stemmer_lib.h"
+#include "harreman/tbai_send.h"
 #include "harreman/tbai_worker.h"
 #include "harreman/writer.h"
 #include "harreman/curl_lib.h"
@@ -37,6 +38,7 @@ static const char usage_text[] =
 	"                 [--smtp-url smtp://HOST:PORT --smtp-from ADDR] [--smtp-backoff SECONDS]\n"
 	"                 [--tbai-cert FILE.p12] [--tbai-url https://...]\n"
 	"                 [--tbai-policy-id URL] [--tbai-policy-digest BASE64] [--tbai-qr-url URL]\n"
+	"                 [--tbai-ca CA.pem]\n"
 	"        (the certificate's password comes from HARREMAN_TBAI_CERT_PASSWORD; the\n"
 	"        policy and QR defaults are the business's territory's: docs/operations.md)\n"
 	"  harreman migrate --db PATH\n"
@@ -81,6 +83,7 @@ static void wake_sender(void *arg)
 	struct hm_app *app = arg;
 	hm_sender_wake(app->sender);
 	hm_tbai_worker_wake(app->tbai);
+	hm_tbai_send_wake(app->tbai_send);
 }
 
 /* The password of --tbai-cert from HARREMAN_TBAI_CERT_PASSWORD into out, then
@@ -134,14 +137,34 @@ static bool start_tbai(struct hm_app *app)
 	const char *why = NULL;
 	if (cfg->tbai_cert) {
 		char password[1024];
+		char *cert_pem = NULL, *key_pem = NULL;
 		if (!take_cert_password(password, sizeof password))
 			why = "HARREMAN_TBAI_CERT_PASSWORD is too long";
-		else
-			signer = hm_tbai_signer_open(cfg->tbai_cert, password, &why);
+		else if ((signer = hm_tbai_signer_open(cfg->tbai_cert, password, &why)) &&
+			 cfg->tbai_url &&
+			 !hm_tbai_p12_pem(cfg->tbai_cert, password, &cert_pem, &key_pem, &why)) {
+			hm_tbai_signer_close(signer);
+			signer = NULL;
+		}
 		sodium_memzero(password, sizeof password);
 		if (!signer) {
 			fprintf(stderr, "harreman: --tbai-cert %s: %s\n", cfg->tbai_cert, why);
 			return false;
+		}
+		/* The client certificate of --tbai-url (libcurl: loaded for mail, or now). */
+		if (cert_pem) {
+			if (hm_curl_load(&why)) {
+				/* takes the PEM texts, freed on failure too */
+				app->tbai_send = hm_tbai_send_start(app, cert_pem, key_pem, &why);
+			} else {
+				free(cert_pem);
+				hm_tbai_pem_free(key_pem);
+			}
+			if (!app->tbai_send) {
+				fprintf(stderr, "harreman: --tbai-url: %s\n", why);
+				hm_tbai_signer_close(signer);
+				return false;
+			}
 		}
 	} else if (cfg->demo) {
 		if (!(signer = demo_signer(&why))) {
@@ -171,7 +194,7 @@ static int cmd_serve(int argc, char **argv)
 	struct hm_server *server = NULL;
 	struct hm_sender *sender = NULL;
 	struct hm_writer *writer = NULL;
-	bool app_ready = false, curl_ready = false;
+	bool app_ready = false;
 	char secret_path[PATH_MAX];
 	int status = EXIT_FAILURE;
 	const char *why = NULL;
@@ -240,7 +263,6 @@ static int cmd_serve(int argc, char **argv)
 			fprintf(stderr, "harreman: --smtp-url: %s\n", why);
 			goto out;
 		}
-		curl_ready = true;
 	}
 	if (!(sender = hm_sender_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s\n", why);
@@ -280,13 +302,14 @@ out:
 		app.writer = NULL;
 	hm_writer_stop(writer);
 	if (app_ready) {
+		hm_tbai_send_stop(app.tbai_send);
+		app.tbai_send = NULL;
 		hm_tbai_worker_stop(app.tbai);
 		app.tbai = NULL;
 		app.sender = NULL;
 	}
 	hm_sender_stop(sender);
-	if (curl_ready)
-		hm_curl_unload();
+	hm_curl_unload(); /* loaded for --smtp-url or --tbai-url, or nothing to do */
 	hm_db_share_writer(NULL);
 	hm_cache_clear(); /* nothing is left allocated at exit (valgrind counts it) */
 	if (app_ready)

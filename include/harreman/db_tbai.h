@@ -7,6 +7,7 @@
 #ifndef HARREMAN_DB_TBAI_H
 #define HARREMAN_DB_TBAI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,5 +49,37 @@ struct hm_db_tbai_signed {
  * transaction. HM_ERR_CONFLICT (nothing changed) when the invoice is no longer
  * pending, a lower one is still pending, or prev_id is not its predecessor. */
 enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s);
+
+/* ---- sending (--tbai-url) ---- */
+
+/* *id and *xml (caller frees) of the lowest invoice signed and not sent yet (status
+ * 'signed'), with *attempts: its submissions so far. HM_ERR_NOT_FOUND when none. */
+enum hm_err hm_db_tbai_next_to_send(struct hm_db *db, int64_t *id, char **xml, int *attempts);
+
+/* One answer to a submission (texts borrowed, may be NULL). */
+struct hm_db_tbai_answer {
+	int64_t invoice_id, sent_at;
+	int http_status;    /* 0: no answer */
+	const char *estado; /* "00", "01", or NULL */
+	const char *codes, *body, *error;
+};
+
+/* Records a as the invoice's next submission and, when the treasury answered with
+ * an Estado, its status (accepted / rejected, codes into tbai_error) or, for a 2xx
+ * without one, 'sent'; after a network error or 5xx the invoice stays 'signed' (to
+ * be retried). One transaction, audited ("invoice.tbai_sent"). */
+enum hm_err hm_db_tbai_record(struct hm_db *db, const struct hm_db_tbai_answer *a);
+
+/* POST /invoices/{id}/tbai/retry: puts a sent, accepted or rejected invoice back to
+ * 'signed' so that it is sent again, audited; *out the invoice (as
+ * hm_db_invoices_get). HM_ERR_CONFLICT while it is pending (nothing to send),
+ * HM_ERR_NOT_FOUND without it. */
+enum hm_err hm_db_tbai_retry(struct hm_db *db, int64_t id, const struct hm_actor *who,
+			     json_t **out);
+
+/* One page of submissions, id > after, by id: *items [{id, invoice_id, attempt,
+ * sent_at, http_status, estado, codes, body, error}] (caller owns), *next_after. */
+enum hm_err hm_db_tbai_submissions(struct hm_db *db, int64_t after, int limit, json_t **items,
+				   int64_t *next_after);
 
 #endif

@@ -3,12 +3,16 @@
 // lowest pending invoice with its business, the invoice it rectifies and its
 // predecessor in the chain, and the one transaction that stores its signed file.
 // The order itself is sql/0013_tbai.sql's trigger; the UPDATE checks it too, so a
-// conflict changes nothing instead of failing the transaction.
+// conflict changes nothing instead of failing the transaction. Sending: the next
+// signed invoice to send, each answer kept (tbai_submissions), retry and the list.
 #include <stdlib.h>
 #include <string.h>
 
 #include "harreman/audit.h"
+#include "harreman/db_invoices.h"
+#include "harreman/db_json.h"
 #include "harreman/db_tbai.h"
+#include "harreman/limits.h"
 #include "harreman/banned.h"
 
 void hm_db_tbai_pending_free(struct hm_db_tbai_pending *p)
@@ -135,4 +139,142 @@ enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_si
 		json_decref(detail);
 	}
 	return hm_db_end(db, err);
+}
+
+/* ---- sending ---------------------------------------------------------------------- */
+
+enum hm_err hm_db_tbai_next_to_send(struct hm_db *db, int64_t *id, char **xml, int *attempts)
+{
+	static const char sql[] =
+		"SELECT i.id, i.tbai_xml, (SELECT count(*) FROM tbai_submissions s"
+		" WHERE s.invoice_id = i.id) FROM invoices i"
+		" WHERE i.tbai_status = 'signed' ORDER BY i.id LIMIT 1";
+	*xml = NULL;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	enum hm_err err = HM_ERR_NOT_FOUND;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		*xml = hm_db_column_strdup(stmt, 1);
+		*attempts = sqlite3_column_int(stmt, 2);
+		err = *xml ? HM_OK : HM_ERR_INTERNAL;
+	} else if (rc != SQLITE_DONE) {
+		err = hm_db_fail(db, "read invoice to send");
+	}
+	hm_db_done(stmt);
+	return err;
+}
+
+enum hm_err hm_db_tbai_record(struct hm_db *db, const struct hm_db_tbai_answer *a)
+{
+	static const char insert[] =
+		"INSERT INTO tbai_submissions (invoice_id, attempt, sent_at, http_status, estado,"
+		" codes, body, error) VALUES (?1, (SELECT count(*) + 1 FROM tbai_submissions"
+		" WHERE invoice_id = ?1), ?2, ?3, ?4, ?5, substr(?6, 1, 2000), ?7)";
+	static const char update[] = "UPDATE invoices SET tbai_status = ?2, tbai_error = ?3"
+				     " WHERE id = ?1 AND tbai_status = 'signed'";
+	const char *status = !a->estado                     ? NULL
+			     : strcmp(a->estado, "00") == 0 ? "accepted"
+							    : "rejected";
+	if (!status && a->http_status >= 200 && a->http_status < 300)
+		status = "sent"; /* answered, without a state we can read */
+	sqlite3_stmt *stmt = NULL;
+	enum hm_err err = hm_db_begin_stmt(db, insert, &stmt);
+	if (err == HM_OK) {
+		sqlite3_bind_int64(stmt, 1, a->invoice_id);
+		sqlite3_bind_int64(stmt, 2, a->sent_at);
+		sqlite3_bind_int(stmt, 3, a->http_status);
+		hm_db_bind_text_or_null(stmt, 4, a->estado);
+		hm_db_bind_text_or_null(stmt, 5, a->codes);
+		hm_db_bind_text_or_null(stmt, 6, a->body);
+		hm_db_bind_text_or_null(stmt, 7, a->error);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			err = hm_db_fail(db, "record submission");
+	}
+	hm_db_done(stmt);
+	if (err == HM_OK && status) {
+		stmt = hm_db_stmt(db, update);
+		if (!stmt)
+			err = HM_ERR_INTERNAL;
+		if (stmt) {
+			sqlite3_bind_int64(stmt, 1, a->invoice_id);
+			sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+			hm_db_bind_text_or_null(stmt, 3,
+						strcmp(status, "rejected") == 0 ? a->codes : NULL);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				err = hm_db_fail(db, "invoice sent");
+		}
+		hm_db_done(stmt);
+	}
+	if (err == HM_OK) {
+		json_t *detail = json_pack("{s:i, s:s?, s:s?}", "http_status", a->http_status,
+					   "estado", a->estado, "status", status);
+		err = detail ? hm_audit_record(db, 0, "invoice.tbai_sent", "invoice", a->invoice_id,
+					       detail, NULL, a->sent_at)
+			     : HM_ERR_INTERNAL;
+		json_decref(detail);
+	}
+	return hm_db_end(db, err);
+}
+
+enum hm_err hm_db_tbai_retry(struct hm_db *db, int64_t id, const struct hm_actor *who, json_t **out)
+{
+	static const char sql[] =
+		"UPDATE invoices SET tbai_status = 'signed', tbai_error = NULL"
+		" WHERE id = ?1 AND tbai_status IN ('signed', 'sent', 'accepted', 'rejected')";
+	static const char exists[] = "SELECT 1 FROM invoices WHERE id = ?1";
+	sqlite3_stmt *stmt = NULL;
+	enum hm_err err = hm_db_begin_stmt(db, sql, &stmt);
+	if (err == HM_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			err = hm_db_fail(db, "retry submission");
+		else if (sqlite3_changes(hm_db_handle(db)) == 0)
+			err = HM_ERR_CONFLICT;
+	}
+	hm_db_done(stmt);
+	if (err == HM_ERR_CONFLICT) { /* pending, or no such invoice */
+		stmt = hm_db_stmt(db, exists);
+		if (stmt) {
+			sqlite3_bind_int64(stmt, 1, id);
+			if (sqlite3_step(stmt) != SQLITE_ROW)
+				err = HM_ERR_NOT_FOUND;
+		}
+		hm_db_done(stmt);
+	}
+	if (err == HM_OK)
+		err = hm_audit_record(db, who->user_id, "invoice.tbai_retry", "invoice", id, NULL,
+				      who->request_id, who->now);
+	if (err == HM_OK)
+		err = hm_db_invoices_get(db, id, 0, out);
+	return hm_db_end(db, err);
+}
+
+static json_t *submission_from_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:I, s:i, s:o, s:i, s:o, s:o, s:o, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "invoice_id",
+			 (json_int_t)sqlite3_column_int64(stmt, 1), "attempt",
+			 sqlite3_column_int(stmt, 2), "sent_at", hm_db_json_time(stmt, 3),
+			 "http_status", sqlite3_column_int(stmt, 4), "estado",
+			 hm_db_json_text(stmt, 5), "codes", hm_db_json_text(stmt, 6), "body",
+			 hm_db_json_text(stmt, 7), "error", hm_db_json_text(stmt, 8));
+}
+
+enum hm_err hm_db_tbai_submissions(struct hm_db *db, int64_t after, int limit, json_t **items,
+				   int64_t *next_after)
+{
+	static const char sql[] =
+		"SELECT id, invoice_id, attempt, sent_at, http_status, estado, codes, body, error"
+		" FROM tbai_submissions WHERE id > ?1 ORDER BY id LIMIT ?2";
+	if (limit > HM_PAGE_MAX)
+		limit = HM_PAGE_MAX;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
+	sqlite3_bind_int(stmt, 2, limit + 1);
+	return hm_db_page(db, stmt, limit, submission_from_row, items, next_after);
 }
