@@ -19,6 +19,7 @@
 #include "harreman/password.h"
 #include "harreman/sender.h"
 #include "harreman/stemmer_lib.h"
+#include "harreman/tbai.h"
 #include "harreman/tbai_send.h"
 #include "harreman/tbai_worker.h"
 #include "harreman/writer.h"
@@ -512,5 +513,6 @@ int main(int argc, char **argv)
 {
 	int status = run_command(argc, argv);
 	hm_stemmer_unload(); /* every connection is closed: nothing left allocated */
+	hm_tbai_shutdown();  /* every TicketBAI thread has stopped */
 	return status;
 }

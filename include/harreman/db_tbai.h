@@ -45,8 +45,8 @@ struct hm_db_tbai_signed {
 	int64_t signed_at;
 };
 
-/* Stores s and marks the invoice signed, audited ("invoice.signed"), in one
- * transaction. HM_ERR_CONFLICT (nothing changed) when the invoice is no longer
+/* Stores s and marks the invoice signed, in one transaction (no audit row: the
+ * signer is the server itself, and signed_at with the file is the record). HM_ERR_CONFLICT (nothing changed) when the invoice is no longer
  * pending, a lower one is still pending, or prev_id is not its predecessor. */
 enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s);
 
@@ -67,7 +67,7 @@ struct hm_db_tbai_answer {
 /* Records a as the invoice's next submission and, when the treasury answered with
  * an Estado, its status (accepted / rejected, codes into tbai_error) or, for a 2xx
  * without one, 'sent'; after a network error or 5xx the invoice stays 'signed' (to
- * be retried). One transaction, audited ("invoice.tbai_sent"). */
+ * be retried). One transaction; the submission row is the record (no audit row). */
 enum hm_err hm_db_tbai_record(struct hm_db *db, const struct hm_db_tbai_answer *a);
 
 /* POST /invoices/{id}/tbai/retry: puts a sent, accepted or rejected invoice back to

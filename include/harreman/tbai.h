@@ -158,6 +158,10 @@ struct hm_tbai_signer *hm_tbai_signer_open(const char *path, const char *passwor
 					   const char **why);
 void hm_tbai_signer_close(struct hm_tbai_signer *signer);
 
+/* Gives back what xmlsec1 and libxml2 keep for the whole process; call once at
+ * exit, after every signer is closed and no thread uses TicketBAI any more. */
+void hm_tbai_shutdown(void);
+
 /* The certificate's subject (RFC 2253), for logs and pages; borrowed from signer. */
 const char *hm_tbai_signer_subject(const struct hm_tbai_signer *signer);
 

@@ -130,14 +130,6 @@ enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_si
 			err = HM_ERR_CONFLICT;
 	}
 	hm_db_done(stmt);
-	if (err == HM_OK) {
-		json_t *detail = json_pack("{s:s, s:I}", "tbai_id", s->tbai_id, "previous",
-					   (json_int_t)s->prev_id);
-		err = detail ? hm_audit_record(db, 0, "invoice.signed", "invoice", s->id, detail,
-					       NULL, s->signed_at)
-			     : HM_ERR_INTERNAL;
-		json_decref(detail);
-	}
 	return hm_db_end(db, err);
 }
 
@@ -207,14 +199,6 @@ enum hm_err hm_db_tbai_record(struct hm_db *db, const struct hm_db_tbai_answer *
 				err = hm_db_fail(db, "invoice sent");
 		}
 		hm_db_done(stmt);
-	}
-	if (err == HM_OK) {
-		json_t *detail = json_pack("{s:i, s:s?, s:s?}", "http_status", a->http_status,
-					   "estado", a->estado, "status", status);
-		err = detail ? hm_audit_record(db, 0, "invoice.tbai_sent", "invoice", a->invoice_id,
-					       detail, NULL, a->sent_at)
-			     : HM_ERR_INTERNAL;
-		json_decref(detail);
 	}
 	return hm_db_end(db, err);
 }

@@ -196,6 +196,8 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/invoices/{id}", USERS, ID_INVOICE_A, OWNED_BY_A},
 	{"GET", "/api/v1/invoices/{id}/ticketbai.xml", USERS, ID_INVOICE_A, OWNED_BY_A},
 	{"GET", "/api/v1/invoices/{id}/print", USERS, ID_INVOICE_A, OWNED_BY_A},
+	{"POST", "/api/v1/invoices/{id}/tbai/retry", ADMIN, ID_INVOICE_A, 0},
+	{"GET", "/api/v1/tbai/submissions", ADMIN, ID_NONE, 0},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
