@@ -84,6 +84,25 @@ static bool parse_count(const char *text, long min, long max, unsigned *out)
 	return true;
 }
 
+/* An https:// address with a host and no spaces or control characters. */
+static bool https_url_ok(const char *url)
+{
+	if (strncmp(url, "https://", 8) != 0 || !url[8] || url[8] == '/' || strlen(url) > 1000)
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* A SHA-256 digest in base64: 43 characters of the alphabet and one '='. */
+static bool sha256_base64_ok(const char *text)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	return strlen(text) == 44 && strspn(text, alphabet) == 43 && text[43] == '=';
+}
+
 static enum hm_config_args refuse(const char **why, const char *message)
 {
 	*why = message;
@@ -104,6 +123,12 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		{"smtp-url", required_argument, NULL, 'S'},
 		{"smtp-from", required_argument, NULL, 'F'},
 		{"smtp-backoff", required_argument, NULL, 'B'},
+		{"tbai-cert", required_argument, NULL, 'c'},
+		{"tbai-url", required_argument, NULL, 'u'},
+		{"tbai-policy-id", required_argument, NULL, 'i'},
+		{"tbai-policy-digest", required_argument, NULL, 'g'},
+		{"tbai-qr-url", required_argument, NULL, 'q'},
+		{"tbai-ca", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -139,6 +164,30 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 			if (!parse_count(optarg, 1, 86400, &cfg->smtp_backoff))
 				return refuse(why, "--smtp-backoff takes seconds from 1 to 86400");
 			break;
+		case 'c': cfg->tbai_cert = optarg; break;
+		case 'a': cfg->tbai_ca = optarg; break;
+		case 'u':
+			if (!https_url_ok(optarg))
+				return refuse(why, "--tbai-url takes an https:// address");
+			cfg->tbai_url = optarg;
+			break;
+		case 'i':
+			if (!https_url_ok(optarg))
+				return refuse(why, "--tbai-policy-id takes an https:// address");
+			cfg->tbai_policy_id = optarg;
+			break;
+		case 'g':
+			if (!sha256_base64_ok(optarg))
+				return refuse(
+					why, "--tbai-policy-digest takes a SHA-256 digest in base64"
+					     " (44 characters)");
+			cfg->tbai_policy_digest = optarg;
+			break;
+		case 'q':
+			if (!https_url_ok(optarg))
+				return refuse(why, "--tbai-qr-url takes an https:// address");
+			cfg->tbai_qr_url = optarg;
+			break;
 		case 't':
 			if (!parse_count(optarg, 1, 256, &cfg->threads))
 				return refuse(why, "--threads takes a number from 1 to 256");
@@ -151,6 +200,9 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		return refuse(why, "serve takes no positional arguments");
 	if (cfg->smtp_url && !cfg->smtp_from)
 		return refuse(why, "--smtp-url needs --smtp-from ADDR, the sender's address");
+	if (cfg->tbai_url && !cfg->tbai_cert)
+		return refuse(why,
+			      "--tbai-url needs --tbai-cert FILE.p12 (the client certificate)");
 	return HM_CONFIG_ARGS_OK;
 }
 

@@ -19,6 +19,9 @@
 #include "harreman/password.h"
 #include "harreman/sender.h"
 #include "harreman/stemmer_lib.h"
+#include "harreman/tbai.h"
+#include "harreman/tbai_send.h"
+#include "harreman/tbai_worker.h"
 #include "harreman/writer.h"
 #include "harreman/curl_lib.h"
 #include "harreman/response_cache.h"
@@ -34,6 +37,11 @@ static const char usage_text[] =
 	"  harreman serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--timezone ZONE]\n"
 	"                 [--trusted-proxy ADDR] [--threads N] [--demo]\n"
 	"                 [--smtp-url smtp://HOST:PORT --smtp-from ADDR] [--smtp-backoff SECONDS]\n"
+	"                 [--tbai-cert FILE.p12] [--tbai-url https://...]\n"
+	"                 [--tbai-policy-id URL] [--tbai-policy-digest BASE64] [--tbai-qr-url URL]\n"
+	"                 [--tbai-ca CA.pem]\n"
+	"        (the certificate's password comes from HARREMAN_TBAI_CERT_PASSWORD; the\n"
+	"        policy and QR defaults are the business's territory's: docs/operations.md)\n"
 	"  harreman migrate --db PATH\n"
 	"  harreman user add --role admin|staff|student --email E --name N --db PATH\n"
 	"        (the password comes from HARREMAN_PASSWORD, or else standard input)\n"
@@ -69,10 +77,114 @@ static struct hm_db *open_migrated(const char *path)
 }
 
 /* The writer's hook after every batch (committed or not, writer.h): what a
- * committed batch queued in the outbox is visible now. */
-static void wake_sender(void *app)
+ * committed batch queued in the outbox, and the invoices it issued, are visible
+ * now. */
+static void wake_sender(void *arg)
 {
-	hm_sender_wake(((struct hm_app *)app)->sender);
+	struct hm_app *app = arg;
+	hm_sender_wake(app->sender);
+	hm_tbai_worker_wake(app->tbai);
+	hm_tbai_send_wake(app->tbai_send);
+}
+
+/* The password of --tbai-cert from HARREMAN_TBAI_CERT_PASSWORD into out, then
+ * wiped from the environment; false when too long. */
+static bool take_cert_password(char *out, size_t size)
+{
+	char *env = getenv("HARREMAN_TBAI_CERT_PASSWORD");
+	size_t len = env ? strlen(env) : 0;
+	out[0] = '\0';
+	if (len >= size)
+		return false;
+	if (env) {
+		memcpy(out, env, len + 1);
+		sodium_memzero(env, len);
+		unsetenv("HARREMAN_TBAI_CERT_PASSWORD");
+	}
+	return true;
+}
+
+/* serve --demo without --tbai-cert: a TEST certificate made now in a private
+ * directory (0700) with a random password, loaded, and its files removed. */
+static struct hm_tbai_signer *demo_signer(const char **why)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], p12[PATH_MAX + 16], password[33];
+	unsigned char raw[16];
+	struct hm_tbai_signer *signer = NULL;
+	snprintf(dir, sizeof dir, "%s/harreman-tbai-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		*why = "cannot make a private directory for the test certificate";
+		return NULL;
+	}
+	snprintf(p12, sizeof p12, "%s/test.p12", dir);
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(password, sizeof password, raw, sizeof raw);
+	if (hm_tbai_testcert_write(p12, password, NULL, 365, why))
+		signer = hm_tbai_signer_open(p12, password, why);
+	unlink(p12);
+	rmdir(dir);
+	sodium_memzero(password, sizeof password);
+	sodium_memzero(raw, sizeof raw);
+	return signer;
+}
+
+/* The TicketBAI signer thread when a certificate is configured (or --demo): true
+ * with app->tbai NULL when there is none; false (reported) on failure. */
+static bool start_tbai(struct hm_app *app)
+{
+	const struct hm_config *cfg = &app->cfg;
+	struct hm_tbai_signer *signer = NULL;
+	const char *why = NULL;
+	if (cfg->tbai_cert) {
+		char password[1024];
+		char *cert_pem = NULL, *key_pem = NULL;
+		if (!take_cert_password(password, sizeof password))
+			why = "HARREMAN_TBAI_CERT_PASSWORD is too long";
+		else if ((signer = hm_tbai_signer_open(cfg->tbai_cert, password, &why)) &&
+			 cfg->tbai_url &&
+			 !hm_tbai_p12_pem(cfg->tbai_cert, password, &cert_pem, &key_pem, &why)) {
+			hm_tbai_signer_close(signer);
+			signer = NULL;
+		}
+		sodium_memzero(password, sizeof password);
+		if (!signer) {
+			fprintf(stderr, "harreman: --tbai-cert %s: %s\n", cfg->tbai_cert, why);
+			return false;
+		}
+		/* The client certificate of --tbai-url (libcurl: loaded for mail, or now). */
+		if (cert_pem) {
+			if (hm_curl_load(&why)) {
+				/* takes the PEM texts, freed on failure too */
+				app->tbai_send = hm_tbai_send_start(app, cert_pem, key_pem, &why);
+			} else {
+				free(cert_pem);
+				hm_tbai_pem_free(key_pem);
+			}
+			if (!app->tbai_send) {
+				fprintf(stderr, "harreman: --tbai-url: %s\n", why);
+				hm_tbai_signer_close(signer);
+				return false;
+			}
+		}
+	} else if (cfg->demo) {
+		if (!(signer = demo_signer(&why))) {
+			fprintf(stderr, "harreman: the demo's test certificate: %s\n", why);
+			return false;
+		}
+	} else {
+		hm_log_info("ticketbai: no --tbai-cert: invoices stay pending until one is given");
+		return true;
+	}
+	const char *subject = hm_tbai_signer_subject(signer);
+	snprintf(app->tbai_subject, sizeof app->tbai_subject, "%s", subject ? subject : "");
+	app->tbai_test_cert = strstr(app->tbai_subject, HM_TBAI_TEST_CERT_CN) != NULL;
+	if (app->tbai_test_cert)
+		hm_log_warn("ticketbai: signing with a TEST certificate: invoices are not valid");
+	app->tbai = hm_tbai_worker_start(app, signer, &why);
+	if (!app->tbai)
+		fprintf(stderr, "harreman: %s\n", why);
+	return app->tbai != NULL;
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -83,7 +195,7 @@ static int cmd_serve(int argc, char **argv)
 	struct hm_server *server = NULL;
 	struct hm_sender *sender = NULL;
 	struct hm_writer *writer = NULL;
-	bool app_ready = false, curl_ready = false;
+	bool app_ready = false;
 	char secret_path[PATH_MAX];
 	int status = EXIT_FAILURE;
 	const char *why = NULL;
@@ -152,13 +264,14 @@ static int cmd_serve(int argc, char **argv)
 			fprintf(stderr, "harreman: --smtp-url: %s\n", why);
 			goto out;
 		}
-		curl_ready = true;
 	}
 	if (!(sender = hm_sender_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s\n", why);
 		goto out;
 	}
 	app.sender = sender;
+	if (!start_tbai(&app))
+		goto out;
 	if (!(writer = hm_writer_start(db, wake_sender, &app, &why))) {
 		fprintf(stderr, "harreman: %s\n", why);
 		goto out;
@@ -189,11 +302,15 @@ out:
 	if (app_ready)
 		app.writer = NULL;
 	hm_writer_stop(writer);
-	if (app_ready)
+	if (app_ready) {
+		hm_tbai_send_stop(app.tbai_send);
+		app.tbai_send = NULL;
+		hm_tbai_worker_stop(app.tbai);
+		app.tbai = NULL;
 		app.sender = NULL;
+	}
 	hm_sender_stop(sender);
-	if (curl_ready)
-		hm_curl_unload();
+	hm_curl_unload(); /* loaded for --smtp-url or --tbai-url, or nothing to do */
 	hm_db_share_writer(NULL);
 	hm_cache_clear(); /* nothing is left allocated at exit (valgrind counts it) */
 	if (app_ready)
@@ -396,5 +513,6 @@ int main(int argc, char **argv)
 {
 	int status = run_command(argc, argv);
 	hm_stemmer_unload(); /* every connection is closed: nothing left allocated */
+	hm_tbai_shutdown();  /* every TicketBAI thread has stopped */
 	return status;
 }

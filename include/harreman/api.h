@@ -167,6 +167,8 @@ hm_handler_fn hm_api_me_invoices;
 hm_handler_fn hm_api_invoices_get;
 hm_handler_fn hm_api_invoices_xml;
 hm_handler_fn hm_api_invoices_print;
+hm_handler_fn hm_api_tbai_submissions;
+hm_handler_fn hm_api_tbai_retry;
 
 /* src/api/payments.c */
 struct hm_business_input;

@@ -27,10 +27,19 @@ struct hm_config {
 	const char *smtp_url;        /* "smtp://host:port" or "smtps://...", or NULL: no relay */
 	const char *smtp_from;       /* the From address of outgoing mail, or NULL */
 	unsigned smtp_backoff;       /* seconds before the first retry; doubles per attempt */
+	/* TicketBAI (docs/operations.md): the PKCS#12 certificate (password from
+	 * HARREMAN_TBAI_CERT_PASSWORD) and overrides of the territory's defaults
+	 * (NULL: the default of hm_tbai_territory_defaults). */
+	const char *tbai_cert;
+	const char *tbai_url; /* where signed invoices are sent, or NULL: kept signed */
+	const char *tbai_policy_id, *tbai_policy_digest, *tbai_qr_url;
+	const char *tbai_ca; /* PEM bundle trusted for --tbai-url instead of the system's */
 };
 
 struct hm_sender;
 struct hm_writer;
+struct hm_tbai_worker;
+struct hm_tbai_send;
 
 #define HM_SECRET_BYTES 32
 
@@ -43,6 +52,10 @@ struct hm_app {
 				    * handlers run on the request's own thread */
 	unsigned char secret[HM_SECRET_BYTES]; /* the server's key (calendar feed tokens) */
 	bool has_secret;                       /* secret was loaded (hm_app_load_secret) */
+	struct hm_tbai_worker *tbai;           /* the TicketBAI signer thread (borrowed), or NULL */
+	struct hm_tbai_send *tbai_send; /* the sending thread (--tbai-url, borrowed), or NULL */
+	char tbai_subject[256];         /* the signing certificate's subject, or "" */
+	bool tbai_test_cert;            /* ... is a TEST certificate (--demo) */
 };
 
 /* Fills cfg with the defaults. */
@@ -61,7 +74,8 @@ enum hm_config_args {
 /* Parses `serve`'s options (argv[0] is the command's name, as getopt_long wants;
  * optind is restarted) over cfg, which holds the defaults: --listen, --db, --web,
  * --timezone, --trusted-proxy, --threads, --demo, --smtp-url, --smtp-from,
- * --smtp-backoff, --help. The strings in cfg then point into argv (borrowed for as
+ * --smtp-backoff, --tbai-cert, --tbai-url, --tbai-policy-id, --tbai-policy-digest,
+ * --tbai-qr-url, --tbai-ca, --help. The strings in cfg then point into argv (borrowed for as
  * long as cfg). On HM_CONFIG_ARGS_USAGE_ERROR, *why is a static message, or NULL
  * when getopt_long has already complained on stderr. The time zone is not applied
  * here (hm_config_apply_timezone). */

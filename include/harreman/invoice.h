@@ -57,6 +57,7 @@ struct hm_invoice_doc {
 	int vat_percent;
 	/* TicketBAI: tbai_status "pending" prints a notice, else tbai_id and the QR */
 	const char *tbai_status, *tbai_id;
+	bool test_certificate; /* signed with a TEST certificate (--demo): says so */
 };
 
 /* Appends the HTML page of d in locale to out: the business, the client, the

@@ -158,6 +158,10 @@ struct hm_tbai_signer *hm_tbai_signer_open(const char *path, const char *passwor
 					   const char **why);
 void hm_tbai_signer_close(struct hm_tbai_signer *signer);
 
+/* Gives back what xmlsec1 and libxml2 keep for the whole process; call once at
+ * exit, after every signer is closed and no thread uses TicketBAI any more. */
+void hm_tbai_shutdown(void);
+
 /* The certificate's subject (RFC 2253), for logs and pages; borrowed from signer. */
 const char *hm_tbai_signer_subject(const struct hm_tbai_signer *signer);
 
@@ -181,6 +185,20 @@ bool hm_tbai_testcert_write(const char *p12_path, const char *password, const ch
 
 /* The common name every test certificate carries. */
 #define HM_TBAI_TEST_CERT_CN "Harreman TEST certificate - not valid for TicketBAI"
+
+/* ---- Sending (src/tbai/p12.c, src/tbai/response.c) ---- */
+
+/* The certificate and private key of the PKCS#12 file at path as PEM texts for a
+ * TLS client (*cert_pem, *key_pem: malloc'd; free the key with hm_tbai_pem_free,
+ * which wipes it). False with *why (nothing allocated). */
+bool hm_tbai_p12_pem(const char *path, const char *password, char **cert_pem, char **key_pem,
+		     const char **why);
+void hm_tbai_pem_free(char *pem);
+
+/* A treasury's answer body: estado[3] = TicketBaiResponse/Salida/Estado ("00"
+ * accepted, "01" rejected) and *detail (malloc'd, or NULL when there is none) the
+ * ResultadosValidacion as "Codigo: Descripcion; ...". False when no Estado is found. */
+bool hm_tbai_parse_response(const char *body, size_t len, char estado[3], char **detail);
 
 /* ---- The QR code (src/tbai/qr.c) ---- */
 

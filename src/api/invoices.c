@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/db_clients.h"
 #include "harreman/db_invoices.h"
 #include "harreman/hours.h"
@@ -15,6 +16,7 @@
 #include "harreman/limits.h"
 #include "harreman/sepa.h"
 #include "harreman/taxid.h"
+#include "harreman/tbai.h"
 #include "harreman/banned.h"
 
 /* The most bytes a printed invoice may take. */
@@ -28,6 +30,15 @@ void hm_api_business_get(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *out = NULL;
 	enum hm_err err = hm_db_business_get(req->db, &out);
+	/* The signing certificate (none: null), from the server's start. */
+	const struct hm_app *app = req->app;
+	json_t *cert = app->tbai_subject[0] ? json_pack("{s:s, s:b}", "subject", app->tbai_subject,
+							"test", app->tbai_test_cert)
+					    : json_null();
+	if (err == HM_OK && (!cert || json_object_set_new(out, "certificate", cert) != 0))
+		err = HM_ERR_INTERNAL;
+	else if (err != HM_OK)
+		json_decref(cert);
 	hm_api_reply_result(reply, err, 200, out);
 }
 
@@ -204,7 +215,7 @@ static int64_t int_of(const json_t *obj, const char *key)
 }
 
 /* Renders the page of doc (hm_db_invoices_print's) into out. */
-static bool render(const json_t *doc, struct hm_buf *out)
+static bool render(const json_t *doc, bool test_certificate, struct hm_buf *out)
 {
 	const json_t *invoice = json_object_get(doc, "invoice");
 	const json_t *business = json_object_get(doc, "business");
@@ -247,9 +258,14 @@ static bool render(const json_t *doc, struct hm_buf *out)
 		.vat_percent = (int)int_of(invoice, "vat_percent"),
 		.tbai_status = text_of(tbai, "status"),
 		.tbai_id = text_of(tbai, "id"),
+		.test_certificate = test_certificate,
 	};
-	/* The QR code comes with the TicketBAI signer (its SVG); none until then. */
-	bool ok = hm_invoice_print_html(&d, hm_locale_from_name(text_of(doc, "locale")), NULL, out);
+	/* The QR code of the signed invoice's address; none while pending. */
+	const char *qr_url = text_of(tbai, "qr_url");
+	char *svg = qr_url ? hm_tbai_qr_svg(qr_url) : NULL;
+	bool ok = (!qr_url || svg) &&
+		  hm_invoice_print_html(&d, hm_locale_from_name(text_of(doc, "locale")), svg, out);
+	free(svg);
 	free(items);
 	return ok;
 }
@@ -267,7 +283,7 @@ void hm_api_invoices_print(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_buf_init(&page, PRINT_MAX);
-	bool ok = render(doc, &page);
+	bool ok = render(doc, req->app->tbai_test_cert, &page);
 	json_decref(doc);
 	size_t len = 0;
 	char *html = ok ? hm_buf_detach(&page, &len) : NULL;

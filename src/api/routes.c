@@ -110,6 +110,10 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
 	{.methods = HM_GET, .pattern = V1 "/invoices/{id}/print", .handler = hm_api_invoices_print,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
+	{.methods = HM_POST, .pattern = V1 "/invoices/{id}/tbai/retry", .handler = hm_api_tbai_retry,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_OPTIONAL},
+	{.methods = HM_GET, .pattern = V1 "/tbai/submissions", .handler = hm_api_tbai_submissions,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
 
 	/* Payments and SEPA direct debits */
 	{.methods = HM_POST, .pattern = V1 "/payments", .handler = hm_api_payments_create,

@@ -287,6 +287,9 @@ static bool ticketbai(struct hm_buf *out, const struct hm_invoice_doc *d, const 
 	bool ok = hm_buf_printf(out, "<section class=\"tbai\"><p>") && escaped(out, l[L_TBAI_ID]) &&
 		  hm_buf_printf(out, ": <code>") && escaped(out, d->tbai_id) &&
 		  hm_buf_printf(out, "</code></p>");
+	if (ok && d->test_certificate)
+		ok = hm_buf_printf(out, "<p class=\"test-cert\"><strong>%s</strong></p>",
+				   "TEST certificate \xe2\x80\x94 not valid");
 	if (ok && qr_svg)
 		ok = hm_buf_printf(out, "<div class=\"qr\">%s</div>", qr_svg);
 	return ok && hm_buf_printf(out, "</section>");

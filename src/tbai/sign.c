@@ -6,6 +6,7 @@
 // xades:QualifyingProperties (SigningTime, SigningCertificate, SignaturePolicyIdentifier,
 // DataObjectFormat) is written here by hand, its Id registered so "#...SignedProperties"
 // resolves. The signer object owns the loaded key (never the password).
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,25 @@ static bool xmlsec_start(void)
 {
 	pthread_once(&xmlsec_once, xmlsec_init);
 	return xmlsec_ready;
+}
+
+void hm_tbai_shutdown(void)
+{
+	if (xmlsec_ready) {
+		xmlSecCryptoShutdown();
+		xmlSecCryptoAppShutdown();
+		xmlSecShutdown();
+		xmlsec_ready = false;
+		/* xmlsec1's XSLT transform initialised libxslt (loaded with it, not
+		 * linked by us): its globals go too, when the library is there. */
+		void *cleanup = dlsym(RTLD_DEFAULT, "xsltCleanupGlobals");
+		if (cleanup) {
+			void (*fn)(void) = NULL;
+			memcpy(&fn, &cleanup, sizeof fn);
+			fn();
+		}
+	}
+	xmlCleanupParser();
 }
 
 /* name as RFC 2253 text, malloc'd; NULL on failure. */

@@ -305,6 +305,10 @@ static void add_party(struct doc_builder *b, xmlNodePtr parent, const char *elem
 	xmlNodePtr n = add(b, parent, element, NULL);
 	add(b, n, "NIF", p->nif);
 	add(b, n, "ApellidosNombreRazonSocial", p->name);
+	/* The schema's Emisor is NIF and name only; the postcode and address are the
+	 * recipient's (IDDestinatario). */
+	if (strcmp(element, "Emisor") == 0)
+		return;
 	if (has(p->postcode))
 		add(b, n, "CodigoPostal", p->postcode);
 	if (has(p->address))

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "harreman/migrations.h"
 #include "harness.h"
+#include "harreman/tbai.h"
 
 static char dir[64];
 
@@ -25,6 +26,7 @@ static void test_help_and_version(void)
 	const char *help[] = {"--help", NULL};
 	CHECK_INT(run_cli(help, NULL, NULL, &out), 0);
 	CHECK(out && strstr(out, "harreman serve") && strstr(out, "harreman backup"));
+	CHECK(out && strstr(out, "--tbai-cert") && strstr(out, "HARREMAN_TBAI_CERT_PASSWORD"));
 	free(out);
 	const char *version[] = {"--version", NULL};
 	CHECK_INT(run_cli(version, NULL, NULL, &out), 0);
@@ -34,11 +36,15 @@ static void test_help_and_version(void)
 
 static void test_usage_errors_exit_2(void)
 {
-	static const char *const cases[][6] = {
+	static const char *const cases[][7] = {
 		{"serve", "--no-such-flag", NULL},
 		{"serve", "--listen", "nonsense", NULL},
 		{"serve", "--listen", "127.0.0.1:99999", NULL},
 		{"serve", "--timezone", "Mars/Olympus", NULL},
+		{"serve", "--tbai-url", "http://127.0.0.1/", "--tbai-cert", "x.p12", NULL},
+		{"serve", "--tbai-url", "https://127.0.0.1/", NULL}, /* no --tbai-cert */
+		{"serve", "--tbai-policy-digest", "not-a-digest", NULL},
+		{"serve", "--tbai-qr-url", "ftp://x/", NULL},
 		{"migrate", NULL},
 		{"user", "add", "--role", "king", "--email", NULL},
 		{"frobnicate", NULL},
@@ -54,6 +60,29 @@ static void test_usage_errors_exit_2(void)
 	const char *none[] = {NULL};
 	CHECK_INT(run_cli(none, NULL, NULL, &out), 2);
 	free(out);
+}
+
+/* --tbai-cert with a wrong password: exit 1, and the password is never printed. */
+static void test_tbai_cert_wrong_password(void)
+{
+	char tdir[] = "/tmp/hm-cli-tbai-XXXXXX", p12[64], db[64];
+	const char *why = NULL;
+	CHECK(mkdtemp(tdir) != NULL);
+	snprintf(p12, sizeof p12, "%s/cert.p12", tdir);
+	snprintf(db, sizeof db, "%s/h.db", tdir);
+	CHECK(hm_tbai_testcert_write(p12, "the-right-password", NULL, 2, &why));
+	setenv("HARREMAN_TBAI_CERT_PASSWORD", "wrong-password-xyz", 1);
+	const char *args[] = {"serve", "--tbai-cert", p12,           "--db",
+			      db,      "--listen",    "127.0.0.1:0", NULL};
+	char *out = NULL;
+	CHECK_INT(run_cli(args, NULL, NULL, &out), 1);
+	CHECK(out && strstr(out, "--tbai-cert") != NULL);
+	CHECK(out && strstr(out, "wrong-password-xyz") == NULL);
+	free(out);
+	unsetenv("HARREMAN_TBAI_CERT_PASSWORD");
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tdir);
+	CHECK_INT(system(cmd), 0);
 }
 
 static void test_migrate_and_newer_database(void)
@@ -179,6 +208,7 @@ int main(void)
 		return 1;
 	RUN(test_help_and_version);
 	RUN(test_usage_errors_exit_2);
+	RUN(test_tbai_cert_wrong_password);
 	RUN(test_migrate_and_newer_database);
 	RUN(test_user_add_and_login);
 	RUN(test_backup_while_serving);

@@ -2,11 +2,17 @@
 // Invoices on the three pages (issue 14), on the demo's TEST business. The student
 // sees its invoices on the booking page (one row per invoice of GET /me/invoices,
 // newest first, each with a print link) and opens one: a printable page in its
-// language naming the TEST business and the invoice's number, pending, without a
-// QR code. The staff desk shows the same invoices on the student's record and
+// language naming the TEST business and the invoice's number, signed by the
+// demo's TEST certificate (said on the page) with its TicketBAI identifier and a
+// QR code that zbarimg, reading a screenshot of the page, decodes to the
+// invoice's tbai.qr_url. The staff desk shows the same invoices on the student's record and
 // saves a tax id (a wrong one is refused with the server's message). The admin's
 // Business tab shows the settings and saves a new series, which the API returns.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO } from '../lib.mjs';
 import { apiAsPage, communityReady, loginOnPage, norm, openPage } from '../booking.mjs';
 import { apiAs, dictionary, loginOnPage as deskLogin, settled } from '../desk.mjs';
@@ -32,7 +38,17 @@ export default async function ({ newPage, url, web }) {
   const href = await first.locator('a.invoice-print').getAttribute('href');
   assert.equal(href, `/api/v1/invoices/${newest.id}/print`);
 
-  // Its printable page, in the student's language (Basque), pending.
+  // The demo signs with a TEST certificate at start: wait until it is signed.
+  let signed = null;
+  for (let i = 0; i < 100; i++) {
+    signed = (await apiAsPage(page, url, 'GET', `/invoices/${newest.id}`)).json;
+    if (signed.tbai.status !== 'pending') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(signed.tbai.status, 'signed', 'the demo signs its invoices');
+  assert.match(signed.tbai.id, /^TBAI-[0-9A-Z]{9}-\d{6}-.{13}-\d{3}$/);
+
+  // Its printable page, in the student's language (Basque), signed.
   const print = await newPage({ width: 900 });
   await page.context().cookies().then((c) => print.context().addCookies(c));
   const answer = await print.goto(href);
@@ -42,8 +58,20 @@ export default async function ({ newPage, url, web }) {
   const text = norm(await print.textContent('body'));
   assert.ok(text.includes('PROBA / TEST'), 'the TEST business is named');
   assert.ok(text.includes(`${newest.series}-${newest.number}`));
-  assert.ok(text.includes('sinatzeko zain'), 'pending is said');
-  assert.equal(await print.locator('svg').count(), 0);
+  assert.ok(!text.includes('sinatzeko zain'), 'not pending any more');
+  assert.ok(text.includes(signed.tbai.id), 'the TicketBAI identifier is shown');
+  assert.ok(text.includes('TEST certificate'), 'the TEST certificate is said');
+  assert.equal(await print.locator('.qr svg').count(), 1);
+  // The QR code, read back from a screenshot of the page by zbarimg.
+  const shots = mkdtempSync(join(tmpdir(), 'hm-qr-'));
+  try {
+    const png = join(shots, 'qr.png');
+    await print.locator('.qr svg').screenshot({ path: png });
+    const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { encoding: 'utf8' }).trim();
+    assert.equal(decoded, signed.tbai.qr_url, 'the QR code holds the invoice\'s address');
+  } finally {
+    rmSync(shots, { recursive: true, force: true });
+  }
   // Its stylesheet loads under the pages' policy.
   assert.notEqual(await print.evaluate(() => getComputedStyle(document.body).maxWidth), 'none');
 
