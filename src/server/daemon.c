@@ -617,9 +617,14 @@ void hm_server_stop(struct hm_server *server)
 {
 	if (!server)
 		return;
+	/* No new connection from here: the listening socket is shut down at once (a
+	 * new client is refused) but closed only after MHD_stop_daemon. Each pool
+	 * thread takes it out of its own epoll set on its next turn, and a closed
+	 * descriptor there makes libmicrohttpd abort ("Failed to remove listen FD
+	 * from epoll set"), which a stop under load met now and then. */
 	MHD_socket listener = MHD_quiesce_daemon(server->daemon);
 	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
+		shutdown(listener, SHUT_RDWR);
 	atomic_store(&server->draining, true);
 
 	struct timespec deadline;
@@ -651,6 +656,8 @@ void hm_server_stop(struct hm_server *server)
 	pthread_cond_destroy(&server->stop);
 
 	MHD_stop_daemon(server->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	pthread_cond_destroy(&server->idle);
 	pthread_mutex_destroy(&server->lock);
 	free(server);
