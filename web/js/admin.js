@@ -18,6 +18,7 @@ import { renderPrivacy } from './admin/privacy.js';
 import { renderBusiness } from './admin/business.js';
 import { renderPartners } from './admin/partners.js';
 import { renderDirectDebits } from './admin/directdebits.js';
+import { renderTbai } from './admin/tbai.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -35,6 +36,7 @@ await startDesk({
       { id: 'privacy', label: t('admin.privacy.tab'), render: renderPrivacy },
       { id: 'business', label: t('admin.business.tab'), render: renderBusiness },
       { id: 'direct-debits', label: t('admin.dd.tab'), render: renderDirectDebits },
+      { id: 'tbai', label: t('admin.tbai.tab'), render: renderTbai },
     ], { label: t('admin.tabs_label') });
   },
 });
