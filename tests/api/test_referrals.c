@@ -405,8 +405,8 @@ static void test_partners(void)
 		"{\"name\":\"X\",\"kind\":\"school\",\"code\":\"a b\",\"discount_percent\":5}",
 		"{\"name\":\"X\",\"kind\":\"school\",\"code\":\"ab\",\"discount_percent\":5}",
 		"{\"name\":\"X\",\"kind\":\"school\",\"code\":\"OK-1\",\"discount_percent\":101}",
-		"{\"name\":\"X\",\"kind\":\"school\",\"code\":\"OK-1\",\"discount_percent\":5,"
-		"\"families\":3}",
+		("{\"name\":\"X\",\"kind\":\"school\",\"code\":\"OK-1\",\"discount_percent\":5,"
+		 "\"families\":3}"),
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_INT(api_status(&admin, "POST", "/api/v1/partners", bad[i]), 422);
