@@ -78,6 +78,11 @@ struct hm_db_asked {
 	json_t *next_free_slot; /* a subject named with an active service and a free slot
 				 * within two weeks: {service_id, tutor_id, starts_at}
 				 * (else NULL) */
+	int64_t facts_until;    /* services and slot hold until this instant while the
+				 * data does not change: the free slot's start, or the
+				 * local midnight that moves the two weeks on (INT64_MAX
+				 * when no subject was named); the channels' own next
+				 * change is the caller's to add */
 };
 
 /* Gathers the answers to question (borrowed) in locale and the facts topics asks

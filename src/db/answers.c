@@ -319,8 +319,11 @@ static enum hm_err named_service(struct hm_db *db, const char *question,
 
 /* The first free slot of service_id within NEXT_SLOT_DAYS local days from now, of
  * any tutor who teaches its subject (the earliest; the lower tutor id on a tie):
- * *out {service_id, tutor_id, starts_at}, or NULL when there is none. */
-static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out)
+ * *out {service_id, tutor_id, starts_at}, or NULL when there is none; *until the
+ * instant the answer stops holding without a write (the slot's start, or the
+ * next local midnight, when a day more comes into the two weeks). */
+static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out,
+				  int64_t *until)
 {
 	struct hm_service svc;
 	int64_t tutors[HM_DB_TUTORS_PER_SUBJECT], today = 0, best_tutor = 0;
@@ -332,6 +335,7 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 	if (err == HM_OK)
 		err = hm_db_tutors_teaching(db, svc.subject, 0, tutors, &n_tutors);
 	hm_local_day(now, &today, &weekday);
+	*until = hm_local_instant(today + 1, 0);
 	for (size_t t = 0; err == HM_OK && t < n_tutors; t++) {
 		struct hm_slot_query q;
 		err = hm_db_tutors_slot_query(db, tutors[t], &svc, today,
@@ -348,6 +352,8 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 	if (err == HM_OK && best_tutor) {
 		char starts[HM_RFC3339_LEN];
 		hm_time_format(best.starts, starts);
+		if (best.starts < *until)
+			*until = best.starts;
 		*out = json_pack("{s:I, s:I, s:s}", "service_id", (json_int_t)service_id,
 				 "tutor_id", (json_int_t)best_tutor, "starts_at", starts);
 		if (!*out)
@@ -361,7 +367,7 @@ enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_lo
 			      struct hm_db_asked *out)
 {
 	int64_t service_id = 0, next_after = 0;
-	*out = (struct hm_db_asked){0};
+	*out = (struct hm_db_asked){.facts_until = INT64_MAX};
 	enum hm_err err = hm_db_answers_search(db, question, hm_locale_name(locale),
 					       HM_ANSWERS_SUGGESTED, &out->answers);
 	if (err == HM_OK && topics->hours)
@@ -371,7 +377,7 @@ enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_lo
 	if (err == HM_OK)
 		err = named_service(db, question, topics, &service_id);
 	if (err == HM_OK && service_id)
-		err = next_free_slot(db, service_id, now, &out->next_free_slot);
+		err = next_free_slot(db, service_id, now, &out->next_free_slot, &out->facts_until);
 	if (err != HM_OK)
 		hm_db_answers_asked_release(out);
 	return err;
