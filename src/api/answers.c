@@ -173,6 +173,47 @@ static json_t *render_asked(struct hm_db_asked *a, enum hm_locale locale, int64_
 	return out;
 }
 
+/* The next free slot of a->service_id into a->next_free_slot, a->facts_until
+ * lowered to when it stops holding. It is the same for every question that names
+ * the subject, so it is kept in the response cache too, as {slot, until} under
+ * "ask-slot|<service id>", for as long as it holds (a write, the slot's start, the
+ * next local midnight). */
+static enum hm_err next_slot(struct hm_request *req, struct hm_db_asked *a)
+{
+	char key[48];
+	struct hm_reply memo;
+	uint64_t generation = 0;
+	json_t *kept = NULL, *slot = NULL;
+	int64_t until = INT64_MAX;
+	enum hm_err err = HM_OK;
+	snprintf(key, sizeof key, "ask-slot|%lld", (long long)a->service_id);
+	hm_reply_init(&memo);
+	if (!hm_api_cache_miss_or_reply(req, &memo, key, &generation)) {
+		kept = json_loadb(memo.body, memo.body_len, 0, NULL);
+	} else {
+		err = hm_db_answers_next_slot(req->db, a->service_id, req->now, &slot, &until);
+		kept = err == HM_OK
+			       ? json_pack("{s:o?, s:I}", "slot", slot, "until", (json_int_t)until)
+			       : NULL;
+		if (kept) {
+			hm_reply_json(&memo, 200, json_incref(kept));
+			memo.cache_until = until;
+			hm_api_cache_keep(req, &memo, key, generation);
+		}
+	}
+	hm_reply_release(&memo);
+	if (err == HM_OK && !kept)
+		err = HM_ERR_INTERNAL;
+	slot = json_object_get(kept, "slot");
+	until = json_integer_value(json_object_get(kept, "until"));
+	if (json_is_object(slot))
+		a->next_free_slot = json_incref(slot);
+	if (kept && until < a->facts_until)
+		a->facts_until = until;
+	json_decref(kept);
+	return err;
+}
+
 /* The response cache's key of a question: its language and its words (never
  * anything of the caller); false when the question is too long to be kept. */
 static bool ask_key(const char *question, enum hm_locale locale, char key[HM_CACHE_MAX_KEY])
@@ -199,11 +240,12 @@ void hm_api_ask(struct hm_request *req, struct hm_reply *reply)
 	if (keyed && !hm_api_cache_miss_or_reply(req, reply, key, &generation))
 		return;
 	hm_ask_topics(question, strlen(question), &topics);
-	enum hm_err err = hm_db_answers_ask(req->db, question, locale, &topics, req->now, &asked);
+	enum hm_err err = hm_db_answers_ask(req->db, question, locale, &topics, &asked);
+	if (err == HM_OK && asked.service_id)
+		err = next_slot(req, &asked);
 	int64_t until = asked.facts_until;
 	json_t *out = err == HM_OK ? render_asked(&asked, locale, req->now, &until) : NULL;
-	if (err == HM_OK)
-		hm_db_answers_asked_release(&asked);
+	hm_db_answers_asked_release(&asked); /* what render_asked did not take */
 	hm_api_reply_result(reply, err, 200, out);
 	reply->cache_until = until;
 	if (keyed)

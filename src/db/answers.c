@@ -344,13 +344,8 @@ static enum hm_err named_service(struct hm_db *db, const char *question,
 	return err;
 }
 
-/* The first free slot of service_id within NEXT_SLOT_DAYS local days from now, of
- * any tutor who teaches its subject (the earliest; the lower tutor id on a tie):
- * *out {service_id, tutor_id, starts_at}, or NULL when there is none; *until the
- * instant the answer stops holding without a write (the slot's start, or the
- * next local midnight, when a day more comes into the two weeks). */
-static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out,
-				  int64_t *until)
+enum hm_err hm_db_answers_next_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out,
+				    int64_t *until)
 {
 	struct hm_service svc;
 	int64_t tutors[HM_DB_TUTORS_PER_SUBJECT], today = 0, best_tutor = 0;
@@ -390,10 +385,9 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 }
 
 enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_locale locale,
-			      const struct hm_ask_topics *topics, int64_t now,
-			      struct hm_db_asked *out)
+			      const struct hm_ask_topics *topics, struct hm_db_asked *out)
 {
-	int64_t service_id = 0, next_after = 0;
+	int64_t next_after = 0;
 	*out = (struct hm_db_asked){.facts_until = INT64_MAX};
 	enum hm_err err = hm_db_answers_search(db, question, hm_locale_name(locale),
 					       HM_ANSWERS_SUGGESTED, &out->answers);
@@ -402,9 +396,7 @@ enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_lo
 	if (err == HM_OK && topics->prices)
 		err = hm_db_services_list(db, true, 0, HM_PAGE_MAX, &out->services, &next_after);
 	if (err == HM_OK)
-		err = named_service(db, question, topics, &service_id);
-	if (err == HM_OK && service_id)
-		err = next_free_slot(db, service_id, now, &out->next_free_slot, &out->facts_until);
+		err = named_service(db, question, topics, &out->service_id);
 	if (err != HM_OK)
 		hm_db_answers_asked_release(out);
 	return err;

@@ -343,39 +343,41 @@ static long long cache_hits(void)
 }
 
 /* The same words asked again, by anyone, in any case and punctuation: answered
- * from the response cache, the same answer; a staff write: computed afresh. */
+ * from the response cache, the same answer; a staff write: computed afresh. (A
+ * worker that sees another connection's commit for the first time empties the
+ * cache once, so of four asks at least two are hits.) */
 static void test_ask_cached(void)
 {
+	static const char *const variants[] = {
+		"{\"question\":\"  zenbat BALIO dute, eskolek\",\"locale\":\"eu\"}",
+		"{\"question\":\"Zenbat balio dute eskolek???\"}",
+	};
 	json_t *first = NULL, *again = NULL;
-	CHECK_INT(ask("10.7.1.1", "{\"question\":\"Zenbat balio dute ingeles eskolek?\"}", &first),
-		  200);
+	CHECK_INT(ask("10.7.1.1", "{\"question\":\"Zenbat balio dute eskolek?\"}", &first), 200);
 	long long hits = cache_hits();
 	CHECK(hits >= 0);
-	CHECK_INT(ask("10.7.1.2",
-		      "{\"question\":\"  zenbat BALIO dute, ingeles eskolek\",\"locale\":\"eu\"}",
+	for (int i = 0; i < 4; i++) {
+		CHECK_INT(ask(i % 2 ? "10.7.1.2" : "10.7.1.3", variants[i % 2], &again), 200);
+		CHECK(json_equal(first, again));
+		json_decref(again);
+	}
+	CHECK(cache_hits() >= hits + 2);
+	/* Another language is another answer. */
+	CHECK_INT(ask("10.7.1.2", "{\"question\":\"Zenbat balio dute eskolek?\",\"locale\":\"en\"}",
 		      &again),
 		  200);
-	CHECK(cache_hits() == hits + 1);
-	CHECK(json_equal(first, again));
-	json_decref(again);
-	/* Another language is another answer, computed. */
-	CHECK_INT(ask("10.7.1.2",
-		      "{\"question\":\"Zenbat balio dute ingeles eskolek?\",\"locale\":\"en\"}",
-		      &again),
-		  200);
-	CHECK(cache_hits() == hits + 1);
 	CHECK_STR(json_str(again, "locale"), "en");
+	CHECK(!json_equal(first, again));
 	json_decref(again);
 
 	/* Staff change the first answer: the next ask sees the change. */
 	json_t *top = json_array_get(json_object_get(first, "answers"), 0);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/answers/%lld", (long long)ival(top, "id"));
-	CHECK_INT(api_status(&staff, "PATCH", path,
-			     "{\"answer\":\"Ingeles eskolak 31 € balio du orain.\"}"),
-		  200);
-	CHECK_INT(ask("10.7.1.3", "{\"question\":\"Zenbat balio dute ingeles eskolek?\"}", &again),
-		  200);
+	CHECK_INT(
+		api_status(&staff, "PATCH", path, "{\"answer\":\"Eskolak 31 € balio du orain.\"}"),
+		200);
+	CHECK_INT(ask("10.7.1.4", "{\"question\":\"Zenbat balio dute eskolek?\"}", &again), 200);
 	json_t *changed = NULL, *item;
 	size_t i;
 	json_array_foreach(json_object_get(again, "answers"), i, item)
@@ -384,7 +386,7 @@ static void test_ask_cached(void)
 			changed = item;
 	}
 	CHECK(changed != NULL);
-	CHECK_STR(json_str(changed, "answer"), "Ingeles eskolak 31 € balio du orain.");
+	CHECK_STR(json_str(changed, "answer"), "Eskolak 31 € balio du orain.");
 	json_decref(again);
 	json_decref(first);
 }
