@@ -276,6 +276,12 @@ bool hm_api_rate_memory_ok_or_reply(struct hm_request *req, struct hm_reply *rep
 bool hm_api_cache_miss_or_reply(struct hm_request *req, struct hm_reply *reply, const char *key,
 				uint64_t *generation);
 
+/* The same for a part of an answer kept on its own (POST /ask's next free slot):
+ * fills *part (initialised by the caller) and returns false when it is kept; not
+ * counted as an answer's lookup. */
+bool hm_api_cache_part_miss(struct hm_request *req, const char *key, struct hm_reply *part,
+			    uint64_t *generation);
+
 /* Keeps reply under key (hm_api_cache_miss_or_reply's generation) when it is a
  * 200 that holds past now: until reply->cache_until or the next write. */
 void hm_api_cache_keep(struct hm_request *req, struct hm_reply *reply, const char *key,

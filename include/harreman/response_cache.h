@@ -37,12 +37,18 @@ bool hm_cache_key(const struct hm_request *req, bool per_user, char *key, size_t
 /* On a hit, fills reply with a copy of the stored 200 answer and returns true. */
 bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply);
 
+/* The same for a part of an answer kept on its own (POST /ask's next free slot,
+ * shared by the questions naming its subject): not counted in hm_cache_counts,
+ * which counts answers. */
+bool hm_cache_get_part(const char *key, int64_t now, struct hm_reply *reply);
+
 /* Stores reply's encoded body (reply->body, status 200, no extra headers) under key,
  * computed at generation; holds while now < valid_until. Copies what it keeps. */
 void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
 		  const struct hm_reply *reply);
 
-/* Lookups answered from the cache and not, since the start (GET /metrics). */
+/* Answers looked up (hm_cache_get) and found or not, since the start (GET
+ * /metrics). */
 void hm_cache_counts(uint64_t *hit, uint64_t *miss);
 
 /* Frees the entries that can never be answered again (an older generation, or

@@ -188,7 +188,7 @@ static enum hm_err next_slot(struct hm_request *req, struct hm_db_asked *a)
 	enum hm_err err = HM_OK;
 	snprintf(key, sizeof key, "ask-slot|%lld", (long long)a->service_id);
 	hm_reply_init(&memo);
-	if (!hm_api_cache_miss_or_reply(req, &memo, key, &generation)) {
+	if (!hm_api_cache_part_miss(req, key, &memo, &generation)) {
 		kept = json_loadb(memo.body, memo.body_len, 0, NULL);
 	} else {
 		err = hm_db_answers_next_slot(req->db, a->service_id, req->now, &slot, &until);

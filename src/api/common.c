@@ -101,15 +101,28 @@ bool hm_api_rate_memory_ok_or_reply(struct hm_request *req, struct hm_reply *rep
 	return ok;
 }
 
-bool hm_api_cache_miss_or_reply(struct hm_request *req, struct hm_reply *reply, const char *key,
-				uint64_t *generation)
+/* hm_api_cache_miss_or_reply and hm_api_cache_part_miss: part says which lookup. */
+static bool cache_miss(struct hm_request *req, struct hm_reply *reply, const char *key, bool part,
+		       uint64_t *generation)
 {
 	if (hm_db_changed_elsewhere(req->db))
 		hm_cache_invalidate();
-	if (hm_cache_get(key, req->now, reply))
+	if (part ? hm_cache_get_part(key, req->now, reply) : hm_cache_get(key, req->now, reply))
 		return false;
 	*generation = hm_cache_generation();
 	return true;
+}
+
+bool hm_api_cache_miss_or_reply(struct hm_request *req, struct hm_reply *reply, const char *key,
+				uint64_t *generation)
+{
+	return cache_miss(req, reply, key, false, generation);
+}
+
+bool hm_api_cache_part_miss(struct hm_request *req, const char *key, struct hm_reply *part,
+			    uint64_t *generation)
+{
+	return cache_miss(req, part, key, true, generation);
 }
 
 void hm_api_cache_keep(struct hm_request *req, struct hm_reply *reply, const char *key,

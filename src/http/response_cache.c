@@ -97,7 +97,8 @@ static struct cache_entry *find(const char *key, uint64_t hash)
 	return NULL;
 }
 
-bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
+/* hm_cache_get and hm_cache_get_part: counted says whether the lookup counts. */
+static bool lookup(const char *key, int64_t now, struct hm_reply *reply, bool counted)
 {
 	bool hit = false;
 	char *copy = NULL;
@@ -123,10 +124,21 @@ bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
 	}
 	pthread_mutex_unlock(&cache_lock);
 
-	atomic_fetch_add_explicit(hit ? &hits : &misses, 1, memory_order_relaxed);
+	if (counted)
+		atomic_fetch_add_explicit(hit ? &hits : &misses, 1, memory_order_relaxed);
 	if (hit)
 		hm_reply_raw_owned(reply, 200, type, copy, len);
 	return hit;
+}
+
+bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
+{
+	return lookup(key, now, reply, true);
+}
+
+bool hm_cache_get_part(const char *key, int64_t now, struct hm_reply *reply)
+{
+	return lookup(key, now, reply, false);
 }
 
 /* Makes room for len more bytes and returns a free entry (cache_lock held). */

@@ -207,6 +207,16 @@ static void test_counts(void)
 	hm_cache_counts(&h1, &m1);
 	CHECK(h1 == h0 + 2);
 	CHECK(m1 == m0 + 1);
+	/* A part of an answer is found the same way, and not counted. */
+	hm_reply_init(&r);
+	CHECK(hm_cache_get_part("counted", 3, &r));
+	CHECK_INT(r.status, 200);
+	hm_reply_release(&r);
+	hm_reply_init(&r);
+	CHECK(!hm_cache_get_part("not there", 3, &r));
+	hm_reply_release(&r);
+	hm_cache_counts(&h0, &m0);
+	CHECK(h0 == h1 && m0 == m1);
 }
 
 int main(void)
