@@ -262,6 +262,31 @@ bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply);
 bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, const char *bucket,
 			     int64_t window, int max, const char *message);
 
+/* The same for a count kept in memory (rate_memory.h): counts this call of the
+ * client's address in bucket, or answers 429 and returns false. */
+bool hm_api_rate_memory_ok_or_reply(struct hm_request *req, struct hm_reply *reply,
+				    const char *bucket, int64_t window, int max,
+				    const char *message);
+
+/* The response cache (response_cache.h) for an answer a handler keys itself by
+ * what decides it (POST /ask: the language and the question's words; never the
+ * caller): answers reply from it and returns false on a hit; else returns true and
+ * *generation, the data generation to store the answer at (read before the
+ * handler reads the database). */
+bool hm_api_cache_miss_or_reply(struct hm_request *req, struct hm_reply *reply, const char *key,
+				uint64_t *generation);
+
+/* The same for a part of an answer kept on its own (POST /ask's next free slot):
+ * fills *part (initialised by the caller) and returns false when it is kept; not
+ * counted as an answer's lookup. */
+bool hm_api_cache_part_miss(struct hm_request *req, const char *key, struct hm_reply *part,
+			    uint64_t *generation);
+
+/* Keeps reply under key (hm_api_cache_miss_or_reply's generation) when it is a
+ * 200 that holds past now: until reply->cache_until or the next write. */
+void hm_api_cache_keep(struct hm_request *req, struct hm_reply *reply, const char *key,
+		       uint64_t generation);
+
 /* The one reply of a handler after its db call: status with body when err is
  * HM_OK (a NULL body then means out of memory: 500), else the error for err.
  * Takes body in every case. */

@@ -26,4 +26,11 @@ void hm_ask_topics(const char *text, size_t len, struct hm_ask_topics *out);
  * be NULL. */
 bool hm_ask_names(const char *text, size_t len, const char *subject, const char *name);
 
+/* The words of the question text[0..len) (words.h: lower-cased, accents kept), one
+ * space between them, into out: all of a question that POST /ask's answer depends
+ * on besides its language and the clock, so questions that differ only in case,
+ * punctuation or spacing share one cached answer. False when it does not fit in
+ * size bytes (such a question is answered without the cache). */
+bool hm_ask_words(const char *text, size_t len, char *out, size_t size);
+
 #endif

@@ -50,9 +50,17 @@ enum hm_err hm_db_answers_create(struct hm_db *db, const struct hm_answer_input 
 				 const struct hm_actor *who, json_t **out);
 
 /* Inserts an answer and indexes it inside the caller's transaction, not audited
- * (the demo data): *id the new answer's. */
+ * (the demo data; hm_db_answers_optimize after the last one): *id the new
+ * answer's. */
 enum hm_err hm_db_answers_insert(struct hm_db *db, const struct hm_answer_input *in,
 				 const struct hm_actor *who, int64_t *id);
+
+/* Merges each language's index into one segment (FTS5's 'optimize'), a step of
+ * the caller's transaction: every write of an answer adds segments, and a search
+ * over many reads each of them (three times slower over 200 answers). Staff's
+ * writes call it; a batch of hm_db_answers_insert calls it once at its end. A few
+ * milliseconds for a few hundred answers. */
+enum hm_err hm_db_answers_optimize(struct hm_db *db);
 
 /* Changes answer id, audited "answer.update"; *out the answer after it.
  * HM_ERR_NOT_FOUND. */
@@ -75,16 +83,25 @@ struct hm_db_asked {
 	struct hm_channel *channels; /* topics.hours: every channel (else NULL) */
 	size_t n_channels;
 	json_t *services;       /* topics.prices: the active services (else NULL) */
-	json_t *next_free_slot; /* a subject named with an active service and a free slot
-				 * within two weeks: {service_id, tutor_id, starts_at}
-				 * (else NULL) */
+	int64_t service_id;     /* the active service of the subject the question names
+			     * (else 0): its next free slot is hm_db_answers_next_slot */
+	json_t *next_free_slot; /* left NULL here: the caller's to fill */
+	int64_t facts_until;    /* likewise: INT64_MAX here */
 };
 
 /* Gathers the answers to question (borrowed) in locale and the facts topics asks
- * for, as seen at now. Never reads anything about a client. */
+ * for. Never reads anything about a client. */
 enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_locale locale,
-			      const struct hm_ask_topics *topics, int64_t now,
-			      struct hm_db_asked *out);
+			      const struct hm_ask_topics *topics, struct hm_db_asked *out);
 void hm_db_answers_asked_release(struct hm_db_asked *a);
+
+/* The first free slot of service_id within two weeks of local days from now, of
+ * any tutor who teaches its subject (the earliest; the lower tutor id on a tie):
+ * *slot {service_id, tutor_id, starts_at} (caller owns), or NULL when there is
+ * none; *until the instant this stops holding without a write (the slot's start,
+ * or the next local midnight, when another day comes into the two weeks). The
+ * same for every question naming the subject. */
+enum hm_err hm_db_answers_next_slot(struct hm_db *db, int64_t service_id, int64_t now,
+				    json_t **slot, int64_t *until);
 
 #endif

@@ -68,4 +68,16 @@
 #define HM_OVERDUE_DAYS 30
 #define HM_COLLECTION_LEAD_DAYS 2
 
+/* POST /ask: at most HM_ASK_PER_WINDOW calls per client address in a window of
+ * HM_ASK_WINDOW_SECONDS from its first call, counted in memory (rate_memory.h). */
+#define HM_ASK_PER_WINDOW 30
+#define HM_ASK_WINDOW_SECONDS 3600
+
+/* The in-memory rate table (rate_memory.h): HM_RATE_MEMORY_SETS sets of
+ * HM_RATE_MEMORY_WAYS addresses, so it never holds more than their product
+ * (4,096 addresses, 96 KiB), under HM_RATE_MEMORY_LOCKS locks. */
+#define HM_RATE_MEMORY_SETS 512
+#define HM_RATE_MEMORY_WAYS 8
+#define HM_RATE_MEMORY_LOCKS 64
+
 #endif

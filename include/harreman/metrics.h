@@ -7,6 +7,7 @@
 #define HARREMAN_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Routes counted one by one; later ones count as "other". */
 #define HM_METRICS_MAX_ROUTES 128
@@ -30,6 +31,7 @@ struct hm_metrics_route {
 struct hm_metrics_gauges {
 	unsigned long long db_busy_retries;
 	long long sqlite_memory_bytes;
+	uint64_t cache_hits, cache_misses; /* the response cache's lookups */
 };
 
 /* The Prometheus text (caller frees); NULL when out of memory. routes[0..n_routes)

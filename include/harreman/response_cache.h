@@ -16,9 +16,10 @@
 
 #include "harreman/http.h"
 
-/* Bounds: at most this many answers and this many body bytes in all. */
-#define HM_CACHE_MAX_ENTRIES 64
-#define HM_CACHE_MAX_BYTES ((size_t)1024 * 1024)
+/* Bounds: at most this many answers and this many body bytes in all (POST /ask
+ * keeps one answer per language and question: a few hundred live at once). */
+#define HM_CACHE_MAX_ENTRIES 512
+#define HM_CACHE_MAX_BYTES ((size_t)2 * 1024 * 1024)
 #define HM_CACHE_MAX_KEY 512
 
 /* The current data generation (read it BEFORE computing an answer to store). */
@@ -36,10 +37,19 @@ bool hm_cache_key(const struct hm_request *req, bool per_user, char *key, size_t
 /* On a hit, fills reply with a copy of the stored 200 answer and returns true. */
 bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply);
 
+/* The same for a part of an answer kept on its own (POST /ask's next free slot,
+ * shared by the questions naming its subject): not counted in hm_cache_counts,
+ * which counts answers. */
+bool hm_cache_get_part(const char *key, int64_t now, struct hm_reply *reply);
+
 /* Stores reply's encoded body (reply->body, status 200, no extra headers) under key,
  * computed at generation; holds while now < valid_until. Copies what it keeps. */
 void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
 		  const struct hm_reply *reply);
+
+/* Answers looked up (hm_cache_get) and found or not, since the start (GET
+ * /metrics). */
+void hm_cache_counts(uint64_t *hit, uint64_t *miss);
 
 /* Frees the entries that can never be answered again (an older generation, or
  * expired at now): the idle housekeeping gives their memory back. */

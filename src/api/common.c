@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Reply helpers every resource shares (include/harreman/api.h), and the CSV field
-// the reports write.
+// Reply helpers every resource shares (include/harreman/api.h): results, pages,
+// 429s, the response cache of a handler that keys its own answers; and the CSV
+// field the reports write.
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,9 @@
 #include "harreman/db.h"
 #include "harreman/db_clients.h"
 #include "harreman/identity.h"
+#include "harreman/rate_memory.h"
 #include "harreman/ratelimit.h"
+#include "harreman/response_cache.h"
 #include "harreman/banned.h"
 
 void hm_api_reply_page(struct hm_reply *reply, json_t *items, int64_t next_after)
@@ -62,6 +65,15 @@ bool hm_api_no_fields_or_reply(struct hm_request *req, struct hm_reply *reply)
 	return hm_api_validation_ok_or_reply(reply, &v);
 }
 
+/* 429 with Retry-After: retry seconds. */
+static void reply_rate_limited(struct hm_reply *reply, int64_t retry, const char *message)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)retry);
+	hm_reply_header(reply, "Retry-After", text);
+	hm_reply_error(reply, HM_ERR_RATE_LIMITED, message);
+}
+
 bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, const char *bucket,
 			     int64_t window, int max, const char *message)
 {
@@ -73,13 +85,51 @@ bool hm_api_rate_ok_or_reply(struct hm_request *req, struct hm_reply *reply, con
 		hm_api_reply_err(reply, err);
 		return false;
 	}
-	if (limited) {
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)retry);
-		hm_reply_header(reply, "Retry-After", text);
-		hm_reply_error(reply, HM_ERR_RATE_LIMITED, message);
-	}
+	if (limited)
+		reply_rate_limited(reply, retry, message);
 	return !limited;
+}
+
+bool hm_api_rate_memory_ok_or_reply(struct hm_request *req, struct hm_reply *reply,
+				    const char *bucket, int64_t window, int max,
+				    const char *message)
+{
+	int64_t retry = 0;
+	bool ok = hm_rate_memory_hit(bucket, req->remote_addr, req->now, window, max, &retry);
+	if (!ok)
+		reply_rate_limited(reply, retry, message);
+	return ok;
+}
+
+/* hm_api_cache_miss_or_reply and hm_api_cache_part_miss: part says which lookup. */
+static bool cache_miss(struct hm_request *req, struct hm_reply *reply, const char *key, bool part,
+		       uint64_t *generation)
+{
+	if (hm_db_changed_elsewhere(req->db))
+		hm_cache_invalidate();
+	if (part ? hm_cache_get_part(key, req->now, reply) : hm_cache_get(key, req->now, reply))
+		return false;
+	*generation = hm_cache_generation();
+	return true;
+}
+
+bool hm_api_cache_miss_or_reply(struct hm_request *req, struct hm_reply *reply, const char *key,
+				uint64_t *generation)
+{
+	return cache_miss(req, reply, key, false, generation);
+}
+
+bool hm_api_cache_part_miss(struct hm_request *req, const char *key, struct hm_reply *part,
+			    uint64_t *generation)
+{
+	return cache_miss(req, part, key, true, generation);
+}
+
+void hm_api_cache_keep(struct hm_request *req, struct hm_reply *reply, const char *key,
+		       uint64_t generation)
+{
+	if (reply->status == 200 && reply->cache_until > req->now && hm_reply_encode(reply))
+		hm_cache_put(key, generation, reply->cache_until, reply);
 }
 
 enum hm_err hm_api_caller_client(struct hm_request *req, int64_t *client_id)

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "harreman/api.h"
 #include "harreman/dispatch.h"
 #include "harreman/log.h"
 #include "harreman/response_cache.h"
@@ -145,14 +146,11 @@ static void answer_cacheable(struct hm_request *req, const struct hm_route *rout
 		route->handler(req, reply);
 		return;
 	}
-	if (hm_db_changed_elsewhere(req->db))
-		hm_cache_invalidate();
-	if (hm_cache_get(key, req->now, reply))
+	uint64_t generation = 0;
+	if (!hm_api_cache_miss_or_reply(req, reply, key, &generation))
 		return;
-	uint64_t generation = hm_cache_generation();
 	route->handler(req, reply);
-	if (reply->status == 200 && reply->cache_until > req->now && hm_reply_encode(reply))
-		hm_cache_put(key, generation, reply->cache_until, reply);
+	hm_api_cache_keep(req, reply, key, generation);
 }
 
 /* True when the route's handler runs in the group-commit writer. */

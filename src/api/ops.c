@@ -8,6 +8,7 @@
 #include "harreman/db.h"
 #include "harreman/dispatch.h"
 #include "harreman/metrics.h"
+#include "harreman/response_cache.h"
 #include "harreman/banned.h"
 
 /* 503 when the database file is gone, replaced or cannot be written (checked now,
@@ -52,6 +53,7 @@ void hm_api_metrics(struct hm_request *req, struct hm_reply *reply)
 		.db_busy_retries = hm_db_busy_retries(),
 		.sqlite_memory_bytes = hm_db_memory_used(),
 	};
+	hm_cache_counts(&gauges.cache_hits, &gauges.cache_misses);
 	size_t len = 0;
 	size_t n = hm_route_count < HM_METRICS_MAX_ROUTES ? hm_route_count : HM_METRICS_MAX_ROUTES;
 	char *text = hm_metrics_render(labels, n, &gauges, &len);

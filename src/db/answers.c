@@ -74,14 +74,18 @@ enum hm_err hm_db_answers_search(struct hm_db *db, const char *q, const char *lo
 				 json_t **items)
 {
 	/* The locale test is constant for the statement: SQLite checks it once and
-	 * skips the other languages' indexes. */
-#define ARM(L)                                                             \
-	"SELECT a.id, a.locale, a.question, a.answer,"                     \
-	" round(-bm25(answers_" L ", 2.0, 1.0), 4) AS score"               \
-	" FROM answers_" L " JOIN answers a ON a.id = answers_" L ".rowid" \
-	" WHERE ?2 IN ('', '" L "') AND answers_" L " MATCH ?1"
-	static const char sql[] = "SELECT * FROM (" ARM("eu") " UNION ALL " ARM(
-		"es") " UNION ALL " ARM("en") ") ORDER BY score DESC, id LIMIT ?3";
+	 * skips the other languages' indexes. Each index ranks its own matches and
+	 * keeps its best limit (a query's common words match most answers: only
+	 * (id, score) pairs are sorted), and only those are joined with their text. */
+#define ARM(L)                                                                                 \
+	"SELECT * FROM (SELECT rowid AS id, round(-bm25(answers_" L ", 2.0, 1.0), 4) AS score" \
+	" FROM answers_" L " WHERE ?2 IN ('', '" L "') AND answers_" L " MATCH ?1"             \
+	" ORDER BY score DESC, rowid LIMIT ?3)"
+	static const char sql[] =
+		"SELECT a.id, a.locale, a.question, a.answer, f.score FROM (" ARM("eu") " UNION ALL " ARM(
+			"es") " UNION ALL " ARM("en") ") AS f"
+						      " JOIN answers a ON a.id = f.id"
+						      " ORDER BY f.score DESC, a.id LIMIT ?3";
 #undef ARM
 	struct hm_buf query;
 	hm_buf_init(&query, (size_t)QUERY_WORDS * (HM_WORD_MAX + 6) + 1);
@@ -138,6 +142,25 @@ static enum hm_err reindex(struct hm_db *db, int64_t id, bool add)
 		hm_db_done(stmt);
 		if (rc != SQLITE_DONE)
 			return hm_db_fail(db, "index answer");
+	}
+	return HM_OK;
+}
+
+enum hm_err hm_db_answers_optimize(struct hm_db *db)
+{
+	static const char *const sql[] = {
+		"INSERT INTO answers_eu (answers_eu) VALUES ('optimize')",
+		"INSERT INTO answers_es (answers_es) VALUES ('optimize')",
+		"INSERT INTO answers_en (answers_en) VALUES ('optimize')",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *stmt = hm_db_stmt(db, sql[i]);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		int rc = sqlite3_step(stmt);
+		hm_db_done(stmt);
+		if (rc != SQLITE_DONE)
+			return hm_db_fail(db, "merge the answers' index");
 	}
 	return HM_OK;
 }
@@ -204,6 +227,8 @@ static enum hm_err save_answer(struct hm_db *db, int64_t id, const struct hm_ans
 			err = reindex(db, id, true);
 	}
 	if (err == HM_OK)
+		err = hm_db_answers_optimize(db);
+	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, create ? "answer.create" : "answer.update",
 				      "answer", id, in->detail, who->request_id, who->now);
 	if (err == HM_OK)
@@ -248,6 +273,8 @@ enum hm_err hm_db_answers_delete(struct hm_db *db, int64_t id, const struct hm_a
 	err = reindex(db, id, false);
 	if (err == HM_OK)
 		err = delete_answer(db, id);
+	if (err == HM_OK)
+		err = hm_db_answers_optimize(db);
 	if (err == HM_OK)
 		err = hm_audit_record(db, who->user_id, "answer.delete", "answer", id, NULL,
 				      who->request_id, who->now);
@@ -317,10 +344,8 @@ static enum hm_err named_service(struct hm_db *db, const char *question,
 	return err;
 }
 
-/* The first free slot of service_id within NEXT_SLOT_DAYS local days from now, of
- * any tutor who teaches its subject (the earliest; the lower tutor id on a tie):
- * *out {service_id, tutor_id, starts_at}, or NULL when there is none. */
-static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out)
+enum hm_err hm_db_answers_next_slot(struct hm_db *db, int64_t service_id, int64_t now, json_t **out,
+				    int64_t *until)
 {
 	struct hm_service svc;
 	int64_t tutors[HM_DB_TUTORS_PER_SUBJECT], today = 0, best_tutor = 0;
@@ -332,6 +357,7 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 	if (err == HM_OK)
 		err = hm_db_tutors_teaching(db, svc.subject, 0, tutors, &n_tutors);
 	hm_local_day(now, &today, &weekday);
+	*until = hm_local_instant(today + 1, 0);
 	for (size_t t = 0; err == HM_OK && t < n_tutors; t++) {
 		struct hm_slot_query q;
 		err = hm_db_tutors_slot_query(db, tutors[t], &svc, today,
@@ -348,6 +374,8 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 	if (err == HM_OK && best_tutor) {
 		char starts[HM_RFC3339_LEN];
 		hm_time_format(best.starts, starts);
+		if (best.starts < *until)
+			*until = best.starts;
 		*out = json_pack("{s:I, s:I, s:s}", "service_id", (json_int_t)service_id,
 				 "tutor_id", (json_int_t)best_tutor, "starts_at", starts);
 		if (!*out)
@@ -357,11 +385,10 @@ static enum hm_err next_free_slot(struct hm_db *db, int64_t service_id, int64_t 
 }
 
 enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_locale locale,
-			      const struct hm_ask_topics *topics, int64_t now,
-			      struct hm_db_asked *out)
+			      const struct hm_ask_topics *topics, struct hm_db_asked *out)
 {
-	int64_t service_id = 0, next_after = 0;
-	*out = (struct hm_db_asked){0};
+	int64_t next_after = 0;
+	*out = (struct hm_db_asked){.facts_until = INT64_MAX};
 	enum hm_err err = hm_db_answers_search(db, question, hm_locale_name(locale),
 					       HM_ANSWERS_SUGGESTED, &out->answers);
 	if (err == HM_OK && topics->hours)
@@ -369,9 +396,7 @@ enum hm_err hm_db_answers_ask(struct hm_db *db, const char *question, enum hm_lo
 	if (err == HM_OK && topics->prices)
 		err = hm_db_services_list(db, true, 0, HM_PAGE_MAX, &out->services, &next_after);
 	if (err == HM_OK)
-		err = named_service(db, question, topics, &service_id);
-	if (err == HM_OK && service_id)
-		err = next_free_slot(db, service_id, now, &out->next_free_slot);
+		err = named_service(db, question, topics, &out->service_id);
 	if (err != HM_OK)
 		hm_db_answers_asked_release(out);
 	return err;

@@ -3,9 +3,11 @@
 // Owns the client search, the client create and update writes (each one
 // transaction with its audit row, the tutor_id check included) and the contact
 // history's JSON, read and write. The client object is hm_db_clients_json's.
+#include <stdlib.h>
 #include <string.h>
 
 #include "harreman/audit.h"
+#include "harreman/casefold.h"
 #include "harreman/db_clients.h"
 #include "harreman/limits.h"
 #include "harreman/timefmt.h"
@@ -65,34 +67,18 @@ static json_t *client_from_row(sqlite3_stmt *stmt, const struct hm_tier *tiers, 
 
 /* ---- search -------------------------------------------------------------- */
 
-/* "%q%" with %, _ and \ escaped for LIKE ... ESCAPE '\', cut to fit size. */
-static void like_pattern(const char *q, char *pattern, size_t size)
-{
-	size_t used = 0;
-	pattern[used++] = '%';
-	for (const char *p = q; *p && used < size - 3; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			pattern[used++] = '\\';
-		pattern[used++] = *p;
-	}
-	pattern[used++] = '%';
-	pattern[used] = '\0';
-}
-
 enum hm_err hm_db_clients_search(struct hm_db *db, const char *q, int64_t after, int limit,
 				 int64_t now, json_t **items, int64_t *next_after)
 {
-	/* Both sides go through hm_fold, so the match ignores case for every Latin
-	 * letter, not only ASCII. The page's clients come whole from this one statement
-	 * (the tiers read once), not one read per client. */
+	/* q folded once here, each text by hm_contains (db.c), so the match ignores
+	 * case for every Latin letter, not only ASCII. The page's clients come whole
+	 * from this one statement (the tiers read once), not one read per client. */
 	static const char sql[] = "SELECT " CLIENT_COLUMNS CLIENT_FROM
-				  " WHERE c.id > ?1 AND (?2 IS NULL OR"
-				  " hm_fold(c.full_name) LIKE hm_fold(?2) ESCAPE '\\'"
-				  " OR hm_fold(c.email) LIKE hm_fold(?2) ESCAPE '\\'"
-				  " OR c.phone LIKE ?2 ESCAPE '\\'"
-				  " OR hm_fold(c.guardian_name) LIKE hm_fold(?2) ESCAPE '\\')"
+				  " WHERE c.id > ?1 AND (?2 IS NULL OR hm_contains(c.full_name, ?2)"
+				  " OR hm_contains(c.email, ?2) OR hm_contains(c.phone, ?2)"
+				  " OR hm_contains(c.guardian_name, ?2))"
 				  " ORDER BY c.id LIMIT ?3";
-	char pattern[2 * HM_MAX_NAME * 4 + 3];
+	char *folded = NULL;
 	struct hm_tier tiers[HM_MAX_TIERS];
 	size_t n_tiers = 0;
 	int count = 0, rc;
@@ -102,16 +88,19 @@ enum hm_err hm_db_clients_search(struct hm_db *db, const char *q, int64_t after,
 	enum hm_err err = hm_db_contracts_tiers(db, tiers, &n_tiers);
 	if (err != HM_OK)
 		return err;
-	json_t *list = json_array();
+	if (q && (folded = malloc(strlen(q) + 1)) != NULL) {
+		hm_casefold(q, strlen(q), folded);
+		folded[strlen(q)] = '\0';
+	}
+	json_t *list = q && !folded ? NULL : json_array();
 	sqlite3_stmt *stmt = list ? hm_db_stmt(db, sql) : NULL;
 	if (!stmt) {
 		json_decref(list);
+		free(folded);
 		return HM_ERR_INTERNAL;
 	}
-	if (q)
-		like_pattern(q, pattern, sizeof pattern);
 	sqlite3_bind_int64(stmt, 1, after);
-	hm_db_bind_text_or_null(stmt, 2, q ? pattern : NULL);
+	hm_db_bind_text_or_null(stmt, 2, folded);
 	sqlite3_bind_int(stmt, 3, limit + 1);
 	sqlite3_bind_int64(stmt, 9, now);
 	bool built = true;
@@ -121,6 +110,7 @@ enum hm_err hm_db_clients_search(struct hm_db *db, const char *q, int64_t after,
 			json_array_append_new(list, client_from_row(stmt, tiers, n_tiers)) == 0;
 	}
 	hm_db_done(stmt);
+	free(folded);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		err = hm_db_fail(db, "search clients");
 	else if (!built)

@@ -1674,7 +1674,7 @@ static enum hm_err seed_answers(struct demo *d)
 		int64_t id = 0;
 		err = hm_db_answers_insert(d->db, &in, &by, &id);
 	}
-	return err;
+	return err == HM_OK ? hm_db_answers_optimize(d->db) : err;
 }
 
 /* Families and third parties (API.md v2): Ane's two children in her family; Irati's

@@ -2,7 +2,7 @@
 // The topics of a question to POST /ask (include/harreman/ask.h): each word,
 // lower-cased and without accents, is compared with the beginnings of the words
 // that speak of hours, prices and the subjects taught, in Basque, Spanish and
-// English.
+// English; and the words of a question as the key of its cached answer.
 #include <stdint.h>
 #include <string.h>
 
@@ -90,4 +90,23 @@ bool hm_ask_names(const char *text, size_t len, const char *subject, const char 
 			return true;
 	}
 	return false;
+}
+
+bool hm_ask_words(const char *text, size_t len, char *out, size_t size)
+{
+	char word[HM_WORD_MAX + 1];
+	size_t pos = 0, start, end, used = 0;
+	if (size == 0)
+		return false;
+	while (hm_word_next(text, len, &pos, word, &start, &end)) {
+		size_t n = strlen(word);
+		if (used + (used > 0) + n >= size)
+			return false;
+		if (used > 0)
+			out[used++] = ' ';
+		memcpy(out + used, word, n);
+		used += n;
+	}
+	out[used] = '\0';
+	return true;
 }

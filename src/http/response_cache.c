@@ -2,7 +2,8 @@
 // The public-answer cache (include/harreman/response_cache.h): a fixed table of
 // entries under one mutex, each holding a private copy of an encoded body. A
 // lookup copies the body out, so no entry is ever shared with a reply in flight.
-// Replacement takes the least recently used entry; the byte bound evicts more.
+// Replacement takes the least recently used entry; the byte bound evicts more. A
+// lookup compares the keys' 64-bit hashes (one small array) before any key.
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #include "harreman/banned.h"
 
 struct cache_entry {
-	char key[HM_CACHE_MAX_KEY];
+	char *key; /* owned, with body */
 	uint64_t generation;
 	int64_t valid_until;
 	uint64_t last_used;
@@ -24,6 +25,8 @@ struct cache_entry {
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_entry entries[HM_CACHE_MAX_ENTRIES];
+static uint64_t key_hashes[HM_CACHE_MAX_ENTRIES]; /* of entries[i].key while it is held */
+static _Atomic uint64_t hits, misses;
 static size_t bytes_held;
 static uint64_t use_clock;
 static _Atomic uint64_t data_generation = 1;
@@ -59,35 +62,52 @@ bool hm_cache_key(const struct hm_request *req, bool per_user, char *key, size_t
 	return true;
 }
 
+/* FNV-1a of key. */
+static uint64_t hash_of(const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	return h;
+}
+
+void hm_cache_counts(uint64_t *hit, uint64_t *miss)
+{
+	*hit = atomic_load(&hits);
+	*miss = atomic_load(&misses);
+}
+
 static void entry_free(struct cache_entry *e)
 {
 	if (!e->body)
 		return;
 	bytes_held -= e->body_len;
 	free(e->body);
+	free(e->key);
 	e->body = NULL;
 	e->body_len = 0;
-	e->key[0] = '\0';
+	e->key = NULL;
 }
 
-static struct cache_entry *find(const char *key)
+static struct cache_entry *find(const char *key, uint64_t hash)
 {
 	for (size_t i = 0; i < HM_CACHE_MAX_ENTRIES; i++)
-		if (entries[i].body && strcmp(entries[i].key, key) == 0)
+		if (key_hashes[i] == hash && entries[i].body && strcmp(entries[i].key, key) == 0)
 			return &entries[i];
 	return NULL;
 }
 
-bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
+/* hm_cache_get and hm_cache_get_part: counted says whether the lookup counts. */
+static bool lookup(const char *key, int64_t now, struct hm_reply *reply, bool counted)
 {
 	bool hit = false;
 	char *copy = NULL;
 	size_t len = 0;
 	const char *type = NULL;
-	uint64_t generation = hm_cache_generation();
+	uint64_t generation = hm_cache_generation(), hash = hash_of(key);
 
 	pthread_mutex_lock(&cache_lock);
-	struct cache_entry *e = find(key);
+	struct cache_entry *e = find(key, hash);
 	if (e && (e->generation != generation || now >= e->valid_until)) {
 		entry_free(e);
 		e = NULL;
@@ -104,10 +124,21 @@ bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
 	}
 	pthread_mutex_unlock(&cache_lock);
 
-	if (hit) {
+	if (counted)
+		atomic_fetch_add_explicit(hit ? &hits : &misses, 1, memory_order_relaxed);
+	if (hit)
 		hm_reply_raw_owned(reply, 200, type, copy, len);
-	}
 	return hit;
+}
+
+bool hm_cache_get(const char *key, int64_t now, struct hm_reply *reply)
+{
+	return lookup(key, now, reply, true);
+}
+
+bool hm_cache_get_part(const char *key, int64_t now, struct hm_reply *reply)
+{
+	return lookup(key, now, reply, false);
 }
 
 /* Makes room for len more bytes and returns a free entry (cache_lock held). */
@@ -139,18 +170,23 @@ void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
 	    reply->body_len == 0 || reply->body_len > HM_CACHE_MAX_BYTES / 4 ||
 	    strlen(key) >= HM_CACHE_MAX_KEY || generation != hm_cache_generation())
 		return;
-	char *copy = malloc(reply->body_len);
-	if (!copy)
+	char *copy = malloc(reply->body_len), *key_copy = strdup(key);
+	if (!copy || !key_copy) {
+		free(copy);
+		free(key_copy);
 		return;
+	}
 	memcpy(copy, reply->body, reply->body_len);
+	uint64_t hash = hash_of(key);
 
 	pthread_mutex_lock(&cache_lock);
-	struct cache_entry *e = find(key);
+	struct cache_entry *e = find(key, hash);
 	if (e)
 		entry_free(e);
 	e = make_room(reply->body_len);
 	if (e) {
-		snprintf(e->key, sizeof e->key, "%s", key);
+		e->key = key_copy;
+		key_hashes[e - entries] = hash;
 		e->generation = generation;
 		e->valid_until = valid_until;
 		e->last_used = ++use_clock;
@@ -159,9 +195,11 @@ void hm_cache_put(const char *key, uint64_t generation, int64_t valid_until,
 		e->body_len = reply->body_len;
 		bytes_held += e->body_len;
 		copy = NULL;
+		key_copy = NULL;
 	}
 	pthread_mutex_unlock(&cache_lock);
 	free(copy);
+	free(key_copy);
 }
 
 void hm_cache_clear(void)

@@ -124,6 +124,14 @@ char *hm_metrics_render(const struct hm_metrics_route *routes, size_t n_routes_i
 				 (unsigned long long)atomic_load(&write_batches),
 				 (unsigned long long)atomic_load(&write_batch_jobs));
 	ok = ok && hm_buf_printf(&out,
+				 "# HELP harreman_response_cache_lookups_total Lookups in the"
+				 " response cache, answered from it (hit) or computed (miss).\n"
+				 "# TYPE harreman_response_cache_lookups_total counter\n"
+				 "harreman_response_cache_lookups_total{result=\"hit\"} %llu\n"
+				 "harreman_response_cache_lookups_total{result=\"miss\"} %llu\n",
+				 (unsigned long long)gauges->cache_hits,
+				 (unsigned long long)gauges->cache_misses);
+	ok = ok && hm_buf_printf(&out,
 				 "# HELP harreman_sqlite_memory_bytes Heap memory SQLite"
 				 " holds (page caches, schemas, prepared statements).\n"
 				 "# TYPE harreman_sqlite_memory_bytes gauge\n"

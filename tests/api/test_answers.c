@@ -6,7 +6,8 @@
 // field, 403 for students, 401 for anonymous callers) and their audit rows;
 // POST /ask (the language detected, three answers at most, the live facts: the
 // channels open now, prices, a subject's next free slot; 422; 429 with
-// Retry-After after 30 calls of one address); an inquiry's suggested answers, in
+// Retry-After after 30 calls of one address, cached answers counted too; the same
+// words answered from the response cache until a staff write); an inquiry's suggested answers, in
 // its answer, in the staff's queue and in its acknowledgement e-mail.
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,71 @@ static void test_ask(void)
 	CHECK_INT(ask("10.7.0.1", "{\"question\":\"   \"}", NULL), 422);
 }
 
+/* The response cache's hits so far (GET /metrics, as the admin). */
+static long long cache_hits(void)
+{
+	struct http_response r;
+	long long n = -1;
+	api_call(&admin, "GET", "/metrics", NULL, &r);
+	CHECK_INT(r.status, 200);
+	const char *at = r.body ? strstr(r.body,
+					 "harreman_response_cache_lookups_total{result=\"hit\"} ")
+				: NULL;
+	if (at)
+		n = atoll(strchr(at, ' ') + 1);
+	http_response_free(&r);
+	return n;
+}
+
+/* The same words asked again, by anyone, in any case and punctuation: answered
+ * from the response cache, the same answer; a staff write: computed afresh. (A
+ * worker that sees another connection's commit for the first time empties the
+ * cache once, so of four asks at least two are hits.) */
+static void test_ask_cached(void)
+{
+	static const char *const variants[] = {
+		"{\"question\":\"  zenbat BALIO dute, eskolek\",\"locale\":\"eu\"}",
+		"{\"question\":\"Zenbat balio dute eskolek???\"}",
+	};
+	json_t *first = NULL, *again = NULL;
+	CHECK_INT(ask("10.7.1.1", "{\"question\":\"Zenbat balio dute eskolek?\"}", &first), 200);
+	long long hits = cache_hits();
+	CHECK(hits >= 0);
+	for (int i = 0; i < 4; i++) {
+		CHECK_INT(ask(i % 2 ? "10.7.1.2" : "10.7.1.3", variants[i % 2], &again), 200);
+		CHECK(json_equal(first, again));
+		json_decref(again);
+	}
+	CHECK(cache_hits() >= hits + 2);
+	/* Another language is another answer. */
+	CHECK_INT(ask("10.7.1.2", "{\"question\":\"Zenbat balio dute eskolek?\",\"locale\":\"en\"}",
+		      &again),
+		  200);
+	CHECK_STR(json_str(again, "locale"), "en");
+	CHECK(!json_equal(first, again));
+	json_decref(again);
+
+	/* Staff change the first answer: the next ask sees the change. */
+	json_t *top = json_array_get(json_object_get(first, "answers"), 0);
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/answers/%lld", (long long)ival(top, "id"));
+	CHECK_INT(
+		api_status(&staff, "PATCH", path, "{\"answer\":\"Eskolak 31 € balio du orain.\"}"),
+		200);
+	CHECK_INT(ask("10.7.1.4", "{\"question\":\"Zenbat balio dute eskolek?\"}", &again), 200);
+	json_t *changed = NULL, *item;
+	size_t i;
+	json_array_foreach(json_object_get(again, "answers"), i, item)
+	{
+		if (ival(item, "id") == ival(top, "id"))
+			changed = item;
+	}
+	CHECK(changed != NULL);
+	CHECK_STR(json_str(changed, "answer"), "Eskolak 31 € balio du orain.");
+	json_decref(again);
+	json_decref(first);
+}
+
 static void test_ask_rate_limit(void)
 {
 	struct api_client c;
@@ -415,6 +481,7 @@ int main(void)
 	RUN(test_list_pages);
 	RUN(test_staff_writes);
 	RUN(test_ask);
+	RUN(test_ask_cached);
 	RUN(test_ask_rate_limit);
 	RUN(test_inquiry_suggestions);
 	CHECK_INT(ts_stop(&server), 0);

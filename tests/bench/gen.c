@@ -259,7 +259,7 @@ static void fill_pattern(char *out, size_t size, const char *pattern, const char
 }
 
 /* ANSWERS_PER_LOCALE answers in each language, indexed as the server indexes them
- * (hm_db_answers_insert, inside the caller's transaction). */
+ * (hm_db_answers_insert, inside the caller's transaction, then one merge). */
 static void insert_answers(struct hm_db *db, int64_t now)
 {
 	const struct hm_actor by = {1, "bench-gen", now};
@@ -276,6 +276,8 @@ static void insert_answers(struct hm_db *db, int64_t now)
 				die("insert answer");
 		}
 	}
+	if (hm_db_answers_optimize(db) != HM_OK)
+		die("merge the answers' index");
 }
 
 /* OPEN_INQUIRIES open inquiries (due in the coming two days) and answered ones: the

@@ -116,6 +116,27 @@ static void test_writes_keep_the_index(void)
 	hm_db_close(db);
 }
 
+/* Staff's writes leave each index merged into one segment: six answers created
+ * one by one would otherwise leave six segments (a leaf row each) for a search to
+ * read; merged, the index's data table holds its structure, its averages and one
+ * leaf. */
+static void test_writes_merge_the_index(void)
+{
+	struct hm_db *db = fresh_db();
+	static const char *const words[] = {"Opariak",    "Prezioak", "Ordutegia",
+					    "Azterketak", "Mailak",   "Ordainketa"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		CHECK(add(db, "eu", words[i], "Galdetu bulegoan.") > 0);
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_prepare_v2(hm_db_handle(db), "SELECT count(*) FROM answers_eu_data", -1, &stmt,
+			   NULL);
+	CHECK(stmt && sqlite3_step(stmt) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(stmt, 0) <= 3);
+	sqlite3_finalize(stmt);
+	CHECK_INT(best(db, "ordutegia", "eu", NULL) > 0, 1);
+	hm_db_close(db);
+}
+
 static void test_suggestions(void)
 {
 	struct hm_db *db = fresh_db();
@@ -136,6 +157,7 @@ int main(void)
 	RUN(test_basque_inflections_meet);
 	RUN(test_spanish_and_english_forms);
 	RUN(test_writes_keep_the_index);
+	RUN(test_writes_merge_the_index);
 	RUN(test_suggestions);
 	return CHECK_EXIT();
 }

@@ -172,6 +172,31 @@ static void test_topics(void)
 	CHECK(!hm_ask_names(q, strlen(q), NULL, "Fisika — eskola partikularra"));
 }
 
+/* The key of a cached /ask answer: the words, whatever the case, punctuation and
+ * spacing; a different word, another key; too long, no key. */
+static void test_ask_words(void)
+{
+	char a[128], b[128], small[8];
+	const char *q = "  Zenbat BALIO du matematika eskola batek?? ";
+	CHECK(hm_ask_words(q, strlen(q), a, sizeof a));
+	CHECK_STR(a, "zenbat balio du matematika eskola batek");
+	q = "zenbat balio du, matematika-eskola batek";
+	CHECK(hm_ask_words(q, strlen(q), b, sizeof b));
+	CHECK_STR(a, b);
+	q = "¿Cuánto cuesta la clase de FÍSICA?";
+	CHECK(hm_ask_words(q, strlen(q), b, sizeof b));
+	CHECK_STR(b, "cuánto cuesta la clase de física"); /* accents kept: the stemmer's */
+	q = "zenbat balio du fisika eskola batek";
+	CHECK(hm_ask_words(q, strlen(q), b, sizeof b));
+	CHECK(strcmp(a, b) != 0);
+	CHECK(hm_ask_words("?!", 2, b, sizeof b));
+	CHECK_STR(b, "");
+	q = "zenbat balio";
+	CHECK(!hm_ask_words(q, strlen(q), small, sizeof small));
+	CHECK(hm_ask_words("zenbat", 6, small, sizeof small));
+	CHECK(!hm_ask_words("x", 1, small, 0));
+}
+
 /* Accept-Language: q-values, wildcards, region tags, malformed headers. */
 static void test_negotiate(void)
 {
@@ -230,5 +255,6 @@ int main(void)
 	RUN(test_spanish_and_english_terms);
 	RUN(test_detector);
 	RUN(test_topics);
+	RUN(test_ask_words);
 	return CHECK_EXIT();
 }

@@ -3,7 +3,7 @@
 // current and its clock bound has not passed; keys keep different roles, paths and
 // query strings apart (also ones that would look alike once joined); the cache
 // stays within its entry and byte bounds; an answer computed before a commit is
-// never stored as current.
+// never stored as current; lookups are counted.
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -191,6 +191,34 @@ static void test_bounds(void)
 	hm_cache_clear();
 }
 
+/* Every lookup counts as a hit or a miss (GET /metrics). */
+static void test_counts(void)
+{
+	uint64_t h0, m0, h1, m1;
+	char text[16];
+	struct hm_reply r;
+	hm_cache_counts(&h0, &m0);
+	reply_with(&r, "{}");
+	hm_cache_put("counted", hm_cache_generation(), INT64_MAX, &r);
+	hm_reply_release(&r);
+	CHECK(get_text("counted", 1, text, sizeof text));
+	CHECK(get_text("counted", 2, text, sizeof text));
+	CHECK(!get_text("not there", 1, text, sizeof text));
+	hm_cache_counts(&h1, &m1);
+	CHECK(h1 == h0 + 2);
+	CHECK(m1 == m0 + 1);
+	/* A part of an answer is found the same way, and not counted. */
+	hm_reply_init(&r);
+	CHECK(hm_cache_get_part("counted", 3, &r));
+	CHECK_INT(r.status, 200);
+	hm_reply_release(&r);
+	hm_reply_init(&r);
+	CHECK(!hm_cache_get_part("not there", 3, &r));
+	hm_reply_release(&r);
+	hm_cache_counts(&h0, &m0);
+	CHECK(h0 == h1 && m0 == m1);
+}
+
 int main(void)
 {
 	RUN(test_hit_then_invalidated_by_a_commit);
@@ -198,6 +226,7 @@ int main(void)
 	RUN(test_answer_from_before_a_commit_is_not_stored);
 	RUN(test_only_plain_200_answers_are_stored);
 	RUN(test_keys);
+	RUN(test_counts);
 	RUN(test_bounds);
 	return CHECK_EXIT();
 }
