@@ -16,7 +16,10 @@ import { moveForm } from '../move.js';
 
 const CANCEL_NOTICE_MS = 24 * 3600 * 1000;
 const PAST_SHOWN = 5;
-const view = { lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0 };
+const view = {
+  lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0,
+  done: null, // the last cancellation's confirmation, shown atop the list
+};
 let root = null;
 let list = null;
 
@@ -75,7 +78,7 @@ function cancelControls(lesson) {
   return h('div', { class: 'cancel-box' },
     h('button', {
       type: 'button', class: 'danger', 'aria-describedby': noteId, 'data-action': 'cancel',
-      onclick: () => { view.confirming = lesson.id; renderList(lesson.id); },
+      onclick: () => { view.confirming = lesson.id; view.done = null; renderList(lesson.id); },
     }, t('book.lessons.cancel'), h('span', { class: 'visually-hidden' }, `: ${dateTime(lesson.starts_at)}`)),
     rule);
 }
@@ -129,6 +132,7 @@ function renderList(focusLessonId) {
   const past = view.lessons.filter((l) => !upcoming.includes(l)).reverse();
   const shownPast = view.showAllPast ? past : past.slice(0, PAST_SHOWN);
   fill(list,
+    view.done ? h('p', { class: 'notice success', id: 'lessons-done', role: 'status' }, view.done) : null,
     h('section', { class: 'lessons-part', 'aria-labelledby': 'lessons-upcoming' },
       tx('h3', 'book.lessons.upcoming', { id: 'lessons-upcoming' }),
       upcoming.length
@@ -159,9 +163,12 @@ async function cancel(lesson, button) {
   try {
     await post(`/lessons/${lesson.id}/cancel`);
     view.confirming = null;
-    notify(t('book.lessons.cancelled_notice', { when: dateTime(lesson.starts_at) }), 'success');
+    // Said where the user is: atop their lessons, scrolled to, the page kept still.
+    view.done = t('book.lessons.cancelled_notice', { when: dateTime(lesson.starts_at) });
     emit('cancelled');
-    root.querySelector('#lessons-title').focus();
+    renderList();
+    root.querySelector('#lessons-title').focus({ preventScroll: true });
+    root.querySelector('#lessons-done').scrollIntoView({ block: 'center' });
   } catch (err) {
     button.disabled = false;
     notify(errorText(err), 'error');
@@ -184,17 +191,23 @@ export function render() {
   renderList();
 }
 
-/** Loads the student's lessons (nothing when nobody is logged in). */
-export async function load() {
+/**
+ * Loads the student's lessons (nothing when nobody is logged in); with keep, the
+ * list shown stays until the new one arrives (a reload that moves nothing).
+ */
+export async function load({ keep = false } = {}) {
   if (!session.client) {
     view.lessons = null;
     render();
     return;
   }
   const seq = ++view.seq;
-  view.lessons = null;
+  if (!keep) {
+    view.lessons = null;
+    view.done = null;
+  }
   view.error = null;
-  render();
+  if (!keep) render();
   try {
     const lessons = await fetchAll();
     if (seq !== view.seq) return;

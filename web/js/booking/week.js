@@ -138,18 +138,21 @@ function go(days) {
 
 /**
  * Loads the shown week's slots. With advance, an empty current week moves on to
- * the next one by itself (late on a Friday nothing is left to book this week).
+ * the next one by itself (late on a Friday nothing is left to book this week). With
+ * keep, the slots shown stay until the new ones arrive (nothing below moves).
  */
-export async function load({ advance = false, advanced = false } = {}) {
+export async function load({ advance = false, advanced = false, keep = false } = {}) {
   const svc = service();
   if (!svc) return;
   if (!view.week || view.week < thisMonday()) view.week = thisMonday();
   const seq = ++view.seq;
   view.retryAdvance = advance;
   view.advanced = advanced;
-  view.slots = null;
-  view.error = null;
-  render();
+  if (!keep || !view.slots) {
+    view.slots = null;
+    view.error = null;
+    render();
+  }
   grid.setAttribute('aria-busy', 'true');
   try {
     const answer = await get(withQuery('/slots', {

@@ -5,7 +5,7 @@
 // `next_after`, cached look-ups (tutors, services, clients) and small view helpers.
 import { get, withQuery } from '../api.js';
 import {
-  session, startPage, renderLoginForm, logout, clearNotice, submitting, h, fill, byId, t,
+  session, startPage, revealWhen, settled, renderLoginForm, logout, clearNotice, submitting, h, fill, byId, t,
 } from '../shell.js';
 import { fieldText, onLanguageChange } from '../i18n.js';
 
@@ -47,6 +47,7 @@ export async function startDesk({ allowed, deniedKey, render }) {
     else if (!session.user || !allowed(session.user)) show();
   });
   await show();
+  await revealWhen(settled(app));
 }
 
 function renderWho(onChange) {
