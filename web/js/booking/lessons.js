@@ -10,11 +10,12 @@ import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { dateTime, time } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
-import { forLearner, phoneChannel, service, tutorName } from './state.js';
+import { forLearner, phoneChannel, service, state, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
 import { moveForm } from '../move.js';
 
-const CANCEL_NOTICE_MS = 24 * 3600 * 1000;
+// A student cancels online while this many hours remain (GET /limits).
+const cancelNoticeMs = () => state.limits.cancel_notice_hours * 3600 * 1000;
 const PAST_SHOWN = 5;
 const view = {
   lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0,
@@ -51,7 +52,7 @@ function statusBadge(lesson) {
 function cancelControls(lesson) {
   const msLeft = Date.parse(lesson.starts_at) - Date.now();
   const noteId = `lesson-${lesson.id}-rule`;
-  if (msLeft < CANCEL_NOTICE_MS) {
+  if (msLeft < cancelNoticeMs()) {
     const phone = phoneChannel();
     return h('div', { class: 'cancel-box' },
       h('button', { type: 'button', class: 'danger', disabled: true, 'aria-describedby': noteId },
@@ -60,7 +61,7 @@ function cancelControls(lesson) {
         ? t('book.lessons.too_late_phone', { phone: phone.value })
         : t('book.lessons.too_late')));
   }
-  const deadline = new Date(Date.parse(lesson.starts_at) - CANCEL_NOTICE_MS).toISOString();
+  const deadline = new Date(Date.parse(lesson.starts_at) - cancelNoticeMs()).toISOString();
   const rule = h('p', { class: 'small muted', id: noteId }, t('book.lessons.cancel_until', { when: whenText(deadline) }));
   if (view.confirming === lesson.id) {
     return h('div', { class: 'cancel-box', role: 'group', 'aria-labelledby': `lesson-${lesson.id}-ask` },
@@ -122,7 +123,7 @@ function renderList(focusLessonId) {
     failedInto(list, view.error, () => load());
     return;
   }
-  if (!view.lessons) {
+  if (!view.lessons || !state.limits) { // the 24-hour rule comes with the catalogue
     loadingInto(list);
     return;
   }
