@@ -90,6 +90,16 @@ export default async function ({ newPage, url, web }) {
   phone.on('request', (req) => { if (req.method() === 'PUT') puts++; });
   await phone.goto('/admin#tiers');
   await phone.waitForSelector('tr.tier-row');
+  // Item 6: the tabs stay one row that scrolls sideways, the chosen one in view.
+  const tabs = await phone.evaluate(() => {
+    const list = document.querySelector('[role=tablist]');
+    const tops = [...list.querySelectorAll('[role=tab]')].map((b) => b.offsetTop);
+    const chosen = list.querySelector('[aria-selected=true]').getBoundingClientRect();
+    const box = list.getBoundingClientRect();
+    return { rows: new Set(tops).size, scrolls: list.scrollWidth > list.clientWidth,
+      inView: chosen.left >= box.left - 1 && chosen.right <= box.right + 1 };
+  });
+  assert.deepEqual(tabs, { rows: 1, scrolls: true, inView: true }, 'the admin tabs on a phone');
   const percentOf = (i) => phone.getByLabel(t('admin.tiers.row_percent', { n: i + 1 }), { exact: true });
   const fromOf = (i) => phone.getByLabel(t('admin.tiers.row_from', { n: i + 1 }), { exact: true });
   await percentOf(0).fill(String(limits.tier_percent_max + 50));

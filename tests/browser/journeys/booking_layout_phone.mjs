@@ -3,7 +3,9 @@
 // page loads without moving (layout shifts summed ≤ 0.05, a header of one fixed
 // height whatever fills it), the booking dialog's confirm button is in view for one
 // lesson and for a weekly series, and after "Bai, ezeztatu" the confirmation is
-// said on screen, where the user is, with the lesson among the cancelled ones.
+// said on screen, where the user is, with the lesson among the cancelled ones;
+// item 6: her lessons start within 4 screens, and no staff or admin link is shown;
+// a date field jumps weeks ahead in one step.
 import assert from 'node:assert/strict';
 import { DEMO } from '../lib.mjs';
 import {
@@ -75,8 +77,27 @@ export default async function ({ newPage, url, web }) {
     assert.ok(header.now <= 64, `${label}: the header is one row (${header.now} px)`);
     headerHeights.push(header.now);
 
+    // Item 6: the student's lessons within 4 screens; no desk or admin links for her.
+    const lessonsTop = await page.evaluate(() => document.querySelector('#lessons').getBoundingClientRect().top + scrollY);
+    assert.ok(lessonsTop < 4 * size.height, `${label}: the lessons start ${Math.round(lessonsTop)} px down (4 screens: ${4 * size.height})`);
+    for (const href of ['/staff', '/admin'])
+      assert.equal(await page.locator(`.site-nav a[href="${href}"]`).isVisible(), false, `${label}: no ${href} link`);
+
     // Item 3: the confirm button in view, for one lesson and for a weekly series.
     await chooseService(page, svc);
+
+    // A date jump besides next and previous week: three weeks on, in one step.
+    const target = await page.evaluate(async () => {
+      const f = await import('/js/format.js');
+      const day = f.addDays(f.businessDate(new Date().toISOString()), 21);
+      const monday = f.mondayOf(day);
+      return { day, from: f.dayLabel(monday), to: f.dayLabel(f.addDays(monday, 6)) };
+    });
+    await page.fill('#week-jump', target.day);
+    await page.waitForFunction((text) => document.querySelector('#week-range').textContent === text,
+      t('book.week.range', { from: target.from, to: target.to }));
+    await page.waitForSelector('#week:not([aria-busy]) .week.agenda');
+
     const slots = await nextWeekSlots(page, t);
     assert.ok(slots.length > 0, 'next week has free slots');
     const slot = slots[slots.length - 1];

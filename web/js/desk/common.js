@@ -101,6 +101,10 @@ export function deskTabs(container, items, { label }) {
       b.tabIndex = k === index ? 0 : -1;
     });
     panel.setAttribute('aria-labelledby', buttons[index].id);
+    // The chosen tab scrolled into the row's view (the row scrolls sideways on a phone).
+    const b = buttons[index];
+    if (b.offsetLeft < list.scrollLeft || b.offsetLeft + b.offsetWidth > list.scrollLeft + list.clientWidth)
+      list.scrollLeft = Math.max(0, b.offsetLeft - 24);
     shown = `${item.id}/${rest.join('/')}`;
     item.render(panel, rest.join('/'));
   };
