@@ -66,7 +66,7 @@ export default async function ({ newPage, url, web }) {
   const contract = (await apiCall(url, 'GET', '/me/contracts', { cookie: student.cookie })).json.items[0];
   const euros = `${Math.floor(contract.price_cents / 100)},${String(contract.price_cents % 100).padStart(2, '0')} €`;
   assert.ok(full.body.includes(`Prezioa: ${euros}`), `the body gives the price ${euros}:\n${full.body}`);
-  if (contract.gift) assert.ok(full.body.includes('Oparia: '), 'the body names the gift');
+  if (contract.gift) assert.ok(full.body.includes(`Oparia: ${contract.gift.name}`), 'the body names the gift');
   assert.ok(full.body.includes('(Espainia penintsularreko ordua)'), 'the zone in words');
   assert.ok(!full.body.includes('Europe/Madrid'), 'no zone code');
   assert.ok((await dialog.locator('.facts').textContent()).includes(email));
