@@ -16,6 +16,7 @@ hm_handler_fn hm_api_register;
 hm_handler_fn hm_api_login;
 hm_handler_fn hm_api_logout;
 hm_handler_fn hm_api_me;
+hm_handler_fn hm_api_auth_session;
 hm_handler_fn hm_api_tokens_list;
 hm_handler_fn hm_api_tokens_create;
 hm_handler_fn hm_api_tokens_revoke;

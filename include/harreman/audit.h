@@ -5,6 +5,7 @@
 #define HARREMAN_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "harreman/db.h"
@@ -16,8 +17,10 @@ enum hm_err hm_audit_record(struct hm_db *db, int64_t actor_id, const char *acti
 			    const char *entity, int64_t entity_id, json_t *detail,
 			    const char *request_id, int64_t now);
 
-/* Entries with id > after, oldest first, at most limit (caller owns *items). */
-enum hm_err hm_audit_list(struct hm_db *db, int64_t after, int limit, json_t **items,
-			  int64_t *next_after);
+/* At most limit entries (caller owns *items), each with its actor's and its record's
+ * name: oldest first from id > after, or with newest_first newest first from
+ * id < after (after 0: from the newest). */
+enum hm_err hm_audit_list(struct hm_db *db, int64_t after, int limit, bool newest_first,
+			  json_t **items, int64_t *next_after);
 
 #endif

@@ -15,8 +15,13 @@
 /* Subject keys: 1..HM_SUBJECT_MAX characters of a-z, 0-9, '-', '_'. */
 #define HM_SUBJECT_MAX 40
 
-/* Discount tiers in the list PUT /discount-tiers takes. */
+/* Discount tiers in the list PUT /discount-tiers takes: at most HM_MAX_TIERS, each
+ * from contract HM_TIER_ORDINAL_MIN on, at HM_TIER_PERCENT_MIN..HM_TIER_PERCENT_MAX
+ * percent (the admin page checks the same numbers, read from GET /limits). */
 #define HM_MAX_TIERS 20
+#define HM_TIER_ORDINAL_MIN 2
+#define HM_TIER_PERCENT_MIN 1
+#define HM_TIER_PERCENT_MAX 100
 
 /* Bookings: a weekly series books HM_REPEAT_WEEKS_MIN..HM_REPEAT_WEEKS_MAX weeks;
  * a lesson starts at most HM_BOOKING_HORIZON_DAYS ahead; a walk-in is logged at

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "harreman/buf.h"
 
@@ -52,7 +53,14 @@ struct hm_msg_params {
 	const char *service, *tutor;       /* lessons */
 	const struct hm_local_time *times; /* lessons: each start, local time */
 	size_t n_times;
-	const char *zone;                    /* the business time zone, "Europe/Madrid" */
+	const char *zone; /* the business time zone, "Europe/Madrid" (written in words) */
+	/* Lesson booked: what it cost when a contract was made with it (priced), or that
+	 * a subscription paid for it (from_subscription); the gift handed out (NULL:
+	 * none). */
+	bool priced, from_subscription;
+	int64_t price_cents;
+	int discount_percent;
+	const char *gift;
 	const char *subject;                 /* inquiries: the inquiry's subject */
 	const char *message;                 /* inquiries: what the sender wrote (quoted) */
 	const char *reply;                   /* inquiry answered: the answer */

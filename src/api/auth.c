@@ -249,6 +249,18 @@ void hm_api_me(struct hm_request *req, struct hm_reply *reply)
 	hm_api_reply_result(reply, err, 200, body);
 }
 
+/* GET /auth/session: GET /me for anyone; a visitor gets 200 with every field null
+ * (the pages ask this, so a visitor's page logs no 401). */
+void hm_api_auth_session(struct hm_request *req, struct hm_reply *reply)
+{
+	if (req->who.user_id == 0) {
+		hm_api_reply_result(reply, HM_OK, 200,
+				    json_pack("{s:n, s:n, s:n}", "user", "client", "csrf_token"));
+		return;
+	}
+	hm_api_me(req, reply);
+}
+
 void hm_api_tokens_list(struct hm_request *req, struct hm_reply *reply)
 {
 	json_t *items = NULL;

@@ -2,6 +2,7 @@
 // Operations routes: health, Prometheus metrics and the audit log.
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/audit.h"
@@ -72,9 +73,17 @@ void hm_api_audit_list(struct hm_request *req, struct hm_reply *reply)
 	int limit;
 	int64_t after, next = 0;
 	json_t *items = NULL;
+	/* ?order=newest: newest first (the admin page), else oldest first. */
+	const char *order = hm_query_get(req, "order");
+	if (order && strcmp(order, "newest") != 0 && strcmp(order, "oldest") != 0) {
+		hm_reply_invalid(reply,
+				 json_pack("{s:s}", "order", "must be one of: newest, oldest"));
+		return;
+	}
 	if (!hm_query_page(req, reply, &limit, &after))
 		return;
-	enum hm_err err = hm_audit_list(req->db, after, limit, &items, &next);
+	enum hm_err err = hm_audit_list(req->db, after, limit,
+					order && strcmp(order, "newest") == 0, &items, &next);
 	if (err != HM_OK) {
 		hm_api_reply_err(reply, err);
 		return;

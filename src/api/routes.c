@@ -36,6 +36,8 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_OPTIONAL},
 	{.methods = HM_GET, .pattern = V1 "/me", .handler = hm_api_me,
 	 .access = HM_ACCESS_USERS, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/auth/session", .handler = hm_api_auth_session,
+	 .access = HM_ACCESS_PUBLIC, .flags = HM_BODY_NONE},
 	{.methods = HM_GET, .pattern = V1 "/auth/tokens", .handler = hm_api_tokens_list,
 	 .access = HM_ACCESS_STAFF, .flags = HM_BODY_NONE},
 	{.methods = HM_POST, .pattern = V1 "/auth/tokens", .handler = hm_api_tokens_create,

@@ -203,6 +203,40 @@ static enum hm_err lesson_info(struct hm_db *db, const int64_t *ids, size_t n,
 	return HM_OK;
 }
 
+/* What the booking of lesson_id cost: p->priced with the price, discount and gift
+ * when its contract was made with it (the same instant), p->from_subscription when
+ * an older subscription paid; neither for a lesson without a contract. *gift (the
+ * gift's name, or NULL) is the caller's to free. */
+static enum hm_err booking_payment(struct hm_db *db, int64_t lesson_id, struct hm_msg_params *p,
+				   char **gift)
+{
+	static const char sql[] =
+		"SELECT c.kind, c.price_cents, c.discount_percent, g.name,"
+		" c.created_at = l.created_at FROM lessons l JOIN contracts c ON c.id = l.contract_id"
+		" LEFT JOIN gifts g ON g.id = c.gift_id WHERE l.id = ?1";
+	*gift = NULL;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, lesson_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		bool made_with_it = sqlite3_column_int(stmt, 4) != 0;
+		p->priced = made_with_it;
+		p->from_subscription = !made_with_it &&
+				       strcmp((const char *)sqlite3_column_text(stmt, 0),
+					      "subscription") == 0;
+		p->price_cents = sqlite3_column_int64(stmt, 1);
+		p->discount_percent = sqlite3_column_int(stmt, 2);
+		if (made_with_it && sqlite3_column_type(stmt, 3) != SQLITE_NULL) {
+			*gift = hm_db_column_strdup(stmt, 3);
+			p->gift = *gift;
+		}
+	}
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "read payment");
+}
+
 static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *env,
 				 enum hm_msg_kind kind, const int64_t *ids, size_t n, int64_t now)
 {
@@ -221,6 +255,9 @@ static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *e
 		.n_times = info.n_times,
 		.zone = env->zone,
 	};
+	char *gift = NULL;
+	if (kind == HM_MSG_LESSON_BOOKED)
+		err = booking_payment(db, ids[0], &p, &gift);
 	struct queued q = {
 		.kind = kind,
 		.client_id = info.client_id,
@@ -229,7 +266,9 @@ static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *e
 		.to = info.to,
 		.params = &p,
 	};
-	err = queue(db, env, &q, now);
+	if (err == HM_OK)
+		err = queue(db, env, &q, now);
+	free(gift);
 	lesson_info_release(&info);
 	return err;
 }

@@ -28,11 +28,12 @@ bool hm_loyalty_tiers_valid(const struct hm_tier *tiers, size_t n, size_t *bad, 
 	}
 	for (size_t i = 0; i < n; i++) {
 		*bad = i;
-		if (tiers[i].from_ordinal < 2) {
+		if (tiers[i].from_ordinal < HM_TIER_ORDINAL_MIN) {
 			*why = "from_ordinal must be 2 or more";
 			return false;
 		}
-		if (tiers[i].percent < 1 || tiers[i].percent > 100) {
+		if (tiers[i].percent < HM_TIER_PERCENT_MIN ||
+		    tiers[i].percent > HM_TIER_PERCENT_MAX) {
 			*why = "percent must be from 1 to 100";
 			return false;
 		}

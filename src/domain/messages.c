@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The e-mail templates (include/harreman/messages.h): one subject and body per kind
 // and language, with named placeholders ({name}, {service}, {tutor}, {time},
-// {times}, {zone}, {subject}, {hours}, {reply}, {quote}, {answers}, {title},
+// {times}, {zone} (in words), {payment} (price, discount, gift), {subject}, {hours}, {reply}, {quote}, {answers}, {title},
 // {deadline}) filled in by expand().
 // The texts are data; adding a language is adding a column.
 #include <stdio.h>
@@ -26,10 +26,10 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 				{
 					"Eskola erreserbatuta: {service}",
 					"Kaixo, {name}:\n\nZure eskola erreserbatuta dago.\n\n"
-					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n{payment}"
 					"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\nHarreman\n",
 					"Kaixo, {name}:\n\nZure eskolak erreserbatuta daude.\n\n"
-					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n"
+					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n{payment}"
 					"Eskola bakoitza hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n"
 					"Harreman\n",
 				},
@@ -37,20 +37,20 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 				{
 					"Clase reservada: {service}",
 					"Hola, {name}:\n\nTu clase está reservada.\n\n"
-					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n{payment}"
 					"Puedes cancelarla hasta 24 horas antes de que empiece.\n\nHarreman\n",
 					"Hola, {name}:\n\nTus clases están reservadas.\n\n"
-					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n"
+					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n{payment}"
 					"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\nHarreman\n",
 				},
 			[HM_LOCALE_EN] =
 				{
 					"Lesson booked: {service}",
 					"Hello {name},\n\nYour lesson is booked.\n\n"
-					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n{payment}"
 					"You can cancel it until 24 hours before it starts.\n\nHarreman\n",
 					"Hello {name},\n\nYour lessons are booked.\n\n"
-					"{service}, with {tutor}:\n{times}({zone} time)\n\n"
+					"{service}, with {tutor}:\n{times}({zone} time)\n\n{payment}"
 					"You can cancel each of them until 24 hours before it starts.\n\nHarreman\n",
 				},
 		},
@@ -329,6 +329,69 @@ static bool suggested(struct hm_buf *out, enum hm_locale locale, const struct hm
 	return true;
 }
 
+/* The time zones a business here would use, in words people use; another zone is
+ * written by its name. */
+static const struct {
+	const char *zone;
+	const char *words[HM_LOCALE_COUNT];
+} zone_words[] = {
+	{"Europe/Madrid", {"Espainia penintsularreko", "España peninsular", "mainland Spain"}},
+	{"Atlantic/Canary", {"Kanarietako", "Canarias", "Canary Islands"}},
+	{"Europe/Paris", {"Frantziako", "Francia", "France"}},
+	{"Europe/Lisbon", {"Portugalgo", "Portugal", "Portugal"}},
+	{"Europe/London", {"Erresuma Batuko", "Reino Unido", "UK"}},
+};
+
+static bool zone(struct hm_buf *out, enum hm_locale locale, const char *name)
+{
+	for (size_t i = 0; name && i < sizeof zone_words / sizeof zone_words[0]; i++)
+		if (strcmp(name, zone_words[i].zone) == 0)
+			return put(out, zone_words[i].words[locale]);
+	return put(out, name);
+}
+
+/* Cents as the language writes money: "40,50 €", or "€40.50" in English. */
+static bool money(struct hm_buf *out, enum hm_locale locale, int64_t cents)
+{
+	long long units = (long long)(cents / 100), rest = (long long)(cents % 100);
+	return locale == HM_LOCALE_EN ? hm_buf_printf(out, "€%lld.%02lld", units, rest)
+				      : hm_buf_printf(out, "%lld,%02lld €", units, rest);
+}
+
+/* A booking's price with its discount and gift, or that a subscription paid for it:
+ * lines ending in a blank line, or nothing when neither is known. */
+static bool payment(struct hm_buf *out, enum hm_locale locale, const struct hm_msg_params *p)
+{
+	static const char *const price[HM_LOCALE_COUNT] = {"Prezioa: ", "Precio: ", "Price: "};
+	static const char *const gift[HM_LOCALE_COUNT] = {"Oparia: ", "Regalo: ", "Gift: "};
+	static const char *const paid[HM_LOCALE_COUNT] = {
+		"Zure harpidetzatik ordainduta.\n",
+		"Pagado con tu bono.\n",
+		"Paid from your subscription.\n",
+	};
+	if (p->from_subscription)
+		return put(out, paid[locale]) && put(out, "\n");
+	if (!p->priced)
+		return true;
+	if (!put(out, price[locale]) || !money(out, locale, p->price_cents))
+		return false;
+	if (p->discount_percent > 0) {
+		bool ok = locale == HM_LOCALE_EU
+				  ? hm_buf_printf(out, " (%%%deko deskontua)", p->discount_percent)
+			  : locale == HM_LOCALE_ES
+				  ? hm_buf_printf(out, " (descuento del %d %%)",
+						  p->discount_percent)
+				  : hm_buf_printf(out, " (%d%% discount)", p->discount_percent);
+		if (!ok)
+			return false;
+	}
+	if (!put(out, "\n"))
+		return false;
+	if (p->gift && !(put(out, gift[locale]) && put(out, p->gift) && put(out, "\n")))
+		return false;
+	return put(out, "\n");
+}
+
 /* Writes one placeholder's value; an unknown name is written as it stands. */
 static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum hm_locale locale,
 			const struct hm_msg_params *p)
@@ -341,7 +404,9 @@ static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum h
 	if (IS("tutor"))
 		return put(out, p->tutor);
 	if (IS("zone"))
-		return put(out, p->zone);
+		return zone(out, locale, p->zone);
+	if (IS("payment"))
+		return payment(out, locale, p);
 	if (IS("subject"))
 		return put(out, p->subject);
 	if (IS("reply"))

@@ -95,6 +95,7 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/auth/login", ANYONE, ID_NONE, NO_CSRF},
 	{"POST", "/api/v1/auth/logout", ANYONE, ID_NONE, LOGOUT},
 	{"GET", "/api/v1/me", USERS, ID_NONE, 0},
+	{"GET", "/api/v1/auth/session", ANYONE, ID_NONE, 0},
 	{"GET", "/api/v1/auth/tokens", OFFICE, ID_NONE, 0},
 	{"POST", "/api/v1/auth/tokens", OFFICE, ID_NONE, 0},
 	{"DELETE", "/api/v1/auth/tokens/{id}", OFFICE, ID_TOKEN, 0},

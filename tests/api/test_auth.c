@@ -258,10 +258,26 @@ static void test_me_with_cookie_and_anonymous(void)
 	CHECK_STR(json_string_value(http_json(&r, "csrf_token")), csrf);
 	http_response_free(&r);
 
+	/* GET /auth/session: the same for the logged-in user... */
+	CHECK(api_call(&c, "GET", "/api/v1/auth/session", NULL, &r));
+	CHECK_INT(r.status, 200);
+	CHECK_INT(json_integer_value(json_object_get(http_json(&r, "user"), "id")), id);
+	CHECK(json_is_object(http_json(&r, "client")));
+	CHECK_STR(json_string_value(http_json(&r, "csrf_token")), csrf);
+	http_response_free(&r);
+
 	api_client_init(&c, server.port);
 	CHECK(api_call(&c, "GET", "/api/v1/me", NULL, &r));
 	CHECK_INT(r.status, 401);
 	CHECK_STR(http_error_code(&r), "unauthenticated");
+	http_response_free(&r);
+
+	/* ...and 200 with nulls for a visitor, where GET /me says 401. */
+	CHECK(api_call(&c, "GET", "/api/v1/auth/session", NULL, &r));
+	CHECK_INT(r.status, 200);
+	CHECK(json_is_null(http_json(&r, "user")));
+	CHECK(json_is_null(http_json(&r, "client")));
+	CHECK(json_is_null(http_json(&r, "csrf_token")));
 	http_response_free(&r);
 
 	/* Staff have no client record. */

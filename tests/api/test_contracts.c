@@ -1165,6 +1165,29 @@ static void test_discount_tiers(void)
 	http_response_free(&r);
 	check_tiers(&anon, defaults, 3); /* nothing changed */
 
+	/* GET /limits says the same bounds the server holds: the largest percent passes,
+	 * one more is refused; the smallest ordinal passes, one less is refused. */
+	CHECK(api_call(&anon, "GET", "/api/v1/limits", NULL, &r));
+	CHECK_INT(r.status, 200);
+	json_int_t pmax = json_integer_value(http_json(&r, "tier_percent_max"));
+	json_int_t omin = json_integer_value(http_json(&r, "tier_ordinal_min"));
+	json_int_t pmin = json_integer_value(http_json(&r, "tier_percent_min"));
+	http_response_free(&r);
+	CHECK(pmax > pmin && pmin > 0 && omin > 1);
+	char edge[160];
+	snprintf(edge, sizeof edge, "{\"items\":[{\"from_ordinal\":%lld,\"percent\":%lld}]}",
+		 (long long)omin, (long long)pmax + 1);
+	CHECK_INT(api_status(&admin, "PUT", "/api/v1/discount-tiers", edge), 422);
+	snprintf(edge, sizeof edge, "{\"items\":[{\"from_ordinal\":%lld,\"percent\":%lld}]}",
+		 (long long)omin - 1, (long long)pmax);
+	CHECK_INT(api_status(&admin, "PUT", "/api/v1/discount-tiers", edge), 422);
+	snprintf(edge, sizeof edge, "{\"items\":[{\"from_ordinal\":%lld,\"percent\":%lld}]}",
+		 (long long)omin, (long long)pmin - 1);
+	CHECK_INT(api_status(&admin, "PUT", "/api/v1/discount-tiers", edge), 422);
+	snprintf(edge, sizeof edge, "{\"items\":[{\"from_ordinal\":%lld,\"percent\":%lld}]}",
+		 (long long)omin, (long long)pmax);
+	CHECK_INT(api_status(&admin, "PUT", "/api/v1/discount-tiers", edge), 200);
+
 	/* Replace the tiers. */
 	CHECK(api_call(&admin, "PUT", "/api/v1/discount-tiers", new_tiers, &r));
 	CHECK_INT(r.status, 200);

@@ -293,7 +293,14 @@ static void test_confirmation_in_the_students_language(void)
 	CHECK(body && strstr(body, SERVICE ", con Mikel Agirre:") != NULL);
 	CHECK(body && strstr(body, when) != NULL);
 	CHECK(body && strstr(body, ", 10:00") != NULL);
-	CHECK(body && strstr(body, "(hora de Europe/Madrid)") != NULL);
+	CHECK(body && strstr(body, "(hora de España peninsular)") != NULL);
+	/* Issue 13, item 10: the price of the contract made with it (her first: no
+	 * discount), and no zone code. */
+	const char *price = body ? strstr(body, "Precio: 30,00 €") : NULL;
+	CHECK(price != NULL);
+	CHECK(price && (price[strlen("Precio: 30,00 €")] == '\r' ||
+			price[strlen("Precio: 30,00 €")] == '\n'));
+	CHECK(body && strstr(body, "Europe/Madrid") == NULL);
 	/* The message itself: MIME, RFC 2047, quoted-printable, CRLF, short lines. */
 	const char *raw = json_str(mail, "raw");
 	CHECK(raw && strstr(raw, "\r\nSubject: =?UTF-8?B?") != NULL);

@@ -665,6 +665,59 @@ static void test_audit_log(void)
 	json_decref(all);
 }
 
+/* ?order=newest: the same entries newest first, paged, with names to read. */
+static void test_audit_newest_first(void)
+{
+	json_t *oldest = all_audit();
+	json_t *newest = json_array();
+	json_int_t after = 0;
+	struct http_response r;
+	for (int page = 0; page < 200; page++) {
+		char path[96];
+		snprintf(path, sizeof path, "/api/v1/audit?order=newest&limit=7&after=%lld",
+			 (long long)after);
+		api_call(&admin, "GET", path, NULL, &r);
+		CHECK_INT(r.status, 200);
+		json_array_extend(newest, http_json(&r, "items"));
+		json_t *next = http_json(&r, "next_after");
+		after = json_is_integer(next) ? json_integer_value(next) : 0;
+		http_response_free(&r);
+		if (!after)
+			break;
+	}
+	size_t n = json_array_size(oldest);
+	CHECK(n > 7);
+	CHECK_INT((long long)json_array_size(newest), (long long)n);
+	bool reversed = json_array_size(newest) == n;
+	for (size_t i = 0; reversed && i < n; i++)
+		reversed = json_integer_value(json_object_get(json_array_get(newest, i), "id")) ==
+			   json_integer_value(
+				   json_object_get(json_array_get(oldest, n - 1 - i), "id"));
+	CHECK(reversed);
+
+	/* Who did it and what it was about, by name. */
+	json_t *login = find_entry(newest, "session.login", admin_id);
+	CHECK(login != NULL);
+	CHECK_STR(json_str(login, "actor_name"), "Nerea Zubiri");
+	CHECK_STR(json_str(login, "entity_name"), "Nerea Zubiri");
+	char path[64];
+	user_path(path, sizeof path, created_student_id);
+	api_call(&admin, "GET", path, NULL, &r);
+	const char *name = json_str(r.json, "full_name");
+	json_t *create = find_entry(newest, "user.create", created_student_id);
+	CHECK(create != NULL && name != NULL);
+	if (create && name)
+		CHECK_STR(json_str(create, "entity_name"), name);
+	http_response_free(&r);
+
+	api_call(&admin, "GET", "/api/v1/audit?order=sideways", NULL, &r);
+	CHECK_INT(r.status, 422);
+	CHECK(http_error_field(&r, "order") != NULL);
+	http_response_free(&r);
+	json_decref(oldest);
+	json_decref(newest);
+}
+
 int main(void)
 {
 	if (!ts_start(&server, trusted_args) ||
@@ -687,6 +740,7 @@ int main(void)
 	RUN(test_update_validation);
 	RUN(test_guard_counts_active_admins);
 	RUN(test_audit_log);
+	RUN(test_audit_newest_first);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

@@ -59,7 +59,7 @@ try {
       if (spec.name === 'booking') {
         // The confirmation of a slot: the price with the discount and the gift.
         await page.locator('#week .slot').last().click();
-        await page.waitForSelector('#quote [data-field=percent]');
+        await page.waitForSelector('#quote [data-field=percent], #quote #subscription-note');
         const confirm = join(out, `booking-confirm-${size}.png`);
         await page.screenshot({ path: confirm });
         console.log(`wrote ${confirm}`);

@@ -91,7 +91,7 @@ static void test_booking_confirmation(void)
 	CHECK(strncmp(body, "Hola, Ane Etxeberria:\n", 22) == 0);
 	CHECK(strstr(body, "Tu clase está reservada.") != NULL);
 	CHECK(strstr(body, "Matemáticas, con Mikel Agirre:\n  - martes, 24 de noviembre de 2026, "
-			   "16:00\n(hora de Europe/Madrid)") != NULL);
+			   "16:00\n(hora de España peninsular)") != NULL);
 	CHECK(strstr(body, "24 horas antes") != NULL);
 	free(subject);
 	free(body);
@@ -247,6 +247,55 @@ static void test_suggested_answers(void)
 
 /* The waitlist's two messages: a place taken for the first in line, and a seat
  * held until a deadline, each in the recipient's language. */
+/* Issue 13, item 10: the booking's price, discount and gift, or its subscription,
+ * in each language; the zone in words, an unknown one by its name. */
+static void test_booking_payment(void)
+{
+	char *subject, *body;
+	struct hm_msg_params p = {.name = "Ane",
+				  .service = "Matematika",
+				  .tutor = "Mikel",
+				  .times = &tuesday,
+				  .n_times = 1,
+				  .zone = "Europe/Madrid",
+				  .priced = true,
+				  .price_cents = 4050,
+				  .discount_percent = 10,
+				  .gift = "Koadernoa"};
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_EU, &p, &subject, &body));
+	CHECK(strstr(body, "(Espainia penintsularreko ordua)\n\nPrezioa: 40,50 € (%10eko "
+			   "deskontua)\nOparia: Koadernoa\n\n") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(body, "Precio: 40,50 € (descuento del 10 %)\nRegalo: Koadernoa\n") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK(strstr(body,
+		     "(mainland Spain time)\n\nPrice: €40.50 (10% discount)\nGift: Koadernoa\n") !=
+	      NULL);
+	free(subject);
+	free(body);
+
+	/* Paid from a subscription: no price, no gift; an unknown zone as it stands. */
+	p.priced = false;
+	p.from_subscription = true;
+	p.zone = "America/Lima";
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK(strstr(body, "(America/Lima time)\n\nPaid from your subscription.\n\n") != NULL);
+	CHECK(strstr(body, "Price") == NULL && strstr(body, "Gift") == NULL);
+	free(subject);
+	free(body);
+
+	/* Neither known (a cancellation, a lesson without a contract): nothing. */
+	p.from_subscription = false;
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(body, "(hora de America/Lima)\n\nPuedes cancelarla") != NULL);
+	free(subject);
+	free(body);
+}
+
 static void test_waitlist_messages(void)
 {
 	char *subject, *body;
@@ -261,7 +310,9 @@ static void test_waitlist_messages(void)
 	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_EU, &p, &subject, &body));
 	CHECK_STR(subject, "Tokia duzu: Zatikien tailerra");
 	CHECK(strstr(body, "itxaron-zerrendako lehena") != NULL);
-	CHECK(strstr(body, "2026ko azaroaren 24a, asteartea, 16:00 (Europe/Madrid ordua)") != NULL);
+	CHECK(strstr(body,
+		     "2026ko azaroaren 24a, asteartea, 16:00 (Espainia penintsularreko ordua)") !=
+	      NULL);
 	free(subject);
 	free(body);
 	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_ES, &p, &subject, &body));
@@ -271,7 +322,7 @@ static void test_waitlist_messages(void)
 	free(body);
 	CHECK(render(HM_MSG_WAITLIST_REGISTERED, HM_LOCALE_EN, &p, &subject, &body));
 	CHECK_STR(subject, "You have a place: Zatikien tailerra");
-	CHECK(strstr(body, "Tuesday 24 November 2026, 16:00 (Europe/Madrid time)") != NULL);
+	CHECK(strstr(body, "Tuesday 24 November 2026, 16:00 (mainland Spain time)") != NULL);
 	free(subject);
 	free(body);
 	CHECK(render(HM_MSG_WAITLIST_OFFER, HM_LOCALE_EU, &p, &subject, &body));
@@ -323,6 +374,7 @@ int main(void)
 	RUN(test_variants);
 	RUN(test_values_are_not_templates);
 	RUN(test_suggested_answers);
+	RUN(test_booking_payment);
 	RUN(test_waitlist_messages);
 	return CHECK_EXIT();
 }

@@ -9,7 +9,7 @@
 // lays the page out and wires the panels (web/js/booking/*.js) together: who
 // reloads what after a login, a booking, a cancellation or a language change.
 import { onLanguageChange } from './i18n.js';
-import { byId, failedInto, fill, h, loadingInto, startPage } from './shell.js';
+import { byId, failedInto, fill, h, loadingInto, revealWhen, startPage } from './shell.js';
 import * as account from './booking/account.js';
 import * as ask from './booking/ask.js';
 import * as calendar from './booking/calendar.js';
@@ -71,19 +71,13 @@ week.mount(weekCard, (slot, button) => confirm.open(slot, button));
 confirm.mount(dialog, () => week.load());
 
 function loadStudent() {
-  lessons.load();
-  loyalty.load();
-  invoices.load();
-  suggestions.load();
-  waitlist.load();
+  return [lessons.load(), loyalty.load(), invoices.load(), suggestions.load(), waitlist.load()];
 }
 
 // Events (is_registered), contributions (the student's own) and the calendar
 // depend on who is logged in.
 function loadCommunity() {
-  events.load();
-  contributions.load();
-  calendar.load();
+  return [events.load(), contributions.load(), calendar.load()];
 }
 
 on('session', () => {
@@ -97,7 +91,15 @@ on('session', () => {
   loadCommunity();
 });
 on('booked', () => { week.load(); loadStudent(); });
-on('cancelled', () => { week.load(); loadStudent(); });
+// A cancellation keeps the week and the lessons where they are while they reload.
+on('cancelled', () => {
+  week.load({ keep: true });
+  lessons.load({ keep: true });
+  loyalty.load();
+  invoices.load();
+  suggestions.load();
+  waitlist.load();
+});
 on('choice', () => week.load({ advance: true }));
 // Another family member chosen: everything about the learner follows.
 on('learner', () => {
@@ -155,11 +157,8 @@ async function start() {
   catalogue.mount(chooseCard);
   lessons.render();
   loyalty.render();
-  week.load({ advance: true });
+  await week.load({ advance: true });
 }
 
-contact.load();
-family.load();
-loadStudent();
-loadCommunity();
-start();
+// Drawn in one pass: the page shows once every panel has its first data.
+revealWhen([contact.load(), family.load(), ...loadStudent(), ...loadCommunity(), start()]);

@@ -20,7 +20,33 @@ export async function startPage() {
   if (switcher) bindLanguageSwitcher(switcher, saveLocaleOfClient);
   await refreshSession();
   showNavFor(session.user);
+}
+
+/**
+ * Shows the page in one pass (no layout shift while it loads): the header's words,
+ * main and the footer stay hidden (body.loading, style.css) until every promise of
+ * `ready` has settled, or `limitMs` passed.
+ */
+export async function revealWhen(ready, limitMs = 5000) {
+  let timer;
+  const limit = new Promise((resolve) => { timer = setTimeout(resolve, limitMs); });
+  await Promise.race([Promise.allSettled([].concat(ready)), limit]);
+  clearTimeout(timer);
   document.body.classList.remove('loading');
+}
+
+/** Resolves once root holds no "loading…" placeholder (see loadingInto). */
+export function settled(root) {
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => check());
+    function check() {
+      if (root.querySelector('.loading-note')) return;
+      observer.disconnect();
+      resolve();
+    }
+    observer.observe(root, { childList: true, subtree: true });
+    check();
+  });
 }
 
 /**
@@ -37,10 +63,10 @@ export function showNavFor(user) {
   hide('.site-nav a[href="/admin"]', role === 'student' || role === 'staff');
 }
 
-/** Re-reads GET /me; a logged-out visitor gets {user: null}. */
+/** Re-reads GET /auth/session; a logged-out visitor gets {user: null} (no 401 logged). */
 export async function refreshSession() {
   try {
-    const me = await get('/me');
+    const me = await get('/auth/session');
     session.user = me.user;
     session.client = me.client;
     setCsrfToken(me.csrf_token);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The admin page, in Basque. A new student books a lesson through the API; the demo
 // server has no mail relay, so its confirmation waits in the outbox, and the admin
-// sees it there (queued, to the student's address) and reads its body. Then, on the
+// sees it there (queued, to the student's address) and reads its body (with the
+// price, the gift and the time zone in words: issue 13, item 10). Then, on the
 // Privacy tab, the admin finds the student, downloads the export (a JSON file with
 // the student's name and that message), and erases the student after typing the
 // name (a wrong word first is refused): the page shows the record the server kept,
@@ -60,6 +61,14 @@ export default async function ({ newPage, url, web }) {
   await dialog.locator('pre.message-body').waitFor();
   assert.equal(await dialog.locator('pre.message-body').textContent(), full.body);
   assert.ok(full.body.includes(name), 'the body greets the student');
+  // Issue 13, item 10: what it cost (her first contract, the list price), the gift
+  // handed out with it, and the time zone in words, not a code.
+  const contract = (await apiCall(url, 'GET', '/me/contracts', { cookie: student.cookie })).json.items[0];
+  const euros = `${Math.floor(contract.price_cents / 100)},${String(contract.price_cents % 100).padStart(2, '0')} €`;
+  assert.ok(full.body.includes(`Prezioa: ${euros}`), `the body gives the price ${euros}:\n${full.body}`);
+  if (contract.gift) assert.ok(full.body.includes(`Oparia: ${contract.gift.name}`), 'the body names the gift');
+  assert.ok(full.body.includes('(Espainia penintsularreko ordua)'), 'the zone in words');
+  assert.ok(!full.body.includes('Europe/Madrid'), 'no zone code');
   assert.ok((await dialog.locator('.facts').textContent()).includes(email));
   assert.equal(norm(await dialog.locator('p.empty').textContent()), t('admin.outbox.no_attempts'));
   await dialog.getByRole('button', { name: t('common.close'), exact: true }).last().click();

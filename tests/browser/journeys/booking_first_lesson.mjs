@@ -62,7 +62,7 @@ export default async function ({ newPage, url, web }) {
   await page.click(`${lesson} [data-action=cancel]`);
   await page.click(`${lesson} [data-action=cancel-yes]`);
   await page.waitForSelector(lesson, { state: 'detached' });
-  await page.waitForSelector('#notice .notice.success');
+  await page.waitForSelector('#lessons-done.notice.success');
   await page.waitForSelector(`#past-lessons li[data-starts-at="${slot.startsAt}"] .badge.danger`);
   await page.waitForSelector(slotSelector(slot));
   const mine = (await apiAsPage(page, url, 'GET', '/me/lessons')).json.items;

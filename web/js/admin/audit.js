@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The audit log: GET /audit one page at a time (oldest first, as the server keeps
-// it; "load more" follows next_after), each entry with when, who, what and on which
-// record, and the change's detail as the server recorded it.
+// The audit log: GET /audit?order=newest one page at a time (newest first; "load
+// more" follows next_after to older ones), each entry with when, who (by name), what
+// (in words) and on which record (by name), and the change's detail as "field: value".
 import { get, withQuery } from '../api.js';
 import { h, fill, t, loadingInto, failedInto } from '../shell.js';
 import { hasKey } from '../i18n.js';
@@ -22,7 +22,7 @@ export function renderAudit(panel) {
   const load = async (more = false) => {
     if (!more) { after = null; shown = 0; loadingInto(body); } else loadingInto(footer);
     try {
-      const page = await get(withQuery('/audit', { limit: PAGE, after }));
+      const page = await get(withQuery('/audit', { order: 'newest', limit: PAGE, after }));
       after = page.next_after;
       shown += page.items.length;
       if (!more) {
@@ -48,17 +48,35 @@ export function renderAudit(panel) {
   load();
 }
 
+/** The detail as "field: value · field: value" (nested values kept short). */
+function detailText(detail) {
+  if (!detail || typeof detail !== 'object') return '';
+  return Object.entries(detail).map(([key, value]) => {
+    let shown = value;
+    if (value === null) shown = '—';
+    else if (Array.isArray(value)) shown = value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ');
+    else if (typeof value === 'object') shown = JSON.stringify(value);
+    return `${key.replace(/_/g, ' ')}: ${shown}`;
+  }).join(' · ');
+}
+
+/** The record: its kind in words and its name (or number when it has none). */
+function entityText(entry) {
+  const kind = hasKey(`admin.audit.entity.${entry.entity}`) ? t(`admin.audit.entity.${entry.entity}`) : entry.entity;
+  if (entry.entity_name) return `${kind}: ${entry.entity_name}`;
+  return entry.entity_id ? `${kind} #${entry.entity_id}` : kind;
+}
+
 function entryRow(entry) {
   const actionKey = `admin.audit.action.${entry.action}`;
-  const detail = entry.detail ? JSON.stringify(entry.detail) : '';
+  const detail = detailText(entry.detail);
   return h('tr', { 'data-audit-id': entry.id },
     h('td', { 'data-label': t('admin.audit.col.at') }, dateTime(entry.at)),
-    h('td', { 'data-label': t('admin.audit.col.who') }, entry.actor_email || t('admin.audit.system')),
+    h('td', { 'data-label': t('admin.audit.col.who'), title: entry.actor_email || null },
+      entry.actor_name || entry.actor_email || t('admin.audit.system')),
     h('td', { 'data-label': t('admin.audit.col.action') },
       hasKey(actionKey) ? t(actionKey) : h('code', {}, entry.action)),
-    h('td', { 'data-label': t('admin.audit.col.entity') },
-      hasKey(`admin.audit.entity.${entry.entity}`) ? t(`admin.audit.entity.${entry.entity}`) : entry.entity,
-      entry.entity_id ? ` #${entry.entity_id}` : ''),
+    h('td', { 'data-label': t('admin.audit.col.entity') }, entityText(entry)),
     h('td', { 'data-label': t('admin.audit.col.detail') },
-      detail ? h('code', { class: 'detail' }, detail.length > 160 ? `${detail.slice(0, 160)}…` : detail) : '—'));
+      detail ? h('span', { class: 'detail' }, detail.length > 160 ? `${detail.slice(0, 160)}…` : detail) : '—'));
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The discount tier editor: GET /discount-tiers, rows to change, add or remove, and
-// PUT /discount-tiers. The page only checks that each box holds a whole number; the
-// server decides the rest (ordinals from 2 and rising, percents 1-100 and rising),
-// and its 422 for "items[i]" is shown, translated, on row i. New tiers apply to new
-// contracts only, and the page says so.
+// PUT /discount-tiers. The page checks every row before sending, with the server's
+// own bounds read from GET /limits (whole numbers, ordinals from tier_ordinal_min and
+// rising, percents tier_percent_min..tier_percent_max and rising), flags every row
+// that breaks one, and describes only tiers that hold; a 422 for "items[i]" is still
+// shown, translated, on row i. New tiers apply to new contracts only, as it says.
 import { get, put } from '../api.js';
 import { h, fill, t, notify, loadingInto, failedInto, submitting } from '../shell.js';
 import { fieldText } from '../i18n.js';
@@ -20,9 +21,44 @@ const TIER_MESSAGES = [
   ['at most 20', 'admin.tiers.err_too_many'],
 ];
 
-function tierText(message) {
+function tierText(message, limits) {
   const hit = TIER_MESSAGES.find(([needle]) => String(message).includes(needle));
-  return hit ? t(hit[1]) : fieldText(message);
+  return hit ? t(hit[1], boundsOf(hit[1], limits)) : fieldText(message);
+}
+
+/** The numbers a tier message names, from GET /limits. */
+function boundsOf(key, limits) {
+  if (key === 'admin.tiers.err_ordinal_min') return { min: limits.tier_ordinal_min };
+  if (key === 'admin.tiers.err_percent_range') return { min: limits.tier_percent_min, max: limits.tier_percent_max };
+  if (key === 'admin.tiers.err_too_many') return { max: limits.tiers_max };
+  return {};
+}
+
+/**
+ * Every problem of the rows [{from_ordinal, percent}] (strings as typed), as
+ * [{index, key}]: the server's rules with the server's numbers (limits).
+ */
+export function tierProblems(tiers, limits) {
+  const problems = [];
+  const whole = (s) => /^-?\d+$/.test(s);
+  tiers.forEach((x, i) => {
+    if (!whole(x.from_ordinal) || !whole(x.percent)) {
+      problems.push({ index: i, key: 'admin.tiers.err_whole' });
+      return;
+    }
+    const from = Number(x.from_ordinal);
+    const pct = Number(x.percent);
+    if (from < limits.tier_ordinal_min) problems.push({ index: i, key: 'admin.tiers.err_ordinal_min' });
+    if (pct < limits.tier_percent_min || pct > limits.tier_percent_max)
+      problems.push({ index: i, key: 'admin.tiers.err_percent_range' });
+    const prev = tiers[i - 1];
+    if (i > 0 && whole(prev.from_ordinal) && whole(prev.percent)) {
+      if (from <= Number(prev.from_ordinal)) problems.push({ index: i, key: 'admin.tiers.err_ordinal_rise' });
+      if (pct <= Number(prev.percent)) problems.push({ index: i, key: 'admin.tiers.err_percent_rise' });
+    }
+  });
+  if (tiers.length > limits.tiers_max) problems.push({ index: -1, key: 'admin.tiers.err_too_many' });
+  return problems;
 }
 
 export function renderTiers(panel) {
@@ -34,8 +70,8 @@ export function renderTiers(panel) {
   const load = async () => {
     loadingInto(body);
     try {
-      const { items } = await get('/discount-tiers');
-      editor(body, items, load);
+      const [{ items }, limits] = await Promise.all([get('/discount-tiers'), get('/limits')]);
+      editor(body, items, load, limits);
     } catch (err) {
       failedInto(body, err, load);
     }
@@ -45,7 +81,7 @@ export function renderTiers(panel) {
 
 let rowCount = 0;
 
-function editor(body, items, reload) {
+function editor(body, items, reload, limits) {
   const rows = h('tbody', {});
   const form = h('form', { class: 'tiers-form', novalidate: true },
     formError(),
@@ -67,7 +103,12 @@ function editor(body, items, reload) {
         h('button', { type: 'submit' }, t('admin.tiers.save')))));
 
   const focusLast = () => rows.lastElementChild?.querySelector('input')?.focus();
+  const typed = () => [...rows.children].map((tr) => {
+    const [from, pct] = tr.querySelectorAll('input');
+    return { from_ordinal: from.value.trim(), percent: pct.value.trim() };
+  });
   const renumber = () => {
+    const wrong = new Set(tierProblems(typed(), limits).map((p) => p.index));
     [...rows.children].forEach((tr, i) => {
       tr.dataset.index = i;
       const [from, pct] = tr.querySelectorAll('input');
@@ -76,8 +117,9 @@ function editor(body, items, reload) {
       tr.querySelector('.remove .visually-hidden').textContent = ` ${t('admin.tiers.row', { n: i + 1 })}`;
       const f = Number(from.value);
       const p = Number(pct.value);
-      tr.querySelector('.meaning').textContent = Number.isInteger(f) && Number.isInteger(p) && from.value && pct.value
-        ? t('admin.tiers.row_meaning', { ordinal: f, percent: percent(p) }) : '';
+      // Only a tier that holds is described (never "150 %").
+      tr.querySelector('.meaning').textContent = !wrong.has(i) && Number.isInteger(f) && Number.isInteger(p)
+        && from.value && pct.value ? t('admin.tiers.row_meaning', { ordinal: f, percent: percent(p) }) : '';
     });
   };
   function addRow(tier = { from_ordinal: '', percent: '' }) {
@@ -85,11 +127,13 @@ function editor(body, items, reload) {
     const tr = h('tr', { class: 'tier-row' },
       h('td', { 'data-label': t('admin.tiers.from_ordinal') },
         h('label', { class: 'visually-hidden label-from', for: `tier-${n}-from` }),
-        h('input', { id: `tier-${n}-from`, type: 'number', inputmode: 'numeric', min: 2, step: 1,
+        h('input', { id: `tier-${n}-from`, type: 'number', inputmode: 'numeric', min: limits.tier_ordinal_min, step: 1,
           name: 'from_ordinal', value: tier.from_ordinal, required: true })),
       h('td', { 'data-label': t('admin.tiers.percent') },
         h('label', { class: 'visually-hidden label-percent', for: `tier-${n}-percent` }),
-        h('input', { id: `tier-${n}-percent`, type: 'number', inputmode: 'numeric', min: 1, max: 100, step: 1,
+        h('input', {
+          id: `tier-${n}-percent`, type: 'number', inputmode: 'numeric',
+          min: limits.tier_percent_min, max: limits.tier_percent_max, step: 1,
           name: 'percent', value: tier.percent, required: true })),
       h('td', { class: 'meaning small muted' }),
       h('td', {},
@@ -115,6 +159,8 @@ function editor(body, items, reload) {
   const rowError = (index, text) => {
     const tr = rows.children[index];
     if (!tr) return false;
+    const old = tr.querySelector('.row-error');
+    if (old) { old.append(' ', text); return true; }
     const note = h('span', { class: 'field-error row-error', id: `tier-error-${index}` }, text);
     tr.querySelector('.meaning').append(note);
     for (const input of tr.querySelectorAll('input')) {
@@ -128,18 +174,19 @@ function editor(body, items, reload) {
     event.preventDefault();
     clearRowErrors();
     const box = form.querySelector('[data-role=form-error]');
-    const tiers = [...rows.children].map((tr) => {
-      const [from, pct] = tr.querySelectorAll('input');
-      return { from_ordinal: from.value.trim(), percent: pct.value.trim() };
-    });
-    // The page's own check: whole numbers only; everything else is the server's call.
-    const bad = tiers.map((x, i) => (/^-?\d+$/.test(x.from_ordinal) && /^-?\d+$/.test(x.percent) ? -1 : i))
-      .filter((i) => i >= 0);
-    if (bad.length) {
-      for (const i of bad) rowError(i, t('admin.tiers.err_whole'));
+    const tiers = typed();
+    // Every row that breaks the server's rules is flagged at once; nothing is sent.
+    const problems = tierProblems(tiers, limits);
+    if (problems.length) {
+      const loose = [];
+      for (const p of problems) {
+        const text = t(p.key, boundsOf(p.key, limits));
+        if (!rowError(p.index, text)) loose.push(text);
+      }
       fill(box, t('error.validation_failed'));
+      if (loose.length) box.append(h('ul', {}, loose.map((x) => h('li', {}, x))));
       box.hidden = false;
-      rows.children[bad[0]].querySelector('input').focus();
+      (rows.querySelector('[aria-invalid]') || rows.querySelector('input'))?.focus();
       return;
     }
     let failure = null;
@@ -158,14 +205,14 @@ function editor(body, items, reload) {
       const loose = [];
       for (const [name, message] of Object.entries(fields)) {
         const m = /^items\[(\d+)\]$/.exec(name);
-        if (!m || !rowError(Number(m[1]), tierText(message))) loose.push(tierText(message));
+        if (!m || !rowError(Number(m[1]), tierText(message, limits))) loose.push(tierText(message, limits));
       }
       if (loose.length) box.append(h('ul', {}, loose.map((x) => h('li', {}, x))));
       rows.querySelector('[aria-invalid]')?.focus();
       return;
     }
     notify(t('admin.tiers.saved'), 'success');
-    editor(body, saved.items, reload);
+    editor(body, saved.items, reload, limits);
   });
   fill(body, form);
   if (!items.length) body.prepend(h('p', { class: 'empty' }, t('admin.tiers.none')));

@@ -18,6 +18,19 @@ import { emit, giftName, tNodes, tx } from './ui.js';
 
 // A weekly series' length, as the server allows it (GET /limits).
 const minWeeks = () => state.limits.repeat_weeks_min;
+// A student cancels online while this many hours remain (GET /limits).
+const noticeHours = () => state.limits.cancel_notice_hours;
+const tooLateToCancel = (startsAt) => Date.parse(startsAt) - Date.now() < noticeHours() * 3600 * 1000;
+
+/** What is true about cancelling the lessons just booked (issue 13, item 7). */
+function cancelRule(items) {
+  const hours = noticeHours();
+  if (items.length && tooLateToCancel(items[0].starts_at)) {
+    return h('p', { class: 'notice warn', id: 'done-cancel-rule' },
+      t(items.length > 1 ? 'book.done.no_cancel_first' : 'book.done.no_cancel', { hours }));
+  }
+  return tx('p', 'book.done.cancel_rule', { class: 'small muted', id: 'done-cancel-rule' });
+}
 const maxWeeks = () => state.limits.repeat_weeks_max;
 
 const dlg = {
@@ -248,6 +261,9 @@ function bookingForm() {
   quoteBox = h('div', { id: 'quote', class: 'quote', 'aria-live': 'polite' });
   const form = h('form', { id: 'confirm-form', novalidate: true, onsubmit: book },
     failureBox(),
+    tooLateToCancel(dlg.slot.starts_at)
+      ? h('p', { class: 'notice warn', id: 'confirm-late' }, t('book.confirm.late', { hours: noticeHours() }))
+      : null,
     dlg.subscription ? payFields() : null,
     repeatFields(),
     quoteBox,
@@ -266,7 +282,7 @@ function doneView() {
       h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
       h('ul', { class: 'booked-dates' }, lessons),
       h('p', { id: 'booked-subscription' }, t('book.done.from_subscription', { count: sessionsLeft(contract) })),
-      tx('p', 'book.done.cancel_rule', { class: 'small muted' }),
+      cancelRule(items),
       h('div', { class: 'dialog-actions' },
         h('button', { type: 'button', onclick: close, autofocus: true }, t('common.close'))));
   }
@@ -284,7 +300,7 @@ function doneView() {
       ? h('p', { class: 'gift' }, h('span', { class: 'gift-mark', 'aria-hidden': 'true' }),
         h('span', {}, tNodes('book.done.gift', {}, { gift: h('strong', { 'data-field': 'gift' }, giftName(contract.gift)) })))
       : h('p', { class: 'gift none' }, t('book.done.no_gift')),
-    tx('p', 'book.done.cancel_rule', { class: 'small muted' }),
+    cancelRule(items),
     h('div', { class: 'dialog-actions' },
       h('button', { type: 'button', onclick: close, autofocus: true }, t('common.close'))));
 }

@@ -10,13 +10,17 @@ import { h, fill } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { dateTime, time } from '../format.js';
 import { failedInto, loadingInto, notify, session } from '../shell.js';
-import { forLearner, phoneChannel, service, tutorName } from './state.js';
+import { forLearner, phoneChannel, service, state, tutorName } from './state.js';
 import { emit, tx, whenText } from './ui.js';
 import { moveForm } from '../move.js';
 
-const CANCEL_NOTICE_MS = 24 * 3600 * 1000;
+// A student cancels online while this many hours remain (GET /limits).
+const cancelNoticeMs = () => state.limits.cancel_notice_hours * 3600 * 1000;
 const PAST_SHOWN = 5;
-const view = { lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0 };
+const view = {
+  lessons: null, error: null, showAllPast: false, confirming: null, moving: null, seq: 0,
+  done: null, // the last cancellation's confirmation, shown atop the list
+};
 let root = null;
 let list = null;
 
@@ -48,7 +52,7 @@ function statusBadge(lesson) {
 function cancelControls(lesson) {
   const msLeft = Date.parse(lesson.starts_at) - Date.now();
   const noteId = `lesson-${lesson.id}-rule`;
-  if (msLeft < CANCEL_NOTICE_MS) {
+  if (msLeft < cancelNoticeMs()) {
     const phone = phoneChannel();
     return h('div', { class: 'cancel-box' },
       h('button', { type: 'button', class: 'danger', disabled: true, 'aria-describedby': noteId },
@@ -57,7 +61,7 @@ function cancelControls(lesson) {
         ? t('book.lessons.too_late_phone', { phone: phone.value })
         : t('book.lessons.too_late')));
   }
-  const deadline = new Date(Date.parse(lesson.starts_at) - CANCEL_NOTICE_MS).toISOString();
+  const deadline = new Date(Date.parse(lesson.starts_at) - cancelNoticeMs()).toISOString();
   const rule = h('p', { class: 'small muted', id: noteId }, t('book.lessons.cancel_until', { when: whenText(deadline) }));
   if (view.confirming === lesson.id) {
     return h('div', { class: 'cancel-box', role: 'group', 'aria-labelledby': `lesson-${lesson.id}-ask` },
@@ -75,7 +79,7 @@ function cancelControls(lesson) {
   return h('div', { class: 'cancel-box' },
     h('button', {
       type: 'button', class: 'danger', 'aria-describedby': noteId, 'data-action': 'cancel',
-      onclick: () => { view.confirming = lesson.id; renderList(lesson.id); },
+      onclick: () => { view.confirming = lesson.id; view.done = null; renderList(lesson.id); },
     }, t('book.lessons.cancel'), h('span', { class: 'visually-hidden' }, `: ${dateTime(lesson.starts_at)}`)),
     rule);
 }
@@ -119,7 +123,7 @@ function renderList(focusLessonId) {
     failedInto(list, view.error, () => load());
     return;
   }
-  if (!view.lessons) {
+  if (!view.lessons || !state.limits) { // the 24-hour rule comes with the catalogue
     loadingInto(list);
     return;
   }
@@ -129,6 +133,7 @@ function renderList(focusLessonId) {
   const past = view.lessons.filter((l) => !upcoming.includes(l)).reverse();
   const shownPast = view.showAllPast ? past : past.slice(0, PAST_SHOWN);
   fill(list,
+    view.done ? h('p', { class: 'notice success', id: 'lessons-done', role: 'status' }, view.done) : null,
     h('section', { class: 'lessons-part', 'aria-labelledby': 'lessons-upcoming' },
       tx('h3', 'book.lessons.upcoming', { id: 'lessons-upcoming' }),
       upcoming.length
@@ -159,9 +164,12 @@ async function cancel(lesson, button) {
   try {
     await post(`/lessons/${lesson.id}/cancel`);
     view.confirming = null;
-    notify(t('book.lessons.cancelled_notice', { when: dateTime(lesson.starts_at) }), 'success');
+    // Said where the user is: atop their lessons, scrolled to, the page kept still.
+    view.done = t('book.lessons.cancelled_notice', { when: dateTime(lesson.starts_at) });
     emit('cancelled');
-    root.querySelector('#lessons-title').focus();
+    renderList();
+    root.querySelector('#lessons-title').focus({ preventScroll: true });
+    root.querySelector('#lessons-done').scrollIntoView({ block: 'center' });
   } catch (err) {
     button.disabled = false;
     notify(errorText(err), 'error');
@@ -184,17 +192,23 @@ export function render() {
   renderList();
 }
 
-/** Loads the student's lessons (nothing when nobody is logged in). */
-export async function load() {
+/**
+ * Loads the student's lessons (nothing when nobody is logged in); with keep, the
+ * list shown stays until the new one arrives (a reload that moves nothing).
+ */
+export async function load({ keep = false } = {}) {
   if (!session.client) {
     view.lessons = null;
     render();
     return;
   }
   const seq = ++view.seq;
-  view.lessons = null;
+  if (!keep) {
+    view.lessons = null;
+    view.done = null;
+  }
   view.error = null;
-  render();
+  if (!keep) render();
   try {
     const lessons = await fetchAll();
     if (seq !== view.seq) return;

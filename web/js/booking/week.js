@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Step 2 of the booking page: one week of free slots (GET /slots) for the chosen
 // service and tutor, day by day, with previous and next week. Choosing a slot
-// hands it to the confirmation (onChoose). A group service's full sessions are
+// hands it to the confirmation (onChoose); a date field jumps to any week up to
+// the booking horizon. A group service's full sessions are
 // shown too (GET /slots?full=true): a student may join their waiting list there.
 // Owns the shown week and its slots.
 import { get, withQuery } from '../api.js';
@@ -125,10 +126,25 @@ export function render() {
       }, t('book.week.next'), h('span', { 'aria-hidden': 'true' }, ' ›')),
       atStart ? null : h('button', {
         type: 'button', class: 'link', onclick: () => { view.week = thisMonday(); load(); },
-      }, t('book.week.this_week'))),
+      }, t('book.week.this_week')),
+      h('div', { class: 'week-jump' },
+        h('label', { for: 'week-jump' }, t('book.week.jump')),
+        h('input', {
+          type: 'date', id: 'week-jump', value: first < today() ? today() : first,
+          min: today(), max: addDays(today(), state.limits.booking_horizon_days),
+          onchange: (event) => jump(event.target.value),
+        }))),
     tx('p', 'book.week.hint', { class: 'muted small' }),
     grid);
   renderDays();
+}
+
+/** Shows the week of day (YYYY-MM-DD), kept between this week and the last one. */
+function jump(day) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+  const monday = mondayOf(day);
+  view.week = monday < thisMonday() ? thisMonday() : monday > lastMonday() ? lastMonday() : monday;
+  load().then(() => document.getElementById('week-jump')?.focus());
 }
 
 function go(days) {
@@ -138,18 +154,21 @@ function go(days) {
 
 /**
  * Loads the shown week's slots. With advance, an empty current week moves on to
- * the next one by itself (late on a Friday nothing is left to book this week).
+ * the next one by itself (late on a Friday nothing is left to book this week). With
+ * keep, the slots shown stay until the new ones arrive (nothing below moves).
  */
-export async function load({ advance = false, advanced = false } = {}) {
+export async function load({ advance = false, advanced = false, keep = false } = {}) {
   const svc = service();
   if (!svc) return;
   if (!view.week || view.week < thisMonday()) view.week = thisMonday();
   const seq = ++view.seq;
   view.retryAdvance = advance;
   view.advanced = advanced;
-  view.slots = null;
-  view.error = null;
-  render();
+  if (!keep || !view.slots) {
+    view.slots = null;
+    view.error = null;
+    render();
+  }
   grid.setAttribute('aria-busy', 'true');
   try {
     const answer = await get(withQuery('/slots', {

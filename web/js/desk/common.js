@@ -5,7 +5,7 @@
 // `next_after`, cached look-ups (tutors, services, clients) and small view helpers.
 import { get, withQuery } from '../api.js';
 import {
-  session, startPage, renderLoginForm, logout, clearNotice, submitting, h, fill, byId, t,
+  session, startPage, revealWhen, settled, renderLoginForm, logout, clearNotice, submitting, h, fill, byId, t,
 } from '../shell.js';
 import { fieldText, onLanguageChange } from '../i18n.js';
 
@@ -47,6 +47,7 @@ export async function startDesk({ allowed, deniedKey, render }) {
     else if (!session.user || !allowed(session.user)) show();
   });
   await show();
+  await revealWhen(settled(app));
 }
 
 function renderWho(onChange) {
@@ -100,6 +101,10 @@ export function deskTabs(container, items, { label }) {
       b.tabIndex = k === index ? 0 : -1;
     });
     panel.setAttribute('aria-labelledby', buttons[index].id);
+    // The chosen tab scrolled into the row's view (the row scrolls sideways on a phone).
+    const b = buttons[index];
+    if (b.offsetLeft < list.scrollLeft || b.offsetLeft + b.offsetWidth > list.scrollLeft + list.clientWidth)
+      list.scrollLeft = Math.max(0, b.offsetLeft - 24);
     shown = `${item.id}/${rest.join('/')}`;
     item.render(panel, rest.join('/'));
   };

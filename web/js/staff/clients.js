@@ -317,6 +317,14 @@ function profileCard(data, tutorName, ctx) {
   return card;
 }
 
+/** Cancelled, used up (a subscription with no session left) or in force. */
+function contractBadge(c) {
+  if (c.status === 'cancelled') return badge(t('staff.contracts.cancelled'), 'danger');
+  if (c.kind === 'subscription' && c.sessions_used >= c.sessions_total)
+    return badge(t('staff.contracts.used_up'), 'warn');
+  return badge(t('staff.contracts.active'), 'ok');
+}
+
 function contractsCard(data, serviceName) {
   const list = [...data.contracts].sort((a, b) => b.created_at.localeCompare(a.created_at));
   return h('section', { class: 'card', 'aria-labelledby': 'contracts-title' },
@@ -325,7 +333,7 @@ function contractsCard(data, serviceName) {
     list.length ? h('ul', { class: 'plain items contracts' }, list.map((c) => h('li', { 'data-contract-id': c.id },
       h('div', { class: 'item-head' },
         h('strong', {}, t('staff.contracts.ordinal', { ordinal: c.ordinal }), ' · ', serviceName.get(c.service_id) || ''),
-        c.status === 'cancelled' ? badge(t('staff.contracts.cancelled'), 'danger') : badge(t('staff.contracts.active'), 'ok')),
+        contractBadge(c)),
       h('p', { class: 'small' },
         c.kind === 'subscription'
           ? t('staff.contracts.subscription', { used: c.sessions_used, total: c.sessions_total })
