@@ -2,11 +2,13 @@
 // The TicketBAI signer thread (include/harreman/tbai_worker.h). Each pass signs
 // the lowest pending invoice, then the next, until none is left: read it with its
 // business, rectified invoice and predecessor (src/db/tbai.c), build its file
-// (hm_tbai_build), sign it, make its identifier and QR address, and store all of
-// it in one transaction that also checks the chain (the predecessor is still the
-// one it was chained to, nothing lower is pending). A kill -9 between two
-// invoices loses nothing; one during a signature loses only that signature, and
-// the next run signs the same invoice again from the same predecessor.
+// (hm_tbai_build), sign it, make its identifier and QR address; up to SIGN_BATCH
+// of them, each chained to the one signed before it, are then stored in one
+// transaction, handed to the group-commit writer, that also checks the chain (each
+// predecessor is still the one it was chained to, nothing lower is pending). A
+// kill -9 between two batches loses nothing; one before a batch's COMMIT loses
+// only its signatures, and the next run signs the same invoices again from the
+// same predecessor.
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
