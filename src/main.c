@@ -270,13 +270,15 @@ static int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	app.sender = sender;
-	if (!start_tbai(&app))
-		goto out;
+	/* The writer before the signer, which stores its signatures through it (and
+	 * stops before it, below); no batch runs before the server starts. */
 	if (!(writer = hm_writer_start(db, wake_sender, &app, &why))) {
 		fprintf(stderr, "harreman: %s\n", why);
 		goto out;
 	}
 	app.writer = writer;
+	if (!start_tbai(&app))
+		goto out;
 	if (!(server = hm_server_start(&app, &why))) {
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;
@@ -297,18 +299,19 @@ static int cmd_serve(int argc, char **argv)
 	status = EXIT_SUCCESS;
 out:
 	hm_server_stop(server);
-	/* After the server (no request is parked with the writer any more), then the
-	 * writer: nothing can wake the sender after it. */
-	if (app_ready)
-		app.writer = NULL;
-	hm_writer_stop(writer);
+	/* After the server (no request is parked with the writer any more), the
+	 * TicketBAI threads (the signer's last store goes through the writer), then
+	 * the writer: nothing can wake the sender after it. */
 	if (app_ready) {
 		hm_tbai_send_stop(app.tbai_send);
 		app.tbai_send = NULL;
 		hm_tbai_worker_stop(app.tbai);
 		app.tbai = NULL;
-		app.sender = NULL;
+		app.writer = NULL;
 	}
+	hm_writer_stop(writer);
+	if (app_ready)
+		app.sender = NULL;
 	hm_sender_stop(sender);
 	hm_curl_unload(); /* loaded for --smtp-url or --tbai-url, or nothing to do */
 	hm_db_share_writer(NULL);

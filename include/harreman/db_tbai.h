@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "harreman/db.h"
@@ -32,9 +33,12 @@ struct hm_db_tbai_pending {
 
 void hm_db_tbai_pending_free(struct hm_db_tbai_pending *p);
 
-/* *out: the lowest pending invoice. HM_ERR_NOT_FOUND when none is pending or the
- * business is not set (nothing can be signed then). */
-enum hm_err hm_db_tbai_next_pending(struct hm_db *db, struct hm_db_tbai_pending *out);
+/* *out: the lowest pending invoice above id after (0: the lowest of all; the
+ * signer passes the last one it signed and has not stored yet, whose signature the
+ * result's prev_signature then lacks). HM_ERR_NOT_FOUND when none is pending or
+ * the business is not set (nothing can be signed then). */
+enum hm_err hm_db_tbai_next_pending(struct hm_db *db, int64_t after,
+				    struct hm_db_tbai_pending *out);
 
 /* The signed file of a pending invoice. */
 struct hm_db_tbai_signed {
@@ -45,10 +49,12 @@ struct hm_db_tbai_signed {
 	int64_t signed_at;
 };
 
-/* Stores s and marks the invoice signed, in one transaction (no audit row: the
- * signer is the server itself, and signed_at with the file is the record). HM_ERR_CONFLICT (nothing changed) when the invoice is no longer
- * pending, a lower one is still pending, or prev_id is not its predecessor. */
-enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s);
+/* Stores s[0..n) in that order and marks each invoice signed, all in one
+ * transaction (one commit for a batch of signatures; no audit row: the signer is
+ * the server itself, and signed_at with the file is the record). HM_ERR_CONFLICT
+ * (nothing changed) when one of them is no longer pending, a lower one is still
+ * pending, or its prev_id is not its predecessor. */
+enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s, size_t n);
 
 /* ---- sending (--tbai-url) ---- */
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The TicketBAI signer thread that `serve` starts when a certificate is configured:
  * it signs pending invoices strictly in id order, each chained to the one before,
- * one transaction per invoice (src/db/tbai.c), off the request threads and off the
- * group-commit writer. It sleeps on a condition variable; the writer's commit hook
+ * off the request threads and at a low CPU priority (nice 10), and stores them in
+ * batches of up to 32, one transaction each (src/db/tbai.c) run by the
+ * group-commit writer (app->writer, which must be started before the worker and
+ * stopped after it; without one, on its own connection). It sleeps on a condition
+ * variable; the writer's commit hook
  * wakes it, and it looks again at least every HM_TBAI_POLL_MS anyway. Nothing is
  * signed while /business is unset: invoices wait, pending, and are signed in order
  * later. docs/decisions.md, "TicketBAI signing". */
@@ -27,7 +30,7 @@ struct hm_tbai_worker *hm_tbai_worker_start(struct hm_app *app, struct hm_tbai_s
 /* Wakes the thread: invoices may have been committed. NULL is fine. */
 void hm_tbai_worker_wake(struct hm_tbai_worker *w);
 
-/* Stops the thread after the invoice it is signing (at most one), joins it, closes
+/* Stops the thread after the batch it is signing (its signatures are stored), joins it, closes
  * the signer and frees w. NULL is fine. */
 void hm_tbai_worker_stop(struct hm_tbai_worker *w);
 

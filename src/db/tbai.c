@@ -75,10 +75,11 @@ static bool pending_from_row(sqlite3_stmt *stmt, struct hm_db_tbai_pending *p)
 	       (!p->prev_id || (p->prev_series && p->prev_issued_on && p->prev_signature));
 }
 
-enum hm_err hm_db_tbai_next_pending(struct hm_db *db, struct hm_db_tbai_pending *out)
+enum hm_err hm_db_tbai_next_pending(struct hm_db *db, int64_t after, struct hm_db_tbai_pending *out)
 {
 	/* All invoices below the lowest pending one are signed (the chain trigger), so
-	 * its predecessor is the invoice with the next lower id. */
+	 * its predecessor is the invoice with the next lower id (signed, or after: the
+	 * caller's, signed and not stored yet). */
 	static const char sql[] =
 		"SELECT i.id, i.series, i.number, i.issued_at, i.issued_on, i.kind,"
 		" i.customer_name, i.customer_tax_id, i.customer_address, i.lines, i.base_cents,"
@@ -89,11 +90,13 @@ enum hm_err hm_db_tbai_next_pending(struct hm_db *db, struct hm_db_tbai_pending 
 		" AND b.nif IS NOT NULL AND b.territory IS NOT NULL"
 		" LEFT JOIN invoices r ON r.id = i.rectifies"
 		" LEFT JOIN invoices p ON p.id = (SELECT max(id) FROM invoices WHERE id < i.id)"
-		" WHERE i.id = (SELECT min(id) FROM invoices WHERE tbai_status = 'pending')";
+		" WHERE i.id = (SELECT min(id) FROM invoices WHERE tbai_status = 'pending'"
+		" AND id > ?1)";
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, after);
 	enum hm_err err = HM_ERR_NOT_FOUND;
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
@@ -106,7 +109,7 @@ enum hm_err hm_db_tbai_next_pending(struct hm_db *db, struct hm_db_tbai_pending 
 	return err;
 }
 
-enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s)
+enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_signed *s, size_t n)
 {
 	static const char sql[] =
 		"UPDATE invoices SET tbai_status = 'signed', tbai_xml = ?2, tbai_signature = ?3,"
@@ -116,20 +119,21 @@ enum hm_err hm_db_tbai_store_signed(struct hm_db *db, const struct hm_db_tbai_si
 		" AND NOT EXISTS (SELECT 1 FROM invoices WHERE id < ?1 AND tbai_status = 'pending')";
 	sqlite3_stmt *stmt = NULL;
 	enum hm_err err = hm_db_begin_stmt(db, sql, &stmt);
-	if (err == HM_OK) {
-		sqlite3_bind_int64(stmt, 1, s->id);
-		sqlite3_bind_text(stmt, 2, s->xml, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, s->signature, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, s->tbai_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, s->qr_url, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 6, s->signed_at);
-		sqlite3_bind_int64(stmt, 7, s->prev_id);
+	/* In order: each one's predecessor is signed by the time it is stored. */
+	for (size_t i = 0; err == HM_OK && i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, s[i].id);
+		sqlite3_bind_text(stmt, 2, s[i].xml, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, s[i].signature, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, s[i].tbai_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, s[i].qr_url, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 6, s[i].signed_at);
+		sqlite3_bind_int64(stmt, 7, s[i].prev_id);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
 			err = hm_db_fail(db, "store signed invoice");
 		else if (sqlite3_changes(hm_db_handle(db)) != 1)
 			err = HM_ERR_CONFLICT;
+		hm_db_done(stmt);
 	}
-	hm_db_done(stmt);
 	return hm_db_end(db, err);
 }
 
