@@ -8,7 +8,9 @@
 // client's language, read back from the outbox rows; a desk payment on an invoice
 // an open run holds is 409 in_direct_debit (the database refuses it too); the
 // erasure of a client replaces its mandate's IBAN, which the database allows only
-// then.
+// then. The accountant's book of a quarter (invoices, payments) in both CSV
+// dialects, read back by Python's csv module (tests/api/check_book.py) with its
+// sums checked against the API; the monthly figures of the admin's chart.
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +182,11 @@ static void login_all(void)
 		api_client_init(all[i], server.port);
 	CHECK_INT(api_login(&admin, "nerea@mail.test", PASSWORD), 200);
 	CHECK_INT(api_login(&staff, "mikel@mail.test", PASSWORD), 200);
+	if (ane_client) { /* after a restart */
+		CHECK_INT(api_login(&ane, "ane@mail.test", PASSWORD), 200);
+		CHECK_INT(api_login(&bea, "bea@mail.test", PASSWORD), 200);
+		CHECK_INT(api_login(&cid, "cid@mail.test", PASSWORD), 200);
+	}
 }
 
 static void test_setup(void)
@@ -314,12 +321,13 @@ static void test_notice_and_held_invoice(void)
 		 (long long)held);
 	CHECK_INT(db_count(sql), 0);
 	/* The database says so too, whoever writes. */
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO payments (client_id, method, amount_cents, paid_at, created_at)"
-		 " VALUES (%lld, 'cash', 100, 1, 1);"
-		 "INSERT INTO payment_allocations (payment_id, invoice_id, amount_cents)"
-		 " VALUES (last_insert_rowid(), %lld, 100)",
-		 (long long)bea_client, (long long)held);
+	snprintf(
+		sql, sizeof sql,
+		"BEGIN; INSERT INTO payments (client_id, method, amount_cents, paid_at, created_at)"
+		" VALUES (%lld, 'cash', 100, 1, 1);"
+		"INSERT INTO payment_allocations (payment_id, invoice_id, amount_cents)"
+		" VALUES (last_insert_rowid(), %lld, 100); COMMIT",
+		(long long)bea_client, (long long)held);
 	CHECK(!db_exec(sql));
 	CHECK_INT(db_count("SELECT count(*) FROM payment_allocations a JOIN payments p"
 			   " ON p.id = a.payment_id WHERE p.direct_debit_id IS NULL"
@@ -426,6 +434,186 @@ static void test_erasure_clears_iban(void)
 		       " ON m.id = d.mandate_id WHERE m.iban = 'XX00ERASED00000'") == 2);
 }
 
+/* GET path into a file; the status. */
+static int fetch(struct api_client *c, const char *path, const char *file, char **head)
+{
+	struct http_response r;
+	api_call(c, "GET", path, NULL, &r);
+	int status = r.status;
+	if (status == 200) {
+		FILE *f = fopen(file, "wb");
+		CHECK(f != NULL);
+		if (f) {
+			CHECK(fwrite(r.body, 1, r.body_len, f) == r.body_len);
+			fclose(f);
+		}
+	}
+	if (head)
+		*head = r.head ? strdup(r.head) : NULL;
+	http_response_free(&r);
+	return status;
+}
+
+/* check_book.py's verdict on file (caller frees), or NULL when it refused it. */
+static json_t *python_reads(const char *file, const char *dialect)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s %s '%s' %s", HM_TEST_PYTHON, HM_BOOK_CHECK, file, dialect);
+	FILE *p = popen(cmd, "r");
+	CHECK(p != NULL);
+	if (!p)
+		return NULL;
+	json_error_t e;
+	json_t *out = json_loadf(p, 0, &e);
+	CHECK(pclose(p) == 0);
+	return out;
+}
+
+static json_int_t sum_of(json_t *verdict, const char *column)
+{
+	return json_integer_value(json_object_get(json_object_get(verdict, "sums"), column));
+}
+
+/* This quarter's number and year, as the business's calendar says. */
+static void this_quarter(int *year, int *quarter)
+{
+	int64_t day, y;
+	unsigned m, d;
+	int weekday;
+	hm_local_day(hm_time_now(), &day, &weekday);
+	hm_civil_from_days(day, &y, &m, &d);
+	*year = (int)y;
+	*quarter = (int)(m - 1) / 3 + 1;
+}
+
+static void test_book(void)
+{
+	int year, quarter;
+	this_quarter(&year, &quarter);
+	/* An invoice of Ane today whose name holds the separators, a quote and a
+	 * formula, to be read back as is (but for the apostrophe that defuses it). */
+	int64_t day;
+	int weekday;
+	char today[16], sql[512];
+	hm_local_day(hm_time_now(), &day, &weekday);
+	day_text(day, today);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO invoices (series, number, issued_at, issued_on, kind, client_id,"
+		 " customer_name, lines, base_cents, vat_percent, vat_cents, total_cents)"
+		 " VALUES ('A', 1, %lld, '%s', 'simplified', %lld, '=Ane; \"Etxe\", Goñi', '[]',"
+		 " 1000, 21, 210, 1210)",
+		 (long long)hm_time_now(), today, (long long)ane_client);
+	CHECK(db_exec(sql));
+	/* What the API says: the quarter's invoices and payments. */
+	json_int_t invoiced = 0, n_invoices = 0, paid = 0, n_payments = 0;
+	json_int_t clients[] = {ane_client, bea_client, cid_client};
+	for (size_t c = 0; c < 3; c++) {
+		json_t *inv = invoices_of(clients[c]);
+		size_t i;
+		json_t *it;
+		json_array_foreach(inv, i, it)
+		{
+			if (strcmp(json_str(it, "series"), "OLD") == 0)
+				continue; /* issued on 2026-01-01, another quarter */
+			invoiced += int_of(it, "total_cents");
+			n_invoices++;
+		}
+		json_decref(inv);
+		char path[96];
+		snprintf(path, sizeof path, "/api/v1/payments?client_id=%lld&limit=200",
+			 (long long)clients[c]);
+		struct http_response r;
+		api_call(&staff, "GET", path, NULL, &r);
+		json_array_foreach(http_json(&r, "items"), i, it)
+		{
+			paid += int_of(it, "amount_cents");
+			n_payments++;
+		}
+		http_response_free(&r);
+	}
+	CHECK(n_invoices >= 5 && n_payments >= 3);
+	static const char *const dialects[] = {"rfc4180", "semicolon"};
+	for (size_t k = 0; k < 2; k++) {
+		char path[160], file[256];
+		char *head = NULL;
+		snprintf(file, sizeof file, "%s/book.csv", server.dir);
+		snprintf(path, sizeof path,
+			 "/api/v1/reports/book.csv?year=%d&quarter=%d&book=invoices&dialect=%s",
+			 year, quarter, dialects[k]);
+		CHECK_INT(fetch(&admin, path, file, &head), 200);
+		CHECK(head && strstr(head, "text/csv") && strstr(head, "attachment"));
+		free(head);
+		json_t *v = python_reads(file, dialects[k]);
+		CHECK_INT(json_integer_value(json_object_get(v, "rows")), n_invoices);
+		CHECK_INT(sum_of(v, "total"), invoiced);
+		CHECK_INT(sum_of(v, "base") + sum_of(v, "vat"), invoiced);
+		CHECK_STR(json_string_value(json_array_get(json_object_get(v, "names"), 0)),
+			  "'=Ane; \"Etxe\", Goñi");
+		json_decref(v);
+		snprintf(path, sizeof path,
+			 "/api/v1/reports/book.csv?year=%d&quarter=%d&book=payments&dialect=%s",
+			 year, quarter, dialects[k]);
+		CHECK_INT(fetch(&admin, path, file, NULL), 200);
+		v = python_reads(file, dialects[k]);
+		CHECK_INT(json_integer_value(json_object_get(v, "rows")), n_payments);
+		CHECK_INT(sum_of(v, "amount"), paid);
+		json_decref(v);
+	}
+	/* Another quarter holds none of them; bad parameters are 422 together; admin
+	 * only. */
+	char path[160], file[256];
+	snprintf(file, sizeof file, "%s/empty.csv", server.dir);
+	snprintf(path, sizeof path, "/api/v1/reports/book.csv?year=%d&quarter=%d", year - 1,
+		 quarter);
+	CHECK_INT(fetch(&admin, path, file, NULL), 200);
+	json_t *v = python_reads(file, "rfc4180");
+	CHECK_INT(json_integer_value(json_object_get(v, "rows")), 0);
+	json_decref(v);
+	struct http_response r;
+	api_call(&admin, "GET", "/api/v1/reports/book.csv?year=99&quarter=5&book=x&dialect=tsv",
+		 NULL, &r);
+	CHECK_INT(r.status, 422);
+	CHECK(http_error_field(&r, "year") && http_error_field(&r, "quarter"));
+	CHECK(http_error_field(&r, "book") && http_error_field(&r, "dialect"));
+	http_response_free(&r);
+	CHECK_INT(api_status(&staff, "GET", path, NULL), 403);
+	CHECK_INT(api_status(&ane, "GET", path, NULL), 403);
+	struct api_client anon;
+	api_client_init(&anon, server.port);
+	CHECK_INT(api_status(&anon, "GET", path, NULL), 401);
+}
+
+static void test_monthly(void)
+{
+	int year, quarter;
+	this_quarter(&year, &quarter);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/reports/monthly?year=%d", year);
+	struct http_response r;
+	api_call(&admin, "GET", path, NULL, &r);
+	CHECK_INT(r.status, 200);
+	json_t *months = http_json(&r, "months");
+	CHECK_INT(json_array_size(months), 12);
+	json_int_t inv = 0, col = 0;
+	size_t i;
+	json_t *m;
+	json_array_foreach(months, i, m)
+	{
+		inv += int_of(m, "invoiced_cents");
+		col += int_of(m, "collected_cents");
+	}
+	CHECK_INT(inv, int_of(r.json, "invoiced_cents"));
+	CHECK_INT(col, int_of(r.json, "collected_cents"));
+	/* The OLD invoice was issued in January 2026. */
+	if (year == 2026)
+		CHECK(int_of(json_array_get(months, 0), "invoiced_cents") >= 2500);
+	CHECK(col > 0 && inv > col);
+	http_response_free(&r);
+	CHECK_INT(api_status(&admin, "GET", "/api/v1/reports/monthly?year=20x6", NULL), 422);
+	CHECK_INT(api_status(&admin, "GET", "/api/v1/reports/monthly", NULL), 422);
+	CHECK_INT(api_status(&staff, "GET", path, NULL), 403);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -441,6 +629,8 @@ int main(void)
 	RUN(test_receipt);
 	RUN(test_notice_and_held_invoice);
 	RUN(test_overdue_reminder);
+	RUN(test_book);
+	RUN(test_monthly);
 	RUN(test_erasure_clears_iban);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
