@@ -1384,7 +1384,7 @@ static enum hm_err seed_payments(struct demo *d)
 		}
 		hm_db_done(stmt);
 		for (size_t k = 0; k < n && err == HM_OK; k++) {
-			int64_t paid_at = at[k] + 3 * 86400 + 3600;
+			int64_t paid_at = at[k] + (int64_t)3 * 86400 + 3600;
 			struct hm_payment_input in = {
 				.client_id = d->client[c],
 				.amount_cents = due[k],

@@ -373,12 +373,19 @@ enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_en
 #define MSG_INVOICES_MAX 100 /* invoices one payment message lists */
 #define OVERDUE_BATCH 64
 
-/* A local date "YYYY-MM-DD" as a wall-clock day (the weekday is not needed). */
+/* A local date "YYYY-MM-DD" as a wall-clock day (all zero when it is not one). */
 static void date_of_text(const char *text, struct hm_local_time *out)
 {
+	int64_t day, y;
+	unsigned m, d;
 	memset(out, 0, sizeof *out);
-	if (text && sscanf(text, "%4d-%2d-%2d", &out->year, &out->month, &out->day) != 3)
-		memset(out, 0, sizeof *out);
+	if (!text || !hm_date_parse(text, &day))
+		return;
+	hm_civil_from_days(day, &y, &m, &d);
+	out->year = (int)y;
+	out->month = (int)m;
+	out->day = (int)d;
+	out->weekday = hm_day_weekday(day);
 }
 
 /* Who a payment message goes to: the client's name, e-mail (else the guardian's;
