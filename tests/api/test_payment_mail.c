@@ -105,8 +105,9 @@ static long long db_count(const char *sql)
 	return n;
 }
 
-/* The outbox rows of kind whose key is id (caller frees; an array). */
-static json_t *outbox_rows(const char *kind, const char *key, json_int_t id)
+/* The outbox rows of kind whose key is id and, unless 0, whose client is client
+ * (caller frees; an array). */
+static json_t *client_rows(const char *kind, const char *key, json_int_t id, json_int_t client)
 {
 	json_t *found = json_array();
 	json_int_t after = 0;
@@ -121,7 +122,8 @@ static json_t *outbox_rows(const char *kind, const char *key, json_int_t id)
 		json_t *item;
 		json_array_foreach(http_json(&r, "items"), i, item)
 		{
-			if (strcmp(json_str(item, "kind"), kind) == 0 && int_of(item, key) == id)
+			if (strcmp(json_str(item, "kind"), kind) == 0 && int_of(item, key) == id &&
+			    (!client || int_of(item, "client_id") == client))
 				json_array_append(found, item);
 		}
 		after = int_of(r.json, "next_after");
@@ -132,10 +134,16 @@ static json_t *outbox_rows(const char *kind, const char *key, json_int_t id)
 	return found;
 }
 
-/* The one message of kind for id, with its body (caller frees), or NULL. */
-static json_t *message(const char *kind, const char *key, json_int_t id)
+static json_t *outbox_rows(const char *kind, const char *key, json_int_t id)
 {
-	json_t *rows = outbox_rows(kind, key, id);
+	return client_rows(kind, key, id, 0);
+}
+
+/* The one message of kind for id (and client, unless 0), with its body (caller
+ * frees), or NULL. */
+static json_t *client_message(const char *kind, const char *key, json_int_t id, json_int_t client)
+{
+	json_t *rows = client_rows(kind, key, id, client);
 	CHECK_INT(json_array_size(rows), 1);
 	json_t *out = NULL;
 	if (json_array_size(rows) == 1) {
@@ -150,6 +158,11 @@ static json_t *message(const char *kind, const char *key, json_int_t id)
 	}
 	json_decref(rows);
 	return out;
+}
+
+static json_t *message(const char *kind, const char *key, json_int_t id)
+{
+	return client_message(kind, key, id, 0);
 }
 
 static int pay(json_int_t client, json_int_t inv, json_int_t amount, json_t **out)
@@ -280,14 +293,39 @@ static void test_notice_and_held_invoice(void)
 	char reference[64];
 	snprintf(reference, sizeof reference, "%s", json_str(r.json, "reference"));
 	http_response_free(&r);
+	/* Cid signs one too: the run has two holders, each told of their own. */
+	snprintf(path, sizeof path, "/api/v1/clients/%lld/mandates", (long long)cid_client);
+	CHECK_INT(api_status(&staff, "POST", path,
+			     "{\"iban\":\"ES7712341234161234567890\",\"holder_name\":\"Cid Smith\","
+			     "\"signed_on\":\"2026-02-01\"}"),
+		  201);
 	snprintf(body, sizeof body, "{\"collection_date\":\"%s\"}", good_date);
 	api_call(&admin, "POST", "/api/v1/direct-debits", body, &r);
 	CHECK_INT(r.status, 201);
-	json_int_t run = int_of(r.json, "id"), total = int_of(r.json, "total_cents");
-	CHECK_INT(int_of(r.json, "count"), 2);
+	json_int_t run = int_of(r.json, "id"), total = 0, cid_total = 0;
+	CHECK_INT(int_of(r.json, "count"), 3);
+	size_t k;
+	json_t *item;
+	json_array_foreach(json_object_get(r.json, "items"), k, item)
+	{
+		if (int_of(item, "client_id") == bea_client)
+			total += int_of(item, "amount_cents");
+		else
+			cid_total += int_of(item, "amount_cents");
+	}
 	http_response_free(&r);
+	json_t *notices = outbox_rows("debit_notice", "direct_debit_id", run);
+	CHECK_INT(json_array_size(notices), 2);
+	json_decref(notices);
+	json_t *cm = client_message("debit_notice", "direct_debit_id", run, cid_client);
+	char cid_amount[64];
+	snprintf(cid_amount, sizeof cid_amount, "we will collect €%lld.%02lld from",
+		 (long long)cid_total / 100, (long long)cid_total % 100);
+	CHECK_STR(json_str(cm, "locale"), "en");
+	CHECK(strstr(json_str(cm, "body"), cid_amount) != NULL);
+	json_decref(cm);
 
-	json_t *m = message("debit_notice", "direct_debit_id", run);
+	json_t *m = client_message("debit_notice", "direct_debit_id", run, bea_client);
 	CHECK_STR(json_str(m, "locale"), "es");
 	CHECK_STR(json_str(m, "to"), "bea@mail.test");
 	CHECK_INT(int_of(m, "client_id"), bea_client);
@@ -340,9 +378,7 @@ static void test_notice_and_held_invoice(void)
 	snprintf(path, sizeof path, "/api/v1/payments?client_id=%lld", (long long)bea_client);
 	api_call(&staff, "GET", path, NULL, &r);
 	int receipts = 0;
-	size_t i;
-	json_t *item;
-	json_array_foreach(http_json(&r, "items"), i, item)
+	json_array_foreach(http_json(&r, "items"), k, item)
 	{
 		if (strcmp(json_str(item, "method"), "direct_debit") != 0)
 			continue;
