@@ -9,9 +9,6 @@
 // is committed too, so a crash leaves enough behind to tell "never went out" (send
 // again) from "may have arrived" (leave to an admin). See docs/decisions.md,
 // "Outbox".
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +24,7 @@
 #include "harreman/curl_lib.h"
 #include "harreman/db_waitlists.h"
 #include "harreman/limits.h"
+#include "harreman/waker.h"
 #include "harreman/banned.h"
 
 #define CONNECT_TIMEOUT 10L
@@ -40,13 +38,7 @@
 #define REMINDER_SCAN_GAP_MS 1000
 
 struct hm_sender {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;      /* on CLOCK_MONOTONIC */
-	bool woken;               /* under lock: something was queued since the pass began */
-	atomic_bool wake_pending; /* a wake-up was sent and its pass has not begun */
-	atomic_bool stop;
-	atomic_llong stop_at_ms; /* monotonic, when stop was asked */
+	struct hm_waker waker; /* woken when something was queued */
 	struct hm_app *app;
 	struct hm_outbox_env env;
 	const char *url, *from; /* borrowed from app->cfg; url NULL: queue only */
@@ -129,12 +121,11 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	(void)ultotal;
 	(void)ulnow;
 	struct upload *up = arg;
-	if (!atomic_load(&up->sender->stop))
+	if (!hm_waker_stopping(&up->sender->waker))
 		return 0;
 	if (!up->marked)
 		return 1;
-	return mono_ms() - atomic_load(&up->sender->stop_at_ms) >
-	       (int64_t)HM_SENDER_STOP_GRACE * 1000;
+	return hm_waker_stopping_for_ms(&up->sender->waker) > (int64_t)HM_SENDER_STOP_GRACE * 1000;
 }
 
 /* Keeps the first failure of a series of curl_easy_setopt calls. */
@@ -224,7 +215,7 @@ static void deliver(struct hm_sender *s, struct hm_db *db, struct hm_outbox_msg 
 
 	if (res != CURLE_OK && !up.marked) {
 		/* Stopped, or the mark could not be written: nothing of it went out. */
-		if (atomic_load(&s->stop)) {
+		if (hm_waker_stopping(&s->waker)) {
 			err = hm_outbox_interrupted(db, msg, now);
 			goto out;
 		}
@@ -273,20 +264,7 @@ out:
 static bool sleep_until(struct hm_sender *s, int64_t deadline)
 {
 	int64_t delta = deadline - hm_time_now();
-	if (delta < 0)
-		delta = 0;
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)delta;
-	pthread_mutex_lock(&s->lock);
-	while (!s->woken && !atomic_load(&s->stop)) {
-		int rc = pthread_cond_timedwait(&s->cond, &s->lock, &until);
-		if (rc == ETIMEDOUT)
-			break;
-	}
-	bool woken = s->woken;
-	pthread_mutex_unlock(&s->lock);
-	return woken;
+	return hm_waker_sleep_ms(&s->waker, delta > 0 ? delta * 1000 : 0);
 }
 
 static int64_t earliest(int64_t a, int64_t b)
@@ -341,7 +319,7 @@ static int64_t pass(struct hm_sender *s, struct hm_db *db)
 				    overdue == 1 ? "" : "s");
 	}
 	next = earliest(next, s->waitlist_swept + HM_WAITLIST_SWEEP_SECONDS);
-	while (s->url && !atomic_load(&s->stop)) {
+	while (s->url && !hm_waker_stopping(&s->waker)) {
 		struct hm_outbox_msg msg;
 		int64_t send_due = 0;
 		enum hm_err err = hm_outbox_claim(db, hm_time_now(), &msg, &send_due);
@@ -363,11 +341,8 @@ static void *run(void *arg)
 	struct hm_db *db = NULL;
 	bool recovered = false;
 	prctl(PR_SET_NAME, "hm-sender", 0, 0, 0); /* for top -H and perf */
-	while (!atomic_load(&s->stop)) {
-		pthread_mutex_lock(&s->lock);
-		s->woken = false;
-		atomic_store(&s->wake_pending, false);
-		pthread_mutex_unlock(&s->lock);
+	while (!hm_waker_stopping(&s->waker)) {
+		hm_waker_begin_pass(&s->waker);
 		int64_t next = hm_time_now() + ERROR_PAUSE;
 		if (!db && !(db = hm_db_open(s->app->cfg.db_path))) {
 			hm_log_error("outbox: cannot open the database; trying again");
@@ -404,8 +379,6 @@ static void *run(void *arg)
 struct hm_sender *hm_sender_start(struct hm_app *app, const char **why)
 {
 	struct hm_sender *s = calloc(1, sizeof *s);
-	pthread_condattr_t attr;
-	bool attr_ready = false, lock_ready = false, cond_ready = false;
 	if (!s) {
 		*why = "out of memory";
 		return NULL;
@@ -415,24 +388,11 @@ struct hm_sender *hm_sender_start(struct hm_app *app, const char **why)
 	s->from = app->cfg.smtp_from;
 	s->backoff = app->cfg.smtp_backoff ? app->cfg.smtp_backoff : 60;
 	hm_outbox_env_of(&app->cfg, &s->env);
-	atomic_init(&s->stop, false);
-	atomic_init(&s->wake_pending, false);
-	atomic_init(&s->stop_at_ms, 0);
-	*why = "cannot start the sender thread";
-	if (pthread_condattr_init(&attr) != 0)
-		goto fail;
-	attr_ready = true;
-	if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0)
-		goto fail;
-	if (pthread_mutex_init(&s->lock, NULL) != 0)
-		goto fail;
-	lock_ready = true;
-	if (pthread_cond_init(&s->cond, &attr) != 0)
-		goto fail;
-	cond_ready = true;
-	if (pthread_create(&s->thread, NULL, run, s) != 0)
-		goto fail;
-	pthread_condattr_destroy(&attr);
+	if (!hm_waker_start(&s->waker, run, s)) {
+		*why = "cannot start the sender thread";
+		free(s);
+		return NULL;
+	}
 	if (s->url) {
 		char shown[256];
 		url_for_log(s->url, shown, sizeof shown);
@@ -442,15 +402,6 @@ struct hm_sender *hm_sender_start(struct hm_app *app, const char **why)
 	}
 	*why = NULL;
 	return s;
-fail:
-	if (cond_ready)
-		pthread_cond_destroy(&s->cond);
-	if (lock_ready)
-		pthread_mutex_destroy(&s->lock);
-	if (attr_ready)
-		pthread_condattr_destroy(&attr);
-	free(s);
-	return NULL;
 }
 
 void hm_sender_wake(struct hm_sender *s)
@@ -458,25 +409,14 @@ void hm_sender_wake(struct hm_sender *s)
 	/* Without a relay there is nothing to deliver (reminders keep their own
 	 * schedule); and a wake-up already on its way needs no second one: every
 	 * booking of a busy second would otherwise cost a lock and a futex call. */
-	if (!s || !s->url || atomic_exchange(&s->wake_pending, true))
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->woken = true;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
+	if (s && s->url)
+		hm_waker_wake(&s->waker);
 }
 
 void hm_sender_stop(struct hm_sender *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	atomic_store(&s->stop_at_ms, mono_ms());
-	atomic_store(&s->stop, true);
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cond);
-	pthread_mutex_destroy(&s->lock);
+	hm_waker_stop(&s->waker);
 	free(s);
 }

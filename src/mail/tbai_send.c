@@ -5,8 +5,6 @@
 // (hm_tbai_parse_response) and records it in one transaction. A submission cut by
 // a crash is sent again at the next start: the treasuries answer a repeated file
 // by its identifier, and every answer is kept.
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 #include "harreman/tbai.h"
 #include "harreman/tbai_send.h"
 #include "harreman/timefmt.h"
+#include "harreman/waker.h"
 #include "harreman/banned.h"
 
 #define CONNECT_TIMEOUT 10L
@@ -27,11 +26,7 @@
 #define EXCERPT 2000
 
 struct hm_tbai_send {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond; /* on CLOCK_MONOTONIC */
-	bool woken;
-	atomic_bool stop;
+	struct hm_waker waker;
 	struct hm_app *app;
 	char *cert_pem, *key_pem; /* owned; the key is wiped when freed */
 };
@@ -151,35 +146,18 @@ static int64_t send_next(struct hm_tbai_send *s, struct hm_db *db)
 	return 0;
 }
 
-static void sleep_ms(struct hm_tbai_send *s, int64_t ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(ms / 1000);
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&s->lock);
-	while (!s->woken && !atomic_load(&s->stop))
-		if (pthread_cond_timedwait(&s->cond, &s->lock, &until) != 0)
-			break;
-	s->woken = false;
-	pthread_mutex_unlock(&s->lock);
-}
-
 static void *run(void *arg)
 {
 	struct hm_tbai_send *s = arg;
 	struct hm_db *db = NULL;
 	prctl(PR_SET_NAME, "hm-tbai-send", 0, 0, 0);
-	while (!atomic_load(&s->stop)) {
+	while (!hm_waker_stopping(&s->waker)) {
+		hm_waker_begin_pass(&s->waker);
 		int64_t wait = 5000;
 		if (db || (db = hm_db_open(s->app->cfg.db_path)))
 			wait = send_next(s, db);
 		if (wait > 0)
-			sleep_ms(s, wait);
+			hm_waker_sleep_ms(&s->waker, wait);
 	}
 	hm_db_close(db);
 	return NULL;
@@ -195,65 +173,33 @@ struct hm_tbai_send *hm_tbai_send_start(struct hm_app *app, char *cert_pem, char
 					const char **why)
 {
 	struct hm_tbai_send *s = calloc(1, sizeof *s);
-	pthread_condattr_t attr;
-	bool attr_ready = false, lock_ready = false, cond_ready = false;
 	*why = "cannot start the TicketBAI sending thread";
-	if (!s)
-		goto fail;
-	s->app = app;
-	s->cert_pem = cert_pem;
-	s->key_pem = key_pem;
-	atomic_init(&s->stop, false);
-	if (pthread_condattr_init(&attr) != 0)
-		goto fail;
-	attr_ready = true;
-	if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0)
-		goto fail;
-	if (pthread_mutex_init(&s->lock, NULL) != 0)
-		goto fail;
-	lock_ready = true;
-	if (pthread_cond_init(&s->cond, &attr) != 0)
-		goto fail;
-	cond_ready = true;
-	if (pthread_create(&s->thread, NULL, run, s) != 0)
-		goto fail;
-	pthread_condattr_destroy(&attr);
+	if (s) {
+		s->app = app;
+		s->cert_pem = cert_pem;
+		s->key_pem = key_pem;
+	}
+	if (!s || !hm_waker_start(&s->waker, run, s)) {
+		free(s);
+		free_pems(cert_pem, key_pem);
+		return NULL;
+	}
 	hm_log_info("ticketbai: sending signed invoices to %s", app->cfg.tbai_url);
 	*why = NULL;
 	return s;
-fail:
-	if (cond_ready)
-		pthread_cond_destroy(&s->cond);
-	if (lock_ready)
-		pthread_mutex_destroy(&s->lock);
-	if (attr_ready)
-		pthread_condattr_destroy(&attr);
-	free(s);
-	free_pems(cert_pem, key_pem);
-	return NULL;
 }
 
 void hm_tbai_send_wake(struct hm_tbai_send *s)
 {
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->woken = true;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
+	if (s)
+		hm_waker_wake(&s->waker);
 }
 
 void hm_tbai_send_stop(struct hm_tbai_send *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	atomic_store(&s->stop, true);
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cond);
-	pthread_mutex_destroy(&s->lock);
+	hm_waker_stop(&s->waker);
 	free_pems(s->cert_pem, s->key_pem);
 	free(s);
 }

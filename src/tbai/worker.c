@@ -8,8 +8,6 @@
 // invoices loses nothing; one during a signature loses only that signature, and
 // the next run signs the same invoice again from the same predecessor.
 #include <jansson.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +19,7 @@
 #include "harreman/log.h"
 #include "harreman/tbai_worker.h"
 #include "harreman/timefmt.h"
+#include "harreman/waker.h"
 #include "harreman/banned.h"
 
 #define ERROR_PAUSE_MS 5000 /* after a database or signing error */
@@ -31,12 +30,7 @@ static const struct hm_tbai_software software = {"TBAIGI00000000PRUEBA", "A99800
 						 HM_VERSION};
 
 struct hm_tbai_worker {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond; /* on CLOCK_MONOTONIC */
-	bool woken;          /* under lock */
-	atomic_bool stop;
-	atomic_bool wake_pending;
+	struct hm_waker waker;
 	struct hm_app *app;
 	struct hm_tbai_signer *signer; /* owned */
 };
@@ -207,7 +201,7 @@ out:
 /* Signs every pending invoice in order; false after an error (pause). */
 static bool pass(struct hm_tbai_worker *w, struct hm_db *db)
 {
-	while (!atomic_load(&w->stop)) {
+	while (!hm_waker_stopping(&w->waker)) {
 		struct hm_db_tbai_pending p;
 		enum hm_err err = hm_db_tbai_next_pending(db, &p);
 		if (err == HM_ERR_NOT_FOUND)
@@ -222,38 +216,19 @@ static bool pass(struct hm_tbai_worker *w, struct hm_db *db)
 	return true;
 }
 
-/* Sleeps until woken, stopped or ms have passed. */
-static void sleep_ms(struct hm_tbai_worker *w, int64_t ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(ms / 1000);
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w->lock);
-	while (!w->woken && !atomic_load(&w->stop))
-		if (pthread_cond_timedwait(&w->cond, &w->lock, &until) != 0)
-			break;
-	w->woken = false;
-	pthread_mutex_unlock(&w->lock);
-}
-
 static void *run(void *arg)
 {
 	struct hm_tbai_worker *w = arg;
 	struct hm_db *db = NULL;
 	prctl(PR_SET_NAME, "hm-tbai", 0, 0, 0);
-	while (!atomic_load(&w->stop)) {
-		atomic_store(&w->wake_pending, false);
+	while (!hm_waker_stopping(&w->waker)) {
+		hm_waker_begin_pass(&w->waker);
 		bool ok = false;
 		if (!db && !(db = hm_db_open(w->app->cfg.db_path)))
 			hm_log_error("ticketbai: cannot open the database");
 		else
 			ok = pass(w, db);
-		sleep_ms(w, ok ? HM_TBAI_POLL_MS : ERROR_PAUSE_MS);
+		hm_waker_sleep_ms(&w->waker, ok ? HM_TBAI_POLL_MS : ERROR_PAUSE_MS);
 	}
 	hm_db_close(db);
 	return NULL;
@@ -263,65 +238,32 @@ struct hm_tbai_worker *hm_tbai_worker_start(struct hm_app *app, struct hm_tbai_s
 					    const char **why)
 {
 	struct hm_tbai_worker *w = calloc(1, sizeof *w);
-	pthread_condattr_t attr;
-	bool attr_ready = false, lock_ready = false, cond_ready = false;
 	*why = "cannot start the TicketBAI signer thread";
-	if (!w)
-		goto fail;
-	w->app = app;
-	w->signer = signer;
-	atomic_init(&w->stop, false);
-	atomic_init(&w->wake_pending, false);
-	if (pthread_condattr_init(&attr) != 0)
-		goto fail;
-	attr_ready = true;
-	if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0)
-		goto fail;
-	if (pthread_mutex_init(&w->lock, NULL) != 0)
-		goto fail;
-	lock_ready = true;
-	if (pthread_cond_init(&w->cond, &attr) != 0)
-		goto fail;
-	cond_ready = true;
-	if (pthread_create(&w->thread, NULL, run, w) != 0)
-		goto fail;
-	pthread_condattr_destroy(&attr);
+	if (w) {
+		w->app = app;
+		w->signer = signer;
+	}
+	if (!w || !hm_waker_start(&w->waker, run, w)) {
+		free(w);
+		hm_tbai_signer_close(signer);
+		return NULL;
+	}
 	hm_log_info("ticketbai: signing invoices with %s", hm_tbai_signer_subject(signer));
 	*why = NULL;
 	return w;
-fail:
-	if (cond_ready)
-		pthread_cond_destroy(&w->cond);
-	if (lock_ready)
-		pthread_mutex_destroy(&w->lock);
-	if (attr_ready)
-		pthread_condattr_destroy(&attr);
-	free(w);
-	hm_tbai_signer_close(signer);
-	return NULL;
 }
 
 void hm_tbai_worker_wake(struct hm_tbai_worker *w)
 {
-	if (!w || atomic_exchange(&w->wake_pending, true))
-		return;
-	pthread_mutex_lock(&w->lock);
-	w->woken = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	if (w)
+		hm_waker_wake(&w->waker);
 }
 
 void hm_tbai_worker_stop(struct hm_tbai_worker *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	atomic_store(&w->stop, true);
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
+	hm_waker_stop(&w->waker);
 	hm_tbai_signer_close(w->signer);
 	free(w);
 }
