@@ -197,6 +197,10 @@ hm_handler_fn hm_api_direct_debits_file;
 hm_handler_fn hm_api_direct_debits_settle;
 hm_handler_fn hm_api_direct_debits_returns;
 
+/* src/api/reports.c */
+hm_handler_fn hm_api_reports_book;
+hm_handler_fn hm_api_reports_monthly;
+
 /* src/api/limits.c */
 hm_handler_fn hm_api_limits;
 
@@ -224,6 +228,10 @@ bool hm_api_csv_field(struct hm_buf *out, const char *text, bool last);
 /* src/api/query.c: query strings several resources share. */
 /* Parses a positive integer query parameter; absent leaves *out. On a bad value
  * records "must be a positive whole number" into fields (created when NULL). */
+/* Records message for key into *fields (made on first use; the first message of a
+ * key stays), for a 422 of query parameters. */
+void hm_api_add_field(json_t **fields, const char *key, const char *message);
+
 bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out, json_t **fields);
 
 /* Parses ?key=true|false into *out (false when absent). On another value records

@@ -14,12 +14,16 @@
 
 #include "harreman/db.h"
 
-/* A run for collection_date (checked by the caller), audited. HM_ERR_CONFLICT when
+struct hm_outbox_env;
+
+/* A run for collection_date (checked by the caller), audited, with its
+ * pre-notifications queued (one per mandate holder; env borrowed). HM_ERR_CONFLICT when
  * there is nothing to collect. *out {id, collection_date, status, count,
  * total_cents, items: [{invoice_id, client_id, mandate_reference, amount_cents,
  * sequence, returned_reason}]} (count and total_cents: the items not returned). */
 enum hm_err hm_db_direct_debits_create(struct hm_db *db, const char *collection_date,
-				       const struct hm_actor *who, json_t **out);
+				       const struct hm_actor *who, const struct hm_outbox_env *env,
+				       json_t **out);
 
 /* Every run, newest first, at most limit (caller owns *items), as create's. */
 enum hm_err hm_db_direct_debits_list(struct hm_db *db, int limit, json_t **items);
@@ -33,10 +37,10 @@ enum hm_err hm_db_direct_debits_list(struct hm_db *db, int limit, json_t **items
 enum hm_err hm_db_direct_debits_file(struct hm_db *db, int64_t id, json_t **out);
 
 /* Settles open run id: a direct_debit payment per item not returned, settling its
- * invoice (at most what is still due), audited. HM_ERR_NOT_FOUND; HM_ERR_CONFLICT
+ * invoice (at most what is still due), each with its receipt queued, audited. HM_ERR_NOT_FOUND; HM_ERR_CONFLICT
  * when settled already. *out as create's. */
 enum hm_err hm_db_direct_debits_settle(struct hm_db *db, int64_t id, const struct hm_actor *who,
-				       json_t **out);
+				       const struct hm_outbox_env *env, json_t **out);
 
 /* A returned collection: invoice_id of the run, with its ISO reason code. */
 struct hm_direct_debit_return {

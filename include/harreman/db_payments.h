@@ -26,12 +26,17 @@ struct hm_payment_input {
 	const char *method;
 };
 
-/* Records in and settles invoices, audited ("payment.create"), in one transaction.
+/* Records in and settles invoices, audited ("payment.create"), and queues its
+ * receipt (src/db/outbox.c, env borrowed), in one transaction. Without an invoice
+ * it spreads over the unpaid invoices no open direct-debit run holds.
  * HM_ERR_NOT_FOUND: no such client, or the invoice is not the client's;
+ * HM_ERR_IN_DIRECT_DEBIT: an open run holds the invoice;
  * HM_ERR_VALIDATION_FAILED: more than is due. *out {id, client_id, method,
  * amount_cents, paid_at, allocations: [{invoice_id, amount_cents}]}. */
+struct hm_outbox_env;
 enum hm_err hm_db_payments_create(struct hm_db *db, const struct hm_payment_input *in,
-				  const struct hm_actor *who, json_t **out);
+				  const struct hm_actor *who, const struct hm_outbox_env *env,
+				  json_t **out);
 
 /* Inside the caller's transaction: writes the payment row of in (no allocation),
  * *id its id. */

@@ -20,6 +20,7 @@ enum hm_err {
 	HM_ERR_EMAIL_TAKEN,
 	HM_ERR_NO_SESSIONS_LEFT,
 	HM_ERR_CONFLICT,
+	HM_ERR_IN_DIRECT_DEBIT, /* a desk payment for an invoice an open run holds */
 	HM_ERR_PAYLOAD_TOO_LARGE,
 	HM_ERR_URI_TOO_LONG,
 	HM_ERR_UNSUPPORTED_MEDIA_TYPE,

@@ -21,6 +21,9 @@ enum hm_msg_kind {
 	HM_MSG_INQUIRY_ANSWERED,
 	HM_MSG_WAITLIST_REGISTERED, /* a freed event place went to the first in line */
 	HM_MSG_WAITLIST_OFFER,      /* a freed group seat is held for the first in line */
+	HM_MSG_PAYMENT_RECEIPT,     /* a payment was recorded: what it settled */
+	HM_MSG_DEBIT_NOTICE,        /* the pre-notification of a direct debit */
+	HM_MSG_INVOICE_OVERDUE,     /* an invoice unpaid 30 days after issue */
 	HM_MSG_KIND_COUNT
 };
 
@@ -46,6 +49,13 @@ struct hm_msg_answer {
 	const char *question, *answer;
 };
 
+/* An invoice a payment message names (borrowed number): its amount settled,
+ * collected or due. */
+struct hm_msg_invoice {
+	const char *number;
+	long long amount_cents;
+};
+
 /* What a message speaks of; every pointer is borrowed and may be NULL when the
  * kind does not use it (it is then written as empty). */
 struct hm_msg_params {
@@ -67,8 +77,15 @@ struct hm_msg_params {
 	int response_hours;                  /* inquiry received: promised hours, 0 for none */
 	const struct hm_msg_answer *answers; /* inquiry received: suggested answers */
 	size_t n_answers;
-	const char *title;                    /* waitlist registered: the event's title */
-	const struct hm_local_time *deadline; /* waitlist offer: held until, local time */
+	const char *title;                     /* waitlist registered: the event's title */
+	const struct hm_local_time *deadline;  /* waitlist offer: held until, local time */
+	long long amount_cents;                /* payments: paid, to collect or due */
+	const struct hm_local_time *date;      /* payments: paid on, collected on, issued on */
+	const struct hm_msg_invoice *invoices; /* receipt, notice: each invoice ({invoices}) */
+	size_t n_invoices;
+	const char *invoice;   /* overdue: the invoice's number */
+	const char *reference; /* debit notice: the mandate reference */
+	const char *creditor;  /* debit notice: the creditor identifier */
 };
 
 /* Appends the subject (one line) and the body ("\n" line ends) of kind in locale.
@@ -80,5 +97,13 @@ bool hm_msg_render(enum hm_msg_kind kind, enum hm_locale locale, const struct hm
  * asteartea, 16:00", "martes, 24 de noviembre de 2026, 16:00", "Tuesday 24
  * November 2026, 16:00". */
 bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out);
+
+/* Appends the date of t alone: "2026ko azaroaren 24a", "24 de noviembre de 2026",
+ * "24 November 2026". */
+bool hm_msg_format_date(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out);
+
+/* Appends an amount of euros as the language writes it: "1.234,50 €" (Basque,
+ * Spanish), "€1,234.50" (English); a minus sign before a negative one. */
+bool hm_msg_format_amount(enum hm_locale locale, long long cents, struct hm_buf *out);
 
 #endif

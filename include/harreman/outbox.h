@@ -63,6 +63,17 @@ enum hm_err hm_outbox_waitlist_registered(struct hm_db *db, const struct hm_outb
 enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_env *env,
 				     int64_t waitlist_id, int64_t now);
 
+/* A receipt for payment_id to its client: the amount, the day and what it settled
+ * (one per payment: the unique index outbox_one_receipt). */
+enum hm_err hm_outbox_payment_receipt(struct hm_db *db, const struct hm_outbox_env *env,
+				      int64_t payment_id, int64_t now);
+
+/* The pre-notification of direct-debit run run_id: one message to the holder of
+ * each mandate it collects under, with the amount, the collection date, the
+ * mandate reference, the creditor identifier and the invoices. */
+enum hm_err hm_outbox_debit_notices(struct hm_db *db, const struct hm_outbox_env *env,
+				    int64_t run_id, int64_t now);
+
 /* ---- the scheduler and the sender: each call is its own transaction ---------- */
 
 #define HM_REMINDER_AHEAD ((int64_t)24 * 3600)
@@ -74,6 +85,14 @@ enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_en
  * how many; *next_due: when the next lesson enters the window (0: none known). */
 enum hm_err hm_outbox_queue_reminders(struct hm_db *db, const struct hm_outbox_env *env,
 				      int64_t now, int *queued, int64_t *next_due);
+
+/* Queues, in its own transaction, the reminder of every invoice unpaid
+ * HM_OVERDUE_DAYS after issue that has none yet (once per invoice, ever: the unique
+ * index outbox_one_overdue), to its client's address, leaving out erased clients
+ * and invoices an open direct-debit run is collecting; at most a batch per call.
+ * *queued: how many. */
+enum hm_err hm_outbox_queue_overdue(struct hm_db *db, const struct hm_outbox_env *env, int64_t now,
+				    int *queued);
 
 /* Messages a dead process left in `sending`: back to `queued` when their data had
  * not begun to go out, to `unknown` otherwise; their open delivery-log rows are

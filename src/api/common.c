@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/csv.h"
 #include "harreman/buf.h"
 #include "harreman/db.h"
 #include "harreman/db_clients.h"
@@ -140,17 +141,15 @@ enum hm_err hm_api_caller_client(struct hm_request *req, int64_t *client_id)
 	return hm_db_clients_of_user(req->db, req->who.user_id, client_id);
 }
 
-/* One CSV field per RFC 4180: quoted when it holds a comma, quote or line break;
- * text a spreadsheet would run as a formula gets a leading apostrophe. */
+/* One CSV field per RFC 4180 (src/util/csv.c), then a comma or CRLF. */
 bool hm_api_csv_field(struct hm_buf *out, const char *text, bool last)
 {
-	bool quote = strpbrk(text, ",\"\r\n") != NULL || strchr("=+-@\t", text[0] ? text[0] : 'x');
-	bool ok = !quote || hm_buf_append(out, "\"", 1);
-	if (ok && quote && strchr("=+-@\t", text[0] ? text[0] : 'x'))
-		ok = hm_buf_append(out, "'", 1);
-	for (const char *p = text; ok && *p; p++)
-		ok = *p == '"' ? hm_buf_append(out, "\"\"", 2) : hm_buf_append(out, p, 1);
-	if (ok && quote)
-		ok = hm_buf_append(out, "\"", 1);
-	return ok && hm_buf_append(out, last ? "\r\n" : ",", last ? 2 : 1);
+	struct hm_csv csv;
+	hm_csv_begin(&csv, out, HM_CSV_RFC4180);
+	hm_csv_str(&csv, text);
+	if (last)
+		hm_csv_end_row(&csv);
+	else if (csv.ok)
+		csv.ok = hm_buf_append(out, ",", 1);
+	return csv.ok;
 }

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/db_direct_debits.h"
 #include "harreman/hours.h"
 #include "harreman/limits.h"
+#include "harreman/outbox.h"
+#include "harreman/sender.h"
 #include "harreman/pain008.h"
 #include "harreman/sepa.h"
 #include "harreman/timefmt.h"
@@ -59,7 +62,9 @@ void hm_api_direct_debits_create(struct hm_request *req, struct hm_reply *reply)
 				   "ahead");
 	if (!hm_api_validation_ok_or_reply(reply, &v))
 		return;
-	enum hm_err err = hm_db_direct_debits_create(req->db, date, &HM_ACTOR(req), &out);
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	enum hm_err err = hm_db_direct_debits_create(req->db, date, &HM_ACTOR(req), &env, &out);
 	if (err == HM_ERR_CONFLICT) {
 		hm_reply_error(reply, err,
 			       "Nothing to collect: no unpaid invoice of a client with "
@@ -67,6 +72,8 @@ void hm_api_direct_debits_create(struct hm_request *req, struct hm_reply *reply)
 		return;
 	}
 	hm_api_reply_result(reply, err, 201, out);
+	if (err == HM_OK)
+		hm_sender_wake(req->app->sender); /* the pre-notifications */
 }
 
 void hm_api_direct_debits_list(struct hm_request *req, struct hm_reply *reply)
@@ -170,9 +177,13 @@ void hm_api_direct_debits_settle(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	if (!hm_api_no_fields_or_reply(req, reply))
 		return;
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
 	enum hm_err err = hm_db_direct_debits_settle(req->db, req->path_ids[0], &HM_ACTOR(req),
-						     &out);
+						     &env, &out);
 	hm_api_reply_result(reply, err, 200, out);
+	if (err == HM_OK)
+		hm_sender_wake(req->app->sender); /* the receipts */
 }
 
 /* {items: [{invoice_id, reason}]} into r[0..*n). */

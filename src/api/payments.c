@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "harreman/api.h"
+#include "harreman/app.h"
 #include "harreman/db_clients.h"
 #include "harreman/db_invoices.h"
 #include "harreman/db_payments.h"
 #include "harreman/hours.h"
+#include "harreman/outbox.h"
+#include "harreman/sender.h"
 #include "harreman/sepa.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
@@ -68,13 +71,17 @@ void hm_api_payments_create(struct hm_request *req, struct hm_reply *reply)
 	json_t *out = NULL;
 	if (!read_payment_or_reply(req, reply, &in))
 		return;
-	enum hm_err err = hm_db_payments_create(req->db, &in, &HM_ACTOR(req), &out);
+	struct hm_outbox_env env;
+	hm_outbox_env_of(&req->app->cfg, &env);
+	enum hm_err err = hm_db_payments_create(req->db, &in, &HM_ACTOR(req), &env, &out);
 	if (err == HM_ERR_VALIDATION_FAILED) {
 		hm_reply_invalid(
 			reply, json_pack("{s:s}", "amount_cents", "must not be more than is due"));
 		return;
 	}
 	hm_api_reply_result(reply, err, 201, out);
+	if (err == HM_OK)
+		hm_sender_wake(req->app->sender); /* the receipt */
 }
 
 void hm_api_payments_list(struct hm_request *req, struct hm_reply *reply)

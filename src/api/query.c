@@ -9,7 +9,7 @@
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
-static void add_field(json_t **fields, const char *key, const char *message)
+void hm_api_add_field(json_t **fields, const char *key, const char *message)
 {
 	if (!*fields)
 		*fields = json_object();
@@ -30,7 +30,7 @@ bool hm_api_query_id(const struct hm_request *req, const char *key, int64_t *out
 		v = v * 10 + (text[i] - '0');
 	}
 	if (!ok) {
-		add_field(fields, key, "must be a positive whole number");
+		hm_api_add_field(fields, key, "must be a positive whole number");
 		return false;
 	}
 	*out = v;
@@ -44,7 +44,7 @@ bool hm_api_query_bool(const struct hm_request *req, const char *key, bool *out,
 	if (!text)
 		return true;
 	if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0) {
-		add_field(fields, key, "must be true or false");
+		hm_api_add_field(fields, key, "must be true or false");
 		return false;
 	}
 	*out = text[0] == 't';
@@ -60,22 +60,22 @@ bool hm_api_query_days(const struct hm_request *req, int default_span, int max_s
 	bool ok = true;
 	hm_local_day(req->now, from, &weekday);
 	if (from_text && !hm_date_parse(from_text, from)) {
-		add_field(fields, "from", "must be a date, YYYY-MM-DD");
+		hm_api_add_field(fields, "from", "must be a date, YYYY-MM-DD");
 		ok = false;
 	}
 	*to = *from + default_span - 1;
 	if (to_text && !hm_date_parse(to_text, to)) {
-		add_field(fields, "to", "must be a date, YYYY-MM-DD");
+		hm_api_add_field(fields, "to", "must be a date, YYYY-MM-DD");
 		ok = false;
 	}
 	if (ok && *to < *from) {
-		add_field(fields, "to", "must not be before from");
+		hm_api_add_field(fields, "to", "must not be before from");
 		ok = false;
 	}
 	if (ok && *to - *from + 1 > max_span) {
-		add_field(fields, "to",
-			  max_span == 31 ? "the range is at most 31 days"
-					 : "the range is too long");
+		hm_api_add_field(fields, "to",
+				 max_span == 31 ? "the range is at most 31 days"
+						: "the range is too long");
 		ok = false;
 	}
 	return ok;

@@ -142,6 +142,10 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_OPTIONAL},
 	{.methods = HM_POST, .pattern = V1 "/direct-debits/{id}/returns", .handler = hm_api_direct_debits_returns,
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_REQUIRED},
+	{.methods = HM_GET, .pattern = V1 "/reports/book.csv", .handler = hm_api_reports_book,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/reports/monthly", .handler = hm_api_reports_monthly,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
 
 	/* Lessons */
 	{.methods = HM_POST, .pattern = V1 "/lessons", .handler = hm_api_lessons_create,

@@ -7,7 +7,8 @@
 // overdue and answered inquiries, community events with registrations (and a full
 // workshop with a waiting list), students' contributions (published and waiting for
 // review), twenty automatic answers in each language, a TEST business in Gipuzkoa
-// with the invoices of every contract. All of it is written in one transaction and placed relative to
+// with the invoices of every contract, payments, two families with SEPA mandates and
+// an overdue invoice. All of it is written in one transaction and placed relative to
 // the current time, so the demo always looks current; nothing is random.
 // The passwords are public by design: `scripts/run` prints the three logins, and the
 // other tutors (amaia@, jon@) use Mikel's password, the other students (irati@, unai@,
@@ -20,6 +21,7 @@
 #include "harreman/audit.h"
 #include "harreman/db_answers.h"
 #include "harreman/db_invoices.h"
+#include "harreman/db_payments.h"
 #include "harreman/demo.h"
 #include "harreman/hours.h"
 #include "harreman/loyalty.h"
@@ -1328,6 +1330,77 @@ static enum hm_err seed_invoices(struct demo *d)
 	return err;
 }
 
+/* Getting paid (issue 15): Irati's and Josu's families signed SEPA mandates
+ * (Irati's invoices were collected by direct debit; Josu's newest waits for the
+ * next run); Unai, Peio and Sarah paid each invoice at the desk a few days after
+ * it was issued; Ane, Maite and Garazi have paid nothing, and Maite's one invoice
+ * is a month old: overdue. Written straight (no receipts: this is the past). */
+struct demo_mandate {
+	int client;
+	const char *iban, *holder;
+};
+static const struct demo_mandate demo_mandates[] = {
+	{C_IRATI, "ES3820950611019104567890", "Edurne Goikoetxea"},
+	{C_JOSU, "ES4730350012761234567890", "Josu Mendizabal"},
+};
+static const int demo_payers[] = {C_IRATI, C_UNAI, C_PEIO, C_SARAH, C_JOSU};
+
+static enum hm_err seed_payments(struct demo *d)
+{
+	static const char mandate_sql[] =
+		"INSERT INTO mandates (client_id, reference, iban, holder_name, signed_on,"
+		" created_at) SELECT ?1, 'HRM-' || ?1 || '-' || (SELECT coalesce(max(id), 0) + 1"
+		" FROM mandates), ?2, ?3, min(issued_on), min(issued_at) FROM invoices"
+		" WHERE client_id = ?1";
+	/* Every invoice with something due of the client but Josu's newest. */
+	static const char due_sql[] =
+		"SELECT id, total_cents - paid_cents, issued_at FROM invoices WHERE client_id = ?1"
+		" AND total_cents > paid_cents AND NOT (?2 AND issued_at = (SELECT max(issued_at)"
+		" FROM invoices WHERE client_id = ?1)) ORDER BY issued_at, id LIMIT 64";
+	static const char *const methods[] = {"cash", "card", "transfer"};
+	enum hm_err err = HM_OK;
+	for (size_t i = 0; i < COUNT_OF(demo_mandates) && err == HM_OK; i++) {
+		sqlite3_stmt *stmt = hm_db_stmt(d->db, mandate_sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, d->client[demo_mandates[i].client]);
+		sqlite3_bind_text(stmt, 2, demo_mandates[i].iban, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, demo_mandates[i].holder, -1, SQLITE_STATIC);
+		err = run(d->db, stmt, "demo mandate");
+	}
+	for (size_t i = 0; i < COUNT_OF(demo_payers) && err == HM_OK; i++) {
+		int c = demo_payers[i];
+		int64_t ids[64], due[64], at[64];
+		size_t n = 0;
+		sqlite3_stmt *stmt = hm_db_stmt(d->db, due_sql);
+		if (!stmt)
+			return HM_ERR_INTERNAL;
+		sqlite3_bind_int64(stmt, 1, d->client[c]);
+		sqlite3_bind_int(stmt, 2, c == C_JOSU);
+		while (n < 64 && sqlite3_step(stmt) == SQLITE_ROW) {
+			ids[n] = sqlite3_column_int64(stmt, 0);
+			due[n] = sqlite3_column_int64(stmt, 1);
+			at[n++] = sqlite3_column_int64(stmt, 2);
+		}
+		hm_db_done(stmt);
+		for (size_t k = 0; k < n && err == HM_OK; k++) {
+			int64_t paid_at = at[k] + (int64_t)3 * 86400 + 3600;
+			struct hm_payment_input in = {
+				.client_id = d->client[c],
+				.amount_cents = due[k],
+				.paid_at = paid_at < d->now ? paid_at : d->now,
+				.method = c == C_IRATI ? "direct_debit" : methods[(i + k) % 3],
+			};
+			struct hm_actor who = {.user_id = d->user[U_MIKEL], .now = in.paid_at};
+			int64_t payment = 0;
+			err = hm_db_payments_insert(d->db, &in, &who, &payment);
+			if (err == HM_OK)
+				err = hm_db_payments_allocate(d->db, payment, ids[k], due[k]);
+		}
+	}
+	return err;
+}
+
 static enum hm_err seed_interactions(struct demo *d)
 {
 	static const char sql[] =
@@ -1790,10 +1863,11 @@ enum hm_err hm_demo_seed(struct hm_db *db, bool *seeded)
 	    (err = seed_tutors(&d)) != HM_OK || (err = seed_services(&d)) != HM_OK ||
 	    (err = seed_clients(&d)) != HM_OK || (err = seed_business(&d)) != HM_OK ||
 	    (err = seed_contracts(&d)) != HM_OK || (err = seed_third_parties(&d)) != HM_OK ||
-	    (err = seed_invoices(&d)) != HM_OK || (err = seed_interactions(&d)) != HM_OK ||
-	    (err = seed_inquiries(&d)) != HM_OK || (err = seed_gift_stock(&d)) != HM_OK ||
-	    (err = seed_events(&d)) != HM_OK || (err = seed_contributions(&d)) != HM_OK ||
-	    (err = seed_answers(&d)) != HM_OK || (err = hm_db_commit(db)) != HM_OK)
+	    (err = seed_invoices(&d)) != HM_OK || (err = seed_payments(&d)) != HM_OK ||
+	    (err = seed_interactions(&d)) != HM_OK || (err = seed_inquiries(&d)) != HM_OK ||
+	    (err = seed_gift_stock(&d)) != HM_OK || (err = seed_events(&d)) != HM_OK ||
+	    (err = seed_contributions(&d)) != HM_OK || (err = seed_answers(&d)) != HM_OK ||
+	    (err = hm_db_commit(db)) != HM_OK)
 		goto out;
 	*seeded = true;
 out:

@@ -11,6 +11,7 @@
 #include "harreman/db_direct_debits.h"
 #include "harreman/db_json.h"
 #include "harreman/db_payments.h"
+#include "harreman/outbox.h"
 #include "harreman/sepa.h"
 #include "harreman/banned.h"
 
@@ -132,7 +133,8 @@ static enum hm_err insert_run(struct hm_db *db, const char *date, const struct h
 }
 
 enum hm_err hm_db_direct_debits_create(struct hm_db *db, const char *collection_date,
-				       const struct hm_actor *who, json_t **out)
+				       const struct hm_actor *who, const struct hm_outbox_env *env,
+				       json_t **out)
 {
 	json_t *candidates = NULL;
 	int64_t id = 0;
@@ -147,6 +149,8 @@ enum hm_err hm_db_direct_debits_create(struct hm_db *db, const char *collection_
 	for (size_t i = 0; err == HM_OK && i < json_array_size(candidates); i++)
 		err = insert_item(db, id, json_array_get(candidates, i));
 	json_decref(candidates);
+	if (err == HM_OK)
+		err = hm_outbox_debit_notices(db, env, id, who->now);
 	if (err == HM_OK)
 		err = read_run(db, id, out);
 	if (err == HM_OK)
@@ -222,7 +226,8 @@ static json_t *collection_from_row(sqlite3_stmt *stmt)
 }
 
 /* One payment per collection of run id not returned, settling at most what is due. */
-static enum hm_err record_payments(struct hm_db *db, int64_t id, const struct hm_actor *who)
+static enum hm_err record_payments(struct hm_db *db, int64_t id, const struct hm_actor *who,
+				   const struct hm_outbox_env *env)
 {
 	static const char sql[] =
 		"SELECT d.invoice_id, d.client_id, d.amount_cents, i.total_cents - i.paid_cents"
@@ -249,6 +254,8 @@ static enum hm_err record_payments(struct hm_db *db, int64_t id, const struct hm
 			err = hm_db_payments_allocate(
 				db, payment, json_integer_value(json_object_get(row, "invoice_id")),
 				amount < due ? amount : due);
+		if (err == HM_OK)
+			err = hm_outbox_payment_receipt(db, env, payment, who->now);
 	}
 	json_decref(rows);
 	return err;
@@ -269,7 +276,7 @@ static enum hm_err mark_settled(struct hm_db *db, int64_t id, int64_t now)
 }
 
 enum hm_err hm_db_direct_debits_settle(struct hm_db *db, int64_t id, const struct hm_actor *who,
-				       json_t **out)
+				       const struct hm_outbox_env *env, json_t **out)
 {
 	bool open = false;
 	enum hm_err err = hm_db_begin(db);
@@ -279,7 +286,7 @@ enum hm_err hm_db_direct_debits_settle(struct hm_db *db, int64_t id, const struc
 	if (err == HM_OK && !open)
 		err = HM_ERR_CONFLICT;
 	if (err == HM_OK)
-		err = record_payments(db, id, who);
+		err = record_payments(db, id, who, env);
 	if (err == HM_OK)
 		err = mark_settled(db, id, who->now);
 	if (err == HM_OK)

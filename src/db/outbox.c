@@ -14,11 +14,13 @@
 #include "harreman/app.h"
 #include "harreman/audit.h"
 #include "harreman/hours.h"
+#include "harreman/limits.h"
 #include "harreman/log.h"
 #include "harreman/mailfmt.h"
 #include "harreman/messages.h"
 #include "harreman/db_answers.h"
 #include "harreman/outbox.h"
+#include "harreman/sepa.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -81,26 +83,24 @@ static void local_time(int64_t t, struct hm_local_time *out)
 
 struct queued {
 	enum hm_msg_kind kind;
-	int64_t client_id, lesson_id, inquiry_id; /* 0: none */
+	int64_t client_id, lesson_id, inquiry_id;        /* 0: none */
+	int64_t payment_id, invoice_id, direct_debit_id; /* 0: none */
 	enum hm_locale locale;
 	const char *to;
 	const struct hm_msg_params *params;
 };
 
-/* Renders q and inserts it, queued and due now. A reminder that exists already
- * is left alone (the unique index decides). */
+/* Renders q and inserts it, queued and due now. A message that exists already (a
+ * lesson's reminder, a payment's receipt, a run's notice to a client, an
+ * invoice's overdue reminder: the unique indexes decide) is left alone. */
 static enum hm_err queue(struct hm_db *db, const struct hm_outbox_env *env, const struct queued *q,
 			 int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO outbox (kind, client_id, lesson_id, inquiry_id, locale, to_addr, subject,"
-		" body, message_id, next_attempt_at, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)";
-	static const char reminder_sql[] =
-		"INSERT INTO outbox (kind, client_id, lesson_id, inquiry_id, locale, to_addr, subject,"
-		" body, message_id, next_attempt_at, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)"
-		" ON CONFLICT (lesson_id) WHERE kind = 'lesson_reminder' DO NOTHING";
+		" body, message_id, next_attempt_at, created_at, updated_at, payment_id, invoice_id,"
+		" direct_debit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, ?11,"
+		" ?12, ?13) ON CONFLICT DO NOTHING";
 	struct hm_buf subject, body;
 	enum hm_err err = HM_ERR_INTERNAL;
 	sqlite3_stmt *stmt = NULL;
@@ -123,7 +123,7 @@ static enum hm_err queue(struct hm_db *db, const struct hm_outbox_env *env, cons
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
 	snprintf(message_id, sizeof message_id, "<%lld.%s@%s>", (long long)now, hex, env->domain);
-	stmt = hm_db_stmt(db, q->kind == HM_MSG_LESSON_REMINDER ? reminder_sql : sql);
+	stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		goto out;
 	sqlite3_bind_text(stmt, 1, hm_msg_kind_name(q->kind), -1, SQLITE_STATIC);
@@ -139,6 +139,12 @@ static enum hm_err queue(struct hm_db *db, const struct hm_outbox_env *env, cons
 	sqlite3_bind_text(stmt, 8, body.data, (int)body.len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 9, message_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 10, now);
+	if (q->payment_id)
+		sqlite3_bind_int64(stmt, 11, q->payment_id);
+	if (q->invoice_id)
+		sqlite3_bind_int64(stmt, 12, q->invoice_id);
+	if (q->direct_debit_id)
+		sqlite3_bind_int64(stmt, 13, q->direct_debit_id);
 	err = sqlite3_step(stmt) == SQLITE_DONE ? HM_OK : hm_db_fail(db, "queue message");
 out:
 	hm_db_done(stmt);
@@ -399,6 +405,368 @@ enum hm_err hm_outbox_waitlist_offer(struct hm_db *db, const struct hm_outbox_en
 		" JOIN services s ON s.id = w.service_id LEFT JOIN users t ON t.id = w.tutor_id"
 		" WHERE w.id = ?1 AND ?2 = ?2";
 	return queue_waitlist(db, env, HM_MSG_WAITLIST_OFFER, sql, waitlist_id, 0, now);
+}
+
+/* ---- payments ------------------------------------------------------------- */
+
+#define MSG_INVOICES_MAX 100 /* invoices one payment message lists */
+#define OVERDUE_BATCH 64
+
+/* A local date "YYYY-MM-DD" as a wall-clock day (all zero when it is not one). */
+static void date_of_text(const char *text, struct hm_local_time *out)
+{
+	int64_t day, y;
+	unsigned m, d;
+	memset(out, 0, sizeof *out);
+	if (!text || !hm_date_parse(text, &day))
+		return;
+	hm_civil_from_days(day, &y, &m, &d);
+	out->year = (int)y;
+	out->month = (int)m;
+	out->day = (int)d;
+	out->weekday = hm_day_weekday(day);
+}
+
+/* Who a payment message goes to: the client's name, e-mail (else the guardian's;
+ * NULL: none) and language. */
+struct recipient {
+	int64_t client_id;
+	char *name, *to;
+	enum hm_locale locale;
+};
+
+static void recipient_release(struct recipient *r)
+{
+	free(r->name);
+	free(r->to);
+	memset(r, 0, sizeof *r);
+}
+
+static enum hm_err read_recipient(struct hm_db *db, int64_t client_id, struct recipient *r)
+{
+	static const char sql[] = "SELECT full_name, coalesce(email, guardian_email), locale"
+				  " FROM clients WHERE id = ?1";
+	memset(r, 0, sizeof *r);
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		r->client_id = client_id;
+		r->name = hm_db_column_strdup(stmt, 0);
+		r->to = hm_db_column_strdup(stmt, 1);
+		r->locale = hm_locale_from_name((const char *)sqlite3_column_text(stmt, 2));
+	}
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read recipient");
+	return r->name ? HM_OK : HM_ERR_INTERNAL;
+}
+
+/* The invoices a payment message lists (owned numbers). */
+struct invoice_list {
+	struct hm_msg_invoice items[MSG_INVOICES_MAX]; /* number: numbers[i] */
+	char *numbers[MSG_INVOICES_MAX];
+	size_t n;
+	long long total_cents;
+};
+
+static void invoice_list_release(struct invoice_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->numbers[i]);
+	l->n = 0;
+}
+
+/* Appends the current row's (number, amount) at columns col and col + 1. */
+static bool invoice_list_add(struct invoice_list *l, sqlite3_stmt *stmt, int col)
+{
+	long long amount = sqlite3_column_int64(stmt, col + 1);
+	l->total_cents += amount;
+	if (l->n == MSG_INVOICES_MAX)
+		return true; /* the total still counts it */
+	char *number = hm_db_column_strdup(stmt, col);
+	if (!number)
+		return false;
+	l->numbers[l->n] = number;
+	l->items[l->n].number = number;
+	l->items[l->n++].amount_cents = amount;
+	return true;
+}
+
+enum hm_err hm_outbox_payment_receipt(struct hm_db *db, const struct hm_outbox_env *env,
+				      int64_t payment_id, int64_t now)
+{
+	static const char pay_sql[] = "SELECT client_id, amount_cents, paid_at FROM payments"
+				      " WHERE id = ?1";
+	static const char inv_sql[] =
+		"SELECT i.series || '-' || i.number, a.amount_cents FROM payment_allocations a"
+		" JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = ?1"
+		" AND a.amount_cents > 0 ORDER BY a.id";
+	struct invoice_list *list = calloc(1, sizeof *list);
+	struct recipient r = {0};
+	struct hm_local_time paid_on;
+	int64_t client_id = 0, amount = 0, paid_at = 0;
+	enum hm_err err = list ? HM_OK : HM_ERR_INTERNAL;
+	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, pay_sql) : NULL;
+	if (!stmt) {
+		free(list);
+		return HM_ERR_INTERNAL;
+	}
+	sqlite3_bind_int64(stmt, 1, payment_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		client_id = sqlite3_column_int64(stmt, 0);
+		amount = sqlite3_column_int64(stmt, 1);
+		paid_at = sqlite3_column_int64(stmt, 2);
+	}
+	hm_db_done(stmt);
+	if (rc != SQLITE_ROW)
+		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read payment");
+	if (err == HM_OK)
+		err = read_recipient(db, client_id, &r);
+	if (err == HM_OK && r.to && (stmt = hm_db_stmt(db, inv_sql)) == NULL)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK && r.to) {
+		sqlite3_bind_int64(stmt, 1, payment_id);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			if (!invoice_list_add(list, stmt, 0)) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		hm_db_done(stmt);
+		if (rc != SQLITE_DONE)
+			err = hm_db_fail(db, "read receipt invoices");
+	}
+	if (err == HM_OK && r.to) {
+		local_time(paid_at, &paid_on);
+		struct hm_msg_params p = {
+			.name = r.name,
+			.amount_cents = amount,
+			.date = &paid_on,
+			.invoices = list->items,
+			.n_invoices = list->n,
+		};
+		struct queued q = {
+			.kind = HM_MSG_PAYMENT_RECEIPT,
+			.client_id = client_id,
+			.payment_id = payment_id,
+			.locale = r.locale,
+			.to = r.to,
+			.params = &p,
+		};
+		err = queue(db, env, &q, now);
+	}
+	invoice_list_release(list);
+	free(list);
+	recipient_release(&r);
+	return err;
+}
+
+/* The notice of run_id to the holder of one mandate (client_id), listing list. */
+static enum hm_err queue_notice(struct hm_db *db, const struct hm_outbox_env *env, int64_t run_id,
+				int64_t client_id, const char *reference, const char *creditor,
+				const struct hm_local_time *date, const struct invoice_list *list,
+				int64_t now)
+{
+	struct recipient r;
+	enum hm_err err = read_recipient(db, client_id, &r);
+	if (err == HM_OK && r.to) {
+		struct hm_msg_params p = {
+			.name = r.name,
+			.amount_cents = list->total_cents,
+			.date = date,
+			.invoices = list->items,
+			.n_invoices = list->n,
+			.reference = reference,
+			.creditor = creditor,
+		};
+		struct queued q = {
+			.kind = HM_MSG_DEBIT_NOTICE,
+			.client_id = client_id,
+			.direct_debit_id = run_id,
+			.locale = r.locale,
+			.to = r.to,
+			.params = &p,
+		};
+		err = queue(db, env, &q, now);
+	}
+	recipient_release(&r);
+	return err;
+}
+
+/* The creditor identifier the pain.008 file names: the business's own (column
+ * id_col), else made from its NIF (nif_col) with the suffix "000"; "" when
+ * neither is set. Owned. */
+static char *creditor_of(sqlite3_stmt *stmt, int id_col, int nif_col)
+{
+	char made[HM_CREDITOR_ID_MAX + 1] = "";
+	const char *id = (const char *)sqlite3_column_text(stmt, id_col);
+	const char *nif = (const char *)sqlite3_column_text(stmt, nif_col);
+	if (id)
+		return hm_db_column_strdup(stmt, id_col);
+	if (!nif || !hm_creditor_id_make(nif, "000", made))
+		made[0] = '\0';
+	return strdup(made);
+}
+
+enum hm_err hm_outbox_debit_notices(struct hm_db *db, const struct hm_outbox_env *env,
+				    int64_t run_id, int64_t now)
+{
+	/* Each mandate's items together: one notice per holder. */
+	static const char sql[] =
+		"SELECT m.client_id, m.reference, i.series || '-' || i.number, d.amount_cents,"
+		" r.collection_date, b.creditor_id, b.nif"
+		" FROM direct_debit_items d JOIN direct_debit_runs r ON r.id = d.run_id"
+		" JOIN mandates m ON m.id = d.mandate_id JOIN invoices i ON i.id = d.invoice_id"
+		" LEFT JOIN business b ON b.id = 1"
+		" WHERE d.run_id = ?1 AND d.returned_reason IS NULL ORDER BY m.client_id, d.invoice_id";
+	struct invoice_list *list = calloc(1, sizeof *list);
+	char *reference = NULL, *creditor = NULL;
+	struct hm_local_time date;
+	int64_t holder = 0;
+	int rc = SQLITE_ERROR;
+	enum hm_err err = HM_OK;
+	sqlite3_stmt *stmt = list ? hm_db_stmt(db, sql) : NULL;
+	if (!stmt) {
+		free(list);
+		return HM_ERR_INTERNAL;
+	}
+	sqlite3_bind_int64(stmt, 1, run_id);
+	/* The statement stays open while the notices are queued: a read of other rows. */
+	while (err == HM_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t client = sqlite3_column_int64(stmt, 0);
+		if (holder && client != holder) {
+			err = queue_notice(db, env, run_id, holder, reference, creditor, &date,
+					   list, now);
+			invoice_list_release(list);
+			list->total_cents = 0;
+		}
+		if (err != HM_OK)
+			break;
+		if (client != holder) {
+			holder = client;
+			free(reference);
+			free(creditor);
+			reference = hm_db_column_strdup(stmt, 1);
+			creditor = creditor_of(stmt, 5, 6);
+			date_of_text((const char *)sqlite3_column_text(stmt, 4), &date);
+		}
+		if (!reference || !creditor || !invoice_list_add(list, stmt, 2))
+			err = HM_ERR_INTERNAL;
+	}
+	hm_db_done(stmt);
+	if (err == HM_OK && rc != SQLITE_DONE)
+		err = hm_db_fail(db, "read direct debit items");
+	if (err == HM_OK && holder)
+		err = queue_notice(db, env, run_id, holder, reference, creditor, &date, list, now);
+	invoice_list_release(list);
+	free(list);
+	free(reference);
+	free(creditor);
+	return err;
+}
+
+/* The overdue invoices with no reminder yet (at most OVERDUE_BATCH): unpaid
+ * HM_OVERDUE_DAYS after issue, their client not erased and with an address, no
+ * open run collecting them. */
+static enum hm_err due_overdue(struct hm_db *db, int64_t now, int64_t *ids, int *n)
+{
+	static const char sql[] =
+		"SELECT i.id FROM invoices i JOIN clients c ON c.id = i.client_id"
+		" WHERE i.total_cents > i.paid_cents AND i.issued_at <= ?1 - ?2 * 86400"
+		" AND c.erased_at IS NULL AND coalesce(c.email, c.guardian_email) IS NOT NULL"
+		" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id"
+		"   AND o.kind = 'invoice_overdue')"
+		" AND NOT EXISTS (SELECT 1 FROM direct_debit_items d JOIN direct_debit_runs r"
+		"   ON r.id = d.run_id WHERE d.invoice_id = i.id AND r.status = 'open'"
+		"   AND d.returned_reason IS NULL)"
+		" ORDER BY i.id LIMIT ?3";
+	int rc;
+	*n = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int(stmt, 2, HM_OVERDUE_DAYS);
+	sqlite3_bind_int(stmt, 3, OVERDUE_BATCH);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < OVERDUE_BATCH)
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	hm_db_done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "overdue invoices");
+}
+
+static enum hm_err queue_overdue(struct hm_db *db, const struct hm_outbox_env *env,
+				 int64_t invoice_id, int64_t now)
+{
+	static const char sql[] =
+		"SELECT client_id, series || '-' || number,"
+		" total_cents - paid_cents, issued_on FROM invoices WHERE id = ?1";
+	struct recipient r = {0};
+	struct hm_local_time issued;
+	char *number = NULL;
+	int64_t client_id = 0, due = 0;
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, invoice_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		client_id = sqlite3_column_int64(stmt, 0);
+		number = hm_db_column_strdup(stmt, 1);
+		due = sqlite3_column_int64(stmt, 2);
+		date_of_text((const char *)sqlite3_column_text(stmt, 3), &issued);
+	}
+	hm_db_done(stmt);
+	enum hm_err err = HM_OK;
+	if (rc != SQLITE_ROW)
+		err = rc == SQLITE_DONE ? HM_ERR_NOT_FOUND : hm_db_fail(db, "read overdue invoice");
+	else if (!number)
+		err = HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = read_recipient(db, client_id, &r);
+	if (err == HM_OK && r.to) {
+		struct hm_msg_params p = {
+			.name = r.name,
+			.amount_cents = due,
+			.date = &issued,
+			.invoice = number,
+		};
+		struct queued q = {
+			.kind = HM_MSG_INVOICE_OVERDUE,
+			.client_id = client_id,
+			.invoice_id = invoice_id,
+			.locale = r.locale,
+			.to = r.to,
+			.params = &p,
+		};
+		err = queue(db, env, &q, now);
+	}
+	free(number);
+	recipient_release(&r);
+	return err;
+}
+
+enum hm_err hm_outbox_queue_overdue(struct hm_db *db, const struct hm_outbox_env *env, int64_t now,
+				    int *queued)
+{
+	int64_t ids[OVERDUE_BATCH];
+	int n = 0;
+	*queued = 0;
+	/* A look without the write lock first: most sweeps have nothing to queue. */
+	enum hm_err err = due_overdue(db, now, ids, &n);
+	if (err != HM_OK || n == 0)
+		return err;
+	err = hm_db_begin(db);
+	if (err != HM_OK)
+		return err;
+	err = due_overdue(db, now, ids, &n); /* again, under the lock */
+	for (int i = 0; err == HM_OK && i < n; i++)
+		err = queue_overdue(db, env, ids[i], now);
+	if (err == HM_OK)
+		*queued = n;
+	return hm_db_end(db, err);
 }
 
 /* An answer suggested to an inquiry, as read (owned texts). */
@@ -873,27 +1241,35 @@ enum hm_err hm_outbox_unknown(struct hm_db *db, const struct hm_outbox_msg *msg,
 
 /* ---- the admin's view ---------------------------------------------------- */
 
-#define OUTBOX_COLUMNS                                                                 \
-	"id, kind, state, to_addr, locale, subject, message_id, client_id, lesson_id," \
-	" inquiry_id, attempts, next_attempt_at, last_error, created_at, sent_at, updated_at"
+#define OUTBOX_COLUMNS                                                                         \
+	"id, kind, state, to_addr, locale, subject, message_id, client_id, lesson_id,"         \
+	" inquiry_id, attempts, next_attempt_at, last_error, created_at, sent_at, updated_at," \
+	" payment_id, invoice_id, direct_debit_id"
 
 static json_t *outbox_from_row(sqlite3_stmt *stmt)
 {
 	const char *state = (const char *)sqlite3_column_text(stmt, 2);
 	bool queued = state && strcmp(state, "queued") == 0;
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o,"
-			 " s:o, s:o, s:o}",
-			 "id", (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
-			 (const char *)sqlite3_column_text(stmt, 1), "state", state ? state : "",
-			 "to", text_or_null(stmt, 3), "locale",
-			 (const char *)sqlite3_column_text(stmt, 4), "subject",
-			 (const char *)sqlite3_column_text(stmt, 5), "message_id",
-			 (const char *)sqlite3_column_text(stmt, 6), "client_id",
-			 int_or_null(stmt, 7), "lesson_id", int_or_null(stmt, 8), "inquiry_id",
-			 int_or_null(stmt, 9), "attempts", sqlite3_column_int(stmt, 10),
-			 "next_attempt_at", queued ? time_or_null(stmt, 11) : json_null(),
-			 "last_error", text_or_null(stmt, 12), "created_at", time_or_null(stmt, 13),
-			 "sent_at", time_or_null(stmt, 14), "updated_at", time_or_null(stmt, 15));
+	json_t *out = json_pack(
+		"{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:o,"
+		" s:o, s:o, s:o}",
+		"id", (json_int_t)sqlite3_column_int64(stmt, 0), "kind",
+		(const char *)sqlite3_column_text(stmt, 1), "state", state ? state : "", "to",
+		text_or_null(stmt, 3), "locale", (const char *)sqlite3_column_text(stmt, 4),
+		"subject", (const char *)sqlite3_column_text(stmt, 5), "message_id",
+		(const char *)sqlite3_column_text(stmt, 6), "client_id", int_or_null(stmt, 7),
+		"lesson_id", int_or_null(stmt, 8), "inquiry_id", int_or_null(stmt, 9), "attempts",
+		sqlite3_column_int(stmt, 10), "next_attempt_at",
+		queued ? time_or_null(stmt, 11) : json_null(), "last_error", text_or_null(stmt, 12),
+		"created_at", time_or_null(stmt, 13), "sent_at", time_or_null(stmt, 14),
+		"updated_at", time_or_null(stmt, 15));
+	if (out && (json_object_set_new(out, "payment_id", int_or_null(stmt, 16)) != 0 ||
+		    json_object_set_new(out, "invoice_id", int_or_null(stmt, 17)) != 0 ||
+		    json_object_set_new(out, "direct_debit_id", int_or_null(stmt, 18)) != 0)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }
 
 enum hm_err hm_outbox_list(struct hm_db *db, const char *state, int64_t after, int limit,
@@ -927,7 +1303,7 @@ static json_t *attempt_from_row(sqlite3_stmt *stmt)
 static json_t *message_from_row(sqlite3_stmt *stmt)
 {
 	json_t *msg = outbox_from_row(stmt);
-	if (msg && json_object_set_new(msg, "body", text_or_null(stmt, 16)) != 0) {
+	if (msg && json_object_set_new(msg, "body", text_or_null(stmt, 19)) != 0) {
 		json_decref(msg);
 		return NULL;
 	}

@@ -11,6 +11,7 @@
 #include "harreman/db_json.h"
 #include "harreman/db_payments.h"
 #include "harreman/limits.h"
+#include "harreman/outbox.h"
 #include "harreman/sepa.h"
 #include "harreman/banned.h"
 
@@ -58,7 +59,10 @@ static enum hm_err read_dues(struct hm_db *db, int64_t client_id, int64_t invoic
 {
 	static const char sql[] =
 		"SELECT id, total_cents - paid_cents FROM invoices WHERE client_id" IN_FAMILY_OF_1
-		" AND total_cents > paid_cents AND (?2 = 0 OR id = ?2)"
+		" AND total_cents > paid_cents AND (?2 = 0 OR id = ?2) AND NOT EXISTS (SELECT 1"
+		" FROM direct_debit_items d JOIN direct_debit_runs r ON r.id = d.run_id"
+		" WHERE d.invoice_id = invoices.id AND r.status = 'open'"
+		" AND d.returned_reason IS NULL)"
 		" ORDER BY issued_at, id LIMIT ?3";
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
@@ -77,14 +81,24 @@ static enum hm_err read_dues(struct hm_db *db, int64_t client_id, int64_t invoic
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "read dues");
 }
 
-/* Whether invoice_id is client_id's: HM_OK, or HM_ERR_NOT_FOUND. */
+/* Whether invoice_id is client_id's: HM_OK, HM_ERR_NOT_FOUND, or
+ * HM_ERR_IN_DIRECT_DEBIT when an open run holds it (sql/0015's trigger says so
+ * too: the run will collect it). */
 static enum hm_err check_invoice(struct hm_db *db, int64_t client_id, int64_t invoice_id)
 {
 	static const char sql[] = "SELECT client_id FROM invoices WHERE id = ?1";
-	int64_t owner = 0;
+	static const char held_sql[] =
+		"SELECT count(*) FROM direct_debit_items d JOIN direct_debit_runs r"
+		" ON r.id = d.run_id WHERE d.invoice_id = ?1 AND r.status = 'open'"
+		" AND d.returned_reason IS NULL";
+	int64_t owner = 0, held = 0;
 	enum hm_err err = hm_db_int_by_id(db, sql, invoice_id, &owner, "invoice owner");
 	if (err == HM_OK && owner != client_id)
 		err = HM_ERR_NOT_FOUND;
+	if (err == HM_OK)
+		err = hm_db_int_by_id(db, held_sql, invoice_id, &held, "invoice held");
+	if (err == HM_OK && held)
+		err = HM_ERR_IN_DIRECT_DEBIT;
 	return err;
 }
 
@@ -162,7 +176,8 @@ static enum hm_err write_payment(struct hm_db *db, const struct hm_payment_input
 }
 
 enum hm_err hm_db_payments_create(struct hm_db *db, const struct hm_payment_input *in,
-				  const struct hm_actor *who, json_t **out)
+				  const struct hm_actor *who, const struct hm_outbox_env *env,
+				  json_t **out)
 {
 	int64_t id = 0;
 	enum hm_err err = hm_db_begin(db);
@@ -173,6 +188,8 @@ enum hm_err hm_db_payments_create(struct hm_db *db, const struct hm_payment_inpu
 		err = check_invoice(db, in->client_id, in->invoice_id);
 	if (err == HM_OK)
 		err = write_payment(db, in, who, &id);
+	if (err == HM_OK)
+		err = hm_outbox_payment_receipt(db, env, id, who->now);
 	if (err == HM_OK) {
 		json_t *detail = json_pack("{s:I, s:s, s:I}", "client_id",
 					   (json_int_t)in->client_id, "method", in->method,

@@ -395,8 +395,17 @@ static enum hm_err erase_client_and_user(struct hm_db *db, const struct subject 
 	static const char user_sql[] =
 		"UPDATE users SET email = 'erased-' || id || '@erased.invalid', password_hash = '!',"
 		" updated_at = ?5 WHERE id = ?4";
+	/* Its mandates stay for the books (reference, dates, the runs that used them)
+	 * but lose the account and the holder's name, revoked: sql/0015 lets a mandate
+	 * change so only once its client is erased, so this comes after client_sql. */
+	static const char mandate_sql[] =
+		"UPDATE mandates SET iban = 'XX00ERASED00000', holder_name = 'erased',"
+		" status = 'revoked', revoked_at = coalesce(revoked_at, ?5)"
+		" WHERE client_id = ?1 AND iban <> 'XX00ERASED00000'";
 	static const bool inactive = false;
 	enum hm_err err = erase_rows(db, client_sql, s, now);
+	if (err == HM_OK)
+		err = erase_rows(db, mandate_sql, s, now);
 	if (err == HM_OK && s->user_id)
 		err = hm_accounts_update(db, s->user_id, HM_ROLE_NONE, "erased", &inactive, now);
 	if (err == HM_OK && s->user_id)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The e-mail templates (include/harreman/messages.h): one subject and body per kind
 // and language, with named placeholders ({name}, {service}, {tutor}, {time},
-// {times}, {zone} (in words), {payment} (price, discount, gift), {subject}, {hours}, {reply}, {quote}, {answers}, {title},
-// {deadline}) filled in by expand().
+// {times}, {zone} (in words), {payment} (price, discount, gift), {subject}, {hours}, {reply},
+// {quote}, {answers}, {title}, {deadline}, {amount}, {date}, {invoices}, {invoice},
+// {reference}, {creditor}) filled in by expand().
 // The texts are data; adding a language is adding a column.
 #include <stdio.h>
 #include <string.h>
@@ -226,11 +227,98 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 					NULL,
 				},
 		},
+	[HM_MSG_PAYMENT_RECEIPT] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Ordainagiria: {amount}",
+					"Kaixo, {name}:\n\n{amount} jaso dugu ({date}). Eskerrik asko!\n\n"
+					"Ordaindutakoa:\n{invoices}\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Recibo de pago: {amount}",
+					"Hola, {name}:\n\nHemos recibido {amount} ({date}). ¡Gracias!\n\n"
+					"Lo pagado:\n{invoices}\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Payment receipt: {amount}",
+					"Hello {name},\n\nWe have received {amount} ({date}). Thank you!\n\n"
+					"What it paid:\n{invoices}\nHarreman\n",
+					NULL,
+				},
+		},
+	[HM_MSG_DEBIT_NOTICE] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Helbideratutako kobrantza: {amount}, {date}",
+					"Kaixo, {name}:\n\n{date} egunean {amount} kobratuko dugu zure kontuan, "
+					"helbideratuta, {reference} aginduaren arabera (hartzekodunaren "
+					"identifikatzailea: {creditor}).\n\nFakturak:\n{invoices}\n"
+					"Zerbait zuzendu behar bada, idatzi iezaguzu kobratu aurretik.\n\n"
+					"Harreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Aviso de cargo domiciliado: {amount}, {date}",
+					"Hola, {name}:\n\nEl {date} cargaremos {amount} en tu cuenta por "
+					"domiciliación, según el mandato {reference} (identificador del "
+					"acreedor: {creditor}).\n\nFacturas:\n{invoices}\n"
+					"Si hay algo que corregir, escríbenos antes del cargo.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Direct debit notice: {amount} on {date}",
+					"Hello {name},\n\nOn {date} we will collect {amount} from your account by "
+					"direct debit under mandate {reference} (creditor identifier: "
+					"{creditor}).\n\nInvoices:\n{invoices}\n"
+					"If anything needs correcting, write to us before the collection.\n\n"
+					"Harreman\n",
+					NULL,
+				},
+		},
+	[HM_MSG_INVOICE_OVERDUE] =
+		{
+			[HM_LOCALE_EU] =
+				{
+					"Ordaintzeke: {invoice} faktura",
+					"Kaixo, {name}:\n\n{invoice} faktura ({date}) ordaintzeke dago oraindik: "
+					"{amount}.\n\nAkademian ordain dezakezu (eskudirutan edo txartelez) edo "
+					"transferentziaz. Dagoeneko ordaindu baduzu, ez egin kasurik mezu "
+					"honi.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_ES] =
+				{
+					"Factura pendiente: {invoice}",
+					"Hola, {name}:\n\nLa factura {invoice} ({date}) sigue pendiente de pago: "
+					"{amount}.\n\nPuedes pagarla en la academia (en efectivo o con tarjeta) "
+					"o por transferencia. Si ya la has pagado, no hagas caso de este "
+					"mensaje.\n\nHarreman\n",
+					NULL,
+				},
+			[HM_LOCALE_EN] =
+				{
+					"Unpaid invoice: {invoice}",
+					"Hello {name},\n\nInvoice {invoice} ({date}) is still unpaid: "
+					"{amount}.\n\nYou can pay it at the academy (cash or card) or by bank "
+					"transfer. If you have already paid it, please ignore this message.\n\n"
+					"Harreman\n",
+					NULL,
+				},
+		},
 };
 
 static const char *const kind_names[HM_MSG_KIND_COUNT] = {
 	"lesson_booked",    "lesson_cancelled",    "lesson_reminder", "inquiry_received",
-	"inquiry_answered", "waitlist_registered", "waitlist_offer",
+	"inquiry_answered", "waitlist_registered", "waitlist_offer",  "payment_receipt",
+	"debit_notice",     "invoice_overdue",
 };
 
 static const char *const locale_names[HM_LOCALE_COUNT] = {"eu", "es", "en"};
@@ -253,25 +341,25 @@ const char *hm_locale_name(enum hm_locale locale)
 	return (unsigned)locale < HM_LOCALE_COUNT ? locale_names[locale] : locale_names[0];
 }
 
+/* Basque months in the genitive ("azaroaren 24a": the 24th of November). */
+static const char *const eu_months[] = {"urtarrilaren", "otsailaren", "martxoaren", "apirilaren",
+					"maiatzaren",   "ekainaren",  "uztailaren", "abuztuaren",
+					"irailaren",    "urriaren",   "azaroaren",  "abenduaren"};
+static const char *const eu_days[] = {"astelehena", "asteartea", "asteazkena", "osteguna",
+				      "ostirala",   "larunbata", "igandea"};
+static const char *const es_months[] = {"enero",      "febrero", "marzo",     "abril",
+					"mayo",       "junio",   "julio",     "agosto",
+					"septiembre", "octubre", "noviembre", "diciembre"};
+static const char *const es_days[] = {"lunes",   "martes", "miércoles", "jueves",
+				      "viernes", "sábado", "domingo"};
+static const char *const en_months[] = {"January",   "February", "March",    "April",
+					"May",       "June",     "July",     "August",
+					"September", "October",  "November", "December"};
+static const char *const en_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+				      "Friday", "Saturday", "Sunday"};
+
 bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out)
 {
-	/* Basque months in the genitive ("azaroaren 24a": the 24th of November). */
-	static const char *const eu_months[] = {"urtarrilaren", "otsailaren", "martxoaren",
-						"apirilaren",   "maiatzaren", "ekainaren",
-						"uztailaren",   "abuztuaren", "irailaren",
-						"urriaren",     "azaroaren",  "abenduaren"};
-	static const char *const eu_days[] = {"astelehena", "asteartea", "asteazkena", "osteguna",
-					      "ostirala",   "larunbata", "igandea"};
-	static const char *const es_months[] = {"enero",      "febrero", "marzo",     "abril",
-						"mayo",       "junio",   "julio",     "agosto",
-						"septiembre", "octubre", "noviembre", "diciembre"};
-	static const char *const es_days[] = {"lunes",   "martes", "miércoles", "jueves",
-					      "viernes", "sábado", "domingo"};
-	static const char *const en_months[] = {"January",   "February", "March",    "April",
-						"May",       "June",     "July",     "August",
-						"September", "October",  "November", "December"};
-	static const char *const en_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-					      "Friday", "Saturday", "Sunday"};
 	if (t->month < 1 || t->month > 12 || t->weekday < 1 || t->weekday > 7)
 		return false;
 	int m = t->month - 1, w = t->weekday - 1;
@@ -287,6 +375,54 @@ bool hm_msg_format_time(enum hm_locale locale, const struct hm_local_time *t, st
 	}
 	return hm_buf_printf(out, "%dko %s %da, %s, %02d:%02d", t->year, eu_months[m], t->day,
 			     eu_days[w], t->hour, t->minute);
+}
+
+bool hm_msg_format_date(enum hm_locale locale, const struct hm_local_time *t, struct hm_buf *out)
+{
+	if (t->month < 1 || t->month > 12)
+		return false;
+	int m = t->month - 1;
+	switch (locale) {
+	case HM_LOCALE_ES:
+		return hm_buf_printf(out, "%d de %s de %d", t->day, es_months[m], t->year);
+	case HM_LOCALE_EN: return hm_buf_printf(out, "%d %s %d", t->day, en_months[m], t->year);
+	case HM_LOCALE_EU:
+	case HM_LOCALE_COUNT: break;
+	}
+	return hm_buf_printf(out, "%dko %s %da", t->year, eu_months[m], t->day);
+}
+
+bool hm_msg_format_amount(enum hm_locale locale, long long cents, struct hm_buf *out)
+{
+	bool en = locale == HM_LOCALE_EN;
+	unsigned long long abs = cents < 0 ? 0ULL - (unsigned long long)cents
+					   : (unsigned long long)cents;
+	unsigned long long units = abs / 100;
+	char digits[32], grouped[48];
+	int n = snprintf(digits, sizeof digits, "%llu", units);
+	size_t g = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			grouped[g++] = en ? ',' : '.';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	const char *sign = cents < 0 ? "-" : "";
+	if (en)
+		return hm_buf_printf(out, "%s€%s.%02llu", sign, grouped, abs % 100);
+	return hm_buf_printf(out, "%s%s,%02llu €", sign, grouped, abs % 100);
+}
+
+/* Each invoice of a payment message on its own line: "  - 2026-000012: 45,00 €". */
+static bool invoice_lines(struct hm_buf *out, enum hm_locale locale, const struct hm_msg_params *p)
+{
+	for (size_t i = 0; i < p->n_invoices; i++)
+		if (!hm_buf_printf(
+			    out, "  - %s: ", p->invoices[i].number ? p->invoices[i].number : "") ||
+		    !hm_msg_format_amount(locale, p->invoices[i].amount_cents, out) ||
+		    !hm_buf_append(out, "\n", 1))
+			return false;
+	return true;
 }
 
 /* Appends text with "> " before every line. */
@@ -417,6 +553,18 @@ static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum h
 		return !p->deadline || hm_msg_format_time(locale, p->deadline, out);
 	if (IS("quote"))
 		return quote(out, p->message);
+	if (IS("amount"))
+		return hm_msg_format_amount(locale, p->amount_cents, out);
+	if (IS("date"))
+		return !p->date || hm_msg_format_date(locale, p->date, out);
+	if (IS("invoices"))
+		return invoice_lines(out, locale, p);
+	if (IS("invoice"))
+		return put(out, p->invoice);
+	if (IS("reference"))
+		return put(out, p->reference);
+	if (IS("creditor"))
+		return put(out, p->creditor);
 	if (IS("answers"))
 		return suggested(out, locale, p);
 	if (IS("hours"))

@@ -23,6 +23,9 @@ static const struct hm_err_info table[HM_ERR_COUNT_] = {
 	[HM_ERR_NO_SESSIONS_LEFT] = {409, "no_sessions_left",
 				     "The subscription has no sessions left."},
 	[HM_ERR_CONFLICT] = {409, "conflict", "The resource is not in a state that allows this."},
+	[HM_ERR_IN_DIRECT_DEBIT] = {409, "in_direct_debit",
+				    "An open direct-debit run is collecting this invoice; settle"
+				    " the run or record its return first."},
 	[HM_ERR_PAYLOAD_TOO_LARGE] = {413, "payload_too_large", "The request body is over 64 KiB."},
 	[HM_ERR_URI_TOO_LONG] = {414, "uri_too_long",
 				 "The address is too long: at most 8 KiB and 32 query parameters."},

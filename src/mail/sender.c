@@ -310,6 +310,13 @@ static int64_t pass(struct hm_sender *s, struct hm_db *db)
 		if (passed)
 			hm_log_info("waitlist: %d offer%s expired and passed on", passed,
 				    passed == 1 ? "" : "s");
+		/* Overdue invoices get their one reminder on the same sweep. */
+		int overdue = 0;
+		if (hm_outbox_queue_overdue(db, &s->env, now, &overdue) != HM_OK)
+			return now + ERROR_PAUSE;
+		if (overdue)
+			hm_log_info("outbox: queued %d overdue invoice reminder%s", overdue,
+				    overdue == 1 ? "" : "s");
 	}
 	next = earliest(next, s->waitlist_swept + HM_WAITLIST_SWEEP_SECONDS);
 	while (s->url && !hm_waker_stopping(&s->waker)) {

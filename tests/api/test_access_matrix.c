@@ -230,6 +230,8 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/direct-debits/{id}/pain.008.xml", ADMIN, ID_CLIENT_A, 0},
 	{"POST", "/api/v1/direct-debits/{id}/settle", ADMIN, ID_CLIENT_A, 0},
 	{"POST", "/api/v1/direct-debits/{id}/returns", ADMIN, ID_CLIENT_A, 0},
+	{"GET", "/api/v1/reports/book.csv", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/reports/monthly", ADMIN, ID_NONE, 0},
 	{"POST", "/api/v1/invoices/{id}/tbai/retry", ADMIN, ID_INVOICE_A, 0},
 	{"GET", "/api/v1/tbai/submissions", ADMIN, ID_NONE, 0},
 };

@@ -122,6 +122,44 @@ static void test_booking_confirmation(void)
 	free(body);
 }
 
+/* Amounts, dates and the invoice lists of the payment messages, per language. */
+static void test_payment_messages(void)
+{
+	static const struct hm_msg_invoice invoices[] = {{"F2026-12", 123450}, {"F2026-13", 5}};
+	static const struct hm_local_time day = {.year = 2026, .month = 12, .day = 24};
+	struct hm_msg_params p = {.name = "Ane",
+				  .amount_cents = 123455,
+				  .date = &day,
+				  .invoices = invoices,
+				  .n_invoices = 2,
+				  .invoice = "F2026-12",
+				  .reference = "HRM-000007",
+				  .creditor = "ES59000B12345678"};
+	char *subject, *body;
+	CHECK(render(HM_MSG_PAYMENT_RECEIPT, HM_LOCALE_EU, &p, &subject, &body));
+	CHECK_STR(subject, "Ordainagiria: 1.234,55 €");
+	CHECK(strstr(body, "2026ko abenduaren 24a") != NULL);
+	CHECK(strstr(body, "  - F2026-12: 1.234,50 €\n  - F2026-13: 0,05 €\n") != NULL);
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_DEBIT_NOTICE, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(subject, "1.234,55 €, 24 de diciembre de 2026") != NULL);
+	CHECK(strstr(body, "HRM-000007") && strstr(body, "ES59000B12345678"));
+	free(subject);
+	free(body);
+	CHECK(render(HM_MSG_INVOICE_OVERDUE, HM_LOCALE_EN, &p, &subject, &body));
+	CHECK_STR(subject, "Unpaid invoice: F2026-12");
+	CHECK(strstr(body, "(24 December 2026) is still unpaid: €1,234.55.") != NULL);
+	free(subject);
+	free(body);
+	struct hm_buf b;
+	hm_buf_init(&b, 64);
+	CHECK(hm_msg_format_amount(HM_LOCALE_ES, -100000099, &b));
+	CHECK(hm_msg_format_amount(HM_LOCALE_EN, 0, &b));
+	CHECK(b.data && strcmp(b.data, "-1.000.000,99 €€0.00") == 0);
+	hm_buf_release(&b);
+}
+
 static void test_every_kind_in_every_language(void)
 {
 	struct hm_msg_params p = {.name = "Jon",
@@ -151,7 +189,7 @@ static void test_every_kind_in_every_language(void)
 			} else if (k == HM_MSG_WAITLIST_REGISTERED) {
 				CHECK(strstr(subject, "Tailerra") && strstr(body, "Tailerra"));
 				CHECK(strstr(body, "16:00") != NULL);
-			} else {
+			} else if (k < HM_MSG_PAYMENT_RECEIPT) {
 				CHECK(strstr(subject, "Prezioak") != NULL);
 				CHECK(strstr(body, "> Zenbat da?\n> Eta taldean?\n") != NULL);
 			}
@@ -376,5 +414,6 @@ int main(void)
 	RUN(test_suggested_answers);
 	RUN(test_booking_payment);
 	RUN(test_waitlist_messages);
+	RUN(test_payment_messages);
 	return CHECK_EXIT();
 }

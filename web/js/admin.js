@@ -5,7 +5,9 @@
 // (admin/partners.js), users and roles (admin/users.js), the audit log
 // (admin/audit.js), the outbox of e-mails (admin/outbox.js) and privacy: a client's
 // export and erasure (admin/privacy.js), and the business settings invoices are
-// issued with (admin/business.js), and direct-debit runs (admin/directdebits.js).
+// issued with (admin/business.js), direct-debit runs (admin/directdebits.js), the
+// TicketBAI submissions (admin/tbai.js) and the accountant's book with the year's
+// chart (admin/books.js).
 import { h, t } from './shell.js';
 import { startDesk, deskTabs } from './desk/common.js';
 import { renderLoyalty } from './admin/loyalty.js';
@@ -19,6 +21,7 @@ import { renderBusiness } from './admin/business.js';
 import { renderPartners } from './admin/partners.js';
 import { renderDirectDebits } from './admin/directdebits.js';
 import { renderTbai } from './admin/tbai.js';
+import { renderBooks } from './admin/books.js';
 
 await startDesk({
   allowed: (user) => user.role === 'admin',
@@ -37,6 +40,7 @@ await startDesk({
       { id: 'business', label: t('admin.business.tab'), render: renderBusiness },
       { id: 'direct-debits', label: t('admin.dd.tab'), render: renderDirectDebits },
       { id: 'tbai', label: t('admin.tbai.tab'), render: renderTbai },
+      { id: 'books', label: t('admin.books.tab'), render: renderBooks },
     ], { label: t('admin.tabs_label') });
   },
 });
