@@ -40,18 +40,22 @@ struct hm_booking {
 /* Books b for who, top to bottom in one transaction: makes a contract for the
  * lessons (a one-off, or a subscription of n sessions) or uses n sessions of
  * b->contract_id, inserts the lessons, updates a walk-in's client level and pace,
- * audits, queues the confirmation (not for a walk-in) and reads the lessons into
- * *items (an array, caller owns). Errors: HM_ERR_SLOT_TAKEN, HM_ERR_FULL,
- * HM_ERR_CLIENT_BUSY (the triggers refused a start), HM_ERR_NO_SESSIONS_LEFT,
- * HM_ERR_VALIDATION_FAILED (contract_id is no active contract of this client for
- * this service), HM_ERR_INTERNAL. */
+ * audits and queues the confirmation (not for a walk-in); ids[0..b->n) are the new
+ * lessons (read them with hm_db_lessons_json_list once committed: not under the
+ * write lock). Errors: HM_ERR_SLOT_TAKEN, HM_ERR_FULL, HM_ERR_CLIENT_BUSY (the
+ * triggers refused a start), HM_ERR_NO_SESSIONS_LEFT, HM_ERR_VALIDATION_FAILED
+ * (contract_id is no active contract of this client for this service),
+ * HM_ERR_INTERNAL. */
 enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 			       const struct hm_actor *who, const struct hm_outbox_env *env,
-			       json_t **items);
+			       int64_t *ids);
+
+/* The lesson objects of ids[0..n) as a JSON array (*items, caller owns). */
+enum hm_err hm_db_lessons_json_list(struct hm_db *db, const int64_t *ids, int n, json_t **items);
 
 /* hm_db_lessons_book inside the caller's transaction (a waitlist offer accepted):
- * the same steps, errors and *items, without BEGIN or COMMIT; on an error the
- * caller rolls back. */
+ * the same steps and errors, the lessons read into *items (an array, caller owns),
+ * without BEGIN or COMMIT; on an error the caller rolls back. */
 enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking *b,
 				      const struct hm_actor *who, const struct hm_outbox_env *env,
 				      json_t **items);

@@ -72,9 +72,11 @@ struct hm_request {
 	int64_t path_ids[HM_MAX_PATH_IDS]; /* the {id} segments of the matched route */
 	json_t *json;                      /* the parsed body object, owned by the dispatcher */
 	struct hm_identity who;
-	bool checked;    /* the route's check passed on the request's thread
+	bool checked;       /* the route's check passed on the request's thread
 				    * (router.h, hm_check_fn) */
-	int route_index; /* index in the route table, -1 when none matched */
+	void *checked_data; /* what that check read, for the handler (NULL: none);
+			     * owned: hm_dispatch_end frees it with free() */
+	int route_index;    /* index in the route table, -1 when none matched */
 	struct hm_app *app;
 	struct hm_db *db; /* this thread's database connection */
 };
@@ -99,6 +101,12 @@ struct hm_reply {
 				    * no time limit); 0 = do not cache */
 	struct hm_header headers[HM_MAX_REPLY_HEADERS];
 	size_t n_headers;
+	/* A write's last step, set by its handler: called once by hm_dispatch_end on
+	 * the request's own thread and connection (req->db), after the COMMIT made
+	 * the write durable, never after a write that was lost. For what need not
+	 * hold the write lock, e.g. reading back, as the answer, what the write made
+	 * (whose ids the handler left in json): the group-commit writer does less. */
+	void (*after_write)(struct hm_request *req, struct hm_reply *reply);
 };
 
 void hm_reply_init(struct hm_reply *reply);

@@ -48,7 +48,10 @@ typedef void hm_handler_fn(struct hm_request *req, struct hm_reply *reply);
  * less. Returns false when it has answered (an error). The handler then runs with
  * req->checked set and may skip what was checked -- only where the database
  * enforces it anyway (a trigger, a constraint), since the data may have moved on
- * in between. Without a writer the handler runs alone, with req->checked unset. */
+ * in between -- and may use what the check read (req->checked_data: e.g. the
+ * service, tutor and learner of a booking, as they were milliseconds before, the
+ * same as if the request had come a moment earlier). Without a writer the handler
+ * runs alone, with req->checked unset. */
 typedef bool hm_check_fn(struct hm_request *req, struct hm_reply *reply);
 
 struct hm_route {

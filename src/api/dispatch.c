@@ -302,6 +302,10 @@ void hm_dispatch_end(struct hm_request *req, struct hm_reply *reply)
 {
 	if (req->db)
 		hm_db_rollback(req->db); /* a handler that bailed out mid-transaction */
+	void (*after_write)(struct hm_request *, struct hm_reply *) = reply->after_write;
+	reply->after_write = NULL;
+	if (after_write && req->db)
+		after_write(req, reply);
 	if (reply->status >= 500) {
 		char path[160];
 		hm_log_escape(req->path, path, sizeof path);
@@ -313,6 +317,8 @@ void hm_dispatch_end(struct hm_request *req, struct hm_reply *reply)
 	add_security_headers(req, reply);
 	json_decref(req->json);
 	req->json = NULL;
+	free(req->checked_data);
+	req->checked_data = NULL;
 }
 
 void hm_dispatch(struct hm_app *app, struct hm_request *req, struct hm_reply *reply)

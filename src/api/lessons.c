@@ -259,7 +259,27 @@ static bool checked_booking_or_reply(struct hm_request *req, struct hm_reply *re
 bool hm_api_lessons_check(struct hm_request *req, struct hm_reply *reply)
 {
 	struct booking b;
-	return checked_booking_or_reply(req, reply, &b, false);
+	if (!checked_booking_or_reply(req, reply, &b, false))
+		return false;
+	/* Left for the write (the handler), so that the writer thread neither parses
+	 * the body nor reads the learner, service, tutor and client again. What it
+	 * points into (req->json) lives as long as the request. Without memory the
+	 * handler does it all again. */
+	struct booking *kept = malloc(sizeof *kept);
+	if (kept)
+		*kept = b;
+	req->checked_data = kept;
+	return true;
+}
+
+/* The booking the route's check left (hm_api_lessons_check), or the caller's from
+ * the body: false when it has answered (an error). */
+static bool booking_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b)
+{
+	if (!req->checked || !req->checked_data)
+		return checked_booking_or_reply(req, reply, b, req->checked);
+	*b = *(const struct booking *)req->checked_data;
+	return true;
 }
 
 /* The body of a booking's 201: the lesson, or {items} for a series (takes items). */
@@ -272,6 +292,33 @@ static json_t *booked_body(json_t *items, int n)
 		body = json_pack("{s:O}", "items", items);
 	json_decref(items);
 	return body;
+}
+
+/* A booking's reply->after_write: the lessons whose ids the write left in
+ * reply->json (an array), read back on the request's thread once committed. */
+static void answer_booked(struct hm_request *req, struct hm_reply *reply)
+{
+	int64_t ids[HM_REPEAT_WEEKS_MAX];
+	int n = 0;
+	json_t *id;
+	size_t i;
+	json_array_foreach(reply->json, i, id) if (n < HM_REPEAT_WEEKS_MAX)
+		ids[n++] = json_integer_value(id);
+	json_t *items = NULL;
+	enum hm_err err = hm_db_lessons_json_list(req->db, ids, n, &items);
+	hm_api_reply_result(reply, err, 201, err == HM_OK ? booked_body(items, n) : NULL);
+}
+
+/* The ids of a booking's n lessons, as answer_booked reads them (NULL: no memory). */
+static json_t *booked_ids(const int64_t *ids, int n)
+{
+	json_t *list = json_array();
+	for (int i = 0; list && i < n; i++)
+		if (json_array_append_new(list, json_integer(ids[i])) != 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	return list;
 }
 
 /* The reply of a write: status with body, or the error, with the db layer's
@@ -297,9 +344,8 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 {
 	struct booking b;
 	struct hm_outbox_env env;
-	json_t *items = NULL;
 
-	if (!checked_booking_or_reply(req, reply, &b, req->checked))
+	if (!booking_or_reply(req, reply, &b))
 		return;
 	hm_outbox_env_of(&req->app->cfg, &env);
 	bool walk_in = b.attendance >= 0;
@@ -316,8 +362,11 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 		.level = b.level,
 		.pace = walk_in && b.pace >= 0 ? paces[b.pace] : NULL,
 	};
-	enum hm_err err = hm_db_lessons_book(req->db, &w, &HM_ACTOR(req), &env, &items);
-	reply_written(reply, err, 201, err == HM_OK ? booked_body(items, b.n) : NULL, NULL);
+	int64_t ids[HM_REPEAT_WEEKS_MAX];
+	enum hm_err err = hm_db_lessons_book(req->db, &w, &HM_ACTOR(req), &env, ids);
+	reply_written(reply, err, 201, err == HM_OK ? booked_ids(ids, b.n) : NULL, NULL);
+	if (err == HM_OK && reply->status == 201)
+		reply->after_write = answer_booked;
 	if (err == HM_OK)
 		hm_sender_wake(req->app->sender);
 }

@@ -330,8 +330,7 @@ static enum hm_err audit_booking(struct hm_db *db, const struct hm_booking *b, i
 	return err;
 }
 
-/* The lessons of ids[0..n) as a JSON array (caller owns *items). */
-static enum hm_err lessons_json(struct hm_db *db, const int64_t *ids, int n, json_t **items)
+enum hm_err hm_db_lessons_json_list(struct hm_db *db, const int64_t *ids, int n, json_t **items)
 {
 	json_t *list = json_array();
 	enum hm_err err = list ? HM_OK : HM_ERR_INTERNAL;
@@ -348,14 +347,12 @@ static enum hm_err lessons_json(struct hm_db *db, const int64_t *ids, int n, jso
 	return err;
 }
 
-enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking *b,
-				      const struct hm_actor *who, const struct hm_outbox_env *env,
-				      json_t **items)
+/* Every write of a booking (hm_db_lessons_book), the new lessons' ids into ids. */
+static enum hm_err book(struct hm_db *db, const struct hm_booking *b, const struct hm_actor *who,
+			const struct hm_outbox_env *env, int64_t *ids)
 {
-	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	int64_t contract_id = b->contract_id;
 	enum hm_err err = HM_OK;
-	*items = NULL;
 	bool made_contract = contract_id == 0;
 	if (b->n < 1 || b->n > HM_REPEAT_WEEKS_MAX)
 		return HM_ERR_INTERNAL;
@@ -384,28 +381,30 @@ enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking 
 	 * confirmation of a booking that rolled back. A walk-in has happened already. */
 	if (err == HM_OK && !b->attendance)
 		err = hm_outbox_lessons_booked(db, env, ids, (size_t)b->n, who->now);
-	if (err == HM_OK)
-		err = lessons_json(db, ids, b->n, items);
 	return err;
+}
+
+enum hm_err hm_db_lessons_book_within(struct hm_db *db, const struct hm_booking *b,
+				      const struct hm_actor *who, const struct hm_outbox_env *env,
+				      json_t **items)
+{
+	int64_t ids[HM_REPEAT_WEEKS_MAX];
+	*items = NULL;
+	enum hm_err err = book(db, b, who, env, ids);
+	return err == HM_OK ? hm_db_lessons_json_list(db, ids, b->n, items) : err;
 }
 
 enum hm_err hm_db_lessons_book(struct hm_db *db, const struct hm_booking *b,
 			       const struct hm_actor *who, const struct hm_outbox_env *env,
-			       json_t **items)
+			       int64_t *ids)
 {
-	*items = NULL;
 	if (b->n < 1 || b->n > HM_REPEAT_WEEKS_MAX)
 		return HM_ERR_INTERNAL;
 	enum hm_err err = hm_db_begin(db);
 	if (err != HM_OK)
 		return err;
-	err = hm_db_lessons_book_within(db, b, who, env, items);
-	err = hm_db_end(db, err);
-	if (err != HM_OK) { /* the COMMIT itself may fail: nothing to show then */
-		json_decref(*items);
-		*items = NULL;
-	}
-	return err;
+	err = book(db, b, who, env, ids);
+	return hm_db_end(db, err);
 }
 
 /* ---- cancelling and logging ---------------------------------------------- */

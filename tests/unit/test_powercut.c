@@ -27,6 +27,7 @@
 #include "harreman/db.h"
 #include "harreman/db_contracts.h"
 #include "harreman/db_lessons.h"
+#include "harreman/limits.h"
 #include "harreman/log.h"
 #include "harreman/outbox.h"
 
@@ -118,11 +119,13 @@ static enum hm_err book(struct epoch *e, struct write *w)
 		.channel = "web",
 	};
 	struct hm_actor who = {.user_id = w->tutor_id, .request_id = "powercut", .now = w->now};
-	enum hm_err err = hm_db_lessons_book(e->db, &b, &who, &e->env, &items);
-	if (err != HM_OK) {
-		json_decref(items); /* set when the COMMIT itself failed */
+	int64_t ids[HM_REPEAT_WEEKS_MAX];
+	enum hm_err err = hm_db_lessons_book(e->db, &b, &who, &e->env, ids);
+	if (err != HM_OK)
 		return err;
-	}
+	/* Read back after the COMMIT, as the server answers (on the request's thread). */
+	if (hm_db_lessons_json_list(e->db, ids, w->n, &items) != HM_OK)
+		return HM_ERR_INTERNAL;
 	for (int i = 0; i < w->n && i < (int)json_array_size(items); i++) {
 		json_t *lesson = json_array_get(items, (size_t)i);
 		json_t *contract = json_object_get(lesson, "contract");
