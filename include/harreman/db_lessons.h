@@ -15,6 +15,7 @@
 
 struct hm_service;
 struct hm_outbox_env;
+struct hm_booking_mail;
 
 /* For each of the n starts, whether client_id already has a booked lesson with
  * another tutor than tutor_id that overlaps [starts[i], starts[i] + duration_min)
@@ -32,9 +33,11 @@ struct hm_booking {
 	const struct hm_service *service;
 	const int64_t *starts; /* n starts, the first one the earliest */
 	int n;
-	const char *channel;              /* of the lessons and of a contract made here */
-	const char *attendance;           /* a walk-in, logged at once; NULL: booked ahead */
-	const char *notes, *level, *pace; /* a walk-in's log; NULL: none, unchanged */
+	const char *channel;                /* of the lessons and of a contract made here */
+	const char *attendance;             /* a walk-in, logged at once; NULL: booked ahead */
+	const char *notes, *level, *pace;   /* a walk-in's log; NULL: none, unchanged */
+	const struct hm_booking_mail *mail; /* the confirmation's names, read before
+					     * the write; NULL: read in it */
 };
 
 /* Books b for who, top to bottom in one transaction: makes a contract for the

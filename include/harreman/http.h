@@ -74,9 +74,10 @@ struct hm_request {
 	struct hm_identity who;
 	bool checked;       /* the route's check passed on the request's thread
 				    * (router.h, hm_check_fn) */
-	void *checked_data; /* what that check read, for the handler (NULL: none);
-			     * owned: hm_dispatch_end frees it with free() */
-	int route_index;    /* index in the route table, -1 when none matched */
+	void *checked_data; /* what that check read, for the handler (NULL: none),
+			     * owned: hm_dispatch_end frees it with checked_free */
+	void (*checked_free)(void *checked_data);
+	int route_index; /* index in the route table, -1 when none matched */
 	struct hm_app *app;
 	struct hm_db *db; /* this thread's database connection */
 };

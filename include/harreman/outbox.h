@@ -16,6 +16,7 @@
 
 #include "harreman/db.h"
 #include "harreman/delivery.h"
+#include "harreman/messages.h"
 
 struct hm_config;
 
@@ -36,6 +37,28 @@ void hm_outbox_env_of(const struct hm_config *cfg, struct hm_outbox_env *env);
  * the client's language. Nothing is queued when the client has no address. */
 enum hm_err hm_outbox_lessons_booked(struct hm_db *db, const struct hm_outbox_env *env,
 				     const int64_t *lesson_ids, size_t n, int64_t now);
+
+/* What a booking's confirmation says of its client, service and tutor, read before
+ * the write (on a request's own thread) so that the writer thread need not: every
+ * string owned, released with hm_outbox_booking_mail_release. */
+struct hm_booking_mail {
+	char *service, *tutor, *name;
+	char *to; /* the client's e-mail, else the guardian's; NULL: none */
+	enum hm_locale locale;
+};
+
+/* Reads *out for client_id booking service_id with tutor_id: HM_OK,
+ * HM_ERR_NOT_FOUND, HM_ERR_INTERNAL (then *out holds nothing to release). */
+enum hm_err hm_outbox_booking_mail_read(struct hm_db *db, int64_t client_id, int64_t service_id,
+					int64_t tutor_id, struct hm_booking_mail *out);
+void hm_outbox_booking_mail_release(struct hm_booking_mail *mail);
+
+/* hm_outbox_lessons_booked from what is known: mail (read before), the lessons'
+ * ids and starts (n of each), of client_id. Only their contract is read. */
+enum hm_err hm_outbox_lessons_booked_as(struct hm_db *db, const struct hm_outbox_env *env,
+					const struct hm_booking_mail *mail, int64_t client_id,
+					const int64_t *lesson_ids, const int64_t *starts, size_t n,
+					int64_t now);
 
 /* The cancellation of lessons of one client (one lesson, or those a cancelled
  * contract took with it) as one message; their reminders still waiting are

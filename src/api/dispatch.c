@@ -317,7 +317,8 @@ void hm_dispatch_end(struct hm_request *req, struct hm_reply *reply)
 	add_security_headers(req, reply);
 	json_decref(req->json);
 	req->json = NULL;
-	free(req->checked_data);
+	if (req->checked_data && req->checked_free)
+		req->checked_free(req->checked_data);
 	req->checked_data = NULL;
 }
 

@@ -40,6 +40,8 @@ struct booking {
 	struct hm_service service;
 	int64_t starts_list[HM_REPEAT_WEEKS_MAX];
 	int n;
+	struct hm_booking_mail mail; /* only in what the route's check keeps (owned) */
+	bool has_mail;
 };
 
 /* starts_at of the body into *starts (*text: as written, NULL when absent):
@@ -256,19 +258,33 @@ static bool checked_booking_or_reply(struct hm_request *req, struct hm_reply *re
 /* Before the write (router.h): the body and the slots, on the request's thread.
  * The write reads the body again (cheap) but not the slots: the triggers refuse a
  * slot that was taken in between (409 all the same). */
+/* Frees a booking the route's check kept (req->checked_free). */
+static void booking_free(void *data)
+{
+	struct booking *b = data;
+	if (b->has_mail)
+		hm_outbox_booking_mail_release(&b->mail);
+	free(b);
+}
+
 bool hm_api_lessons_check(struct hm_request *req, struct hm_reply *reply)
 {
 	struct booking b;
 	if (!checked_booking_or_reply(req, reply, &b, false))
 		return false;
 	/* Left for the write (the handler), so that the writer thread neither parses
-	 * the body nor reads the learner, service, tutor and client again. What it
-	 * points into (req->json) lives as long as the request. Without memory the
-	 * handler does it all again. */
+	 * the body nor reads the learner, service, tutor and client again, nor the
+	 * names its confirmation gives. What it points into (req->json) lives as long
+	 * as the request. Without memory the handler does it all again. */
 	struct booking *kept = malloc(sizeof *kept);
-	if (kept)
-		*kept = b;
+	if (!kept)
+		return true;
+	*kept = b;
+	kept->has_mail = b.attendance < 0 &&
+			 hm_outbox_booking_mail_read(req->db, b.client_id, b.service_id, b.tutor_id,
+						     &kept->mail) == HM_OK;
 	req->checked_data = kept;
+	req->checked_free = booking_free;
 	return true;
 }
 
@@ -361,6 +377,7 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 		.notes = b.notes,
 		.level = b.level,
 		.pace = walk_in && b.pace >= 0 ? paces[b.pace] : NULL,
+		.mail = b.has_mail ? &b.mail : NULL, /* borrowed from req->checked_data */
 	};
 	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	enum hm_err err = hm_db_lessons_book(req->db, &w, &HM_ACTOR(req), &env, ids);

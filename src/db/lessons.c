@@ -379,7 +379,10 @@ static enum hm_err book(struct hm_db *db, const struct hm_booking *b, const stru
 		err = audit_booking(db, b, contract_id, ids[0], who);
 	/* The confirmation, in the same transaction: no booking without it, and no
 	 * confirmation of a booking that rolled back. A walk-in has happened already. */
-	if (err == HM_OK && !b->attendance)
+	if (err == HM_OK && !b->attendance && b->mail)
+		err = hm_outbox_lessons_booked_as(db, env, b->mail, b->client_id, ids, b->starts,
+						  (size_t)b->n, who->now);
+	else if (err == HM_OK && !b->attendance)
 		err = hm_outbox_lessons_booked(db, env, ids, (size_t)b->n, who->now);
 	return err;
 }

@@ -243,22 +243,21 @@ static enum hm_err booking_payment(struct hm_db *db, int64_t lesson_id, struct h
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "read payment");
 }
 
-static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *env,
-				 enum hm_msg_kind kind, const int64_t *ids, size_t n, int64_t now)
+/* Queues the message of kind for the lessons ids[0..) that info describes (read
+ * or known; borrowed), when the client has an address. */
+static enum hm_err queue_lessons_of(struct hm_db *db, const struct hm_outbox_env *env,
+				    enum hm_msg_kind kind, const struct lesson_info *info,
+				    const int64_t *ids, int64_t now)
 {
-	struct lesson_info info;
-	enum hm_err err = n ? lesson_info(db, ids, n, &info) : HM_OK;
-	if (err != HM_OK || !n || !info.to) {
-		if (n)
-			lesson_info_release(&info);
-		return err;
-	}
+	enum hm_err err = HM_OK;
+	if (!info->to)
+		return HM_OK;
 	struct hm_msg_params p = {
-		.name = info.name,
-		.service = info.service,
-		.tutor = info.tutor,
-		.times = info.times,
-		.n_times = info.n_times,
+		.name = info->name,
+		.service = info->service,
+		.tutor = info->tutor,
+		.times = info->times,
+		.n_times = info->n_times,
 		.zone = env->zone,
 	};
 	char *gift = NULL;
@@ -266,15 +265,27 @@ static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *e
 		err = booking_payment(db, ids[0], &p, &gift);
 	struct queued q = {
 		.kind = kind,
-		.client_id = info.client_id,
+		.client_id = info->client_id,
 		.lesson_id = ids[0],
-		.locale = info.locale,
-		.to = info.to,
+		.locale = info->locale,
+		.to = info->to,
 		.params = &p,
 	};
 	if (err == HM_OK)
 		err = queue(db, env, &q, now);
 	free(gift);
+	return err;
+}
+
+static enum hm_err queue_lessons(struct hm_db *db, const struct hm_outbox_env *env,
+				 enum hm_msg_kind kind, const int64_t *ids, size_t n, int64_t now)
+{
+	struct lesson_info info;
+	if (!n)
+		return HM_OK;
+	enum hm_err err = lesson_info(db, ids, n, &info);
+	if (err == HM_OK)
+		err = queue_lessons_of(db, env, kind, &info, ids, now);
 	lesson_info_release(&info);
 	return err;
 }
@@ -283,6 +294,68 @@ enum hm_err hm_outbox_lessons_booked(struct hm_db *db, const struct hm_outbox_en
 				     const int64_t *lesson_ids, size_t n, int64_t now)
 {
 	return queue_lessons(db, env, HM_MSG_LESSON_BOOKED, lesson_ids, n, now);
+}
+
+enum hm_err hm_outbox_booking_mail_read(struct hm_db *db, int64_t client_id, int64_t service_id,
+					int64_t tutor_id, struct hm_booking_mail *out)
+{
+	/* The names lesson_info reads through a lesson, before there is one. */
+	static const char sql[] =
+		"SELECT s.name, coalesce((SELECT full_name FROM users WHERE id = ?3), ''),"
+		" c.full_name, coalesce(c.email, c.guardian_email), c.locale"
+		" FROM clients c, services s WHERE c.id = ?1 AND s.id = ?2";
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id);
+	sqlite3_bind_int64(stmt, 2, service_id);
+	sqlite3_bind_int64(stmt, 3, tutor_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->service = hm_db_column_strdup(stmt, 0);
+		out->tutor = hm_db_column_strdup(stmt, 1);
+		out->name = hm_db_column_strdup(stmt, 2);
+		out->to = hm_db_column_strdup(stmt, 3);
+		out->locale = hm_locale_from_name((const char *)sqlite3_column_text(stmt, 4));
+	}
+	hm_db_done(stmt);
+	enum hm_err err = rc == SQLITE_ROW    ? HM_OK
+			  : rc == SQLITE_DONE ? HM_ERR_NOT_FOUND
+					      : hm_db_fail(db, "read booking names");
+	if (err == HM_OK && (!out->service || !out->tutor || !out->name))
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK)
+		hm_outbox_booking_mail_release(out);
+	return err;
+}
+
+void hm_outbox_booking_mail_release(struct hm_booking_mail *mail)
+{
+	free(mail->service);
+	free(mail->tutor);
+	free(mail->name);
+	free(mail->to);
+	memset(mail, 0, sizeof *mail);
+}
+
+enum hm_err hm_outbox_lessons_booked_as(struct hm_db *db, const struct hm_outbox_env *env,
+					const struct hm_booking_mail *mail, int64_t client_id,
+					const int64_t *lesson_ids, const int64_t *starts, size_t n,
+					int64_t now)
+{
+	/* The same lesson_info as read, its strings borrowed (not released here). */
+	struct lesson_info info = {
+		.client_id = client_id,
+		.service = mail->service,
+		.tutor = mail->tutor,
+		.name = mail->name,
+		.to = mail->to,
+		.locale = mail->locale,
+	};
+	for (size_t i = 0; i < n && i < MAX_LESSONS; i++)
+		local_time(starts[i], &info.times[info.n_times++]);
+	return n ? queue_lessons_of(db, env, HM_MSG_LESSON_BOOKED, &info, lesson_ids, now) : HM_OK;
 }
 
 enum hm_err hm_outbox_lessons_cancelled(struct hm_db *db, const struct hm_outbox_env *env,
