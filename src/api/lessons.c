@@ -255,9 +255,6 @@ static bool checked_booking_or_reply(struct hm_request *req, struct hm_reply *re
 	return walk_in || skip_slots || check_slots_or_reply(req, reply, b);
 }
 
-/* Before the write (router.h): the body and the slots, on the request's thread.
- * The write reads the body again (cheap) but not the slots: the triggers refuse a
- * slot that was taken in between (409 all the same). */
 /* Frees a booking the route's check kept (req->checked_free). */
 static void booking_free(void *data)
 {
@@ -266,6 +263,10 @@ static void booking_free(void *data)
 		hm_outbox_booking_mail_release(&b->mail);
 	free(b);
 }
+
+/* Before the write (router.h): the body and the slots, on the request's thread.
+ * The write uses what this read (not the slots again: the triggers refuse a slot
+ * that was taken in between, 409 all the same). */
 
 bool hm_api_lessons_check(struct hm_request *req, struct hm_reply *reply)
 {
