@@ -56,6 +56,7 @@ hm_handler_fn hm_api_loyalty_report;
 /* src/api/lessons.c */
 hm_handler_fn hm_api_lessons_create;
 hm_check_fn hm_api_lessons_check;
+hm_handler_fn hm_api_lessons_weeks;
 hm_handler_fn hm_api_lessons_list;
 hm_handler_fn hm_api_me_lessons;
 hm_handler_fn hm_api_lessons_get;
@@ -153,6 +154,7 @@ hm_handler_fn hm_api_outbox_retry;
 hm_handler_fn hm_api_me_calendar;
 hm_handler_fn hm_api_me_calendar_rotate;
 hm_handler_fn hm_api_me_calendar_ics;
+hm_handler_fn hm_api_me_lesson_ics;
 hm_handler_fn hm_api_calendar_feed;
 hm_handler_fn hm_api_tutor_calendar;
 
