@@ -52,6 +52,7 @@ hm_handler_fn hm_api_gifts_create;
 hm_handler_fn hm_api_gifts_update;
 hm_handler_fn hm_api_me_loyalty;
 hm_handler_fn hm_api_loyalty_report;
+hm_handler_fn hm_api_loyalty_review;
 
 /* src/api/lessons.c */
 hm_handler_fn hm_api_lessons_create;

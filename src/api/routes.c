@@ -146,6 +146,8 @@ const struct hm_route hm_routes[] = {
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
 	{.methods = HM_GET, .pattern = V1 "/reports/monthly", .handler = hm_api_reports_monthly,
 	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
+	{.methods = HM_GET, .pattern = V1 "/reports/loyalty/review", .handler = hm_api_loyalty_review,
+	 .access = HM_ALLOW_ADMIN, .flags = HM_BODY_NONE},
 
 	/* Lessons */
 	{.methods = HM_POST, .pattern = V1 "/lessons", .handler = hm_api_lessons_create,
