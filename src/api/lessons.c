@@ -99,7 +99,7 @@ static void validate_skip(struct hm_validation *v, json_t *body, int n, bool ser
 	json_array_foreach(list, i, week)
 	{
 		json_int_t w = json_is_integer(week) ? json_integer_value(week) : -1;
-		if (w < 0 || w >= n || skip[w]) {
+		if (w < 0 || w >= n || w >= HM_REPEAT_WEEKS_MAX || skip[w]) {
 			hm_validation_fail(v, "skip_weeks",
 					   "must list distinct weeks of the series, 0 the first");
 			return;

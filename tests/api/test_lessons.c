@@ -872,6 +872,7 @@ static void test_series_check(void)
 		",\"repeat_weeks\":3,\"skip_weeks\":[1,1]",
 		",\"repeat_weeks\":2,\"skip_weeks\":[0,1]",
 		",\"repeat_weeks\":2,\"skip_weeks\":\"1\"",
+		",\"repeat_weeks\":60,\"skip_weeks\":[55]", /* a bad series too */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		book(&miren.c, svc_private, tutor_a, d + 35, 17 * 60, bad[i], &r);
