@@ -3,13 +3,15 @@
 // SEPA direct debits"; issue 15, items 5-6): GET /reports/book.csv?year=&quarter=
 // &book=invoices|payments&dialect=rfc4180|semicolon (admin) writes the quarter's
 // issued invoices or payments as CSV (src/util/csv.c); GET /reports/monthly?year=
-// (admin) gives what was invoiced and collected in each month, for the chart.
+// (admin) gives what was invoiced and collected in each month, for the chart;
+// GET /reports/loyalty/review?year= (admin) the loyalty review's charts' figures.
 #include <stdio.h>
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/csv.h"
 #include "harreman/db_book.h"
+#include "harreman/db_contracts.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -162,6 +164,21 @@ void hm_api_reports_book(struct hm_request *req, struct hm_reply *reply)
 	hm_reply_raw_owned(reply, 200, "text/csv; charset=utf-8; header=present", body, len);
 	hm_reply_header(reply, "Content-Disposition", disposition);
 	hm_reply_header(reply, "Cache-Control", "private, no-store");
+}
+
+/* GET /reports/loyalty/review?year= (admin): the loyalty review's figures for
+ * the admin's charts (src/db/contracts.c). */
+void hm_api_loyalty_review(struct hm_request *req, struct hm_reply *reply)
+{
+	json_t *fields = NULL, *out = NULL;
+	int year = 0;
+	query_year(req, &year, &fields);
+	if (fields) {
+		hm_reply_invalid(reply, fields);
+		return;
+	}
+	enum hm_err err = hm_db_contracts_loyalty_review(req->db, year, &out);
+	hm_api_reply_result(reply, err, 200, out);
 }
 
 void hm_api_reports_monthly(struct hm_request *req, struct hm_reply *reply)
