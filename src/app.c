@@ -34,6 +34,7 @@ void hm_config_defaults(struct hm_config *cfg)
 	cfg->max_connections_per_ip = 128;
 	cfg->connection_timeout = 30;
 	cfg->smtp_backoff = 60;
+	hm_config_default_public_url(cfg, cfg->listen_port);
 }
 
 bool hm_config_parse_listen(struct hm_config *cfg, const char *text)
@@ -85,6 +86,20 @@ static bool parse_count(const char *text, long min, long max, unsigned *out)
 }
 
 /* An https:// address with a host and no spaces or control characters. */
+/* An http:// or https:// address with a host, no spaces or control characters. */
+static bool web_url_ok(const char *url)
+{
+	size_t scheme = strncmp(url, "https://", 8) == 0  ? 8
+			: strncmp(url, "http://", 7) == 0 ? 7
+							  : 0;
+	if (!scheme || !url[scheme] || url[scheme] == '/' || strlen(url) > 200)
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static bool https_url_ok(const char *url)
 {
 	if (strncmp(url, "https://", 8) != 0 || !url[8] || url[8] == '/' || strlen(url) > 1000)
@@ -123,6 +138,7 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 		{"smtp-url", required_argument, NULL, 'S'},
 		{"smtp-from", required_argument, NULL, 'F'},
 		{"smtp-backoff", required_argument, NULL, 'B'},
+		{"public-url", required_argument, NULL, 'P'},
 		{"tbai-cert", required_argument, NULL, 'c'},
 		{"tbai-url", required_argument, NULL, 'u'},
 		{"tbai-policy-id", required_argument, NULL, 'i'},
@@ -164,6 +180,13 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 			if (!parse_count(optarg, 1, 86400, &cfg->smtp_backoff))
 				return refuse(why, "--smtp-backoff takes seconds from 1 to 86400");
 			break;
+		case 'P':
+			if (!web_url_ok(optarg))
+				return refuse(why,
+					      "--public-url takes an http:// or https:// address"
+					      " (at most 200 characters)");
+			cfg->public_url = optarg;
+			break;
 		case 'c': cfg->tbai_cert = optarg; break;
 		case 'a': cfg->tbai_ca = optarg; break;
 		case 'u':
@@ -198,12 +221,20 @@ enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char *
 	}
 	if (optind != argc)
 		return refuse(why, "serve takes no positional arguments");
+	hm_config_default_public_url(cfg, cfg->listen_port);
 	if (cfg->smtp_url && !cfg->smtp_from)
 		return refuse(why, "--smtp-url needs --smtp-from ADDR, the sender's address");
 	if (cfg->tbai_url && !cfg->tbai_cert)
 		return refuse(why,
 			      "--tbai-url needs --tbai-cert FILE.p12 (the client certificate)");
 	return HM_CONFIG_ARGS_OK;
+}
+
+void hm_config_default_public_url(struct hm_config *cfg, unsigned port)
+{
+	bool v6 = strchr(cfg->listen_host, ':') != NULL;
+	snprintf(cfg->default_public_url, sizeof cfg->default_public_url, "http://%s%s%s:%u",
+		 v6 ? "[" : "", cfg->listen_host, v6 ? "]" : "", port);
 }
 
 bool hm_config_apply_timezone(const char *zone)

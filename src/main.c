@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"  harreman serve [--listen ADDR:PORT] [--db PATH] [--web DIR] [--timezone ZONE]\n"
 	"                 [--trusted-proxy ADDR] [--threads N] [--demo]\n"
 	"                 [--smtp-url smtp://HOST:PORT --smtp-from ADDR] [--smtp-backoff SECONDS]\n"
+	"                 [--public-url https://HOST]  (links in e-mails; default\n"
+	"                 http://LISTEN-ADDR:PORT)\n"
 	"                 [--tbai-cert FILE.p12] [--tbai-url https://...]\n"
 	"                 [--tbai-policy-id URL] [--tbai-policy-digest BASE64] [--tbai-qr-url URL]\n"
 	"                 [--tbai-ca CA.pem]\n"
@@ -283,6 +285,10 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "harreman: %s:%u: %s\n", cfg.listen_host, cfg.listen_port, why);
 		goto out;
 	}
+	/* --listen ...:0: the links of e-mails name the port bound (before any request
+	 * can have been told the address). */
+	if (cfg.listen_port == 0)
+		hm_config_default_public_url(&app.cfg, hm_server_port(server));
 	const char *open_bracket = strchr(cfg.listen_host, ':') ? "[" : "";
 	const char *close_bracket = *open_bracket ? "]" : "";
 	printf("Harreman %s listening on http://%s%s%s:%u/ (database %s, time zone %s)\n",

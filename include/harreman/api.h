@@ -52,10 +52,12 @@ hm_handler_fn hm_api_gifts_create;
 hm_handler_fn hm_api_gifts_update;
 hm_handler_fn hm_api_me_loyalty;
 hm_handler_fn hm_api_loyalty_report;
+hm_handler_fn hm_api_loyalty_review;
 
 /* src/api/lessons.c */
 hm_handler_fn hm_api_lessons_create;
 hm_check_fn hm_api_lessons_check;
+hm_handler_fn hm_api_lessons_weeks;
 hm_handler_fn hm_api_lessons_list;
 hm_handler_fn hm_api_me_lessons;
 hm_handler_fn hm_api_lessons_get;
@@ -153,6 +155,7 @@ hm_handler_fn hm_api_outbox_retry;
 hm_handler_fn hm_api_me_calendar;
 hm_handler_fn hm_api_me_calendar_rotate;
 hm_handler_fn hm_api_me_calendar_ics;
+hm_handler_fn hm_api_me_lesson_ics;
 hm_handler_fn hm_api_calendar_feed;
 hm_handler_fn hm_api_tutor_calendar;
 

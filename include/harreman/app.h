@@ -27,6 +27,10 @@ struct hm_config {
 	const char *smtp_url;        /* "smtp://host:port" or "smtps://...", or NULL: no relay */
 	const char *smtp_from;       /* the From address of outgoing mail, or NULL */
 	unsigned smtp_backoff;       /* seconds before the first retry; doubles per attempt */
+	/* Where clients reach the booking page (links in e-mails): --public-url, else
+	 * default_public_url, http://LISTEN-ADDR:PORT (the port bound, once known). */
+	const char *public_url;
+	char default_public_url[96];
 	/* TicketBAI (docs/operations.md): the PKCS#12 certificate (password from
 	 * HARREMAN_TBAI_CERT_PASSWORD) and overrides of the territory's defaults
 	 * (NULL: the default of hm_tbai_territory_defaults). */
@@ -73,7 +77,7 @@ enum hm_config_args {
 
 /* Parses `serve`'s options (argv[0] is the command's name, as getopt_long wants;
  * optind is restarted) over cfg, which holds the defaults: --listen, --db, --web,
- * --timezone, --trusted-proxy, --threads, --demo, --smtp-url, --smtp-from,
+ * --timezone, --trusted-proxy, --threads, --demo, --smtp-url, --smtp-from, --public-url,
  * --smtp-backoff, --tbai-cert, --tbai-url, --tbai-policy-id, --tbai-policy-digest,
  * --tbai-qr-url, --tbai-ca, --help. The strings in cfg then point into argv (borrowed for as
  * long as cfg). On HM_CONFIG_ARGS_USAGE_ERROR, *why is a static message, or NULL
@@ -81,6 +85,10 @@ enum hm_config_args {
  * here (hm_config_apply_timezone). */
 enum hm_config_args hm_config_parse_args(struct hm_config *cfg, int argc, char **argv,
 					 const char **why);
+
+/* Writes http://LISTEN-ADDR:port into cfg->default_public_url (the links of
+ * e-mails when --public-url is not given). */
+void hm_config_default_public_url(struct hm_config *cfg, unsigned port);
 
 /* Sets the process time zone after checking the tz database knows it. */
 bool hm_config_apply_timezone(const char *zone);

@@ -69,6 +69,13 @@ struct hm_calendar_reader {
 enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,
 				const struct hm_calendar_reader *reader, int64_t *last_modified);
 
+/* One lesson of client_id as a feed of one event (the lesson's own calendar file,
+ * cancelled or not, whatever its date): begin and lesson once each, *last_modified
+ * as for hm_db_calendar_feed. HM_ERR_NOT_FOUND when client_id has no lesson
+ * lesson_id. */
+enum hm_err hm_db_calendar_lesson(struct hm_db *db, int64_t client_id, int64_t lesson_id,
+				  const struct hm_calendar_reader *reader, int64_t *last_modified);
+
 /* The window and size of a feed (docs/openapi.yaml says them too). */
 #define HM_CALENDAR_PAST ((int64_t)180 * 86400)
 #define HM_CALENDAR_MAX_EVENTS 5000

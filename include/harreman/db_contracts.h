@@ -91,6 +91,16 @@ enum hm_err hm_db_contracts_loyalty_rows(struct hm_db *db, int64_t after, int li
 					 struct hm_loyalty_row **rows, size_t *n);
 void hm_db_contracts_loyalty_free(struct hm_loyalty_row *rows, size_t n);
 
+/* The admin's loyalty review of year (issue 13), for charts read at a glance:
+ * *out {year, tiers: [{from_ordinal (null: before the first tier), percent,
+ * clients}] (clients with a contract not cancelled, by the tier their family's
+ * contracts reach), months: [{month: "YYYY-MM", contracts, discounted,
+ * discount_cents}] (twelve; contracts not cancelled made that local month),
+ * discount_cents (the year's), gifts: [{id, name, stock, handed_out,
+ * handed_out_year}] (every contract that got the gift, cancelled ones too: the
+ * gift was handed over)}. Caller owns *out. */
+enum hm_err hm_db_contracts_loyalty_review(struct hm_db *db, int year, json_t **out);
+
 /* The current discount tiers, sorted (at most HM_MAX_TIERS). */
 struct hm_tier;
 enum hm_err hm_db_contracts_tiers(struct hm_db *db, struct hm_tier *tiers, size_t *n);

@@ -63,7 +63,9 @@ struct hm_msg_params {
 	const char *service, *tutor;       /* lessons */
 	const struct hm_local_time *times; /* lessons: each start, local time */
 	size_t n_times;
-	const char *zone; /* the business time zone, "Europe/Madrid" (written in words) */
+	const char *zone;       /* the business time zone, "Europe/Madrid" (written in words) */
+	const char *public_url; /* lesson booked: the booking page, for the link to the
+				 * student's lessons (NULL or "": no link) */
 	/* Lesson booked: what it cost when a contract was made with it (priced), or that
 	 * a subscription paid for it (from_subscription); the gift handed out (NULL:
 	 * none). */

@@ -22,8 +22,9 @@ struct hm_config;
 
 /* What rendering and queueing need from the configuration (borrowed strings). */
 struct hm_outbox_env {
-	const char *zone;   /* the business time zone, named in lesson messages */
-	const char *domain; /* the right-hand side of Message-IDs */
+	const char *zone;       /* the business time zone, named in lesson messages */
+	const char *domain;     /* the right-hand side of Message-IDs */
+	const char *public_url; /* the booking page's address, for links ("https://...") */
 };
 
 /* The environment for cfg: its time zone and the domain of --smtp-from

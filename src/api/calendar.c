@@ -80,14 +80,16 @@ static bool feed_lesson(void *ctx, const struct hm_calendar_lesson *l)
 /* Reads and writes the feed of client_id or tutor_id into f (f->text released by
  * the caller in every case), with its ETag. */
 static enum hm_err write_feed(struct hm_request *req, int64_t client_id, int64_t tutor_id,
-			      struct feed *f)
+			      int64_t lesson_id, struct feed *f)
 {
 	const struct hm_calendar_reader reader = {feed_begin, feed_lesson, f};
 	unsigned char hash[ETAG_BYTES];
 	installation_id(req->app, f->install);
 	f->by_client = client_id != 0;
-	enum hm_err err = hm_db_calendar_feed(req->db, client_id, tutor_id, req->now, &reader,
-					      &f->last_modified);
+	enum hm_err err = lesson_id ? hm_db_calendar_lesson(req->db, client_id, lesson_id, &reader,
+							    &f->last_modified)
+				    : hm_db_calendar_feed(req->db, client_id, tutor_id, req->now,
+							  &reader, &f->last_modified);
 	if (err == HM_OK && f->events == 0 && !hm_ical_placeholder(&f->text))
 		err = HM_ERR_INTERNAL;
 	if (err == HM_OK && !hm_ical_end(&f->text))
@@ -137,13 +139,14 @@ static void reply_feed(const struct hm_request *req, struct hm_reply *reply, enu
 	hm_reply_header(reply, "Content-Disposition", "inline; filename=\"harreman.ics\"");
 }
 
-/* Answers the feed of client_id or tutor_id. */
+/* Answers the feed of client_id or tutor_id, or client_id's lesson lesson_id alone
+ * when lesson_id is not 0. */
 static void answer_feed(struct hm_request *req, struct hm_reply *reply, int64_t client_id,
-			int64_t tutor_id)
+			int64_t tutor_id, int64_t lesson_id)
 {
 	struct feed f = {.events = 0};
 	hm_buf_init(&f.text, FEED_CAP);
-	enum hm_err err = write_feed(req, client_id, tutor_id, &f);
+	enum hm_err err = write_feed(req, client_id, tutor_id, lesson_id, &f);
 	reply_feed(req, reply, err, &f);
 	hm_buf_release(&f.text);
 }
@@ -186,7 +189,17 @@ void hm_api_me_calendar_ics(struct hm_request *req, struct hm_reply *reply)
 	int64_t client_id = 0;
 	if (!hm_api_learner_or_reply(req, reply, &client_id))
 		return;
-	answer_feed(req, reply, client_id, 0);
+	answer_feed(req, reply, client_id, 0, 0);
+}
+
+/* GET /me/lessons/{id}/calendar.ics: one lesson of the learner, for "add to my
+ * calendar" after booking. */
+void hm_api_me_lesson_ics(struct hm_request *req, struct hm_reply *reply)
+{
+	int64_t client_id = 0;
+	if (!hm_api_learner_or_reply(req, reply, &client_id))
+		return;
+	answer_feed(req, reply, client_id, 0, req->path_ids[0]);
 }
 
 void hm_api_calendar_feed(struct hm_request *req, struct hm_reply *reply)
@@ -205,10 +218,10 @@ void hm_api_calendar_feed(struct hm_request *req, struct hm_reply *reply)
 	else if (err != HM_OK)
 		hm_api_reply_err(reply, err);
 	else
-		answer_feed(req, reply, client_id, 0);
+		answer_feed(req, reply, client_id, 0, 0);
 }
 
 void hm_api_tutor_calendar(struct hm_request *req, struct hm_reply *reply)
 {
-	answer_feed(req, reply, 0, req->path_ids[0]);
+	answer_feed(req, reply, 0, req->path_ids[0], 0);
 }

@@ -40,6 +40,7 @@ struct booking {
 	struct hm_service service;
 	int64_t starts_list[HM_REPEAT_WEEKS_MAX];
 	int n;
+	bool series;                 /* repeat_weeks given: the answer is {items} */
 	struct hm_booking_mail mail; /* only in what the route's check keeps (owned) */
 	bool has_mail;
 };
@@ -79,15 +80,49 @@ static void validate_service_tutor(struct hm_validation *v, struct hm_request *r
 		hm_validation_fail(v, "tutor_id", "this tutor does not teach this service");
 }
 
+/* skip_weeks of the body (a series' weeks left out, 0 the first) into skip[0..n):
+ * only with repeat_weeks, each in 0..n-1 once, at least one week kept. */
+static void validate_skip(struct hm_validation *v, json_t *body, int n, bool series, bool *skip)
+{
+	json_t *list = json_object_get(body, "skip_weeks");
+	size_t i;
+	json_t *week;
+	int skipped = 0;
+	if (!list)
+		return;
+	if (!json_is_array(list)) {
+		hm_validation_fail(v, "skip_weeks", "must be an array of week numbers");
+		return;
+	}
+	if (!series && json_array_size(list) > 0) {
+		hm_validation_fail(v, "skip_weeks", "needs repeat_weeks");
+		return;
+	}
+	json_array_foreach(list, i, week)
+	{
+		json_int_t w = json_is_integer(week) ? json_integer_value(week) : -1;
+		if (w < 0 || w >= n || w >= HM_REPEAT_WEEKS_MAX || skip[w]) {
+			hm_validation_fail(v, "skip_weeks",
+					   "must list distinct weeks of the series, 0 the first");
+			return;
+		}
+		skip[w] = true;
+		skipped++;
+	}
+	if (skipped >= n)
+		hm_validation_fail(v, "skip_weeks", "leaves no week to book");
+}
+
 /* Checks the body; answers 422 itself and returns false on a bad one. */
 static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply, struct booking *b)
 {
 	static const char *const staff_fields[] = {
-		"service_id",   "tutor_id",   "starts_at", "contract_id", "client_id", "channel",
-		"repeat_weeks", "attendance", "notes",     "level",       "pace",      NULL};
+		"service_id", "tutor_id",     "starts_at",  "contract_id", "client_id",
+		"channel",    "repeat_weeks", "skip_weeks", "attendance",  "notes",
+		"level",      "pace",         NULL};
 	static const char *const student_fields[] = {"service_id",  "tutor_id",  "starts_at",
 						     "contract_id", "client_id", "repeat_weeks",
-						     NULL};
+						     "skip_weeks",  NULL};
 	static const char *const read_only[] = {"id", "ends_at", "status", "contract", NULL};
 	struct hm_validation v;
 	const char *starts_text = NULL;
@@ -123,6 +158,9 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 					   "a walk-in lesson is logged once it has started");
 	}
 	b->n = weeks_present ? (int)b->repeat_weeks : 1;
+	b->series = weeks_present;
+	bool skip[HM_REPEAT_WEEKS_MAX] = {false};
+	validate_skip(&v, req->json, b->n, weeks_present, skip);
 	if (hm_validation_ok(&v))
 		validate_service_tutor(&v, req, b);
 	if (hm_validation_ok(&v) && b->staff) {
@@ -138,9 +176,15 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 		int weekday;
 		hm_local_day(b->starts, &day, &weekday);
 		int minute = hm_local_minute(b->starts); /* wall clock, not time since midnight */
+		int kept = 0;
 		for (int i = 0; i < b->n; i++)
-			b->starts_list[i] = i == 0 ? b->starts
-						   : hm_local_instant(day + (int64_t)7 * i, minute);
+			if (!skip[i])
+				b->starts_list[kept++] = i == 0 ? b->starts
+								: hm_local_instant(
+									  day + (int64_t)7 * i,
+									  minute);
+		b->n = kept;
+		b->starts = b->starts_list[0];
 	}
 	if (!hm_validation_ok(&v))
 		hm_api_reply_validation(reply, &v);
@@ -150,11 +194,13 @@ static bool read_booking_or_reply(struct hm_request *req, struct hm_reply *reply
 	return ok;
 }
 
-/* The starts of b the tutor cannot give (taken, or a full group: *full) into
- * conflicts; HM_ERR_VALIDATION_FAILED when one is not a slot of the tutor at all
- * (off the grid or in the past). */
-static enum hm_err taken_starts(struct hm_request *req, const struct booking *b, json_t *conflicts,
-				bool *full)
+/* What the tutor can give at each start of a booking. */
+enum week_state { WEEK_FREE, WEEK_TAKEN, WEEK_FULL, WEEK_CLOSED };
+
+/* The tutor's answer for each of b's starts into state[0..b->n): free, taken,
+ * a full group, or no slot of the tutor at all (off the grid or in the past). */
+static enum hm_err tutor_states(struct hm_request *req, const struct booking *b,
+				enum week_state *state)
 {
 	struct hm_slot_query q;
 	int64_t first, last;
@@ -165,27 +211,48 @@ static enum hm_err taken_starts(struct hm_request *req, const struct booking *b,
 							 last, req->now, b->moving, &q);
 	if (err != HM_OK)
 		return err;
-	for (int i = 0; err == HM_OK && i < b->n; i++) {
+	for (int i = 0; i < b->n; i++) {
 		struct hm_slot slot;
 		struct hm_slot_query free_q = q;
 		free_q.n_booked = 0; /* on the grid at all? */
+		state[i] = WEEK_FREE;
 		if (!hm_slots_find(&free_q, b->starts_list[i], &slot)) {
-			err = HM_ERR_VALIDATION_FAILED;
-			break;
+			state[i] = WEEK_CLOSED;
+			continue;
 		}
 		if (hm_slots_find(&q, b->starts_list[i], &slot))
 			continue;
+		state[i] = WEEK_TAKEN;
 		for (size_t k = 0; k < q.n_booked; k++)
 			if (q.shared && q.booked[k].service_id == q.service_id &&
 			    q.booked[k].starts == b->starts_list[i] &&
 			    q.booked[k].seats_taken >= q.capacity)
-				*full = true;
+				state[i] = WEEK_FULL;
+	}
+	hm_db_tutors_slot_query_release(&q);
+	return HM_OK;
+}
+
+/* The starts of b the tutor cannot give (taken, or a full group: *full) into
+ * conflicts; HM_ERR_VALIDATION_FAILED when one is not a slot of the tutor at all
+ * (off the grid or in the past). */
+static enum hm_err taken_starts(struct hm_request *req, const struct booking *b, json_t *conflicts,
+				bool *full)
+{
+	enum week_state state[HM_REPEAT_WEEKS_MAX];
+	enum hm_err err = tutor_states(req, b, state);
+	for (int i = 0; err == HM_OK && i < b->n; i++)
+		if (state[i] == WEEK_CLOSED)
+			err = HM_ERR_VALIDATION_FAILED;
+	for (int i = 0; err == HM_OK && i < b->n; i++) {
+		if (state[i] == WEEK_FREE)
+			continue;
+		*full = *full || state[i] == WEEK_FULL;
 		char at[HM_RFC3339_LEN];
 		hm_time_format(b->starts_list[i], at);
 		if (json_array_append_new(conflicts, json_string(at)) != 0)
 			err = HM_ERR_INTERNAL;
 	}
-	hm_db_tutors_slot_query_release(&q);
 	return err;
 }
 
@@ -231,9 +298,9 @@ static bool check_slots_or_reply(struct hm_request *req, struct hm_reply *reply,
 	else if (json_array_size(conflicts) == 0)
 		code = HM_OK;
 	else
-		hm_reply_error(reply, b->n == 1 && full ? HM_ERR_FULL : code,
-			       b->n == 1 ? NULL : series);
-	if (err == HM_OK && code != HM_OK && b->n > 1)
+		hm_reply_error(reply, !b->series && full ? HM_ERR_FULL : code,
+			       b->series ? series : NULL);
+	if (err == HM_OK && code != HM_OK && b->series)
 		json_object_set(json_object_get(reply->json, "error"), "conflicts", conflicts);
 	json_decref(conflicts);
 	return err == HM_OK && code == HM_OK;
@@ -300,10 +367,10 @@ static bool booking_or_reply(struct hm_request *req, struct hm_reply *reply, str
 }
 
 /* The body of a booking's 201: the lesson, or {items} for a series (takes items). */
-static json_t *booked_body(json_t *items, int n)
+static json_t *booked_body(json_t *items, bool series)
 {
 	json_t *body = NULL;
-	if (items && n == 1)
+	if (items && !series)
 		body = json_incref(json_array_get(items, 0));
 	else if (items)
 		body = json_pack("{s:O}", "items", items);
@@ -312,22 +379,27 @@ static json_t *booked_body(json_t *items, int n)
 }
 
 /* A booking's reply->after_write: the lessons whose ids the write left in
- * reply->json (an array), read back on the request's thread once committed. */
+ * reply->json ({ids, series}), read back on the request's thread once committed. */
 static void answer_booked(struct hm_request *req, struct hm_reply *reply)
 {
 	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	int n = 0;
 	json_t *id;
 	size_t i;
-	json_array_foreach(reply->json, i, id) if (n < HM_REPEAT_WEEKS_MAX)
-		ids[n++] = json_integer_value(id);
+	bool series = json_is_true(json_object_get(reply->json, "series"));
+	json_array_foreach(json_object_get(reply->json, "ids"), i, id)
+	{
+		if (n < HM_REPEAT_WEEKS_MAX)
+			ids[n++] = json_integer_value(id);
+	}
 	json_t *items = NULL;
 	enum hm_err err = hm_db_lessons_json_list(req->db, ids, n, &items);
-	hm_api_reply_result(reply, err, 201, err == HM_OK ? booked_body(items, n) : NULL);
+	hm_api_reply_result(reply, err, 201, err == HM_OK ? booked_body(items, series) : NULL);
 }
 
-/* The ids of a booking's n lessons, as answer_booked reads them (NULL: no memory). */
-static json_t *booked_ids(const int64_t *ids, int n)
+/* The ids of a booking's n lessons and whether it is a series, as answer_booked
+ * reads them (NULL: no memory). */
+static json_t *booked_ids(const int64_t *ids, int n, bool series)
 {
 	json_t *list = json_array();
 	for (int i = 0; list && i < n; i++)
@@ -335,7 +407,7 @@ static json_t *booked_ids(const int64_t *ids, int n)
 			json_decref(list);
 			list = NULL;
 		}
-	return list;
+	return list ? json_pack("{s:o, s:b}", "ids", list, "series", series) : NULL;
 }
 
 /* The reply of a write: status with body, or the error, with the db layer's
@@ -382,11 +454,50 @@ void hm_api_lessons_create(struct hm_request *req, struct hm_reply *reply)
 	};
 	int64_t ids[HM_REPEAT_WEEKS_MAX];
 	enum hm_err err = hm_db_lessons_book(req->db, &w, &HM_ACTOR(req), &env, ids);
-	reply_written(reply, err, 201, err == HM_OK ? booked_ids(ids, b.n) : NULL, NULL);
+	reply_written(reply, err, 201, err == HM_OK ? booked_ids(ids, b.n, b.series) : NULL, NULL);
 	if (err == HM_OK && reply->status == 201)
 		reply->after_write = answer_booked;
 	if (err == HM_OK)
 		hm_sender_wake(req->app->sender);
+}
+
+/* POST /lessons/check: the booking's body as POST /lessons takes it, answered
+ * week by week without booking anything (a series' conflicts before confirming):
+ * free, client_busy (the learner has a lesson then, with any tutor), slot_taken,
+ * full, or closed (no slot of the tutor that week). */
+void hm_api_lessons_weeks(struct hm_request *req, struct hm_reply *reply)
+{
+	static const char *const names[] = {
+		[WEEK_FREE] = "free",
+		[WEEK_TAKEN] = "slot_taken",
+		[WEEK_FULL] = "full",
+		[WEEK_CLOSED] = "closed",
+	};
+	struct booking b;
+	enum week_state state[HM_REPEAT_WEEKS_MAX];
+	bool busy[HM_REPEAT_WEEKS_MAX] = {false};
+	if (!checked_booking_or_reply(req, reply, &b, true))
+		return;
+	enum hm_err err = tutor_states(req, &b, state);
+	if (err == HM_OK)
+		err = hm_db_lessons_client_busy(req->db, b.client_id, 0, 0, b.starts_list, b.n,
+						b.service.duration_min, busy);
+	json_t *items = err == HM_OK ? json_array() : NULL;
+	int free_weeks = 0;
+	for (int i = 0; items && i < b.n; i++) {
+		char at[HM_RFC3339_LEN];
+		hm_time_format(b.starts_list[i], at);
+		const char *status = busy[i] ? "client_busy" : names[state[i]];
+		free_weeks += strcmp(status, "free") == 0;
+		if (json_array_append_new(items, json_pack("{s:s,s:s}", "starts_at", at, "status",
+							   status)) != 0) {
+			json_decref(items);
+			items = NULL;
+		}
+	}
+	hm_api_reply_result(reply, items ? HM_OK : (err != HM_OK ? err : HM_ERR_INTERNAL), 200,
+			    items ? json_pack("{s:o,s:i}", "items", items, "free", free_weeks)
+				  : NULL);
 }
 
 /* ---- reading ------------------------------------------------------------- */

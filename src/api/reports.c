@@ -3,13 +3,15 @@
 // SEPA direct debits"; issue 15, items 5-6): GET /reports/book.csv?year=&quarter=
 // &book=invoices|payments&dialect=rfc4180|semicolon (admin) writes the quarter's
 // issued invoices or payments as CSV (src/util/csv.c); GET /reports/monthly?year=
-// (admin) gives what was invoiced and collected in each month, for the chart.
+// (admin) gives what was invoiced and collected in each month, for the chart;
+// GET /reports/loyalty/review?year= (admin) the loyalty review's charts' figures.
 #include <stdio.h>
 #include <string.h>
 
 #include "harreman/api.h"
 #include "harreman/csv.h"
 #include "harreman/db_book.h"
+#include "harreman/db_contracts.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -67,56 +69,62 @@ static bool read_book_or_reply(struct hm_request *req, struct hm_reply *reply, s
 	return true;
 }
 
-static void invoices_csv(struct hm_csv *csv, json_t *items)
-{
-	static const char *const header[] = {
-		"number",    "issued_on", "kind",        "customer_name", "customer_tax_id",
-		"rectifies", "base",      "vat_percent", "vat",           "total",
-		"paid",      "status",    NULL};
-	for (size_t i = 0; header[i]; i++)
-		hm_csv_str(csv, header[i]);
-	hm_csv_end_row(csv);
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		hm_csv_str(csv, json_string_value(json_object_get(it, "number")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "issued_on")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "kind")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "customer_name")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "customer_tax_id")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "rectifies")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "base_cents")));
-		hm_csv_int(csv, json_integer_value(json_object_get(it, "vat_percent")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "vat_cents")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "total_cents")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "paid_cents")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "status")));
-		hm_csv_end_row(csv);
-	}
-}
+/* One column of a book: its title, the item's key, and how the value is written. */
+enum book_cell { CELL_TEXT, CELL_INT, CELL_CENTS };
+struct book_column {
+	const char *title;
+	const char *key;
+	enum book_cell cell;
+};
 
-static void payments_csv(struct hm_csv *csv, json_t *items)
+static const struct book_column invoice_columns[] = {
+	{"number", "number", CELL_TEXT},
+	{"issued_on", "issued_on", CELL_TEXT},
+	{"kind", "kind", CELL_TEXT},
+	{"customer_name", "customer_name", CELL_TEXT},
+	{"customer_tax_id", "customer_tax_id", CELL_TEXT},
+	{"rectifies", "rectifies", CELL_TEXT},
+	{"base", "base_cents", CELL_CENTS},
+	{"vat_percent", "vat_percent", CELL_INT},
+	{"vat", "vat_cents", CELL_CENTS},
+	{"total", "total_cents", CELL_CENTS},
+	{"paid", "paid_cents", CELL_CENTS},
+	{"status", "status", CELL_TEXT},
+	{NULL, NULL, CELL_TEXT},
+};
+
+static const struct book_column payment_columns[] = {
+	{"id", "id", CELL_INT},
+	{"paid_on", "paid_on", CELL_TEXT},
+	{"method", "method", CELL_TEXT},
+	{"client_id", "client_id", CELL_INT},
+	{"client", "client_name", CELL_TEXT},
+	{"amount", "amount_cents", CELL_CENTS},
+	{"collected", "collected_cents", CELL_CENTS},
+	{"settled", "settled_cents", CELL_CENTS},
+	{"invoices", "invoices", CELL_TEXT},
+	{NULL, NULL, CELL_TEXT},
+};
+
+/* The header row, then one row per item of items. */
+static void book_csv(struct hm_csv *csv, const struct book_column *columns, json_t *items)
 {
-	static const char *const header[] = {"id",       "paid_on", "method",    "client_id",
-					     "client",   "amount",  "collected", "settled",
-					     "invoices", NULL};
-	for (size_t i = 0; header[i]; i++)
-		hm_csv_str(csv, header[i]);
+	for (const struct book_column *c = columns; c->title; c++)
+		hm_csv_str(csv, c->title);
 	hm_csv_end_row(csv);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		hm_csv_int(csv, json_integer_value(json_object_get(it, "id")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "paid_on")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "method")));
-		hm_csv_int(csv, json_integer_value(json_object_get(it, "client_id")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "client_name")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "amount_cents")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "collected_cents")));
-		hm_csv_cents(csv, json_integer_value(json_object_get(it, "settled_cents")));
-		hm_csv_str(csv, json_string_value(json_object_get(it, "invoices")));
+		for (const struct book_column *c = columns; c->title; c++) {
+			json_t *v = json_object_get(it, c->key);
+			if (c->cell == CELL_TEXT)
+				hm_csv_str(csv, json_string_value(v));
+			else if (c->cell == CELL_INT)
+				hm_csv_int(csv, json_integer_value(v));
+			else
+				hm_csv_cents(csv, json_integer_value(v));
+		}
 		hm_csv_end_row(csv);
 	}
 }
@@ -140,10 +148,7 @@ void hm_api_reports_book(struct hm_request *req, struct hm_reply *reply)
 	struct hm_csv csv;
 	hm_buf_init(&out, BOOK_CAP);
 	hm_csv_begin(&csv, &out, q.dialect);
-	if (q.payments)
-		payments_csv(&csv, items);
-	else
-		invoices_csv(&csv, items);
+	book_csv(&csv, q.payments ? payment_columns : invoice_columns, items);
 	json_decref(items);
 	size_t len = 0;
 	char *body = csv.ok ? hm_buf_detach(&out, &len) : NULL;
@@ -159,6 +164,21 @@ void hm_api_reports_book(struct hm_request *req, struct hm_reply *reply)
 	hm_reply_raw_owned(reply, 200, "text/csv; charset=utf-8; header=present", body, len);
 	hm_reply_header(reply, "Content-Disposition", disposition);
 	hm_reply_header(reply, "Cache-Control", "private, no-store");
+}
+
+/* GET /reports/loyalty/review?year= (admin): the loyalty review's figures for
+ * the admin's charts (src/db/contracts.c). */
+void hm_api_loyalty_review(struct hm_request *req, struct hm_reply *reply)
+{
+	json_t *fields = NULL, *out = NULL;
+	int year = 0;
+	query_year(req, &year, &fields);
+	if (fields) {
+		hm_reply_invalid(reply, fields);
+		return;
+	}
+	enum hm_err err = hm_db_contracts_loyalty_review(req->db, year, &out);
+	hm_api_reply_result(reply, err, 200, out);
 }
 
 void hm_api_reports_monthly(struct hm_request *req, struct hm_reply *reply)

@@ -209,11 +209,8 @@ static enum hm_err feed_owner(struct hm_db *db, int64_t client_id, int64_t tutor
 	return err;
 }
 
-enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,
-				const struct hm_calendar_reader *reader, int64_t *last_modified)
-{
-	/* Columns: id, starts, ends, status, created, changed (the lesson), shown
-	 * (anything the event shows), service, tutor, client. */
+/* The lessons' columns: id, starts, ends, status, created, changed (the lesson),
+ * shown (anything the event shows), service, tutor, client, moves. */
 #define LESSON_COLUMNS                                                                 \
 	"SELECT l.id, l.starts_at, l.ends_at, l.status, l.created_at,"                 \
 	" max(l.created_at, coalesce(l.cancelled_at, 0), coalesce(l.logged_at, 0),"    \
@@ -224,22 +221,21 @@ enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tut
 	" s.name, coalesce(t.full_name, ''), c.full_name, l.moves FROM lessons l"      \
 	" JOIN services s ON s.id = l.service_id JOIN clients c ON c.id = l.client_id" \
 	" LEFT JOIN users t ON t.id = l.tutor_id"
-	static const char by_client_sql[] = LESSON_COLUMNS
-		" WHERE l.client_id = ?1 AND l.starts_at >= ?2 ORDER BY l.starts_at, l.id LIMIT ?3";
-	static const char by_tutor_sql[] = LESSON_COLUMNS
-		" WHERE l.tutor_id = ?1 AND l.starts_at >= ?2 ORDER BY l.starts_at, l.id LIMIT ?3";
+static const char by_client_sql[] = LESSON_COLUMNS
+	" WHERE l.client_id = ?1 AND l.starts_at >= ?2 ORDER BY l.starts_at, l.id LIMIT ?3";
+static const char by_tutor_sql[] = LESSON_COLUMNS
+	" WHERE l.tutor_id = ?1 AND l.starts_at >= ?2 ORDER BY l.starts_at, l.id LIMIT ?3";
+static const char one_sql[] = LESSON_COLUMNS " WHERE l.client_id = ?1 AND l.id = ?2";
 #undef LESSON_COLUMNS
-	int64_t since = now - HM_CALENDAR_PAST;
+
+/* Hands every row of stmt (LESSON_COLUMNS) to reader, raising *last_modified;
+ * *rows (may be NULL) counts them. Finishes stmt. */
+static enum hm_err read_lessons(struct hm_db *db, sqlite3_stmt *stmt,
+				const struct hm_calendar_reader *reader, int64_t *last_modified,
+				size_t *rows)
+{
+	enum hm_err err = HM_OK;
 	int rc = SQLITE_DONE;
-	enum hm_err err = feed_owner(db, client_id, tutor_id, since, reader, last_modified);
-	if (err != HM_OK)
-		return err;
-	sqlite3_stmt *stmt = hm_db_stmt(db, client_id ? by_client_sql : by_tutor_sql);
-	if (!stmt)
-		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, client_id ? client_id : tutor_id);
-	sqlite3_bind_int64(stmt, 2, since);
-	sqlite3_bind_int(stmt, 3, HM_CALENDAR_MAX_EVENTS);
 	while (err == HM_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *status = (const char *)sqlite3_column_text(stmt, 3);
 		struct hm_calendar_lesson l = {
@@ -257,6 +253,8 @@ enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tut
 		int64_t shown = sqlite3_column_int64(stmt, 6);
 		if (shown > *last_modified)
 			*last_modified = shown;
+		if (rows)
+			(*rows)++;
 		if (!reader->lesson(reader->ctx, &l))
 			err = HM_ERR_INTERNAL;
 	}
@@ -264,4 +262,36 @@ enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tut
 	if (err == HM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = hm_db_fail(db, "feed lessons");
 	return err;
+}
+
+enum hm_err hm_db_calendar_feed(struct hm_db *db, int64_t client_id, int64_t tutor_id, int64_t now,
+				const struct hm_calendar_reader *reader, int64_t *last_modified)
+{
+	int64_t since = now - HM_CALENDAR_PAST;
+	enum hm_err err = feed_owner(db, client_id, tutor_id, since, reader, last_modified);
+	if (err != HM_OK)
+		return err;
+	sqlite3_stmt *stmt = hm_db_stmt(db, client_id ? by_client_sql : by_tutor_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id ? client_id : tutor_id);
+	sqlite3_bind_int64(stmt, 2, since);
+	sqlite3_bind_int(stmt, 3, HM_CALENDAR_MAX_EVENTS);
+	return read_lessons(db, stmt, reader, last_modified, NULL);
+}
+
+enum hm_err hm_db_calendar_lesson(struct hm_db *db, int64_t client_id, int64_t lesson_id,
+				  const struct hm_calendar_reader *reader, int64_t *last_modified)
+{
+	size_t rows = 0;
+	enum hm_err err = feed_owner(db, client_id, 0, 0, reader, last_modified);
+	if (err != HM_OK)
+		return err;
+	sqlite3_stmt *stmt = hm_db_stmt(db, one_sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, client_id);
+	sqlite3_bind_int64(stmt, 2, lesson_id);
+	err = read_lessons(db, stmt, reader, last_modified, &rows);
+	return err == HM_OK && rows == 0 ? HM_ERR_NOT_FOUND : err;
 }

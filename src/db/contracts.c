@@ -3,6 +3,7 @@
 // of the contracts resource and of the loyalty discount around it (tiers, the
 // report, a client's count). Each write owns its whole transaction, audit row and
 // messages included, and ends in hm_db_end.
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "harreman/db_gifts.h"
 #include "harreman/db_json.h"
 #include "harreman/db_referrals.h"
+#include "harreman/hours.h"
 #include "harreman/timefmt.h"
 #include "harreman/banned.h"
 
@@ -537,5 +539,133 @@ enum hm_err hm_db_contracts_json(struct hm_db *db, int64_t contract_id, json_t *
 	if (rc != SQLITE_DONE)
 		err = hm_db_fail(db, "read contract");
 	hm_db_done(stmt);
+	return err;
+}
+
+/* ---- the admin's loyalty review ------------------------------------------- */
+
+/* Clients per tier reached: tiers[0..n) and the "no discount yet" bucket into
+ * *rows as JSON. */
+static enum hm_err review_tiers(struct hm_db *db, json_t *rows)
+{
+	static const char sql[] =
+		"SELECT f.active_contracts, count(DISTINCT c.id) FROM contracts k"
+		" JOIN clients c ON c.id = k.client_id JOIN families f ON f.id = c.family_id"
+		" WHERE k.status <> 'cancelled' GROUP BY f.active_contracts";
+	struct hm_tier tiers[HM_MAX_TIERS];
+	size_t n = 0;
+	long long clients[HM_MAX_TIERS + 1] = {0}; /* [0]: below the first tier */
+	enum hm_err err = hm_db_contracts_tiers(db, tiers, &n);
+	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, sql) : NULL;
+	if (!stmt)
+		return err == HM_OK ? HM_ERR_INTERNAL : err;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int contracts = sqlite3_column_int(stmt, 0);
+		size_t bucket = 0;
+		for (size_t i = 0; i < n; i++)
+			if (contracts >= tiers[i].from_ordinal)
+				bucket = i + 1;
+		clients[bucket] += sqlite3_column_int64(stmt, 1);
+	}
+	hm_db_done(stmt);
+	if (rc != SQLITE_DONE)
+		return hm_db_fail(db, "review tiers");
+	for (size_t i = 0; i <= n; i++)
+		if (json_array_append_new(
+			    rows,
+			    json_pack("{s:o, s:i, s:I}", "from_ordinal",
+				      i ? json_integer(tiers[i - 1].from_ordinal) : json_null(),
+				      "percent", i ? tiers[i - 1].percent : 0, "clients",
+				      (json_int_t)clients[i])) != 0)
+			return HM_ERR_INTERNAL;
+	return HM_OK;
+}
+
+/* Contracts not cancelled made in each local month of year: how many, how many
+ * with a discount, and the discount given, into *months (twelve) and *total. */
+static enum hm_err review_months(struct hm_db *db, int year, json_t *months, int64_t *total)
+{
+	static const char sql[] = "SELECT created_at, discount_cents FROM contracts"
+				  " WHERE status <> 'cancelled' AND created_at >= ?1"
+				  " AND created_at < ?2";
+	int64_t cents[12] = {0}, count[12] = {0}, discounted[12] = {0};
+	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
+	if (!stmt)
+		return HM_ERR_INTERNAL;
+	sqlite3_bind_int64(stmt, 1, hm_local_instant(hm_days_from_civil(year, 1, 1), 0));
+	sqlite3_bind_int64(stmt, 2, hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0));
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t day, y;
+		unsigned m, d;
+		int weekday;
+		hm_local_day(sqlite3_column_int64(stmt, 0), &day, &weekday);
+		hm_civil_from_days(day, &y, &m, &d);
+		if (y != year || m < 1 || m > 12)
+			continue;
+		int64_t discount = sqlite3_column_int64(stmt, 1);
+		cents[m - 1] += discount;
+		count[m - 1]++;
+		discounted[m - 1] += discount > 0;
+	}
+	hm_db_done(stmt);
+	if (rc != SQLITE_DONE)
+		return hm_db_fail(db, "review months");
+	*total = 0;
+	for (int i = 0; i < 12; i++) {
+		char month[8];
+		snprintf(month, sizeof month, "%04d-%02d", year, i + 1);
+		*total += cents[i];
+		if (json_array_append_new(months,
+					  json_pack("{s:s, s:I, s:I, s:I}", "month", month,
+						    "contracts", (json_int_t)count[i], "discounted",
+						    (json_int_t)discounted[i], "discount_cents",
+						    (json_int_t)cents[i])) != 0)
+			return HM_ERR_INTERNAL;
+	}
+	return HM_OK;
+}
+
+static json_t *review_gift_row(sqlite3_stmt *stmt)
+{
+	return json_pack("{s:I, s:s, s:i, s:I, s:I}", "id",
+			 (json_int_t)sqlite3_column_int64(stmt, 0), "name",
+			 (const char *)sqlite3_column_text(stmt, 1), "stock",
+			 sqlite3_column_int(stmt, 2), "handed_out",
+			 (json_int_t)sqlite3_column_int64(stmt, 3), "handed_out_year",
+			 (json_int_t)sqlite3_column_int64(stmt, 4));
+}
+
+enum hm_err hm_db_contracts_loyalty_review(struct hm_db *db, int year, json_t **out)
+{
+	static const char gifts_sql[] =
+		"SELECT g.id, g.name, g.stock, count(k.id),"
+		" coalesce(sum(k.created_at >= ?1 AND k.created_at < ?2), 0)"
+		" FROM gifts g LEFT JOIN contracts k ON k.gift_id = g.id GROUP BY g.id ORDER BY g.id";
+	json_t *tiers = json_array(), *months = json_array(), *gifts = NULL;
+	int64_t total = 0;
+	enum hm_err err = tiers && months ? review_tiers(db, tiers) : HM_ERR_INTERNAL;
+	if (err == HM_OK)
+		err = review_months(db, year, months, &total);
+	sqlite3_stmt *stmt = err == HM_OK ? hm_db_stmt(db, gifts_sql) : NULL;
+	if (err == HM_OK && !stmt)
+		err = HM_ERR_INTERNAL;
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, hm_local_instant(hm_days_from_civil(year, 1, 1), 0));
+		sqlite3_bind_int64(stmt, 2,
+				   hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0));
+		err = hm_db_rows(db, stmt, review_gift_row, &gifts, "review gifts");
+	}
+	*out = err == HM_OK ? json_pack("{s:i, s:O, s:O, s:I, s:o}", "year", year, "tiers", tiers,
+					"months", months, "discount_cents", (json_int_t)total,
+					"gifts", gifts)
+			    : NULL;
+	if (err == HM_OK && !*out)
+		err = HM_ERR_INTERNAL;
+	if (err != HM_OK)
+		json_decref(gifts);
+	json_decref(tiers);
+	json_decref(months);
 	return err;
 }

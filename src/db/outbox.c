@@ -36,6 +36,7 @@ void hm_outbox_env_of(const struct hm_config *cfg, struct hm_outbox_env *env)
 	const char *domain = cfg->smtp_from ? hm_mail_domain(cfg->smtp_from) : NULL;
 	env->zone = cfg->timezone ? cfg->timezone : "Europe/Madrid";
 	env->domain = domain ? domain : "localhost";
+	env->public_url = cfg->public_url ? cfg->public_url : cfg->default_public_url;
 }
 
 /* ---- small readers ------------------------------------------------------- */
@@ -259,6 +260,7 @@ static enum hm_err queue_lessons_of(struct hm_db *db, const struct hm_outbox_env
 		.times = info->times,
 		.n_times = info->n_times,
 		.zone = env->zone,
+		.public_url = env->public_url,
 	};
 	char *gift = NULL;
 	if (kind == HM_MSG_LESSON_BOOKED)

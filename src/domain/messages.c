@@ -28,31 +28,33 @@ static const struct template templates[HM_MSG_KIND_COUNT][HM_LOCALE_COUNT] = {
 					"Eskola erreserbatuta: {service}",
 					"Kaixo, {name}:\n\nZure eskola erreserbatuta dago.\n\n"
 					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n{payment}"
-					"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\nHarreman\n",
+					"Eskola hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n{manage}Harreman\n",
 					"Kaixo, {name}:\n\nZure eskolak erreserbatuta daude.\n\n"
 					"{service}, {tutor} irakaslearekin:\n{times}({zone} ordua)\n\n{payment}"
 					"Eskola bakoitza hasi baino 24 ordu lehenago arte ezezta dezakezu.\n\n"
-					"Harreman\n",
+					"{manage}Harreman\n",
 				},
 			[HM_LOCALE_ES] =
 				{
 					"Clase reservada: {service}",
 					"Hola, {name}:\n\nTu clase está reservada.\n\n"
 					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n{payment}"
-					"Puedes cancelarla hasta 24 horas antes de que empiece.\n\nHarreman\n",
+					"Puedes cancelarla hasta 24 horas antes de que empiece.\n\n{manage}Harreman\n",
 					"Hola, {name}:\n\nTus clases están reservadas.\n\n"
 					"{service}, con {tutor}:\n{times}(hora de {zone})\n\n{payment}"
-					"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\nHarreman\n",
+					"Puedes cancelar cada una hasta 24 horas antes de que empiece.\n\n{manage}"
+					"Harreman\n",
 				},
 			[HM_LOCALE_EN] =
 				{
 					"Lesson booked: {service}",
 					"Hello {name},\n\nYour lesson is booked.\n\n"
 					"{service}, with {tutor}:\n{times}({zone} time)\n\n{payment}"
-					"You can cancel it until 24 hours before it starts.\n\nHarreman\n",
+					"You can cancel it until 24 hours before it starts.\n\n{manage}Harreman\n",
 					"Hello {name},\n\nYour lessons are booked.\n\n"
 					"{service}, with {tutor}:\n{times}({zone} time)\n\n{payment}"
-					"You can cancel each of them until 24 hours before it starts.\n\nHarreman\n",
+					"You can cancel each of them until 24 hours before it starts.\n\n{manage}"
+					"Harreman\n",
 				},
 		},
 	[HM_MSG_LESSON_CANCELLED] =
@@ -528,6 +530,23 @@ static bool payment(struct hm_buf *out, enum hm_locale locale, const struct hm_m
 	return put(out, "\n");
 }
 
+/* "See, move or cancel your lessons: <url>/#lessons" and a blank line, in locale
+ * (nothing without a url; a trailing slash of url is not doubled). */
+static bool manage_link(struct hm_buf *out, enum hm_locale locale, const char *url)
+{
+	static const char *const lead[HM_LOCALE_COUNT] = {
+		[HM_LOCALE_EU] = "Zure eskolak ikusi, aldatu edo ezeztatzeko: ",
+		[HM_LOCALE_ES] = "Para ver, cambiar o cancelar tus clases: ",
+		[HM_LOCALE_EN] = "To see, move or cancel your lessons: ",
+	};
+	if (!url || !*url)
+		return true;
+	size_t len = strlen(url);
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	return put(out, lead[locale]) && hm_buf_append(out, url, len) && put(out, "/#lessons\n\n");
+}
+
 /* Writes one placeholder's value; an unknown name is written as it stands. */
 static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum hm_locale locale,
 			const struct hm_msg_params *p)
@@ -569,6 +588,8 @@ static bool placeholder(struct hm_buf *out, const char *name, size_t len, enum h
 		return suggested(out, locale, p);
 	if (IS("hours"))
 		return hm_buf_printf(out, "%d", p->response_hours);
+	if (IS("manage"))
+		return manage_link(out, locale, p->public_url);
 	if (IS("time"))
 		return p->n_times == 0 || hm_msg_format_time(locale, &p->times[0], out);
 	if (IS("times")) {

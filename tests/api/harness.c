@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "harreman/timefmt.h"
 
 const char *ts_binary(void)
 {
@@ -386,6 +387,61 @@ json_t *http_json(const struct http_response *r, const char *key)
 const char *json_str(json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
+}
+
+json_int_t json_int(json_t *obj, const char *key)
+{
+	return json_integer_value(json_object_get(obj, key));
+}
+
+void api_day_text(int64_t day, char out[16])
+{
+	int64_t y;
+	unsigned m, d;
+	hm_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+json_int_t api_me_client_id(struct api_client *c)
+{
+	struct http_response r;
+	if (!api_call(c, "GET", "/api/v1/me", NULL, &r))
+		return 0;
+	json_int_t id = json_int(http_json(&r, "client"), "id");
+	http_response_free(&r);
+	return id;
+}
+
+int api_contract_one_off(struct api_client *staff, json_int_t client, json_int_t service)
+{
+	char body[256];
+	snprintf(body, sizeof body,
+		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"sessions\":1,"
+		 "\"channel\":\"phone\"}",
+		 (long long)client, (long long)service);
+	return api_status(staff, "POST", "/api/v1/contracts", body);
+}
+
+int api_mandate(struct api_client *staff, json_int_t client, const char *iban, const char *holder)
+{
+	char path[96], body[256];
+	snprintf(path, sizeof path, "/api/v1/clients/%lld/mandates", (long long)client);
+	snprintf(body, sizeof body,
+		 "{\"iban\":\"%s\",\"holder_name\":\"%s\",\"signed_on\":\"2026-01-10\"}", iban,
+		 holder);
+	return api_status(staff, "POST", path, body);
+}
+
+json_t *api_invoices_of(struct api_client *staff, json_int_t client)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/invoices?client_id=%lld", (long long)client);
+	struct http_response r;
+	if (!api_call(staff, "GET", path, NULL, &r))
+		return NULL;
+	json_t *items = r.status == 200 ? json_incref(http_json(&r, "items")) : NULL;
+	http_response_free(&r);
+	return items;
 }
 
 const char *http_error_field(const struct http_response *r, const char *field)

@@ -106,6 +106,24 @@ json_t *http_json(const struct http_response *r, const char *key);
 /* The string member key of obj, or NULL. */
 const char *json_str(json_t *obj, const char *key);
 
+/* The integer under key in obj (0 when missing or not an integer). */
+json_int_t json_int(json_t *obj, const char *key);
+
+/* Unix day number as "YYYY-MM-DD". */
+void api_day_text(int64_t day, char out[16]);
+
+/* The client id of the logged-in student c (GET /me), 0 when none. */
+json_int_t api_me_client_id(struct api_client *c);
+
+/* Steps the money suites share; each returns the HTTP status for the caller to
+ * check. A one-off phone contract of one session made by staff: */
+int api_contract_one_off(struct api_client *staff, json_int_t client, json_int_t service);
+/* A SEPA mandate signed 2026-01-10 for client: */
+int api_mandate(struct api_client *staff, json_int_t client, const char *iban, const char *holder);
+/* The invoices of client, oldest first (new reference, caller decrefs), NULL
+ * unless 200. */
+json_t *api_invoices_of(struct api_client *staff, json_int_t client);
+
 /* The message for field in a 422's error.fields, or NULL. */
 const char *http_error_field(const struct http_response *r, const char *field);
 

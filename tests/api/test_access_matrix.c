@@ -134,6 +134,7 @@ static const struct expectation expected[] = {
 
 	/* Lessons: booking and logging */
 	{"POST", "/api/v1/lessons", USERS, ID_NONE, 0},
+	{"POST", "/api/v1/lessons/check", USERS, ID_NONE, 0},
 	{"GET", "/api/v1/lessons", OFFICE, ID_NONE, 0},
 	{"GET", "/api/v1/lessons/{id}", USERS, ID_LESSON_A, OWNED_BY_A},
 	{"POST", "/api/v1/lessons/{id}/cancel", USERS, ID_LESSON_A, OWNED_BY_A},
@@ -142,6 +143,7 @@ static const struct expectation expected[] = {
 	{"GET", "/api/v1/me/lessons", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/calendar", STUDENT, ID_NONE, 0},
 	{"GET", "/api/v1/me/calendar.ics", STUDENT, ID_NONE, 0},
+	{"GET", "/api/v1/me/lessons/{id}/calendar.ics", STUDENT, ID_LESSON_A, OWNED_BY_A},
 	{"POST", "/api/v1/me/calendar/rotate", STUDENT, ID_NONE, 0},
 	/* The private feed URL: no login ({token} is student A's, see setup). */
 	{"GET", "/calendar/{token}.ics", ANYONE, ID_NONE, 0},
@@ -232,6 +234,7 @@ static const struct expectation expected[] = {
 	{"POST", "/api/v1/direct-debits/{id}/returns", ADMIN, ID_CLIENT_A, 0},
 	{"GET", "/api/v1/reports/book.csv", ADMIN, ID_NONE, 0},
 	{"GET", "/api/v1/reports/monthly", ADMIN, ID_NONE, 0},
+	{"GET", "/api/v1/reports/loyalty/review", ADMIN, ID_NONE, 0},
 	{"POST", "/api/v1/invoices/{id}/tbai/retry", ADMIN, ID_INVOICE_A, 0},
 	{"GET", "/api/v1/tbai/submissions", ADMIN, ID_NONE, 0},
 };

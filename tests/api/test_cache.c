@@ -41,14 +41,6 @@ static bool reads_show(const char *path, const char *needle, bool want)
 	return all;
 }
 
-static void day_text(int64_t day, char out[16])
-{
-	int64_t y;
-	unsigned m, d;
-	hm_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
 static void test_slots_follow_bookings_and_cancellations(void)
 {
 	struct http_response r;
@@ -56,8 +48,8 @@ static void test_slots_follow_bookings_and_cancellations(void)
 	int weekday;
 	char from[16], to[16], path[256], body[256], needle[64];
 	hm_local_day(hm_time_now(), &today, &weekday);
-	day_text(today + 2, from);
-	day_text(today + 8, to);
+	api_day_text(today + 2, from);
+	api_day_text(today + 8, to);
 
 	api_call(&anon, "GET", "/api/v1/services", NULL, &r);
 	json_t *services = http_json(&r, "items");

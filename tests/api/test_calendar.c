@@ -174,6 +174,34 @@ static void test_session_feed(void)
 	CHECK_INT(api_status(&anon, "GET", "/api/v1/me/calendar.ics", NULL), 401);
 }
 
+/* "Add to my calendar" after booking: one lesson as its own calendar file, the
+ * same event (UID, times, status) as in the feed; another client's lesson 404. */
+static void test_one_lesson(void)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/me/lessons/%lld/calendar.ics", (long long)lessons[0]);
+	json_t *one = feed(&ane, path, NULL);
+	json_t *all = feed(&ane, "/api/v1/me/calendar.ics", NULL);
+	CHECK_INT(json_array_size(json_object_get(one, "events")), 1);
+	json_t *e = event_of(one, lessons[0]), *same = event_of(all, lessons[0]);
+	CHECK(e && same);
+	CHECK_STR(json_str(e, "uid"), json_str(same, "uid"));
+	CHECK_STR(json_str(e, "dtstart"), json_str(same, "dtstart"));
+	CHECK_STR(json_str(e, "dtend"), json_str(same, "dtend"));
+	CHECK_STR(json_str(e, "status"), "CONFIRMED");
+	json_decref(one);
+	json_decref(all);
+	snprintf(path, sizeof path, "/api/v1/me/lessons/%lld/calendar.ics", (long long)lessons[1]);
+	one = feed(&ane, path, NULL);
+	CHECK_STR(json_str(event_of(one, lessons[1]), "status"), "CANCELLED");
+	json_decref(one);
+	snprintf(path, sizeof path, "/api/v1/me/lessons/%lld/calendar.ics", (long long)lessons[2]);
+	CHECK_INT(api_status(&ane, "GET", path, NULL), 404); /* Unai's */
+	CHECK_INT(api_status(&staff, "GET", path, NULL), 403);
+	CHECK_INT(api_status(&anon, "GET", path, NULL), 401);
+	CHECK_INT(api_status(&ane, "GET", "/api/v1/me/lessons/999999/calendar.ics", NULL), 404);
+}
+
 static void test_private_url(void)
 {
 	struct http_response r;
@@ -453,6 +481,7 @@ int main(void)
 		return 1;
 	}
 	RUN(test_session_feed);
+	RUN(test_one_lesson);
 	RUN(test_private_url);
 	RUN(test_rotation);
 	RUN(test_url_survives_a_restart);

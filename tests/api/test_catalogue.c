@@ -34,30 +34,17 @@ static int today_weekday;
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void day_text(int64_t day, char out[16])
-{
-	int64_t y;
-	unsigned m, d;
-	hm_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
 /* The RFC 3339 (UTC) text of local wall-clock time minute on local day. */
 static void local_text(int64_t day, int minute, char out[HM_RFC3339_LEN])
 {
 	hm_time_format(hm_local_instant(day, minute), out);
 }
 
-static json_int_t int_of(json_t *obj, const char *key)
-{
-	return json_integer_value(json_object_get(obj, key));
-}
-
 static json_int_t me_user_id(struct api_client *c)
 {
 	struct http_response r;
 	api_call(c, "GET", "/api/v1/me", NULL, &r);
-	json_int_t id = int_of(http_json(&r, "user"), "id");
+	json_int_t id = json_int(http_json(&r, "user"), "id");
 	http_response_free(&r);
 	return id;
 }
@@ -74,8 +61,8 @@ static void get_slots(json_int_t service, json_int_t tutor, int64_t from, int64_
 		      struct http_response *r)
 {
 	char path[256], a[16], b[16];
-	day_text(from, a);
-	day_text(to, b);
+	api_day_text(from, a);
+	api_day_text(to, b);
 	if (tutor)
 		snprintf(path, sizeof path,
 			 "/api/v1/slots?service_id=%lld&from=%s&to=%s&tutor_id=%lld",
@@ -93,9 +80,9 @@ static int slot_seats(json_t *items, json_int_t tutor, const char *starts_at)
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		if (int_of(it, "tutor_id") == tutor && json_str(it, "starts_at") &&
+		if (json_int(it, "tutor_id") == tutor && json_str(it, "starts_at") &&
 		    strcmp(json_str(it, "starts_at"), starts_at) == 0)
-			return (int)int_of(it, "seats_left");
+			return (int)json_int(it, "seats_left");
 	}
 	return -1;
 }
@@ -105,7 +92,7 @@ static size_t count_of(json_t *items, json_int_t tutor)
 {
 	size_t i, n = 0;
 	json_t *it;
-	json_array_foreach(items, i, it) n += int_of(it, "tutor_id") == tutor;
+	json_array_foreach(items, i, it) n += json_int(it, "tutor_id") == tutor;
 	return n;
 }
 
@@ -114,7 +101,7 @@ static json_t *find_id(json_t *items, json_int_t id)
 {
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) if (int_of(it, "id") == id) return it;
+	json_array_foreach(items, i, it) if (json_int(it, "id") == id) return it;
 	return NULL;
 }
 
@@ -123,7 +110,7 @@ static json_int_t create_service(const char *body)
 	struct http_response r;
 	api_call(&staff, "POST", "/api/v1/services", body, &r);
 	CHECK_INT(r.status, 201);
-	json_int_t id = r.status == 201 ? int_of(r.json, "id") : 0;
+	json_int_t id = r.status == 201 ? json_int(r.json, "id") : 0;
 	http_response_free(&r);
 	return id;
 }
@@ -197,7 +184,7 @@ static void test_tutors_put_and_list(void)
 		       "{\"subjects\":[\"physics\",\"maths\"],\"bio\":\"Fisikaria, 10 urte.\"}",
 		       &r));
 	CHECK_INT(r.status, 200);
-	CHECK_INT(int_of(r.json, "id"), staff_id);
+	CHECK_INT(json_int(r.json, "id"), staff_id);
 	CHECK_STR(json_str(r.json, "full_name"), "Iker Irakaslea");
 	CHECK_STR(json_str(r.json, "bio"), "Fisikaria, 10 urte.");
 	CHECK_INT(json_array_size(http_json(&r, "subjects")), 2);
@@ -354,10 +341,10 @@ static void test_availability(void)
 	CHECK_INT(json_array_size(http_json(&r, "windows")), 2);
 	json_t *w0 = json_array_get(http_json(&r, "windows"), 0);
 	json_t *w1 = json_array_get(http_json(&r, "windows"), 1);
-	CHECK_INT(int_of(w0, "weekday"), 1);
+	CHECK_INT(json_int(w0, "weekday"), 1);
 	CHECK_STR(json_str(w0, "starts"), "09:00");
 	CHECK_STR(json_str(w0, "ends"), "12:00");
-	CHECK_INT(int_of(w1, "weekday"), 2);
+	CHECK_INT(json_int(w1, "weekday"), 2);
 	CHECK_STR(json_str(w1, "starts"), "16:00");
 	CHECK_STR(json_str(w1, "ends"), "20:00");
 	http_response_free(&r);
@@ -367,7 +354,7 @@ static void test_availability(void)
 		    "{\"windows\":[{\"weekday\":2,\"starts\":\"16:00\",\"ends\":\"20:00\"}]}", 200);
 	CHECK(api_call(&anon, "GET", path, NULL, &r));
 	CHECK_INT(json_array_size(http_json(&r, "windows")), 1);
-	CHECK_INT(int_of(json_array_get(http_json(&r, "windows"), 0), "weekday"), 2);
+	CHECK_INT(json_int(json_array_get(http_json(&r, "windows"), 0), "weekday"), 2);
 	http_response_free(&r);
 
 	/* Overlapping windows of one weekday: 422 on windows, nothing changes. */
@@ -478,15 +465,15 @@ static void test_services(void)
 		       "\"kind\":\"private\",\"duration_min\":60,\"price_cents\":3500}",
 		       &r));
 	CHECK_INT(r.status, 201);
-	svc_p60 = int_of(r.json, "id");
+	svc_p60 = json_int(r.json, "id");
 	CHECK(svc_p60 > 0);
 	CHECK_STR(json_str(r.json, "name"), "Matematika, banakakoa");
 	CHECK_STR(json_str(r.json, "subject"), "maths");
 	CHECK_STR(json_str(r.json, "level"), "B1");
 	CHECK_STR(json_str(r.json, "kind"), "private");
-	CHECK_INT(int_of(r.json, "duration_min"), 60);
-	CHECK_INT(int_of(r.json, "price_cents"), 3500);
-	CHECK_INT(int_of(r.json, "capacity"), 1);
+	CHECK_INT(json_int(r.json, "duration_min"), 60);
+	CHECK_INT(json_int(r.json, "price_cents"), 3500);
+	CHECK_INT(json_int(r.json, "capacity"), 1);
 	CHECK(json_is_true(http_json(&r, "active")));
 	http_response_free(&r);
 
@@ -496,9 +483,9 @@ static void test_services(void)
 		"\"kind\":\"group\",\"duration_min\":60,\"price_cents\":1800,\"capacity\":3}",
 		&r));
 	CHECK_INT(r.status, 201);
-	svc_g60 = int_of(r.json, "id");
+	svc_g60 = json_int(r.json, "id");
 	CHECK_STR(json_str(r.json, "kind"), "group");
-	CHECK_INT(int_of(r.json, "capacity"), 3);
+	CHECK_INT(json_int(r.json, "capacity"), 3);
 	http_response_free(&r);
 
 	svc_p90 = create_service("{\"name\":\"Matematika luzea\",\"subject\":\"maths\","
@@ -586,14 +573,14 @@ static void test_services(void)
 	snprintf(path, sizeof path, "/api/v1/services/%lld", (long long)svc_p60);
 	CHECK(api_call(&staff, "PATCH", path, "{\"price_cents\":3600,\"level\":\"B2\"}", &r));
 	CHECK_INT(r.status, 200);
-	CHECK_INT(int_of(r.json, "id"), svc_p60);
-	CHECK_INT(int_of(r.json, "price_cents"), 3600);
+	CHECK_INT(json_int(r.json, "id"), svc_p60);
+	CHECK_INT(json_int(r.json, "price_cents"), 3600);
 	CHECK_STR(json_str(r.json, "level"), "B2");
 	CHECK_STR(json_str(r.json, "name"), "Matematika, banakakoa");
 	CHECK_STR(json_str(r.json, "subject"), "maths");
 	CHECK_STR(json_str(r.json, "kind"), "private");
-	CHECK_INT(int_of(r.json, "duration_min"), 60);
-	CHECK_INT(int_of(r.json, "capacity"), 1);
+	CHECK_INT(json_int(r.json, "duration_min"), 60);
+	CHECK_INT(json_int(r.json, "capacity"), 1);
 	CHECK(json_is_true(http_json(&r, "active")));
 	http_response_free(&r);
 	/* ... and it sticks: the public list shows it. */
@@ -601,7 +588,7 @@ static void test_services(void)
 	CHECK_INT(r.status, 200);
 	json_t *p60 = find_id(http_json(&r, "items"), svc_p60);
 	CHECK(p60 != NULL);
-	CHECK_INT(int_of(p60, "price_cents"), 3600);
+	CHECK_INT(json_int(p60, "price_cents"), 3600);
 	CHECK_STR(json_str(p60, "level"), "B2");
 	CHECK_STR(json_str(p60, "name"), "Matematika, banakakoa");
 	http_response_free(&r);
@@ -621,7 +608,7 @@ static void test_services(void)
 	http_response_free(&r);
 	CHECK(api_call(&anon, "GET", "/api/v1/services", NULL, &r));
 	p60 = find_id(http_json(&r, "items"), svc_p60);
-	CHECK(p60 && int_of(p60, "capacity") == 1 && int_of(p60, "duration_min") == 60);
+	CHECK(p60 && json_int(p60, "capacity") == 1 && json_int(p60, "duration_min") == 60);
 	http_response_free(&r);
 
 	CHECK(api_call(&staff, "PATCH", "/api/v1/services/999999", "{\"price_cents\":1}", &r));
@@ -662,7 +649,7 @@ static void test_slots_validation(void)
 {
 	struct http_response r;
 	char path[256], a[16], b[16];
-	day_text(next_tuesday, a);
+	api_day_text(next_tuesday, a);
 
 	CHECK(api_call(&anon, "GET", "/api/v1/slots", NULL, &r));
 	CHECK_INT(r.status, 422);
@@ -696,16 +683,16 @@ static void test_slots_validation(void)
 	http_response_free(&r);
 
 	/* 32 days is over the limit; 31 is fine. */
-	day_text(today + 31, b);
+	api_day_text(today + 31, b);
 	char t[16];
-	day_text(today, t);
+	api_day_text(today, t);
 	snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&from=%s&to=%s",
 		 (long long)svc_p60, t, b);
 	CHECK(api_call(&anon, "GET", path, NULL, &r));
 	CHECK_INT(r.status, 422);
 	CHECK(http_error_field(&r, "to") != NULL);
 	http_response_free(&r);
-	day_text(today + 30, b);
+	api_day_text(today + 30, b);
 	snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&from=%s&to=%s",
 		 (long long)svc_p60, t, b);
 	CHECK(api_call(&anon, "GET", path, NULL, &r));
@@ -716,7 +703,7 @@ static void test_slots_validation(void)
 	http_response_free(&r);
 
 	/* to before from. */
-	day_text(next_tuesday - 1, b);
+	api_day_text(next_tuesday - 1, b);
 	snprintf(path, sizeof path, "/api/v1/slots?service_id=%lld&from=%s&to=%s",
 		 (long long)svc_p60, a, b);
 	CHECK(api_call(&anon, "GET", path, NULL, &r));
@@ -760,10 +747,10 @@ static void test_slots_grid(void)
 	CHECK_INT(json_array_size(items), 8);
 	for (size_t i = 0; i < json_array_size(items) && i < 8; i++) {
 		json_t *it = json_array_get(items, i);
-		CHECK_INT(int_of(it, "tutor_id"), i % 2 == 0 ? staff_id : staff2_id);
+		CHECK_INT(json_int(it, "tutor_id"), i % 2 == 0 ? staff_id : staff2_id);
 		CHECK_STR(json_str(it, "starts_at"), at[i / 2]);
 		CHECK_STR(json_str(it, "ends_at"), end[i / 2]);
-		CHECK_INT(int_of(it, "seats_left"), 1);
+		CHECK_INT(json_int(it, "seats_left"), 1);
 	}
 	CHECK_INT(count_of(items, staff3_id), 0); /* history only: not a maths tutor */
 	CHECK_INT(count_of(items, staff4_id), 0);
@@ -782,7 +769,7 @@ static void test_slots_grid(void)
 	for (size_t i = 1; i < json_array_size(items); i++) {
 		json_t *p = json_array_get(items, i - 1), *q = json_array_get(items, i);
 		int c = strcmp(json_str(p, "starts_at"), json_str(q, "starts_at"));
-		if (c > 0 || (c == 0 && int_of(p, "tutor_id") >= int_of(q, "tutor_id")))
+		if (c > 0 || (c == 0 && json_int(p, "tutor_id") >= json_int(q, "tutor_id")))
 			sorted = false;
 	}
 	CHECK(sorted);
@@ -907,7 +894,7 @@ static void test_group_seats(void)
 	for (int i = 0; i < 3; i++) {
 		CHECK_INT(book(&st[i], svc_g60, staff2_id, at, &r), 201);
 		if (i == 0)
-			first_seat = int_of(r.json, "id");
+			first_seat = json_int(r.json, "id");
 		http_response_free(&r);
 		get_slots(svc_g60, 0, next_tuesday, next_tuesday, &r);
 		CHECK_INT(r.status, 200);

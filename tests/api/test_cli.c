@@ -45,6 +45,9 @@ static void test_usage_errors_exit_2(void)
 		{"serve", "--tbai-url", "https://127.0.0.1/", NULL}, /* no --tbai-cert */
 		{"serve", "--tbai-policy-digest", "not-a-digest", NULL},
 		{"serve", "--tbai-qr-url", "ftp://x/", NULL},
+		{"serve", "--public-url", "ftp://harreman.example", NULL},
+		{"serve", "--public-url", "https://", NULL},
+		{"serve", "--public-url", "https://harreman.example/a b", NULL},
 		{"migrate", NULL},
 		{"user", "add", "--role", "king", "--email", NULL},
 		{"frobnicate", NULL},

@@ -1459,6 +1459,93 @@ static void test_loyalty_report(void)
 	http_response_free(&r);
 }
 
+/* The admin's loyalty review (issue 13): its figures agree with the loyalty report
+ * (clients per tier, the discount given) and the gifts' own rows (stock); admin
+ * only; a bad year 422. */
+static void test_loyalty_review(void)
+{
+	struct http_response r;
+	time_t now = time(NULL);
+	struct tm local;
+	localtime_r(&now, &local);
+	int year = local.tm_year + 1900, month = local.tm_mon + 1;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/reports/loyalty/review?year=%d", year);
+
+	/* What the loyalty report says: clients per percent, the discount given. */
+	long long per_percent[101] = {0}, discount = 0;
+	CHECK(api_call(&admin, "GET", "/api/v1/reports/loyalty?limit=200", NULL, &r));
+	CHECK_INT(r.status, 200);
+	json_t *it;
+	size_t i;
+	json_array_foreach(http_json(&r, "items"), i, it)
+	{
+		json_int_t p = int_of(it, "current_percent");
+		if (p >= 0 && p <= 100)
+			per_percent[p]++;
+		discount += int_of(it, "discount_total_cents");
+	}
+	CHECK(json_is_null(http_json(&r, "next_after")));
+	http_response_free(&r);
+
+	CHECK(api_call(&admin, "GET", path, NULL, &r));
+	CHECK_INT(r.status, 200);
+	CHECK_INT(int_of(r.json, "year"), year);
+	json_t *tiers = http_json(&r, "tiers");
+	CHECK(json_array_size(tiers) >= 2);
+	CHECK(json_is_null(json_object_get(json_array_get(tiers, 0), "from_ordinal")));
+	long long seen = 0;
+	json_array_foreach(tiers, i, it)
+	{
+		json_int_t p = int_of(it, "percent");
+		CHECK_INT(int_of(it, "clients"), p >= 0 && p <= 100 ? per_percent[p] : -1);
+		seen += int_of(it, "clients");
+	}
+	CHECK(seen > 0);
+	json_t *months = http_json(&r, "months");
+	CHECK_INT(json_array_size(months), 12);
+	long long sum = 0;
+	json_array_foreach(months, i, it) sum += int_of(it, "discount_cents");
+	CHECK_INT(sum, discount); /* every contract of this run was made this year */
+	CHECK_INT(int_of(r.json, "discount_cents"), discount);
+	json_t *this_month = json_array_get(months, (size_t)month - 1);
+	char key[32];
+	snprintf(key, sizeof key, "%04d-%02d", year, month);
+	CHECK_STR(json_str(this_month, "month"), key);
+	CHECK_INT(int_of(this_month, "discount_cents"), discount);
+	CHECK(int_of(this_month, "contracts") >= int_of(this_month, "discounted"));
+	CHECK(int_of(this_month, "discounted") > 0);
+	json_t *gifts = http_json(&r, "gifts");
+	long long handed = 0;
+	struct http_response g;
+	CHECK(api_call(&admin, "GET", "/api/v1/gifts", NULL, &g));
+	CHECK_INT(json_array_size(gifts), json_array_size(http_json(&g, "items")));
+	json_array_foreach(gifts, i, it)
+	{
+		json_t *same = json_array_get(http_json(&g, "items"), i);
+		CHECK_INT(int_of(it, "id"), int_of(same, "id"));
+		CHECK_INT(int_of(it, "stock"), int_of(same, "stock"));
+		CHECK_INT(int_of(it, "handed_out_year"), int_of(it, "handed_out"));
+		handed += int_of(it, "handed_out");
+	}
+	CHECK(handed > 0); /* test_gift_allocation handed some out */
+	http_response_free(&g);
+	http_response_free(&r);
+
+	/* Another year: nothing given; bad years; admin only. */
+	snprintf(path, sizeof path, "/api/v1/reports/loyalty/review?year=%d", year - 5);
+	CHECK(api_call(&admin, "GET", path, NULL, &r));
+	CHECK_INT(r.status, 200);
+	CHECK_INT(int_of(r.json, "discount_cents"), 0);
+	http_response_free(&r);
+	CHECK_INT(api_status(&admin, "GET", "/api/v1/reports/loyalty/review", NULL), 422);
+	CHECK_INT(api_status(&admin, "GET", "/api/v1/reports/loyalty/review?year=99", NULL), 422);
+	snprintf(path, sizeof path, "/api/v1/reports/loyalty/review?year=%d", year);
+	CHECK_INT(api_status(&staff, "GET", path, NULL), 403);
+	CHECK_INT(api_status(&st[0], "GET", path, NULL), 403);
+	CHECK_INT(api_status(&anon, "GET", path, NULL), 401);
+}
+
 int main(void)
 {
 	setenv("TZ", "Europe/Madrid", 1);
@@ -1484,6 +1571,7 @@ int main(void)
 	RUN(test_concurrent_contracts);
 	RUN(test_discount_tiers);
 	RUN(test_loyalty_report);
+	RUN(test_loyalty_review);
 	CHECK_INT(ts_stop(&server), 0);
 	return CHECK_EXIT();
 }

@@ -32,59 +32,6 @@ static struct api_client admin, admin2, staff, ane, bea, cid;
 static json_int_t ane_client, bea_client, cid_client, service;
 static char good_date[16], today[16];
 
-static json_int_t int_of(json_t *obj, const char *key)
-{
-	return json_integer_value(json_object_get(obj, key));
-}
-
-static json_int_t client_of(struct api_client *c)
-{
-	struct http_response r;
-	api_call(c, "GET", "/api/v1/me", NULL, &r);
-	json_int_t id = int_of(http_json(&r, "client"), "id");
-	http_response_free(&r);
-	return id;
-}
-
-static void contract(json_int_t client)
-{
-	char body[256];
-	snprintf(body, sizeof body,
-		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"sessions\":1,"
-		 "\"channel\":\"phone\"}",
-		 (long long)client, (long long)service);
-	CHECK_INT(api_status(&staff, "POST", "/api/v1/contracts", body), 201);
-}
-
-static json_t *invoices_of(json_int_t client)
-{
-	char path[96];
-	snprintf(path, sizeof path, "/api/v1/invoices?client_id=%lld", (long long)client);
-	struct http_response r;
-	api_call(&staff, "GET", path, NULL, &r);
-	json_t *items = json_incref(http_json(&r, "items"));
-	http_response_free(&r);
-	return items;
-}
-
-static void mandate(json_int_t client, const char *iban, const char *holder)
-{
-	char path[96], body[256];
-	snprintf(path, sizeof path, "/api/v1/clients/%lld/mandates", (long long)client);
-	snprintf(body, sizeof body,
-		 "{\"iban\":\"%s\",\"holder_name\":\"%s\",\"signed_on\":\"2026-01-10\"}", iban,
-		 holder);
-	CHECK_INT(api_status(&staff, "POST", path, body), 201);
-}
-
-static void day_text(int64_t day, char out[16])
-{
-	int64_t y;
-	unsigned m, d;
-	hm_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 16, "%04" PRId64 "-%02u-%02u", y, m, d);
-}
-
 /* A run for date: status, *out the body (caller frees). */
 static int make_run(struct api_client *c, const char *date, json_t **out)
 {
@@ -105,7 +52,7 @@ static json_t *item_of(json_t *run, json_int_t invoice)
 	json_t *it;
 	json_array_foreach(json_object_get(run, "items"), i, it)
 	{
-		if (int_of(it, "invoice_id") == invoice)
+		if (json_int(it, "invoice_id") == invoice)
 			return it;
 	}
 	return NULL;
@@ -122,28 +69,28 @@ static void test_setup(void)
 	CHECK_INT(api_register(&ane, "ane@dd.test", PASSWORD, "Ane Etxeberria"), 201);
 	CHECK_INT(api_register(&bea, "bea@dd.test", PASSWORD, "Bea Goñi"), 201);
 	CHECK_INT(api_register(&cid, "cid@dd.test", PASSWORD, "Cid Muñoz"), 201);
-	ane_client = client_of(&ane);
-	bea_client = client_of(&bea);
-	cid_client = client_of(&cid);
+	ane_client = api_me_client_id(&ane);
+	bea_client = api_me_client_id(&bea);
+	cid_client = api_me_client_id(&cid);
 	struct http_response r;
 	api_call(&staff, "GET", "/api/v1/me", NULL, &r);
-	json_int_t tutor = int_of(http_json(&r, "user"), "id");
+	json_int_t tutor = json_int(http_json(&r, "user"), "id");
 	http_response_free(&r);
 	CHECK(api_make_tutor(&staff, tutor, "maths", NULL, 0, "08:00", "22:00"));
 	api_call(&staff, "POST", "/api/v1/services",
 		 "{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
 		 "\"duration_min\":60,\"price_cents\":3000,\"capacity\":1}",
 		 &r);
-	service = int_of(r.json, "id");
+	service = json_int(r.json, "id");
 	http_response_free(&r);
-	contract(ane_client);
-	contract(ane_client);
-	contract(bea_client);
-	contract(cid_client);
-	mandate(ane_client, IBAN_ANE, "Ane Etxeberria");
-	mandate(cid_client, IBAN_CID, "Cid Muñoz & Cía");
+	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, bea_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, cid_client, service), 201);
+	CHECK_INT(api_mandate(&staff, ane_client, IBAN_ANE, "Ane Etxeberria"), 201);
+	CHECK_INT(api_mandate(&staff, cid_client, IBAN_CID, "Cid Muñoz & Cía"), 201);
 	/* Cid paid part at the desk: the run takes the rest. */
-	json_t *inv = invoices_of(cid_client);
+	json_t *inv = api_invoices_of(&staff, cid_client);
 	char body[160];
 	snprintf(body, sizeof body,
 		 "{\"client_id\":%lld,\"method\":\"cash\",\"amount_cents\":1000}",
@@ -155,9 +102,9 @@ static void test_setup(void)
 	int64_t day;
 	int weekday;
 	hm_local_day(hm_time_now(), &day, &weekday);
-	day_text(day, today);
+	api_day_text(day, today);
 	for (int64_t d = day + 1; d < day + 15; d++) {
-		day_text(d, good_date);
+		api_day_text(d, good_date);
 		if (hm_collection_date_ok(today, good_date, 2))
 			break;
 	}
@@ -196,7 +143,7 @@ static void test_dates_and_roles(void)
 	int64_t day;
 	int weekday;
 	hm_local_day(hm_time_now(), &day, &weekday);
-	day_text(day + 1, tomorrow);
+	api_day_text(day + 1, tomorrow);
 	CHECK_INT(make_run(&staff, good_date, NULL), 403);
 	CHECK_INT(make_run(&ane, good_date, NULL), 403);
 	CHECK_INT(make_run(&admin, tomorrow, NULL), 422);
@@ -208,7 +155,7 @@ static void test_dates_and_roles(void)
 	while (hm_day_weekday(d) != 6)
 		d++;
 	char saturday[16];
-	day_text(d, saturday);
+	api_day_text(d, saturday);
 	CHECK_INT(make_run(&admin, saturday, NULL), 422);
 	CHECK_INT(api_status(&admin, "POST", "/api/v1/direct-debits", "{\"x\":1}"), 422);
 }
@@ -264,10 +211,10 @@ static void expected_lines(json_t *run, char *out, size_t cap)
 			if (strcmp(json_str(it, "sequence"), seqs[s]) != 0 ||
 			    !json_is_null(json_object_get(it, "returned_reason")))
 				continue;
-			json_int_t a = int_of(it, "amount_cents");
+			json_int_t a = json_int(it, "amount_cents");
 			used += (size_t)snprintf(
 				out + used, cap - used, "%s %s %lld.%02lld %s\n", seqs[s],
-				int_of(it, "client_id") == ane_client ? IBAN_ANE : IBAN_CID,
+				json_int(it, "client_id") == ane_client ? IBAN_ANE : IBAN_CID,
 				(long long)(a / 100), (long long)(a % 100),
 				json_str(it, "mandate_reference"));
 		}
@@ -278,13 +225,13 @@ static void check_file(json_t *run)
 {
 	char expect[2048];
 	char *xml = NULL;
-	char *lines = file_lines(int_of(run, "id"), &xml);
+	char *lines = file_lines(json_int(run, "id"), &xml);
 	expected_lines(run, expect, sizeof expect);
 	CHECK(lines != NULL);
 	if (lines)
 		CHECK_STR(lines, expect);
 	char sum[64];
-	json_int_t total = int_of(run, "total_cents");
+	json_int_t total = json_int(run, "total_cents");
 	snprintf(sum, sizeof sum, "<CtrlSum>%lld.%02lld</CtrlSum>", (long long)(total / 100),
 		 (long long)(total % 100));
 	CHECK(xml && strstr(xml, sum) != NULL);
@@ -300,23 +247,24 @@ static void check_file(json_t *run)
 
 static void test_run(void)
 {
-	json_t *ane_inv = invoices_of(ane_client), *cid_inv = invoices_of(cid_client);
+	json_t *ane_inv = api_invoices_of(&staff, ane_client),
+	       *cid_inv = api_invoices_of(&staff, cid_client);
 	json_t *run = NULL;
 	CHECK_INT(make_run(&admin, good_date, &run), 201);
 	if (!run)
 		return;
-	run1 = int_of(run, "id");
+	run1 = json_int(run, "id");
 	CHECK_STR(json_str(run, "collection_date"), good_date);
-	CHECK_INT(int_of(run, "count"), 3);
-	json_int_t a0 = int_of(json_array_get(ane_inv, 0), "total_cents");
-	json_int_t a1 = int_of(json_array_get(ane_inv, 1), "total_cents");
-	json_int_t c0 = int_of(json_array_get(cid_inv, 0), "total_cents") - 1000;
-	CHECK_INT(int_of(run, "total_cents"), a0 + a1 + c0);
-	json_t *it = item_of(run, int_of(json_array_get(cid_inv, 0), "id"));
+	CHECK_INT(json_int(run, "count"), 3);
+	json_int_t a0 = json_int(json_array_get(ane_inv, 0), "total_cents");
+	json_int_t a1 = json_int(json_array_get(ane_inv, 1), "total_cents");
+	json_int_t c0 = json_int(json_array_get(cid_inv, 0), "total_cents") - 1000;
+	CHECK_INT(json_int(run, "total_cents"), a0 + a1 + c0);
+	json_t *it = item_of(run, json_int(json_array_get(cid_inv, 0), "id"));
 	CHECK(it != NULL);
-	CHECK_INT(int_of(it, "amount_cents"), c0);
+	CHECK_INT(json_int(it, "amount_cents"), c0);
 	CHECK_STR(json_str(it, "sequence"), "FRST");
-	CHECK_INT(int_of(it, "client_id"), cid_client);
+	CHECK_INT(json_int(it, "client_id"), cid_client);
 	char *text = json_dumps(run, 0);
 	CHECK(text && strstr(text, "0418") == NULL); /* no IBAN in the answer */
 	free(text);
@@ -347,7 +295,7 @@ static void *race_one(void *arg)
 /* Two admins make runs at once for ane's new invoice: one gets it, one 409. */
 static void test_race(void)
 {
-	contract(ane_client);
+	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
 	struct racer r[2] = {{&admin, 0, NULL}, {&admin2, 0, NULL}};
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
@@ -358,7 +306,7 @@ static void test_race(void)
 	CHECK_INT((r[0].status == 409) + (r[1].status == 409), 1);
 	for (int i = 0; i < 2; i++) {
 		if (r[i].status == 201)
-			CHECK_INT(int_of(r[i].run, "count"), 1);
+			CHECK_INT(json_int(r[i].run, "count"), 1);
 		json_decref(r[i].run);
 	}
 }
@@ -385,10 +333,11 @@ static int post_returns(json_int_t run, json_int_t invoice_id, const char *reaso
 
 static void test_settle_and_returns(void)
 {
-	json_t *ane_inv = invoices_of(ane_client), *cid_inv = invoices_of(cid_client);
-	json_int_t a0 = int_of(json_array_get(ane_inv, 0), "id");
-	json_int_t a1 = int_of(json_array_get(ane_inv, 1), "id");
-	json_int_t c0 = int_of(json_array_get(cid_inv, 0), "id");
+	json_t *ane_inv = api_invoices_of(&staff, ane_client),
+	       *cid_inv = api_invoices_of(&staff, cid_client);
+	json_int_t a0 = json_int(json_array_get(ane_inv, 0), "id");
+	json_int_t a1 = json_int(json_array_get(ane_inv, 1), "id");
+	json_int_t c0 = json_int(json_array_get(cid_inv, 0), "id");
 	char path[96];
 	/* Cid's collection comes back before the run is settled. */
 	CHECK_INT(post_returns(run1, c0, "MS02"), 200);
@@ -404,7 +353,7 @@ static void test_settle_and_returns(void)
 	api_call(&admin, "POST", path, NULL, &r);
 	CHECK_INT(r.status, 200);
 	CHECK_STR(json_str(r.json, "status"), "settled");
-	CHECK_INT(int_of(r.json, "count"), 2);
+	CHECK_INT(json_int(r.json, "count"), 2);
 	http_response_free(&r);
 	CHECK_INT(api_status(&admin, "POST", path, NULL), 409);
 	json_t *inv = invoice(a0);
@@ -412,7 +361,7 @@ static void test_settle_and_returns(void)
 	json_decref(inv);
 	inv = invoice(c0);
 	CHECK_STR(json_str(inv, "status"), "partly_paid");
-	CHECK_INT(int_of(inv, "paid_cents"), 1000);
+	CHECK_INT(json_int(inv, "paid_cents"), 1000);
 	json_decref(inv);
 	/* The payments of the run, as direct debits. */
 	snprintf(path, sizeof path, "/api/v1/payments?client_id=%lld", (long long)ane_client);
@@ -425,7 +374,7 @@ static void test_settle_and_returns(void)
 	CHECK_INT(post_returns(run1, a0, "AM04"), 200);
 	inv = invoice(a0);
 	CHECK_STR(json_str(inv, "status"), "unpaid");
-	CHECK_INT(int_of(inv, "paid_cents"), 0);
+	CHECK_INT(json_int(inv, "paid_cents"), 0);
 	json_decref(inv);
 	inv = invoice(a1);
 	CHECK_STR(json_str(inv, "status"), "paid");
@@ -435,10 +384,10 @@ static void test_settle_and_returns(void)
 	char later[16];
 	int64_t day;
 	hm_date_parse(good_date, &day);
-	day_text(day + 7, later);
+	api_day_text(day + 7, later);
 	while (!hm_collection_date_ok(today, later, 2)) {
 		day++;
-		day_text(day + 7, later);
+		api_day_text(day + 7, later);
 	}
 	json_t *run = NULL;
 	CHECK_INT(make_run(&admin, later, &run), 201);

@@ -787,6 +787,102 @@ static void test_race_for_one_slot(void)
 	CHECK(!slot_open(svc_private, tutor_a, today + 7, at));
 }
 
+/* ---- a series' weeks before confirming (POST /lessons/check) ------------------- */
+
+/* The status POST /lessons/check answers for week i of a 5-week series of st on day
+ * D at 17:00 (NULL when the answer is not 200). */
+static void check_series(struct api_client *c, int64_t day, const char *extra,
+			 struct http_response *r)
+{
+	char at[HM_RFC3339_LEN], body[512];
+	local_at(day, 17 * 60, at);
+	snprintf(body, sizeof body,
+		 "{\"service_id\":%lld,\"tutor_id\":%lld,\"starts_at\":\"%s\"%s}",
+		 (long long)svc_private, (long long)tutor_a, at, extra);
+	api_call(c, "POST", "/api/v1/lessons/check", body, r);
+}
+
+static void test_series_check(void)
+{
+	struct student miren, jon;
+	struct http_response r;
+	const int64_t d = today + 60;
+	CHECK(make_student(&miren, "miren@series.lessons.test", "Miren Series", "10.1.4.1"));
+	CHECK(make_student(&jon, "jon@series.lessons.test", "Jon Series", "10.1.4.2"));
+	/* Week 1 taken by Jon; week 2 Miren's own lesson with the same tutor; week 3
+	 * her lesson with another tutor; weeks 0 and 4 free. */
+	book(&jon.c, svc_private, tutor_a, d + 7, 17 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+	book(&miren.c, svc_private, tutor_a, d + 14, 17 * 60, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+	book(&miren.c, svc_chess, tutor_b, d + 21, 17 * 60 + 30, "", &r);
+	CHECK_INT(r.status, 201);
+	http_response_free(&r);
+
+	check_series(&miren.c, d, ",\"repeat_weeks\":5", &r);
+	CHECK_INT(r.status, 200);
+	json_t *items = http_json(&r, "items");
+	const char *want[] = {"free", "slot_taken", "client_busy", "client_busy", "free"};
+	CHECK_INT(json_array_size(items), 5);
+	for (size_t i = 0; i < 5 && i < json_array_size(items); i++) {
+		char at[HM_RFC3339_LEN];
+		local_at(d + 7 * (int64_t)i, 17 * 60, at);
+		CHECK_STR(json_str(json_array_get(items, i), "starts_at"), at);
+		CHECK_STR(json_str(json_array_get(items, i), "status"), want[i]);
+	}
+	CHECK_INT(ival(r.json, "free"), 2);
+	http_response_free(&r);
+	/* Nothing was booked by asking. */
+	CHECK_INT(count_items(&miren.c, "/api/v1/me/lessons"), 2);
+	CHECK_INT(count_items(&miren.c, "/api/v1/me/contracts"), 2);
+	/* Jon sees his own week as his, Miren's weeks as taken. */
+	check_series(&jon.c, d, ",\"repeat_weeks\":3", &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(json_str(json_array_get(http_json(&r, "items"), 1), "status"), "client_busy");
+	CHECK_STR(json_str(json_array_get(http_json(&r, "items"), 2), "status"), "slot_taken");
+	http_response_free(&r);
+	/* Bad bodies: the same 422 as a booking. */
+	check_series(&miren.c, d, ",\"repeat_weeks\":53", &r);
+	CHECK_INT(r.status, 422);
+	CHECK(http_error_field(&r, "repeat_weeks") != NULL);
+	http_response_free(&r);
+	CHECK_INT(api_status(&miren.c, "GET", "/api/v1/lessons/check", NULL), 405);
+
+	/* "Book only the free weeks": skip_weeks leaves weeks 1-3 out; one
+	 * subscription of 2 sessions, and {items} as for any series. */
+	book(&miren.c, svc_private, tutor_a, d, 17 * 60,
+	     ",\"repeat_weeks\":5,\"skip_weeks\":[1,2,3]", &r);
+	CHECK_INT(r.status, 201);
+	items = http_json(&r, "items");
+	CHECK_INT(json_array_size(items), 2);
+	char w4[HM_RFC3339_LEN];
+	local_at(d + 28, 17 * 60, w4);
+	CHECK_STR(json_str(json_array_get(items, 1), "starts_at"), w4);
+	json_t *k = json_object_get(json_array_get(items, 0), "contract");
+	CHECK_STR(json_str(k, "kind"), "subscription");
+	CHECK_INT(ival(k, "sessions_total"), 2);
+	http_response_free(&r);
+	CHECK_INT(count_items(&miren.c, "/api/v1/me/lessons"), 4);
+	/* skip_weeks: only with repeat_weeks, weeks of the series, one week kept. */
+	const char *bad[] = {
+		",\"skip_weeks\":[1]",
+		",\"repeat_weeks\":3,\"skip_weeks\":[3]",
+		",\"repeat_weeks\":3,\"skip_weeks\":[1,1]",
+		",\"repeat_weeks\":2,\"skip_weeks\":[0,1]",
+		",\"repeat_weeks\":2,\"skip_weeks\":\"1\"",
+		",\"repeat_weeks\":60,\"skip_weeks\":[55]", /* a bad series too */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		book(&miren.c, svc_private, tutor_a, d + 35, 17 * 60, bad[i], &r);
+		CHECK_INT(r.status, 422);
+		CHECK(http_error_field(&r, "skip_weeks") != NULL);
+		http_response_free(&r);
+	}
+	CHECK_INT(count_items(&miren.c, "/api/v1/me/lessons"), 4);
+}
+
 /* ---- a client is never in two lessons at once ---------------------------------- */
 
 static struct student busy_st[2];
@@ -1435,6 +1531,7 @@ int main(void)
 	RUN(test_series_keeps_local_time_across_dst);
 	RUN(test_race_for_one_slot);
 	RUN(test_client_busy);
+	RUN(test_series_check);
 	RUN(test_race_client_busy);
 	RUN(test_staff_books_for_a_client);
 	RUN(test_cancel);

@@ -339,6 +339,18 @@ static void test_confirmation_in_the_students_language(void)
 	CHECK_STR(json_str(mail, "subject"), "Eskola erreserbatuta: " SERVICE);
 	CHECK(mail && strstr(json_str(mail, "body"), "Kaixo, Ane Etxeberria:") != NULL);
 	CHECK(mail && strstr(json_str(mail, "body"), "Mikel Agirre irakaslearekin") != NULL);
+	/* Issue 13, item 10: the link to her lessons, at the server's address (no
+	 * --public-url here: http://LISTEN-ADDR:PORT), in the mail and its outbox row. */
+	char link[128];
+	snprintf(link, sizeof link,
+		 "Zure eskolak ikusi, aldatu edo ezeztatzeko: http://127.0.0.1:%u/#lessons",
+		 (unsigned)server.port);
+	CHECK(mail && strstr(json_str(mail, "body"), link) != NULL);
+	json_t *ane_row = outbox_row("lesson_booked", "client_id", ane_client);
+	json_t *ane_msg = ane_row ? outbox_get(ival(ane_row, "id")) : NULL;
+	CHECK(ane_msg && json_str(ane_msg, "body") && strstr(json_str(ane_msg, "body"), link));
+	json_decref(ane_msg);
+	json_decref(ane_row);
 
 	/* Staff booking for a client by phone: the client is told too. */
 	api_call(&lucia, "GET", "/api/v1/me", NULL, &r);

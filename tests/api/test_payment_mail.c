@@ -33,50 +33,6 @@ static struct api_client admin, staff, ane, bea, cid;
 static json_int_t ane_client, bea_client, cid_client, service;
 static char good_date[16];
 
-static void day_text(int64_t day, char out[16])
-{
-	int64_t y;
-	unsigned m, d;
-	hm_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
-static json_int_t int_of(json_t *obj, const char *key)
-{
-	return json_integer_value(json_object_get(obj, key));
-}
-
-static json_int_t client_of(struct api_client *c)
-{
-	struct http_response r;
-	api_call(c, "GET", "/api/v1/me", NULL, &r);
-	json_int_t id = int_of(http_json(&r, "client"), "id");
-	http_response_free(&r);
-	return id;
-}
-
-static void contract(json_int_t client)
-{
-	char body[256];
-	snprintf(body, sizeof body,
-		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"sessions\":1,"
-		 "\"channel\":\"phone\"}",
-		 (long long)client, (long long)service);
-	CHECK_INT(api_status(&staff, "POST", "/api/v1/contracts", body), 201);
-}
-
-/* The invoices of client, oldest first (caller frees). */
-static json_t *invoices_of(json_int_t client)
-{
-	char path[96];
-	snprintf(path, sizeof path, "/api/v1/invoices?client_id=%lld", (long long)client);
-	struct http_response r;
-	api_call(&staff, "GET", path, NULL, &r);
-	json_t *items = json_incref(http_json(&r, "items"));
-	http_response_free(&r);
-	return items;
-}
-
 /* Runs one statement on the server's database; true when it succeeded. */
 static bool db_exec(const char *sql)
 {
@@ -122,11 +78,12 @@ static json_t *client_rows(const char *kind, const char *key, json_int_t id, jso
 		json_t *item;
 		json_array_foreach(http_json(&r, "items"), i, item)
 		{
-			if (strcmp(json_str(item, "kind"), kind) == 0 && int_of(item, key) == id &&
-			    (!client || int_of(item, "client_id") == client))
+			if (strcmp(json_str(item, "kind"), kind) == 0 &&
+			    json_int(item, key) == id &&
+			    (!client || json_int(item, "client_id") == client))
 				json_array_append(found, item);
 		}
-		after = int_of(r.json, "next_after");
+		after = json_int(r.json, "next_after");
 		http_response_free(&r);
 		if (!after)
 			break;
@@ -149,7 +106,7 @@ static json_t *client_message(const char *kind, const char *key, json_int_t id, 
 	if (json_array_size(rows) == 1) {
 		char path[80];
 		snprintf(path, sizeof path, "/api/v1/outbox/%lld",
-			 (long long)int_of(json_array_get(rows, 0), "id"));
+			 (long long)json_int(json_array_get(rows, 0), "id"));
 		struct http_response r;
 		api_call(&admin, "GET", path, NULL, &r);
 		CHECK_INT(r.status, 200);
@@ -208,28 +165,28 @@ static void test_setup(void)
 	CHECK_INT(api_register(&ane, "ane@mail.test", PASSWORD, "Ane Etxeberria"), 201);
 	CHECK_INT(api_register(&bea, "bea@mail.test", PASSWORD, "Bea Goñi"), 201);
 	CHECK_INT(api_register(&cid, "cid@mail.test", PASSWORD, "Cid Smith"), 201);
-	ane_client = client_of(&ane);
-	bea_client = client_of(&bea);
-	cid_client = client_of(&cid);
+	ane_client = api_me_client_id(&ane);
+	bea_client = api_me_client_id(&bea);
+	cid_client = api_me_client_id(&cid);
 	/* Ane reads Basque (the default), Bea Spanish, Cid English. */
 	CHECK_INT(api_status(&bea, "PATCH", "/api/v1/me/client", "{\"locale\":\"es\"}"), 200);
 	CHECK_INT(api_status(&cid, "PATCH", "/api/v1/me/client", "{\"locale\":\"en\"}"), 200);
 	struct http_response r;
 	api_call(&staff, "GET", "/api/v1/me", NULL, &r);
-	json_int_t tutor = int_of(http_json(&r, "user"), "id");
+	json_int_t tutor = json_int(http_json(&r, "user"), "id");
 	http_response_free(&r);
 	CHECK(api_make_tutor(&staff, tutor, "maths", NULL, 0, "08:00", "22:00"));
 	api_call(&staff, "POST", "/api/v1/services",
 		 "{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
 		 "\"duration_min\":60,\"price_cents\":3000,\"capacity\":1}",
 		 &r);
-	service = int_of(r.json, "id");
+	service = json_int(r.json, "id");
 	http_response_free(&r);
-	contract(ane_client);
-	contract(ane_client);
-	contract(bea_client);
-	contract(bea_client);
-	contract(cid_client);
+	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, bea_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, bea_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, cid_client, service), 201);
 	CHECK_INT(api_status(&admin, "PUT", "/api/v1/business",
 			     "{\"legal_name\":\"PROBA Akademia S.L.\",\"nif\":\"B12345674\","
 			     "\"address\":\"Kale Nagusia 1\",\"postcode\":\"20001\","
@@ -240,9 +197,9 @@ static void test_setup(void)
 	int weekday;
 	char today[16];
 	hm_local_day(hm_time_now(), &day, &weekday);
-	day_text(day, today);
+	api_day_text(day, today);
 	for (int64_t d = day + 1; d < day + 15; d++) {
-		day_text(d, good_date);
+		api_day_text(d, good_date);
 		if (hm_collection_date_ok(today, good_date, 2))
 			break;
 	}
@@ -251,14 +208,14 @@ static void test_setup(void)
 /* A desk payment over two invoices: one receipt, in Basque, naming both. */
 static void test_receipt(void)
 {
-	json_t *inv = invoices_of(ane_client), *p = NULL;
-	json_int_t total0 = int_of(json_array_get(inv, 0), "total_cents");
+	json_t *inv = api_invoices_of(&staff, ane_client), *p = NULL;
+	json_int_t total0 = json_int(json_array_get(inv, 0), "total_cents");
 	CHECK_INT(pay(ane_client, 0, total0 + 100, &p), 201);
-	json_int_t payment = int_of(p, "id");
+	json_int_t payment = json_int(p, "id");
 	json_t *m = message("payment_receipt", "payment_id", payment);
 	CHECK_STR(json_str(m, "locale"), "eu");
 	CHECK_STR(json_str(m, "to"), "ane@mail.test");
-	CHECK_INT(int_of(m, "client_id"), ane_client);
+	CHECK_INT(json_int(m, "client_id"), ane_client);
 	char amount[64];
 	snprintf(amount, sizeof amount, "Ordainagiria: %lld,%02lld €",
 		 (long long)(total0 + 100) / 100, (long long)(total0 + 100) % 100);
@@ -268,7 +225,7 @@ static void test_receipt(void)
 		char line[96];
 		snprintf(line, sizeof line,
 			 "  - %s-%lld: ", json_str(json_array_get(inv, i), "series"),
-			 (long long)int_of(json_array_get(inv, i), "number"));
+			 (long long)json_int(json_array_get(inv, i), "number"));
 		CHECK(strstr(body, line) != NULL);
 	}
 	CHECK(strstr(body, "1,00 €\n") != NULL); /* the second invoice: 100 cents */
@@ -302,16 +259,16 @@ static void test_notice_and_held_invoice(void)
 	snprintf(body, sizeof body, "{\"collection_date\":\"%s\"}", good_date);
 	api_call(&admin, "POST", "/api/v1/direct-debits", body, &r);
 	CHECK_INT(r.status, 201);
-	json_int_t run = int_of(r.json, "id"), total = 0, cid_total = 0;
-	CHECK_INT(int_of(r.json, "count"), 3);
+	json_int_t run = json_int(r.json, "id"), total = 0, cid_total = 0;
+	CHECK_INT(json_int(r.json, "count"), 3);
 	size_t k;
 	json_t *item;
 	json_array_foreach(json_object_get(r.json, "items"), k, item)
 	{
-		if (int_of(item, "client_id") == bea_client)
-			total += int_of(item, "amount_cents");
+		if (json_int(item, "client_id") == bea_client)
+			total += json_int(item, "amount_cents");
 		else
-			cid_total += int_of(item, "amount_cents");
+			cid_total += json_int(item, "amount_cents");
 	}
 	http_response_free(&r);
 	json_t *notices = outbox_rows("debit_notice", "direct_debit_id", run);
@@ -328,7 +285,7 @@ static void test_notice_and_held_invoice(void)
 	json_t *m = client_message("debit_notice", "direct_debit_id", run, bea_client);
 	CHECK_STR(json_str(m, "locale"), "es");
 	CHECK_STR(json_str(m, "to"), "bea@mail.test");
-	CHECK_INT(int_of(m, "client_id"), bea_client);
+	CHECK_INT(json_int(m, "client_id"), bea_client);
 	const char *text = json_str(m, "body");
 	char amount[64], creditor[40] = "";
 	snprintf(amount, sizeof amount, "cargaremos %lld,%02lld €", (long long)total / 100,
@@ -346,8 +303,8 @@ static void test_notice_and_held_invoice(void)
 
 	/* The run holds Bea's invoices: the desk cannot take them (409), spreading
 	 * leaves them out (nothing else is due: 422), nothing written. */
-	json_t *inv = invoices_of(bea_client), *p = NULL;
-	json_int_t held = int_of(json_array_get(inv, 0), "id");
+	json_t *inv = api_invoices_of(&staff, bea_client), *p = NULL;
+	json_int_t held = json_int(json_array_get(inv, 0), "id");
 	json_decref(inv);
 	CHECK_INT(pay(bea_client, held, 100, &p), 409);
 	CHECK_STR(json_str(json_object_get(p, "error"), "code"), "in_direct_debit");
@@ -382,7 +339,7 @@ static void test_notice_and_held_invoice(void)
 	{
 		if (strcmp(json_str(item, "method"), "direct_debit") != 0)
 			continue;
-		json_t *rm = message("payment_receipt", "payment_id", int_of(item, "id"));
+		json_t *rm = message("payment_receipt", "payment_id", json_int(item, "id"));
 		CHECK_STR(json_str(rm, "locale"), "es");
 		CHECK(strstr(json_str(rm, "subject"), "Recibo de pago") != NULL);
 		json_decref(rm);
@@ -532,7 +489,7 @@ static void test_book(void)
 	int weekday;
 	char today[16], sql[512];
 	hm_local_day(hm_time_now(), &day, &weekday);
-	day_text(day, today);
+	api_day_text(day, today);
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO invoices (series, number, issued_at, issued_on, kind, client_id,"
 		 " customer_name, lines, base_cents, vat_percent, vat_cents, total_cents)"
@@ -544,14 +501,14 @@ static void test_book(void)
 	json_int_t invoiced = 0, n_invoices = 0, paid = 0, n_payments = 0;
 	json_int_t clients[] = {ane_client, bea_client, cid_client};
 	for (size_t c = 0; c < 3; c++) {
-		json_t *inv = invoices_of(clients[c]);
+		json_t *inv = api_invoices_of(&staff, clients[c]);
 		size_t i;
 		json_t *it;
 		json_array_foreach(inv, i, it)
 		{
 			if (strcmp(json_str(it, "series"), "OLD") == 0)
 				continue; /* issued on 2026-01-01, another quarter */
-			invoiced += int_of(it, "total_cents");
+			invoiced += json_int(it, "total_cents");
 			n_invoices++;
 		}
 		json_decref(inv);
@@ -562,7 +519,7 @@ static void test_book(void)
 		api_call(&staff, "GET", path, NULL, &r);
 		json_array_foreach(http_json(&r, "items"), i, it)
 		{
-			paid += int_of(it, "amount_cents");
+			paid += json_int(it, "amount_cents");
 			n_payments++;
 		}
 		http_response_free(&r);
@@ -635,14 +592,14 @@ static void test_monthly(void)
 	json_t *m;
 	json_array_foreach(months, i, m)
 	{
-		inv += int_of(m, "invoiced_cents");
-		col += int_of(m, "collected_cents");
+		inv += json_int(m, "invoiced_cents");
+		col += json_int(m, "collected_cents");
 	}
-	CHECK_INT(inv, int_of(r.json, "invoiced_cents"));
-	CHECK_INT(col, int_of(r.json, "collected_cents"));
+	CHECK_INT(inv, json_int(r.json, "invoiced_cents"));
+	CHECK_INT(col, json_int(r.json, "collected_cents"));
 	/* The OLD invoice was issued in January 2026. */
 	if (year == 2026)
-		CHECK(int_of(json_array_get(months, 0), "invoiced_cents") >= 2500);
+		CHECK(json_int(json_array_get(months, 0), "invoiced_cents") >= 2500);
 	CHECK(col > 0 && inv > col);
 	http_response_free(&r);
 	CHECK_INT(api_status(&admin, "GET", "/api/v1/reports/monthly?year=20x6", NULL), 422);

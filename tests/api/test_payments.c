@@ -26,11 +26,6 @@ static struct api_client admin, staff, anon, ane, bea;
 static json_int_t ane_client, bea_client, tutor, service;
 static json_int_t ane_inv[3], ane_total[3], bea_inv, bea_total;
 
-static json_int_t int_of(json_t *obj, const char *key)
-{
-	return json_integer_value(json_object_get(obj, key));
-}
-
 static json_int_t post_id(struct api_client *c, const char *path, const char *body, int status)
 {
 	struct http_response r;
@@ -38,41 +33,9 @@ static json_int_t post_id(struct api_client *c, const char *path, const char *bo
 	CHECK_INT(r.status, status);
 	if (r.status != status)
 		fprintf(stderr, "POST %s -> %d %s\n", path, r.status, r.body ? r.body : "");
-	json_int_t id = r.status == status ? int_of(r.json, "id") : 0;
+	json_int_t id = r.status == status ? json_int(r.json, "id") : 0;
 	http_response_free(&r);
 	return id;
-}
-
-static json_int_t client_of(struct api_client *c)
-{
-	struct http_response r;
-	api_call(c, "GET", "/api/v1/me", NULL, &r);
-	json_int_t id = int_of(http_json(&r, "client"), "id");
-	http_response_free(&r);
-	return id;
-}
-
-static void contract(json_int_t client)
-{
-	char body[256];
-	snprintf(body, sizeof body,
-		 "{\"client_id\":%lld,\"service_id\":%lld,\"kind\":\"one_off\",\"sessions\":1,"
-		 "\"channel\":\"phone\"}",
-		 (long long)client, (long long)service);
-	post_id(&staff, "/api/v1/contracts", body, 201);
-}
-
-/* The invoices of client (caller frees). */
-static json_t *invoices_of(json_int_t client)
-{
-	char path[96];
-	snprintf(path, sizeof path, "/api/v1/invoices?client_id=%lld", (long long)client);
-	struct http_response r;
-	api_call(&staff, "GET", path, NULL, &r);
-	CHECK_INT(r.status, 200);
-	json_t *items = json_incref(http_json(&r, "items"));
-	http_response_free(&r);
-	return items;
 }
 
 static json_t *invoice(json_int_t id)
@@ -90,7 +53,7 @@ static json_t *invoice(json_int_t id)
 static void check_invoice(json_int_t id, json_int_t paid, const char *status)
 {
 	json_t *inv = invoice(id);
-	CHECK_INT(int_of(inv, "paid_cents"), paid);
+	CHECK_INT(json_int(inv, "paid_cents"), paid);
 	CHECK_STR(json_str(inv, "status"), status);
 	json_decref(inv);
 }
@@ -138,11 +101,11 @@ static void test_setup(void)
 	CHECK_INT(api_login(&staff, "mikel@pay.test", PASSWORD), 200);
 	CHECK_INT(api_register(&ane, "ane@pay.test", PASSWORD, "Ane Etxeberria"), 201);
 	CHECK_INT(api_register(&bea, "bea@pay.test", PASSWORD, "Bea Goñi"), 201);
-	ane_client = client_of(&ane);
-	bea_client = client_of(&bea);
+	ane_client = api_me_client_id(&ane);
+	bea_client = api_me_client_id(&bea);
 	struct http_response r;
 	api_call(&staff, "GET", "/api/v1/me", NULL, &r);
-	tutor = int_of(http_json(&r, "user"), "id");
+	tutor = json_int(http_json(&r, "user"), "id");
 	http_response_free(&r);
 	CHECK(api_make_tutor(&staff, tutor, "maths", NULL, 0, "08:00", "22:00"));
 	service = post_id(&staff, "/api/v1/services",
@@ -150,20 +113,20 @@ static void test_setup(void)
 			  "\"duration_min\":60,\"price_cents\":3000,\"capacity\":1}",
 			  201);
 	for (int i = 0; i < 3; i++)
-		contract(ane_client);
-	contract(bea_client);
-	json_t *items = invoices_of(ane_client);
+		CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
+	CHECK_INT(api_contract_one_off(&staff, bea_client, service), 201);
+	json_t *items = api_invoices_of(&staff, ane_client);
 	CHECK_INT(json_array_size(items), 3);
 	for (size_t i = 0; i < 3 && i < json_array_size(items); i++) {
-		ane_inv[i] = int_of(json_array_get(items, i), "id");
-		ane_total[i] = int_of(json_array_get(items, i), "total_cents");
+		ane_inv[i] = json_int(json_array_get(items, i), "id");
+		ane_total[i] = json_int(json_array_get(items, i), "total_cents");
 		CHECK(ane_total[i] > 1000);
 	}
 	json_decref(items);
-	items = invoices_of(bea_client);
+	items = api_invoices_of(&staff, bea_client);
 	CHECK_INT(json_array_size(items), 1);
-	bea_inv = int_of(json_array_get(items, 0), "id");
-	bea_total = int_of(json_array_get(items, 0), "total_cents");
+	bea_inv = json_int(json_array_get(items, 0), "id");
+	bea_total = json_int(json_array_get(items, 0), "total_cents");
 	json_decref(items);
 }
 
@@ -204,14 +167,14 @@ static void test_oldest_first(void)
 	json_t *p = NULL;
 	json_int_t amount = ane_total[0] + 500;
 	CHECK_INT(pay(&staff, ane_client, 0, "cash", amount, &p), 201);
-	CHECK_INT(int_of(p, "amount_cents"), amount);
+	CHECK_INT(json_int(p, "amount_cents"), amount);
 	CHECK_STR(json_str(p, "method"), "cash");
 	json_t *alloc = json_object_get(p, "allocations");
 	CHECK_INT(json_array_size(alloc), 2);
-	CHECK_INT(int_of(json_array_get(alloc, 0), "invoice_id"), ane_inv[0]);
-	CHECK_INT(int_of(json_array_get(alloc, 0), "amount_cents"), ane_total[0]);
-	CHECK_INT(int_of(json_array_get(alloc, 1), "invoice_id"), ane_inv[1]);
-	CHECK_INT(int_of(json_array_get(alloc, 1), "amount_cents"), 500);
+	CHECK_INT(json_int(json_array_get(alloc, 0), "invoice_id"), ane_inv[0]);
+	CHECK_INT(json_int(json_array_get(alloc, 0), "amount_cents"), ane_total[0]);
+	CHECK_INT(json_int(json_array_get(alloc, 1), "invoice_id"), ane_inv[1]);
+	CHECK_INT(json_int(json_array_get(alloc, 1), "amount_cents"), 500);
 	json_decref(p);
 	check_invoice(ane_inv[0], ane_total[0], "paid");
 	check_invoice(ane_inv[1], 500, "partly_paid");
@@ -244,9 +207,9 @@ static void test_oldest_first(void)
 	json_t *b = balance(&staff, path);
 	json_int_t invoiced = ane_total[0] + ane_total[1] + ane_total[2];
 	json_int_t paid = ane_total[0] + 500 + ane_total[2];
-	CHECK_INT(int_of(b, "invoiced_cents"), invoiced);
-	CHECK_INT(int_of(b, "paid_cents"), paid);
-	CHECK_INT(int_of(b, "due_cents"), invoiced - paid);
+	CHECK_INT(json_int(b, "invoiced_cents"), invoiced);
+	CHECK_INT(json_int(b, "paid_cents"), paid);
+	CHECK_INT(json_int(b, "due_cents"), invoiced - paid);
 	CHECK_INT(json_array_size(json_object_get(b, "overdue")), 0);
 	json_t *mine = balance(&ane, "/api/v1/me/balance");
 	CHECK(json_equal(b, mine));
@@ -340,7 +303,7 @@ static void test_overdue(void)
 	json_t *b = balance(&staff, path);
 	CHECK_INT(json_array_size(json_object_get(b, "overdue")), 1);
 	CHECK_INT(json_integer_value(json_array_get(json_object_get(b, "overdue"), 0)), old);
-	CHECK_INT(int_of(b, "due_cents"), 2500);
+	CHECK_INT(json_int(b, "due_cents"), 2500);
 	json_decref(b);
 	/* Paid in part: still overdue; paid: not. */
 	CHECK_INT(pay(&staff, bea_client, 0, "cash", 1000, NULL), 201);
@@ -350,7 +313,7 @@ static void test_overdue(void)
 	CHECK_INT(pay(&staff, bea_client, 0, "cash", 1500, NULL), 201);
 	b = balance(&bea, "/api/v1/me/balance");
 	CHECK_INT(json_array_size(json_object_get(b, "overdue")), 0);
-	CHECK_INT(int_of(b, "due_cents"), 0);
+	CHECK_INT(json_int(b, "due_cents"), 0);
 	json_decref(b);
 }
 
@@ -382,7 +345,7 @@ static void test_mandates(void)
 	CHECK_INT(api_status(&staff, "POST", "/api/v1/clients/999999/mandates", body), 404);
 	api_call(&staff, "POST", path, body, &r);
 	CHECK_INT(r.status, 201);
-	json_int_t mandate = int_of(r.json, "id");
+	json_int_t mandate = json_int(r.json, "id");
 	CHECK_STR(json_str(r.json, "iban_masked"), "ES91 **** **** **** **** 1332");
 	CHECK_STR(json_str(r.json, "status"), "active");
 	CHECK_STR(json_str(r.json, "signed_on"), "2026-01-15");

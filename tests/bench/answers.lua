@@ -5,16 +5,14 @@
 -- one), so common questions' beginnings repeat as they would. Statuses are counted;
 -- done() prints "status <code> <count>" lines.
 local questions = dofile("tests/bench/questions.lua")
-local threads, next_id = {}, 1
+local counts = dofile("tests/bench/counts.lua")
 
 function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
+  counts.setup(thread)
 end
 
 function init(args)
-  statuses = {}
+  counts.init()
   math.randomseed(id * 104729 + os.time())
 end
 
@@ -36,15 +34,9 @@ function request()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  counts.count(status, body)
 end
 
 function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for code, c in pairs(t:get("statuses")) do
-      total[code] = (total[code] or 0) + c
-    end
-  end
-  for code, c in pairs(total) do io.write(string.format("status %d %d\n", code, c)) end
+  counts.report()
 end

@@ -7,12 +7,10 @@
 -- counted; done() prints "status <code> <count>" lines, "issued <n>" and
 -- "next_offset <i>" (the first slot no thread reached), and "wrapped <n>" when the
 -- list ran out (those requests repeat a slot and are expected to answer 409).
-local threads, next_id = {}, 1
+local counts = dofile("tests/bench/counts.lua")
 
 function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
+  counts.setup(thread)
 end
 
 function init(args)
@@ -27,7 +25,8 @@ function init(args)
   end
   step = tonumber(os.getenv("BENCH_THREADS"))
   index = tonumber(os.getenv("BENCH_OFFSET") or "0") + id - 1
-  issued, wrapped, statuses = 0, 0, {}
+  issued, wrapped = 0, 0
+  counts.init()
 end
 
 function request()
@@ -51,25 +50,17 @@ function request()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-  if status ~= 201 and not first_error then
-    first_error = status .. " " .. string.sub(body or "", 1, 200)
-  end
+  counts.count(status, body, 201)
 end
 
 function done(summary, latency, requests)
-  local total, n_issued, n_wrapped, next_offset = {}, 0, 0, 0
-  for _, t in ipairs(threads) do
-    for code, n in pairs(t:get("statuses")) do
-      total[code] = (total[code] or 0) + n
-    end
+  counts.report()
+  local n_issued, n_wrapped, next_offset = 0, 0, 0
+  for _, t in ipairs(counts.threads) do
     n_issued = n_issued + t:get("issued")
     n_wrapped = n_wrapped + t:get("wrapped")
     if t:get("index") > next_offset then next_offset = t:get("index") end
-    local e = t:get("first_error")
-    if e then io.write("first_error ", e:gsub("\n", " "), "\n") end
   end
-  for code, n in pairs(total) do io.write(string.format("status %d %d\n", code, n)) end
   io.write(string.format("issued %d\nwrapped %d\nnext_offset %d\n",
                          n_issued, n_wrapped, next_offset))
 end

@@ -3,12 +3,10 @@
 -- one-off class for client 1, 2, 3, ... (BENCH_CLIENTS of them, in turn, dealt out to
 -- wrk's threads), sold by phone. Statuses are counted; done() prints
 -- "status <code> <count>" lines.
-local threads, next_id = {}, 1
+local counts = dofile("tests/bench/counts.lua")
 
 function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
+  counts.setup(thread)
 end
 
 function init(args)
@@ -19,7 +17,8 @@ function init(args)
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
   }
-  index, statuses = id - 1, {}
+  index = id - 1
+  counts.init()
 end
 
 function request()
@@ -31,20 +30,9 @@ function request()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-  if status ~= 201 and not first_error then
-    first_error = status .. " " .. string.sub(body or "", 1, 200)
-  end
+  counts.count(status, body, 201)
 end
 
 function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for code, n in pairs(t:get("statuses")) do
-      total[code] = (total[code] or 0) + n
-    end
-    local e = t:get("first_error")
-    if e then io.write("first_error ", e:gsub("\n", " "), "\n") end
-  end
-  for code, n in pairs(total) do io.write(string.format("status %d %d\n", code, n)) end
+  counts.report()
 end

@@ -17,7 +17,7 @@
 #include "harreman/db_inquiries.h"
 #include "harreman/outbox.h"
 
-static const struct hm_outbox_env events_env = {"Europe/Madrid", "test.example"};
+static const struct hm_outbox_env events_env = {"Europe/Madrid", "test.example", NULL};
 
 static struct hm_db *fresh_db(void)
 {
@@ -321,7 +321,7 @@ static void test_db_inquiry_create_and_answer(void)
 {
 	struct hm_db *db = fresh_db();
 	struct hm_actor who = {0, "t", 1000};
-	const struct hm_outbox_env env = {"Europe/Madrid", "localhost"};
+	const struct hm_outbox_env env = {"Europe/Madrid", "localhost", NULL};
 	const struct hm_inquiry_input in = {.channel = "email",
 					    .full_name = "Ane",
 					    .email = "ane@example.com",

@@ -19,7 +19,7 @@
 
 #define NOW 1796630400 /* 2026-12-07T08:00:00Z */
 
-static const struct hm_outbox_env env = {"Europe/Madrid", "test.example"};
+static const struct hm_outbox_env env = {"Europe/Madrid", "test.example", NULL};
 
 static int run(struct hm_db *db, const char *sql, char *message, size_t size)
 {

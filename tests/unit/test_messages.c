@@ -93,6 +93,15 @@ static void test_booking_confirmation(void)
 	CHECK(strstr(body, "Matemáticas, con Mikel Agirre:\n  - martes, 24 de noviembre de 2026, "
 			   "16:00\n(hora de España peninsular)") != NULL);
 	CHECK(strstr(body, "24 horas antes") != NULL);
+	CHECK(strstr(body, "#lessons") == NULL); /* no address known: no link */
+	free(subject);
+	free(body);
+
+	/* Issue 13, item 10: the link to the student's lessons, one slash. */
+	p.public_url = "https://harreman.example/";
+	CHECK(render(HM_MSG_LESSON_BOOKED, HM_LOCALE_ES, &p, &subject, &body));
+	CHECK(strstr(body, "24 horas antes de que empiece.\n\nPara ver, cambiar o cancelar tus "
+			   "clases: https://harreman.example/#lessons\n\nHarreman\n") != NULL);
 	free(subject);
 	free(body);
 
@@ -101,6 +110,8 @@ static void test_booking_confirmation(void)
 	CHECK(strncmp(body, "Kaixo, Ane Etxeberria:\n", 23) == 0);
 	CHECK(strstr(body, "Mikel Agirre irakaslearekin") != NULL);
 	CHECK(strstr(body, "2026ko azaroaren 24a, asteartea, 16:00") != NULL);
+	CHECK(strstr(body, "Zure eskolak ikusi, aldatu edo ezeztatzeko: "
+			   "https://harreman.example/#lessons\n") != NULL);
 	free(subject);
 	free(body);
 

@@ -24,7 +24,7 @@
 #define N 1000000         /* "now" when the test begins */
 #define OFFER (12 * 3600) /* HM_WAITLIST_OFFER_HOURS */
 
-static const struct hm_outbox_env env = {"Europe/Madrid", "test.example"};
+static const struct hm_outbox_env env = {"Europe/Madrid", "test.example", NULL};
 
 static struct hm_db *open_db(const char *path)
 {

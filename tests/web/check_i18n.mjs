@@ -40,6 +40,12 @@ for (const key of allKeys) {
     problems.push(`${key}: placeholders differ (${LANGS.map((l, i) => `${l} {${shapes[i]}}`).join(', ')})`);
 }
 
+// Numbers written per locale: English sets a percentage without a space ("15% off");
+// Basque and Spanish with one (a non-breaking one keeps it with its number).
+for (const [key, text] of Object.entries(dicts.en)) {
+  if (/\}[\s\u00a0\u202f]%/.test(text)) problems.push(`en ${key}: "${text}" spaces its percent sign (English writes 15%)`);
+}
+
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);

@@ -7,7 +7,8 @@
 // the academy's events, read and write contributions, follow their lessons in a calendar app, and contact the
 // academy. This module
 // lays the page out and wires the panels (web/js/booking/*.js) together: who
-// reloads what after a login, a booking, a cancellation or a language change.
+// reloads what after a login, a booking, a cancellation or a language change. On a
+// phone the secondary panels fold (<details>/<summary>, web/js/booking/fold.js).
 import { onLanguageChange } from './i18n.js';
 import { byId, failedInto, fill, h, loadingInto, revealWhen, startPage } from './shell.js';
 import * as account from './booking/account.js';
@@ -27,6 +28,7 @@ import * as waitlist from './booking/waitlist.js';
 import * as week from './booking/week.js';
 import { loadCatalogue, loadServices, state } from './booking/state.js';
 import { on, tx } from './booking/ui.js';
+import { fold, relabelFolds } from './booking/fold.js';
 
 await startPage();
 
@@ -50,9 +52,13 @@ const dialog = h('dialog', { id: 'confirm', 'aria-labelledby': 'confirm-title' }
 fill(byId('app'),
   tx('p', 'book.lead', { class: 'lead' }),
   h('div', { class: 'layout booking' },
-    h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard, eventsCard, contributionsCard),
-    h('div', { class: 'stack side' }, accountCard, familyCard, waitlistCard, loyaltyCard, invoicesCard,
-      suggestionsCard, askCard, calendarCard, contactCard)),
+    h('div', { class: 'stack' }, chooseCard, weekCard, lessonsCard,
+      fold(eventsCard, 'book.community.events.title'), fold(contributionsCard, 'book.community.contrib.title')),
+    h('div', { class: 'stack side' }, accountCard,
+      fold(familyCard, 'book.family.title'), fold(waitlistCard, 'book.waitlist.title'),
+      fold(loyaltyCard, 'book.loyalty.title'), fold(invoicesCard, 'book.invoices.title'),
+      fold(suggestionsCard, 'book.suggestions.title'), fold(askCard, 'book.ask.title'),
+      fold(calendarCard, 'book.calendar.title'), fold(contactCard, 'book.contact.title'))),
   dialog);
 
 account.mount(accountCard, byId('who'));
@@ -126,6 +132,7 @@ async function reloadContent() {
 }
 
 onLanguageChange(() => {
+  relabelFolds();
   reloadContent();
   events.load({ quiet: true });
   catalogue.render();

@@ -10,18 +10,10 @@ import { get } from '../api.js';
 import { h, fill, t, loadingInto, failedInto } from '../shell.js';
 import { businessDate, money } from '../format.js';
 import { field, selectBox } from '../desk/common.js';
+import { svg } from '../desk/chart.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const BOOKS = ['invoices', 'payments'];
 const DIALECTS = ['rfc4180', 'semicolon'];
-
-/** An SVG element with attributes and children. */
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c != null) el.append(c);
-  return el;
-}
 
 export function renderBooks(panel) {
   const today = businessDate(Date.now());

@@ -3,7 +3,11 @@
 // anything is booked — the server's quote (base price, loyalty discount, final
 // price, the gift the contract earns), one lesson or a weekly series, and the
 // booking itself (POST /lessons) with its outcome: the discount and gift actually
-// applied, or why it failed (slot taken, taken weeks of a series). A student with
+// applied, or why it failed (slot taken, taken weeks of a series). A weekly series
+// is asked week by week before confirming (POST /lessons/check): each week free,
+// taken by someone else, or the student's own lesson, with "book only the free
+// weeks" (skip_weeks). After booking: each lesson's calendar file and "move" right
+// there (web/js/move.js). A student with
 // an active subscription of the service may use its sessions instead of a new
 // contract. A visitor who is not logged in logs in or registers inside the dialog
 // first.
@@ -13,6 +17,7 @@ import { errorText, t } from '../i18n.js';
 import { addDays, businessDate, dateTime, dayLabel, longDate, money, time } from '../format.js';
 import { clearFormErrors, failedInto, loadingInto, notify, session, showFormError } from '../shell.js';
 import { authForms } from './account.js';
+import { moveForm } from '../move.js';
 import { forLearner, learnerBody, learnerRecord, service, state, tutorName } from './state.js';
 import { emit, giftName, tNodes, tx } from './ui.js';
 
@@ -38,13 +43,21 @@ const dlg = {
   quote: null, quoteError: null, quoteSeq: 0,
   busy: false, done: null, failure: null,
   subscription: null, pay: 'new', payChosen: false, paidFromSubscription: false,
+  weekStates: null, weeksSeq: 0, weeksError: false, onlyFree: false, moving: null,
 };
 let dialog = null;
+let weeksBox = null;
 let quoteBox = null;
 let debounce = null;
 let onRefreshWeek = () => {};
 
-const sessionsWanted = () => (dlg.repeat ? dlg.weeks : 1);
+// The weeks of the series the server named not free (indexes, 0 the first).
+const busyWeeks = () => (dlg.weekStates || []).flatMap((w, i) => (w.status === 'free' ? [] : [i]));
+const skipping = () => dlg.repeat && dlg.onlyFree && busyWeeks().length > 0;
+const sessionsWanted = () => {
+  if (!dlg.repeat) return 1;
+  return skipping() ? dlg.weeks - busyWeeks().length : dlg.weeks;
+};
 const usingSubscription = () => dlg.pay === 'subscription' && Boolean(dlg.subscription);
 const sessionsLeft = (contract) => contract.sessions_total - contract.sessions_used;
 
@@ -91,7 +104,7 @@ function renderQuote() {
     loadingInto(quoteBox);
     return;
   }
-  const sessions = dlg.repeat ? dlg.weeks : 1;
+  const sessions = sessionsWanted();
   const percent = h('span', { 'data-field': 'percent' }, String(q.discount_percent));
   const row = (labelNodes, value, cls) => h('div', { class: cls },
     h('dt', {}, labelNodes), h('dd', {}, value));
@@ -135,8 +148,8 @@ async function loadQuote() {
   renderQuote();
   try {
     const quote = await get(forLearner('/quote', {
-      service_id: dlg.svc.id, kind: dlg.repeat ? 'subscription' : 'one_off',
-      sessions: dlg.repeat ? dlg.weeks : 1,
+      service_id: dlg.svc.id, kind: sessionsWanted() > 1 ? 'subscription' : 'one_off',
+      sessions: sessionsWanted(),
     }));
     if (seq !== dlg.quoteSeq) return;
     dlg.quote = quote;
@@ -154,7 +167,11 @@ function updateConfirmButton() {
   const ready = usingSubscription()
     ? (!dlg.repeat || weeksValid()) && sessionsWanted() <= sessionsLeft(dlg.subscription)
     : Boolean(dlg.quote);
-  button.disabled = dlg.busy || !ready;
+  // A series waits for its weeks' answer, and books with taken weeks only once the
+  // student chose to leave them out (a failed check leaves it to the server).
+  const weeksReady = !dlg.repeat || dlg.weeksError
+    || (dlg.weekStates && (busyWeeks().length === 0 || (dlg.onlyFree && sessionsWanted() > 0)));
+  button.disabled = dlg.busy || !ready || !weeksReady;
 }
 
 function seriesText() {
@@ -164,6 +181,65 @@ function seriesText() {
     count: dlg.weeks, first: dayLabel(businessDate(dlg.slot.starts_at)), last: dayLabel(lastDay),
     time: time(dlg.slot.starts_at),
   });
+}
+
+const weekStatusKey = (status) => `book.weeks.status.${status}`;
+
+// Week by week, what a booking would meet (#series-weeks): a stable hook for tests.
+function renderWeeks() {
+  if (!weeksBox) return;
+  if (!dlg.repeat || !weeksValid() || dlg.weeksError) {
+    fill(weeksBox);
+    return;
+  }
+  if (!dlg.weekStates) {
+    fill(weeksBox, h('p', { class: 'small muted' }, t('book.weeks.checking')));
+    return;
+  }
+  const busy = busyWeeks();
+  if (!busy.length) {
+    fill(weeksBox, h('p', { class: 'small ok', 'data-role': 'weeks-free' }, t('book.weeks.all_free')));
+    return;
+  }
+  const free = dlg.weeks - busy.length;
+  const list = h('ul', { class: 'week-states' }, dlg.weekStates.map((w) => h('li', {
+    class: `week ${w.status}`, 'data-status': w.status,
+  }, h('span', {}, dateTime(w.starts_at)), ' — ', h('strong', {}, t(weekStatusKey(w.status))))));
+  const only = free > 0
+    ? h('div', { class: 'check' },
+      h('input', {
+        type: 'checkbox', id: 'only-free', checked: dlg.onlyFree,
+        onchange: (event) => { dlg.onlyFree = event.target.checked; loadQuote(); },
+      }),
+      h('label', { for: 'only-free' }, t('book.weeks.only_free', { count: free })))
+    : h('p', { class: 'small' }, t('book.weeks.none_free'));
+  fill(weeksBox,
+    h('p', { 'data-role': 'weeks-lead' }, t('book.weeks.lead', { count: busy.length, total: dlg.weeks })),
+    list, only);
+}
+
+/** Asks the server, week by week, what booking the series would meet. */
+async function loadWeeks() {
+  const seq = ++dlg.weeksSeq;
+  dlg.weekStates = null;
+  dlg.weeksError = false;
+  dlg.onlyFree = false;
+  renderWeeks();
+  updateConfirmButton();
+  if (!dlg.repeat || !weeksValid()) return;
+  try {
+    const answer = await post('/lessons/check', learnerBody({
+      service_id: dlg.svc.id, tutor_id: dlg.slot.tutor_id, starts_at: dlg.slot.starts_at,
+      repeat_weeks: dlg.weeks,
+    }));
+    if (seq !== dlg.weeksSeq) return;
+    dlg.weekStates = answer.items;
+  } catch {
+    if (seq !== dlg.weeksSeq) return;
+    dlg.weeksError = true; // the booking itself still says what is taken
+  }
+  renderWeeks();
+  updateConfirmButton();
 }
 
 // A new choice of weeks makes the last failure's list of taken dates stale.
@@ -223,7 +299,11 @@ function repeatFields() {
       dlg.quote = null;
       updateConfirmButton();
       renderQuote();
-      if (weeksValid()) debounce = setTimeout(loadQuote, 300);
+      dlg.weeksSeq++;
+      dlg.weekStates = null;
+      dlg.onlyFree = false;
+      renderWeeks();
+      if (weeksValid()) debounce = setTimeout(() => { loadQuote(); loadWeeks(); }, 300);
     },
   });
   const weeksField = h('div', { class: 'field weeks', hidden: !dlg.repeat },
@@ -235,13 +315,14 @@ function repeatFields() {
       clearFailure();
       weeksField.hidden = !dlg.repeat;
       seriesNote.textContent = seriesText();
+      loadWeeks();
       loadQuote();
     },
   });
   return h('fieldset', { class: 'repeat' },
     h('legend', {}, t('book.confirm.repeat_legend')),
     h('div', { class: 'check' }, checkbox, h('label', { for: 'repeat' }, t('book.confirm.repeat'))),
-    weeksField, seriesNote);
+    weeksField, seriesNote, weeksBox);
 }
 
 function failureBox() {
@@ -259,6 +340,7 @@ function failureBox() {
 
 function bookingForm() {
   quoteBox = h('div', { id: 'quote', class: 'quote', 'aria-live': 'polite' });
+  weeksBox = h('div', { id: 'series-weeks', class: 'series-weeks', 'aria-live': 'polite' });
   const form = h('form', { id: 'confirm-form', novalidate: true, onsubmit: book },
     failureBox(),
     tooLateToCancel(dlg.slot.starts_at)
@@ -274,9 +356,42 @@ function bookingForm() {
   return form;
 }
 
+// One booked lesson in the confirmation: its calendar file and "move", or the move
+// form while it is open.
+function bookedLesson(lesson) {
+  const when = dateTime(lesson.starts_at);
+  if (dlg.moving === lesson.id) {
+    return h('li', { 'data-lesson-id': lesson.id }, h('span', {}, when), moveForm(lesson, {
+      tutorName,
+      onMoved: (moved) => {
+        dlg.moving = null;
+        dlg.done.items = dlg.done.items.map((l) => (l.id === moved.id ? { ...l, ...moved } : l));
+        render();
+        notify(t('move.done', { when: dateTime(moved.starts_at) }), 'success');
+        emit('booked');
+        const item = dialog.querySelector(`[data-lesson-id="${moved.id}"] [data-action=move]`);
+        if (item) item.focus();
+      },
+      onCancel: () => { dlg.moving = null; render(); },
+    }));
+  }
+  const hidden = h('span', { class: 'visually-hidden' }, `: ${when}`);
+  return h('li', { 'data-lesson-id': lesson.id },
+    h('span', { class: 'booked-when' }, when),
+    h('span', { class: 'booked-actions' },
+      h('a', {
+        class: 'button secondary', 'data-action': 'ics', download: `harreman-${lesson.id}.ics`,
+        href: `/api/v1${forLearner(`/me/lessons/${lesson.id}/calendar.ics`)}`,
+      }, t('book.done.add_calendar'), hidden.cloneNode(true)),
+      h('button', {
+        type: 'button', class: 'secondary', 'data-action': 'move',
+        onclick: () => { dlg.moving = lesson.id; render(); },
+      }, t('move.button'), hidden)));
+}
+
 function doneView() {
   const { items, contract } = dlg.done;
-  const lessons = items.map((lesson) => h('li', {}, dateTime(lesson.starts_at)));
+  const lessons = items.map(bookedLesson);
   if (dlg.paidFromSubscription) {
     return h('div', { class: 'done', role: 'status' },
       h('p', { class: 'done-lead' }, t('book.done.lead', { count: items.length })),
@@ -339,6 +454,7 @@ export function render() {
     body);
   if (quoteBox) {
     renderQuote();
+    renderWeeks();
     updateConfirmButton();
   }
 }
@@ -354,6 +470,7 @@ async function book(event) {
   updateConfirmButton();
   const body = { service_id: dlg.svc.id, tutor_id: dlg.slot.tutor_id, starts_at: dlg.slot.starts_at };
   if (dlg.repeat) body.repeat_weeks = dlg.weeks;
+  if (skipping()) body.skip_weeks = busyWeeks();
   if (usingSubscription()) body.contract_id = dlg.subscription.id;
   try {
     const answer = await post('/lessons', learnerBody(body));
@@ -389,6 +506,7 @@ async function book(event) {
 export function open(slot, trigger) {
   Object.assign(dlg, {
     slot, svc: service(), repeat: false, weeks: 4, quote: null, quoteError: null,
+    weekStates: null, weeksError: false, onlyFree: false, moving: null,
     busy: false, done: null, failure: null,
     subscription: null, pay: 'new', payChosen: false, paidFromSubscription: false,
   });
@@ -429,6 +547,7 @@ export function mount(element, refreshWeek) {
     const trigger = dlg.trigger;
     dlg.slot = null;
     quoteBox = null;
+    weeksBox = null;
     if (trigger && trigger.isConnected) trigger.focus();
   });
 }
