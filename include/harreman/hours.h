@@ -33,6 +33,12 @@ void hm_local_day(int64_t t, int64_t *day, int *weekday);
  * occurrence. */
 int64_t hm_local_instant(int64_t day, int minutes);
 
+/* The instants local year begins and the next one begins (midnight, 1 January). */
+void hm_local_year_bounds(int year, int64_t *from, int64_t *to);
+
+/* The local month (0..11) of instant t when it falls in local year, else -1. */
+int hm_local_month_in_year(int64_t t, int year);
+
 /* True when local day lasts exactly 24 hours (no daylight-saving change). */
 bool hm_local_day_is_plain(int64_t day);
 

@@ -127,17 +127,15 @@ static enum hm_err collected_by_month(struct hm_db *db, int year, int64_t collec
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, hm_local_instant(hm_days_from_civil(year, 1, 1), 0));
-	sqlite3_bind_int64(stmt, 2, hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0));
+	int64_t from, to;
+	hm_local_year_bounds(year, &from, &to);
+	sqlite3_bind_int64(stmt, 1, from);
+	sqlite3_bind_int64(stmt, 2, to);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t day, y;
-		unsigned m, d;
-		int weekday;
-		hm_local_day(sqlite3_column_int64(stmt, 1), &day, &weekday);
-		hm_civil_from_days(day, &y, &m, &d);
-		if (y == year && m >= 1 && m <= 12)
-			collected[m - 1] += sqlite3_column_int64(stmt, 8);
+		int month = hm_local_month_in_year(sqlite3_column_int64(stmt, 1), year);
+		if (month >= 0)
+			collected[month] += sqlite3_column_int64(stmt, 8);
 	}
 	hm_db_done(stmt);
 	return rc == SQLITE_DONE ? HM_OK : hm_db_fail(db, "collected by month");

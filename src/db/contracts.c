@@ -593,21 +593,19 @@ static enum hm_err review_months(struct hm_db *db, int year, json_t *months, int
 	sqlite3_stmt *stmt = hm_db_stmt(db, sql);
 	if (!stmt)
 		return HM_ERR_INTERNAL;
-	sqlite3_bind_int64(stmt, 1, hm_local_instant(hm_days_from_civil(year, 1, 1), 0));
-	sqlite3_bind_int64(stmt, 2, hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0));
+	int64_t from, to;
+	hm_local_year_bounds(year, &from, &to);
+	sqlite3_bind_int64(stmt, 1, from);
+	sqlite3_bind_int64(stmt, 2, to);
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t day, y;
-		unsigned m, d;
-		int weekday;
-		hm_local_day(sqlite3_column_int64(stmt, 0), &day, &weekday);
-		hm_civil_from_days(day, &y, &m, &d);
-		if (y != year || m < 1 || m > 12)
+		int month = hm_local_month_in_year(sqlite3_column_int64(stmt, 0), year);
+		if (month < 0)
 			continue;
 		int64_t discount = sqlite3_column_int64(stmt, 1);
-		cents[m - 1] += discount;
-		count[m - 1]++;
-		discounted[m - 1] += discount > 0;
+		cents[month] += discount;
+		count[month]++;
+		discounted[month] += discount > 0;
 	}
 	hm_db_done(stmt);
 	if (rc != SQLITE_DONE)
@@ -652,9 +650,10 @@ enum hm_err hm_db_contracts_loyalty_review(struct hm_db *db, int year, json_t **
 	if (err == HM_OK && !stmt)
 		err = HM_ERR_INTERNAL;
 	if (stmt) {
-		sqlite3_bind_int64(stmt, 1, hm_local_instant(hm_days_from_civil(year, 1, 1), 0));
-		sqlite3_bind_int64(stmt, 2,
-				   hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0));
+		int64_t from, to;
+		hm_local_year_bounds(year, &from, &to);
+		sqlite3_bind_int64(stmt, 1, from);
+		sqlite3_bind_int64(stmt, 2, to);
 		err = hm_db_rows(db, stmt, review_gift_row, &gifts, "review gifts");
 	}
 	*out = err == HM_OK ? json_pack("{s:i, s:O, s:O, s:I, s:o}", "year", year, "tiers", tiers,

@@ -75,6 +75,22 @@ void hm_local_day(int64_t t, int64_t *day, int *weekday)
 	(void)local_day(t, day, weekday, NULL);
 }
 
+void hm_local_year_bounds(int year, int64_t *from, int64_t *to)
+{
+	*from = hm_local_instant(hm_days_from_civil(year, 1, 1), 0);
+	*to = hm_local_instant(hm_days_from_civil(year + 1, 1, 1), 0);
+}
+
+int hm_local_month_in_year(int64_t t, int year)
+{
+	int64_t day, y;
+	unsigned m, d;
+	int weekday;
+	hm_local_day(t, &day, &weekday);
+	hm_civil_from_days(day, &y, &m, &d);
+	return y == year && m >= 1 && m <= 12 ? (int)m - 1 : -1;
+}
+
 int hm_local_minute(int64_t t)
 {
 	struct tm tm;

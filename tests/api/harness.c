@@ -422,6 +422,25 @@ int api_contract_one_off(struct api_client *staff, json_int_t client, json_int_t
 	return api_status(staff, "POST", "/api/v1/contracts", body);
 }
 
+json_int_t api_maths_service(struct api_client *staff)
+{
+	struct http_response r;
+	if (!api_call(staff, "GET", "/api/v1/me", NULL, &r))
+		return 0;
+	json_int_t tutor = json_int(http_json(&r, "user"), "id");
+	http_response_free(&r);
+	if (!api_make_tutor(staff, tutor, "maths", NULL, 0, "08:00", "22:00"))
+		return 0;
+	if (!api_call(staff, "POST", "/api/v1/services",
+		      "{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
+		      "\"duration_min\":60,\"price_cents\":3000,\"capacity\":1}",
+		      &r))
+		return 0;
+	json_int_t id = r.status == 201 ? json_int(r.json, "id") : 0;
+	http_response_free(&r);
+	return id;
+}
+
 int api_mandate(struct api_client *staff, json_int_t client, const char *iban, const char *holder)
 {
 	char path[96], body[256];

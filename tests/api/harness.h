@@ -118,6 +118,9 @@ json_int_t api_me_client_id(struct api_client *c);
 /* Steps the money suites share; each returns the HTTP status for the caller to
  * check. A one-off phone contract of one session made by staff: */
 int api_contract_one_off(struct api_client *staff, json_int_t client, json_int_t service);
+/* Makes staff (logged in) a maths tutor, 08:00-22:00 every day, and a one-hour
+ * private maths service at 30.00: its id, 0 when either step failed. */
+json_int_t api_maths_service(struct api_client *staff);
 /* A SEPA mandate signed 2026-01-10 for client: */
 int api_mandate(struct api_client *staff, json_int_t client, const char *iban, const char *holder);
 /* The invoices of client, oldest first (new reference, caller decrefs), NULL

@@ -171,17 +171,8 @@ static void test_setup(void)
 	/* Ane reads Basque (the default), Bea Spanish, Cid English. */
 	CHECK_INT(api_status(&bea, "PATCH", "/api/v1/me/client", "{\"locale\":\"es\"}"), 200);
 	CHECK_INT(api_status(&cid, "PATCH", "/api/v1/me/client", "{\"locale\":\"en\"}"), 200);
-	struct http_response r;
-	api_call(&staff, "GET", "/api/v1/me", NULL, &r);
-	json_int_t tutor = json_int(http_json(&r, "user"), "id");
-	http_response_free(&r);
-	CHECK(api_make_tutor(&staff, tutor, "maths", NULL, 0, "08:00", "22:00"));
-	api_call(&staff, "POST", "/api/v1/services",
-		 "{\"name\":\"Matematika\",\"subject\":\"maths\",\"kind\":\"private\","
-		 "\"duration_min\":60,\"price_cents\":3000,\"capacity\":1}",
-		 &r);
-	service = json_int(r.json, "id");
-	http_response_free(&r);
+	service = api_maths_service(&staff);
+	CHECK(service > 0);
 	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
 	CHECK_INT(api_contract_one_off(&staff, ane_client, service), 201);
 	CHECK_INT(api_contract_one_off(&staff, bea_client, service), 201);
